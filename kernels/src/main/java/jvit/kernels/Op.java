@@ -1,0 +1,204 @@
+package jvit.kernels;
+
+/**
+ * The operator catalogue: every operator a ViT needs, with the sizes that fix its arguments.
+ *
+ * <p>An operator is applied to a list of float32 tensors, outputs first (as in llm.c:
+ * {@code out, inp, weight, bias}). {@link #argElements()} says how many elements each argument
+ * holds, so a runtime can check a task before it runs; {@link #flops()} and {@link #bytes()}
+ * give the work, for benchmarks and their floors. Every backend implements every operator with
+ * the same argument order and layout.
+ */
+public sealed interface Op {
+
+    /** The operator's short name, as used by kernels, benchmarks and task timings. */
+    String name();
+
+    /** Element count of each argument, outputs first. */
+    long[] argElements();
+
+    /** How many of the leading arguments are written. */
+    default int outputs() { return 1; }
+
+    /** Floating-point operations of one application. */
+    long flops();
+
+    /** Bytes read and written by one application, each argument counted once. */
+    default long bytes() {
+        long n = 0;
+        for (long e : argElements()) n += e;
+        return 4 * n;
+    }
+
+    /** Epilogue fused into a matmul: applied to each output after the bias. */
+    enum Activation { NONE, GELU }
+
+    /**
+     * {@code C[b] = A[b]·op(B[b]) (+ bias) (then activation)}, for each of {@code batch} matrices.
+     * A is {@code [batch, m, k]}; B is {@code [batch, n, k]} when {@code transposedB} (A·Bᵀ, the
+     * layout of a {@code Linear} weight) and {@code [batch, k, n]} otherwise (A·B); bias is
+     * {@code [n]}; C is {@code [batch, m, n]}. Arguments: C, A, B and, when {@code bias}, bias.
+     */
+    record Matmul(int batch, int m, int n, int k, boolean transposedB, boolean bias, Activation activation)
+            implements Op {
+        public Matmul {
+            positive(batch, m, n, k);
+        }
+
+        /** A linear layer {@code y = x·Wᵀ + b} over {@code rows} rows. */
+        public static Matmul linear(int rows, int in, int out, Activation activation) {
+            return new Matmul(1, rows, out, in, true, true, activation);
+        }
+
+        public String name() { return "matmul"; }
+
+        public long[] argElements() {
+            long c = (long) batch * m * n, a = (long) batch * m * k, b = (long) batch * n * k;
+            return bias ? new long[] {c, a, b, n} : new long[] {c, a, b};
+        }
+
+        public long flops() { return 2L * batch * m * n * k; }
+    }
+
+    /** {@code out = (x - mean) / sqrt(var + eps) * gamma + beta} over each row of {@code dim}. Args: out, x, gamma, beta. */
+    record LayerNorm(int rows, int dim, float eps) implements Op {
+        public LayerNorm {
+            positive(rows, dim);
+            if (!(eps > 0)) throw new IllegalArgumentException("layernorm eps must be > 0, got " + eps);
+        }
+
+        public String name() { return "layernorm"; }
+
+        public long[] argElements() { return new long[] {(long) rows * dim, (long) rows * dim, dim, dim}; }
+
+        public long flops() { return 8L * rows * dim; }
+    }
+
+    /** Softmax over each row of {@code dim}. Args: out, x. {@code out} may be {@code x}. */
+    record Softmax(int rows, int dim) implements Op {
+        public Softmax {
+            positive(rows, dim);
+        }
+
+        public String name() { return "softmax"; }
+
+        public long[] argElements() { return new long[] {(long) rows * dim, (long) rows * dim}; }
+
+        public long flops() { return 5L * rows * dim; }
+    }
+
+    /**
+     * Multi-head scaled-dot-product self-attention, {@code softmax(Q·Kᵀ/√d)·V} per head.
+     * Input: the fused projection {@code qkv} as {@code [batch, tokens, 3, heads, headDim]} (the
+     * output of timm's {@code attn.qkv}); output {@code [batch, tokens, heads·headDim]}, heads
+     * concatenated. Args: out, qkv.
+     */
+    record Attention(int batch, int tokens, int heads, int headDim) implements Op {
+        public Attention {
+            positive(batch, tokens, heads, headDim);
+        }
+
+        public String name() { return "attention"; }
+
+        public long[] argElements() {
+            long width = (long) heads * headDim;
+            return new long[] {(long) batch * tokens * width, 3L * batch * tokens * width};
+        }
+
+        public long flops() { return 4L * batch * heads * tokens * tokens * headDim + 5L * batch * heads * tokens * tokens; }
+    }
+
+    /** GELU, erf form: {@code x·Φ(x)}. Args: out, x. {@code out} may be {@code x}. */
+    record Gelu(long n) implements Op {
+        public Gelu {
+            positive(n);
+        }
+
+        public String name() { return "gelu"; }
+
+        public long[] argElements() { return new long[] {n, n}; }
+
+        public long flops() { return 20L * n; }
+    }
+
+    /** Elementwise {@code out = a + b} (residual connections). Args: out, a, b. {@code out} may be either input. */
+    record Add(long n) implements Op {
+        public Add {
+            positive(n);
+        }
+
+        public String name() { return "add"; }
+
+        public long[] argElements() { return new long[] {n, n, n}; }
+
+        public long flops() { return n; }
+    }
+
+    /**
+     * Patch embedding: a convolution with stride = kernel = {@code patch}. Image
+     * {@code [batch, channels, height, width]}, weight {@code [hidden, channels, patch, patch]},
+     * bias {@code [hidden]}; output {@code [batch, (height/patch)·(width/patch), hidden]}, patches
+     * in row-major order. Args: out, image, weight, bias.
+     */
+    record PatchEmbed(int batch, int channels, int height, int width, int patch, int hidden) implements Op {
+        public PatchEmbed {
+            positive(batch, channels, height, width, patch, hidden);
+            if (height % patch != 0 || width % patch != 0)
+                throw new IllegalArgumentException("image " + height + "x" + width + " is not a multiple of the patch size " + patch);
+        }
+
+        public int patches() { return (height / patch) * (width / patch); }
+
+        public int patchElements() { return channels * patch * patch; }
+
+        public String name() { return "patch_embed"; }
+
+        public long[] argElements() {
+            return new long[] {(long) batch * patches() * hidden, (long) batch * channels * height * width,
+                    (long) hidden * patchElements(), hidden};
+        }
+
+        public long flops() { return 2L * batch * patches() * hidden * patchElements(); }
+    }
+
+    /**
+     * The token sequence: the class token first, then the patches, position embedding added.
+     * {@code out[b, 0] = cls + pos[0]}, {@code out[b, 1 + i] = patches[b, i] + pos[1 + i]}.
+     * Shapes: out {@code [batch, 1 + patches, hidden]}, patches {@code [batch, patches, hidden]},
+     * cls {@code [hidden]}, pos {@code [1 + patches, hidden]}. Args: out, patches, cls, pos.
+     */
+    record EmbedTokens(int batch, int patches, int hidden) implements Op {
+        public EmbedTokens {
+            positive(batch, patches, hidden);
+        }
+
+        public String name() { return "embed_tokens"; }
+
+        public long[] argElements() {
+            long tokens = patches + 1L;
+            return new long[] {batch * tokens * hidden, (long) batch * patches * hidden, hidden, tokens * hidden};
+        }
+
+        public long flops() { return (long) batch * (patches + 1) * hidden; }
+    }
+
+    /** The class token of each sequence: {@code out[b] = x[b, 0]}. x {@code [batch, tokens, hidden]}, out {@code [batch, hidden]}. Args: out, x. */
+    record ClassToken(int batch, int tokens, int hidden) implements Op {
+        public ClassToken {
+            positive(batch, tokens, hidden);
+        }
+
+        public String name() { return "class_token"; }
+
+        public long[] argElements() { return new long[] {(long) batch * hidden, (long) batch * tokens * hidden}; }
+
+        public long bytes() { return 8L * batch * hidden; }
+
+        public long flops() { return 0; }
+    }
+
+    private static void positive(long... sizes) {
+        for (long s : sizes)
+            if (s <= 0) throw new IllegalArgumentException("operator sizes must be positive, got " + s);
+    }
+}

@@ -1,0 +1,26 @@
+package jvit.kernels.cpu;
+
+import java.lang.foreign.MemorySegment;
+import jvit.kernels.Op;
+
+/** Applies a catalogue operator with the Java (CPU) kernels. */
+public final class CpuKernels {
+    private CpuKernels() {}
+
+    /** Runs {@code op} on {@code args}, outputs first, as {@link Op} documents. */
+    public static void run(Op op, MemorySegment... args) {
+        switch (op) {
+            case Op.Matmul o -> Matmul.forward(args[0], args[1], args[2], o.bias() ? args[3] : null,
+                    o.batch(), o.m(), o.n(), o.k(), o.transposedB(), o.activation());
+            case Op.LayerNorm o -> LayerNorm.forward(args[0], args[1], args[2], args[3], o.rows(), o.dim(), o.eps());
+            case Op.Softmax o -> Softmax.forward(args[0], args[1], o.rows(), o.dim());
+            case Op.Attention o -> Attention.forward(args[0], args[1], o.batch(), o.tokens(), o.heads(), o.headDim());
+            case Op.Gelu o -> Gelu.forward(args[0], args[1], o.n());
+            case Op.Add o -> Add.forward(args[0], args[1], args[2], o.n());
+            case Op.PatchEmbed o -> PatchEmbed.forward(args[0], args[1], args[2], args[3],
+                    o.batch(), o.channels(), o.height(), o.width(), o.patch(), o.hidden());
+            case Op.EmbedTokens o -> EmbedTokens.forward(args[0], args[1], args[2], args[3], o.batch(), o.patches(), o.hidden());
+            case Op.ClassToken o -> ClassToken.forward(args[0], args[1], o.batch(), o.tokens(), o.hidden());
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package jvit.kernels.cpu;
+
+import static jvit.kernels.cpu.F32.L;
+import static jvit.kernels.cpu.F32.S;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/** Layer normalisation over the last dimension, with a learned scale and shift. */
+public final class LayerNorm {
+    private LayerNorm() {}
+
+    /**
+     * {@code out[r] = (x[r] - mean) / sqrt(var + eps) * gamma + beta} for each of {@code rows} rows
+     * of {@code dim}. The variance is the mean squared deviation from the mean (two passes over
+     * the row, which is in cache), not {@code E[x²] - E[x]²}, which cancels badly.
+     */
+    public static void forward(MemorySegment out, MemorySegment x, MemorySegment gamma, MemorySegment beta,
+                               int rows, int dim, float eps) {
+        Parallel.forRange(rows, (from, to) -> {
+            for (int r = from; r < to; r++) row(out, x, gamma, beta, (long) r * dim, dim, eps);
+        });
+    }
+
+    private static void row(MemorySegment out, MemorySegment x, MemorySegment gamma, MemorySegment beta,
+                            long base, int dim, float eps) {
+        int upper = S.loopBound(dim);
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i < upper; i += L) acc = acc.add(F32.load(x, base + i));
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < dim; i++) sum += F32.get(x, base + i);
+        float mean = sum / dim;
+
+        acc = FloatVector.zero(S);
+        for (i = 0; i < upper; i += L) {
+            FloatVector d = F32.load(x, base + i).sub(mean);
+            acc = d.fma(d, acc);
+        }
+        float squares = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < dim; i++) {
+            float d = F32.get(x, base + i) - mean;
+            squares += d * d;
+        }
+        float inv = (float) (1 / Math.sqrt(squares / dim + eps));
+
+        for (i = 0; i < upper; i += L) {
+            FloatVector y = F32.load(x, base + i).sub(mean).mul(inv);
+            F32.store(y.fma(F32.load(gamma, i), F32.load(beta, i)), out, base + i);
+        }
+        for (; i < dim; i++)
+            F32.set(out, base + i, (F32.get(x, base + i) - mean) * inv * F32.get(gamma, i) + F32.get(beta, i));
+    }
+}

@@ -1,0 +1,52 @@
+package jvit.kernels.cpu;
+
+import static jvit.kernels.cpu.F32.L;
+import static jvit.kernels.cpu.F32.S;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/** Softmax over the last dimension, shifted by the row maximum so that exp never overflows. */
+public final class Softmax {
+    private Softmax() {}
+
+    /** Softmax of each of {@code rows} rows of {@code dim}; {@code out} may be {@code x}. */
+    public static void forward(MemorySegment out, MemorySegment x, int rows, int dim) {
+        Parallel.forRange(rows, (from, to) -> {
+            float[] row = new float[dim];
+            for (int r = from; r < to; r++) {
+                long base = (long) r * dim;
+                F32.copy(x, base, row, 0, dim);
+                inPlace(row, dim);
+                F32.copy(row, 0, out, base, dim);
+            }
+        });
+    }
+
+    /** Softmax of {@code row[0..n)} in place. */
+    public static void inPlace(float[] row, int n) {
+        int upper = S.loopBound(n);
+        FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (; i < upper; i += L) vmax = vmax.max(FloatVector.fromArray(S, row, i));
+        float max = vmax.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) max = Math.max(max, row[i]);
+
+        FloatVector vsum = FloatVector.zero(S);
+        for (i = 0; i < upper; i += L) {
+            FloatVector e = FloatVector.fromArray(S, row, i).sub(max).lanewise(VectorOperators.EXP);
+            e.intoArray(row, i);
+            vsum = vsum.add(e);
+        }
+        float sum = vsum.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            row[i] = (float) Math.exp(row[i] - max);
+            sum += row[i];
+        }
+
+        float inv = 1 / sum;
+        for (i = 0; i < upper; i += L) FloatVector.fromArray(S, row, i).mul(inv).intoArray(row, i);
+        for (; i < n; i++) row[i] *= inv;
+    }
+}

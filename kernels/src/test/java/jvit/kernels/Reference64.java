@@ -1,0 +1,158 @@
+package jvit.kernels;
+
+/**
+ * Float64 references of every operator in {@link Op}, written for clarity, not speed: plain
+ * loops over {@code double[]} in the same argument order and layout as the kernels. Every backend's
+ * tests compare against these.
+ */
+public final class Reference64 {
+    private Reference64() {}
+
+    /** See {@link Op.Matmul}; {@code bias} may be null; {@code gelu} applies the activation. */
+    public static double[] matmul(double[] a, double[] b, double[] bias, int batch, int m, int n, int k,
+                                  boolean transposedB, boolean gelu) {
+        double[] c = new double[batch * m * n];
+        for (int bi = 0; bi < batch; bi++)
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++) {
+                    double sum = bias == null ? 0 : bias[j];
+                    for (int p = 0; p < k; p++) {
+                        double bv = transposedB ? b[(bi * n + j) * k + p] : b[(bi * k + p) * n + j];
+                        sum += a[(bi * m + i) * k + p] * bv;
+                    }
+                    c[(bi * m + i) * n + j] = gelu ? gelu(sum) : sum;
+                }
+        return c;
+    }
+
+    public static double[] layerNorm(double[] x, double[] gamma, double[] beta, int rows, int dim, double eps) {
+        double[] out = new double[rows * dim];
+        for (int r = 0; r < rows; r++) {
+            double mean = 0, var = 0;
+            for (int i = 0; i < dim; i++) mean += x[r * dim + i];
+            mean /= dim;
+            for (int i = 0; i < dim; i++) var += (x[r * dim + i] - mean) * (x[r * dim + i] - mean);
+            var /= dim;
+            for (int i = 0; i < dim; i++)
+                out[r * dim + i] = (x[r * dim + i] - mean) / Math.sqrt(var + eps) * gamma[i] + beta[i];
+        }
+        return out;
+    }
+
+    public static double[] softmax(double[] x, int rows, int dim) {
+        double[] out = new double[rows * dim];
+        for (int r = 0; r < rows; r++) {
+            double max = Double.NEGATIVE_INFINITY, sum = 0;
+            for (int i = 0; i < dim; i++) max = Math.max(max, x[r * dim + i]);
+            for (int i = 0; i < dim; i++) sum += out[r * dim + i] = Math.exp(x[r * dim + i] - max);
+            for (int i = 0; i < dim; i++) out[r * dim + i] /= sum;
+        }
+        return out;
+    }
+
+    /** qkv {@code [batch, tokens, 3, heads, headDim]} → {@code [batch, tokens, heads·headDim]}. */
+    public static double[] attention(double[] qkv, int batch, int tokens, int heads, int headDim) {
+        int width = heads * headDim;
+        double[] out = new double[batch * tokens * width];
+        double scale = 1 / Math.sqrt(headDim);
+        for (int b = 0; b < batch; b++)
+            for (int h = 0; h < heads; h++)
+                for (int i = 0; i < tokens; i++) {
+                    double[] s = new double[tokens];
+                    for (int j = 0; j < tokens; j++) {
+                        double dot = 0;
+                        for (int d = 0; d < headDim; d++)
+                            dot += qkv[qkvIndex(b, i, 0, h, d, tokens, heads, headDim)]
+                                    * qkv[qkvIndex(b, j, 1, h, d, tokens, heads, headDim)];
+                        s[j] = dot * scale;
+                    }
+                    double[] p = softmax(s, 1, tokens);
+                    for (int d = 0; d < headDim; d++) {
+                        double sum = 0;
+                        for (int j = 0; j < tokens; j++) sum += p[j] * qkv[qkvIndex(b, j, 2, h, d, tokens, heads, headDim)];
+                        out[(b * tokens + i) * width + h * headDim + d] = sum;
+                    }
+                }
+        return out;
+    }
+
+    private static int qkvIndex(int b, int t, int which, int h, int d, int tokens, int heads, int headDim) {
+        return ((((b * tokens + t) * 3 + which) * heads + h) * headDim) + d;
+    }
+
+    public static double gelu(double x) {
+        return 0.5 * x * (1 + erf(x / Math.sqrt(2)));
+    }
+
+    public static double[] gelu(double[] x) {
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) out[i] = gelu(x[i]);
+        return out;
+    }
+
+    public static double[] add(double[] a, double[] b) {
+        double[] out = new double[a.length];
+        for (int i = 0; i < a.length; i++) out[i] = a[i] + b[i];
+        return out;
+    }
+
+    /** A direct convolution with stride = kernel = patch, no im2col: image NCHW, weight [hidden, C, p, p]. */
+    public static double[] patchEmbed(double[] image, double[] weight, double[] bias,
+                                      int batch, int channels, int height, int width, int patch, int hidden) {
+        int rowsOfPatches = height / patch, cols = width / patch;
+        double[] out = new double[batch * rowsOfPatches * cols * hidden];
+        for (int b = 0; b < batch; b++)
+            for (int py = 0; py < rowsOfPatches; py++)
+                for (int px = 0; px < cols; px++)
+                    for (int o = 0; o < hidden; o++) {
+                        double sum = bias[o];
+                        for (int c = 0; c < channels; c++)
+                            for (int dy = 0; dy < patch; dy++)
+                                for (int dx = 0; dx < patch; dx++)
+                                    sum += image[((b * channels + c) * height + py * patch + dy) * width + px * patch + dx]
+                                            * weight[((o * channels + c) * patch + dy) * patch + dx];
+                        out[((b * rowsOfPatches + py) * cols + px) * hidden + o] = sum;
+                    }
+        return out;
+    }
+
+    public static double[] embedTokens(double[] patches, double[] cls, double[] pos, int batch, int patchCount, int hidden) {
+        int tokens = patchCount + 1;
+        double[] out = new double[batch * tokens * hidden];
+        for (int b = 0; b < batch; b++)
+            for (int t = 0; t < tokens; t++)
+                for (int i = 0; i < hidden; i++)
+                    out[(b * tokens + t) * hidden + i] = pos[t * hidden + i]
+                            + (t == 0 ? cls[i] : patches[(b * patchCount + t - 1) * hidden + i]);
+        return out;
+    }
+
+    public static double[] classToken(double[] x, int batch, int tokens, int hidden) {
+        double[] out = new double[batch * hidden];
+        for (int b = 0; b < batch; b++) System.arraycopy(x, b * tokens * hidden, out, b * hidden, hidden);
+        return out;
+    }
+
+    /**
+     * erf to about 1e-15: its Maclaurin series for |x| < 3, the continued fraction of erfc beyond
+     * (where the series loses digits to cancellation).
+     */
+    public static double erf(double x) {
+        double a = Math.abs(x);
+        double r;
+        if (a < 3) {
+            double term = a, sum = a, x2 = a * a;
+            for (int n = 1; n < 200 && Math.abs(term) > 1e-17 * Math.abs(sum); n++) {
+                term *= -x2 / n;
+                sum += term / (2 * n + 1);
+            }
+            r = 2 / Math.sqrt(Math.PI) * sum;
+        } else {
+            // erfc(a) = exp(-a²)/√π · 1/(a + 1/2/(a + 1/(a + 3/2/(a + 2/(a + ...))))), evaluated bottom-up.
+            double f = a;
+            for (int n = 60; n >= 1; n--) f = a + (n / 2.0) / f;
+            r = 1 - Math.exp(-a * a) / Math.sqrt(Math.PI) / f;
+        }
+        return Math.copySign(r, x);
+    }
+}

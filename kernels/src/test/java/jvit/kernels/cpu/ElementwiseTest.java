@@ -1,0 +1,53 @@
+package jvit.kernels.cpu;
+
+import static jvit.kernels.Tensors.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+import jvit.kernels.Reference64;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** GELU and residual addition. */
+class ElementwiseTest {
+    @ParameterizedTest(name = "n={0}")
+    @ValueSource(ints = {1, 2, 15, 17, 4099, 100_003})
+    void geluMatchesFloat64Reference(int n) {
+        Random random = random();
+        double[] x = roundToFloat(uniform(random, n, 6));
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment out = poisoned(arena, n);
+            Gelu.forward(out, segment(arena, x), n);
+            assertClose("gelu " + random, Reference64.gelu(x), out, 1e-5, 1e-6);
+            // In place, as the model uses it.
+            MemorySegment inPlace = segment(arena, x);
+            Gelu.forward(inPlace, inPlace, n);
+            assertClose("gelu in place " + random, Reference64.gelu(x), inPlace, 1e-5, 1e-6);
+        }
+    }
+
+    @Test
+    void referenceErfIsAccurate() {
+        // Values from Abramowitz & Stegun, table 7.1, and erf(∞) = 1.
+        assertEquals(0.5204998778130465, Reference64.erf(0.5), 1e-15);
+        assertEquals(0.9953222650189527, Reference64.erf(2.0), 1e-15);
+        assertEquals(-0.9999779095030014, Reference64.erf(-3.0), 1e-15);
+        assertEquals(0.9999999845827421, Reference64.erf(4.0), 1e-15);
+        assertEquals(1.0, Reference64.erf(40.0), 0);
+    }
+
+    @ParameterizedTest(name = "n={0}")
+    @ValueSource(ints = {1, 3, 16, 8191, 8193, 65_537})
+    void addMatchesFloat64Reference(int n) {
+        Random random = random();
+        double[] a = roundToFloat(uniform(random, n, 10)), b = roundToFloat(uniform(random, n, 10));
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment out = poisoned(arena, n);
+            Add.forward(out, segment(arena, a), segment(arena, b), n);
+            assertClose("add " + random, Reference64.add(a, b), out, 1e-7, 0);
+        }
+    }
+}
