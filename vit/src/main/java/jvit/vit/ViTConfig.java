@@ -1,0 +1,69 @@
+package jvit.vit;
+
+import java.util.ArrayList;
+import java.util.List;
+import jvit.vit.image.Preprocessing;
+
+/**
+ * The shape of a Vision Transformer and how its inputs are prepared: everything needed, with the
+ * weights, to classify an image. Built from a Hugging Face {@code config.json} or a preset.
+ *
+ * @param imageSize side of the square input the position embeddings were trained for
+ * @param patchSize side of a square patch; {@code imageSize} is a multiple of it
+ * @param channels 3 for RGB, 1 for grey
+ * @param hidden width of the token vectors
+ * @param layers encoder blocks
+ * @param heads attention heads; {@code hidden} is a multiple of it
+ * @param mlpDim width of the MLP's hidden layer
+ * @param layerNormEps epsilon of every LayerNorm (1e-12 in HF files, 1e-6 in timm)
+ * @param qkvBias whether the query/key/value projections have a bias
+ * @param labels class names, index = class id ({@code id2label}); its size is the number of classes
+ * @param preprocessing how an image becomes the input tensor
+ */
+public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, int layers, int heads, int mlpDim,
+                        double layerNormEps, boolean qkvBias, List<String> labels, Preprocessing preprocessing) {
+    public ViTConfig {
+        check(imageSize > 0 && patchSize > 0 && channels > 0 && hidden > 0 && layers > 0 && heads > 0 && mlpDim > 0,
+                "every size must be positive");
+        check(imageSize % patchSize == 0, "image_size " + imageSize + " is not a multiple of patch_size " + patchSize);
+        check(hidden % heads == 0, "hidden_size " + hidden + " is not divisible by num_attention_heads " + heads);
+        check(layerNormEps > 0, "layer_norm_eps must be > 0");
+        check(!labels.isEmpty(), "there must be at least one class label");
+        labels = List.copyOf(labels);
+    }
+
+    public int numLabels() { return labels.size(); }
+
+    public int headDim() { return hidden / heads; }
+
+    /** Patches per image side. */
+    public int grid() { return imageSize / patchSize; }
+
+    /** Tokens per image: the patches and the class token. */
+    public int tokens() { return grid() * grid() + 1; }
+
+    /** Parameters in the model's weights. */
+    public long parameters() {
+        long h = hidden;
+        long embed = h * channels * patchSize * patchSize + h + h + (long) tokens() * h;
+        long block = 2 * 2 * h + 3 * h * h + (qkvBias ? 3 * h : 0) + h * h + h + 2 * h * mlpDim + mlpDim + h;
+        return embed + layers * block + 2 * h + h * numLabels() + numLabels();
+    }
+
+    /** This config with another number of classes, named {@code LABEL_0 ...}. */
+    public ViTConfig withClasses(int classes) {
+        return new ViTConfig(imageSize, patchSize, channels, hidden, layers, heads, mlpDim, layerNormEps, qkvBias,
+                defaultLabels(classes), preprocessing);
+    }
+
+    /** {@code LABEL_0 ... LABEL_{n-1}}, Hugging Face's names when a config gives none. */
+    public static List<String> defaultLabels(int n) {
+        List<String> labels = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) labels.add("LABEL_" + i);
+        return labels;
+    }
+
+    private static void check(boolean condition, String problem) {
+        if (!condition) throw new IllegalArgumentException(problem);
+    }
+}
