@@ -1,0 +1,24 @@
+package jvit.runtime;
+
+import java.util.Map;
+
+/**
+ * A place that runs task graphs: the Java CPU kernels, an OpenCL device, a CUDA GPU. A backend's
+ * devices are found through {@link Backend}; users name them by {@link #id()}.
+ */
+public interface Device {
+    /** The id users type: {@code java}, {@code opencl:0}, {@code cuda:0}. */
+    String id();
+
+    /** A human-readable name, such as the GPU's model. */
+    String name();
+
+    /** What the device is and can do, for {@code vit devices}: vendor, compute units, memory, ... in a fixed order. */
+    Map<String, String> properties();
+
+    /**
+     * Prepares {@code graph} to run here: allocates its tensors, compiles its kernels. The result
+     * holds device resources until closed.
+     */
+    Executable load(ImmutableTaskGraph graph);
+}
