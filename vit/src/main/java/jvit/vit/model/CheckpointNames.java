@@ -1,0 +1,68 @@
+package jvit.vit.model;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The two naming schemes ViT checkpoints come in, mapped onto one: timm's names, which jvit uses
+ * inside. Hugging Face's {@code ViTForImageClassification} splits the attention input projection
+ * into query, key and value, which {@link ViTWeights} concatenates into timm's fused {@code qkv}.
+ */
+enum CheckpointNames {
+    TIMM("timm", ""),
+    HUGGING_FACE("Hugging Face", "vit.");
+
+    final String description;
+    /** Prefix of the backbone's names. */
+    final String prefix;
+
+    CheckpointNames(String description, String prefix) {
+        this.description = description;
+        this.prefix = prefix;
+    }
+
+    /** Which scheme a file's tensor names follow, or null when neither. */
+    static CheckpointNames detect(Set<String> names) {
+        if (names.contains("patch_embed.proj.weight")) return TIMM;
+        if (names.contains("vit.embeddings.patch_embeddings.projection.weight")) return HUGGING_FACE;
+        return null;
+    }
+
+    /** The names one timm tensor has in this scheme: one name, or query/key/value for a fused qkv tensor. */
+    List<String> sources(String timmName) {
+        if (this == TIMM) return List.of(timmName);
+        return switch (timmName) {
+            case "patch_embed.proj.weight" -> backbone("embeddings.patch_embeddings.projection.weight");
+            case "patch_embed.proj.bias" -> backbone("embeddings.patch_embeddings.projection.bias");
+            case "cls_token" -> backbone("embeddings.cls_token");
+            case "pos_embed" -> backbone("embeddings.position_embeddings");
+            case "norm.weight" -> backbone("layernorm.weight");
+            case "norm.bias" -> backbone("layernorm.bias");
+            case "head.weight" -> List.of("classifier.weight");
+            case "head.bias" -> List.of("classifier.bias");
+            default -> block(timmName);
+        };
+    }
+
+    private List<String> block(String timmName) {
+        // blocks.{i}.{part} -> vit.encoder.layer.{i}.{hf part}
+        String[] p = timmName.split("\\.", 3);
+        if (p.length != 3 || !p[0].equals("blocks")) throw new IllegalArgumentException("not a ViT tensor: " + timmName);
+        String layer = "encoder.layer." + p[1] + ".";
+        String kind = p[2].substring(p[2].lastIndexOf('.') + 1); // weight or bias
+        return switch (p[2].substring(0, p[2].lastIndexOf('.'))) {
+            case "norm1" -> backbone(layer + "layernorm_before." + kind);
+            case "attn.qkv" -> backbone(layer + "attention.attention.query." + kind,
+                    layer + "attention.attention.key." + kind, layer + "attention.attention.value." + kind);
+            case "attn.proj" -> backbone(layer + "attention.output.dense." + kind);
+            case "norm2" -> backbone(layer + "layernorm_after." + kind);
+            case "mlp.fc1" -> backbone(layer + "intermediate.dense." + kind);
+            case "mlp.fc2" -> backbone(layer + "output.dense." + kind);
+            default -> throw new IllegalArgumentException("not a ViT tensor: " + timmName);
+        };
+    }
+
+    private List<String> backbone(String... names) {
+        return java.util.Arrays.stream(names).map(n -> prefix + n).toList();
+    }
+}

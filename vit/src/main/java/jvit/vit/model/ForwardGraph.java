@@ -1,0 +1,76 @@
+package jvit.vit.model;
+
+import jvit.kernels.Op;
+import jvit.kernels.Op.Activation;
+import jvit.runtime.DataTransferMode;
+import jvit.runtime.ImmutableTaskGraph;
+import jvit.runtime.TaskGraph;
+import jvit.runtime.Tensor;
+import jvit.vit.ViTConfig;
+
+/**
+ * The ViT forward pass as a task graph, read top to bottom like the paper (pre-norm, as in timm's
+ * {@code VisionTransformer} and HF's {@code ViTForImageClassification}):
+ *
+ * <pre>
+ * x = patch_embed(image); x = [cls, x] + pos
+ * for each block: x = x + proj(attention(qkv(norm1(x))));  x = x + fc2(gelu(fc1(norm2(x))))
+ * logits = head(norm(x[:, 0]))
+ * </pre>
+ *
+ * Weights are copied to the device once; the images in and the logits out move every execution.
+ * Activations live on the device, and each block reuses the previous block's buffers.
+ */
+public final class ForwardGraph {
+    private ForwardGraph() {}
+
+    /**
+     * @param images host tensor {@code [batch, channels, size, size]}, normalised
+     * @param logits host tensor {@code [batch, classes]}, written by every execution
+     */
+    public static ImmutableTaskGraph record(ViTWeights w, Tensor images, Tensor logits) {
+        ViTConfig c = w.config();
+        int batch = (int) images.shape()[0];
+        int h = c.hidden(), patches = c.grid() * c.grid(), tokens = c.tokens(), rows = batch * tokens;
+        float eps = (float) c.layerNormEps();
+
+        Tensor embedded = Tensor.onDevice("patches", batch, patches, h);
+        Tensor x = Tensor.onDevice("x", batch, tokens, h);
+        Tensor normed = Tensor.onDevice("normed", batch, tokens, h);
+        Tensor qkv = Tensor.onDevice("qkv", batch, tokens, 3 * h);
+        Tensor attended = Tensor.onDevice("attended", batch, tokens, h);
+        Tensor branch = Tensor.onDevice("branch", batch, tokens, h);
+        Tensor hidden = Tensor.onDevice("mlp_hidden", batch, tokens, c.mlpDim());
+        Tensor cls = Tensor.onDevice("cls", batch, h);
+        Tensor clsNormed = Tensor.onDevice("cls_normed", batch, h);
+
+        TaskGraph g = new TaskGraph("vit_forward")
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, w.all().toArray(Tensor[]::new))
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, images)
+                .task("patch_embed", new Op.PatchEmbed(batch, c.channels(), c.imageSize(), c.imageSize(), c.patchSize(), h),
+                        embedded, images, w.patchWeight(), w.patchBias())
+                .task("embed_tokens", new Op.EmbedTokens(batch, patches, h), x, embedded, w.classToken(), w.positions());
+
+        for (int i = 0; i < w.blocks().size(); i++) {
+            ViTWeights.Block b = w.blocks().get(i);
+            String n = "blocks." + i + ".";
+            g.task(n + "norm1", new Op.LayerNorm(rows, h, eps), normed, x, b.norm1Weight(), b.norm1Bias());
+            if (b.qkvBias() != null)
+                g.task(n + "attn.qkv", Op.Matmul.linear(rows, h, 3 * h, Activation.NONE), qkv, normed, b.qkvWeight(), b.qkvBias());
+            else
+                g.task(n + "attn.qkv", new Op.Matmul(1, rows, 3 * h, h, true, false, Activation.NONE), qkv, normed, b.qkvWeight());
+            g.task(n + "attn", new Op.Attention(batch, tokens, c.heads(), c.headDim()), attended, qkv)
+                    .task(n + "attn.proj", Op.Matmul.linear(rows, h, h, Activation.NONE), branch, attended, b.projWeight(), b.projBias())
+                    .task(n + "residual1", new Op.Add((long) rows * h), x, x, branch)
+                    .task(n + "norm2", new Op.LayerNorm(rows, h, eps), normed, x, b.norm2Weight(), b.norm2Bias())
+                    .task(n + "mlp.fc1", Op.Matmul.linear(rows, h, c.mlpDim(), Activation.GELU), hidden, normed, b.fc1Weight(), b.fc1Bias())
+                    .task(n + "mlp.fc2", Op.Matmul.linear(rows, c.mlpDim(), h, Activation.NONE), branch, hidden, b.fc2Weight(), b.fc2Bias())
+                    .task(n + "residual2", new Op.Add((long) rows * h), x, x, branch);
+        }
+        return g.task("class_token", new Op.ClassToken(batch, tokens, h), cls, x)
+                .task("norm", new Op.LayerNorm(batch, h, eps), clsNormed, cls, w.normWeight(), w.normBias())
+                .task("head", Op.Matmul.linear(batch, h, c.numLabels(), Activation.NONE), logits, clsNormed, w.headWeight(), w.headBias())
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, logits)
+                .snapshot();
+    }
+}

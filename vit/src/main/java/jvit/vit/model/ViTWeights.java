@@ -1,0 +1,130 @@
+package jvit.vit.model;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import jvit.runtime.Tensor;
+import jvit.runtime.UserError;
+import jvit.vit.ViTConfig;
+
+/**
+ * Every weight of a ViT under timm's names, checked against the config: shapes right, nothing
+ * missing. Float32 tensors from the file are used where they lie (memory-mapped); only Hugging
+ * Face's separate query/key/value are concatenated into {@code qkv}, and the position embedding is
+ * resampled when the config's image size differs from the checkpoint's.
+ */
+public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias, Tensor classToken,
+                         Tensor positions, List<Block> blocks, Tensor normWeight, Tensor normBias,
+                         Tensor headWeight, Tensor headBias) {
+
+    /** One encoder block; {@code qkvBias} is null when the model has none. */
+    public record Block(Tensor norm1Weight, Tensor norm1Bias, Tensor qkvWeight, Tensor qkvBias,
+                        Tensor projWeight, Tensor projBias, Tensor norm2Weight, Tensor norm2Bias,
+                        Tensor fc1Weight, Tensor fc1Bias, Tensor fc2Weight, Tensor fc2Bias) {
+        public List<Tensor> all() {
+            List<Tensor> all = new ArrayList<>(Arrays.asList(norm1Weight, norm1Bias, qkvWeight, qkvBias, projWeight,
+                    projBias, norm2Weight, norm2Bias, fc1Weight, fc1Bias, fc2Weight, fc2Bias));
+            all.removeIf(t -> t == null);
+            return all;
+        }
+    }
+
+    /** Every weight tensor, in a fixed order. */
+    public List<Tensor> all() {
+        List<Tensor> all = new ArrayList<>(List.of(patchWeight, patchBias, classToken, positions));
+        for (Block b : blocks) all.addAll(b.all());
+        all.addAll(List.of(normWeight, normBias, headWeight, headBias));
+        return all;
+    }
+
+    /**
+     * Picks and checks the model's weights among a file's tensors.
+     *
+     * @param tensors the file's tensors by name, float32, with their shapes
+     * @param file the file they came from, named in every error
+     * @param arena memory for the tensors that must be built (fused qkv, resampled positions)
+     */
+    public static ViTWeights from(ViTConfig config, Map<String, Tensor> tensors, Path file, Arena arena) {
+        CheckpointNames names = CheckpointNames.detect(tensors.keySet());
+        if (names == null)
+            throw UserError.inFile(file, "has neither Hugging Face (vit.embeddings...) nor timm (patch_embed...) ViT tensor names; it holds "
+                    + tensors.keySet().stream().sorted().limit(3).collect(Collectors.joining(", "))
+                    + (tensors.size() > 3 ? ", ..." : "") + " — give a ViTForImageClassification or timm VisionTransformer checkpoint");
+        var loader = new Loader(config, tensors, file, arena, names);
+        int h = config.hidden(), mlp = config.mlpDim(), p = config.patchSize();
+        List<Block> blocks = new ArrayList<>();
+        for (int i = 0; i < config.layers(); i++) {
+            String b = "blocks." + i + ".";
+            blocks.add(new Block(
+                    loader.get(b + "norm1.weight", h), loader.get(b + "norm1.bias", h),
+                    loader.get(b + "attn.qkv.weight", 3 * h, h), config.qkvBias() ? loader.get(b + "attn.qkv.bias", 3 * h) : null,
+                    loader.get(b + "attn.proj.weight", h, h), loader.get(b + "attn.proj.bias", h),
+                    loader.get(b + "norm2.weight", h), loader.get(b + "norm2.bias", h),
+                    loader.get(b + "mlp.fc1.weight", mlp, h), loader.get(b + "mlp.fc1.bias", mlp),
+                    loader.get(b + "mlp.fc2.weight", h, mlp), loader.get(b + "mlp.fc2.bias", h)));
+        }
+        return new ViTWeights(config,
+                loader.get("patch_embed.proj.weight", h, config.channels(), p, p), loader.get("patch_embed.proj.bias", h),
+                loader.get("cls_token", 1, 1, h), loader.positions(),
+                blocks, loader.get("norm.weight", h), loader.get("norm.bias", h),
+                loader.get("head.weight", config.numLabels(), h), loader.get("head.bias", config.numLabels()));
+    }
+
+    private record Loader(ViTConfig config, Map<String, Tensor> tensors, Path file, Arena arena, CheckpointNames names) {
+        /** The tensor with this timm name and shape, concatenated from its sources when there are several. */
+        Tensor get(String timmName, long... shape) {
+            List<String> sources = names.sources(timmName);
+            long[] part = shape.clone();
+            part[0] /= sources.size();
+            List<Tensor> found = sources.stream().map(n -> source(n, part)).toList();
+            if (found.size() == 1) return Tensor.of(timmName, found.getFirst().host(), shape);
+            Tensor fused = Tensor.allocate(timmName, arena, shape);
+            long offset = 0;
+            for (Tensor t : found) {
+                MemorySegment.copy(t.host(), 0, fused.host(), offset, t.bytes());
+                offset += t.bytes();
+            }
+            return fused;
+        }
+
+        private Tensor source(String name, long[] shape) {
+            Tensor t = tensors.get(name);
+            if (t == null)
+                throw UserError.inFile(file, "has no tensor '" + name + "', which a " + describe()
+                        + " needs; the checkpoint does not match its config");
+            if (!Arrays.equals(t.shape(), shape))
+                throw UserError.inFile(file, "tensor '" + name + "' has shape " + Arrays.toString(t.shape())
+                        + " but a " + describe() + " needs " + Arrays.toString(shape) + "; the checkpoint does not match its config");
+            return t;
+        }
+
+        /** The position embedding, resampled to the config's grid when the checkpoint's differs. */
+        Tensor positions() {
+            String name = names.sources("pos_embed").getFirst();
+            Tensor t = tensors.get(name);
+            int h = config.hidden();
+            if (t == null) return source(name, new long[] {1, config.tokens(), h});
+            long[] shape = t.shape();
+            long tokens = shape.length == 3 && shape[0] == 1 && shape[2] == h ? shape[1] : -1;
+            int grid = (int) Math.round(Math.sqrt(tokens - 1));
+            if (tokens < 2 || (long) grid * grid != tokens - 1)
+                throw UserError.inFile(file, "tensor '" + name + "' has shape " + Arrays.toString(shape) + " but a " + describe()
+                        + " needs [1, 1 + n², " + h + "]; the checkpoint does not match its config");
+            if (grid == config.grid()) return Tensor.of("pos_embed", t.host(), 1, config.tokens(), h);
+            Tensor resampled = Tensor.allocate("pos_embed", arena, 1, config.tokens(), h);
+            PositionEmbedding.resample(t.host(), grid, resampled.host(), config.grid(), h);
+            return resampled;
+        }
+
+        private String describe() {
+            return String.format("ViT with %d layers, hidden size %d, MLP size %d, patch %d, %d channels and %d classes (%s names)",
+                    config.layers(), config.hidden(), config.mlpDim(), config.patchSize(), config.channels(),
+                    config.numLabels(), names.description);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package jvit.vit.model;
+
+import static jvit.kernels.Tensors.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Random;
+import jvit.runtime.Devices;
+import jvit.runtime.UserError;
+import jvit.vit.ViTConfig;
+import jvit.vit.image.Preprocessing;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The forward pass against the float64 {@link ReferenceViT}, for checkpoints in both namings. */
+class ForwardTest {
+    static ViTConfig rgb() {
+        return new ViTConfig(12, 4, 3, 12, 2, 3, 20, 1e-6, true, ViTConfig.defaultLabels(5), Preprocessing.huggingFace(12, 3));
+    }
+
+    /** Awkward sizes: 1 channel, odd head size, no qkv bias, 3 layers, 3 classes. */
+    static ViTConfig grey() {
+        return new ViTConfig(10, 5, 1, 10, 3, 2, 7, 1e-12, false, ViTConfig.defaultLabels(3), Preprocessing.huggingFace(10, 1));
+    }
+
+    @ParameterizedTest
+    @EnumSource(CheckpointNames.class)
+    void logitsMatchTheFloat64Reference(CheckpointNames naming) {
+        for (ViTConfig config : new ViTConfig[] {rgb(), grey()}) {
+            Random random = random();
+            RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
+            int batch = 3;
+            try (Arena arena = Arena.ofShared()) {
+                ViTWeights weights = ViTWeights.from(config, checkpoint.tensors(naming, arena), Path.of("test.safetensors"), arena);
+                try (Inference inference = new Inference(weights, Devices.get("java"), batch)) {
+                    double[] images = roundToFloat(uniform(random, (int) (batch * inference.imageElements()), 2));
+                    MemorySegment.copy(segment(arena, images), 0, inference.images(), 0, 4L * images.length);
+                    inference.logits().fill((byte) 0xff); // NaN: a logit the graph does not write fails
+                    inference.run(false);
+                    int per = (int) inference.imageElements(), classes = config.numLabels();
+                    double[] logits = toDoubles(inference.logits(), batch * classes);
+                    for (int b = 0; b < batch; b++) {
+                        double[] expected = checkpoint.reference().logits(java.util.Arrays.copyOfRange(images, b * per, (b + 1) * per));
+                        double[] actual = java.util.Arrays.copyOfRange(logits, b * classes, (b + 1) * classes);
+                        assertClose(naming + " image " + b + " " + random, expected, actual, 1e-4, 1e-4);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aMisShapedTensorNamesTheFileTheTensorAndBothShapes() {
+        ViTConfig config = rgb();
+        try (Arena arena = Arena.ofShared()) {
+            var tensors = new RandomCheckpoint(config, random()).tensors(CheckpointNames.TIMM, arena);
+            var wrong = config.withClasses(7);
+            var e = assertThrows(UserError.class, () -> ViTWeights.from(wrong, tensors, Path.of("m.safetensors"), arena));
+            assertTrue(e.getMessage().startsWith("m.safetensors: tensor 'head.weight' has shape [5, 12] but a ViT"), e.getMessage());
+            assertTrue(e.getMessage().contains("needs [7, 12]"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aMissingTensorIsNamed() {
+        ViTConfig config = rgb();
+        try (Arena arena = Arena.ofShared()) {
+            var tensors = new java.util.HashMap<>(new RandomCheckpoint(config, random()).tensors(CheckpointNames.HUGGING_FACE, arena));
+            tensors.remove("vit.encoder.layer.1.attention.attention.key.weight");
+            var e = assertThrows(UserError.class, () -> ViTWeights.from(config, tensors, Path.of("m.safetensors"), arena));
+            assertTrue(e.getMessage().startsWith("m.safetensors: has no tensor 'vit.encoder.layer.1.attention.attention.key.weight'"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void unknownNamesAreRefused() {
+        try (Arena arena = Arena.ofShared()) {
+            var tensors = java.util.Map.of("conv1.weight", jvit.runtime.Tensor.allocate("conv1.weight", arena, 4));
+            var e = assertThrows(UserError.class, () -> ViTWeights.from(rgb(), tensors, Path.of("resnet.safetensors"), arena));
+            assertTrue(e.getMessage().contains("neither Hugging Face") && e.getMessage().contains("conv1.weight"), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package jvit.vit.model;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import jvit.runtime.Tensor;
+import jvit.vit.ViTConfig;
+
+/**
+ * Random ViT weights for a config, under Hugging Face's names and, converted, under timm's (query,
+ * key and value concatenated into qkv). Values are rounded to float32 so a float64 reference sees
+ * exactly what the model sees.
+ */
+final class RandomCheckpoint {
+    final ViTConfig config;
+    /** Hugging Face name → values; shapes in {@link #hfShapes}. */
+    final Map<String, double[]> hf = new LinkedHashMap<>();
+    final Map<String, long[]> hfShapes = new LinkedHashMap<>();
+
+    RandomCheckpoint(ViTConfig config, Random random) {
+        this.config = config;
+        int h = config.hidden(), p = config.patchSize(), c = config.channels(), mlp = config.mlpDim();
+        put(random, "vit.embeddings.patch_embeddings.projection.weight", 1 / Math.sqrt(c * p * p), h, c, p, p);
+        put(random, "vit.embeddings.patch_embeddings.projection.bias", 0.1, h);
+        put(random, "vit.embeddings.cls_token", 1, 1, 1, h);
+        put(random, "vit.embeddings.position_embeddings", 0.5, 1, config.tokens(), h);
+        for (int l = 0; l < config.layers(); l++) {
+            String n = "vit.encoder.layer." + l + ".";
+            norm(random, n + "layernorm_before", h);
+            for (String part : List.of("query", "key", "value"))
+                linear(random, n + "attention.attention." + part, h, h, config.qkvBias());
+            linear(random, n + "attention.output.dense", h, h, true);
+            norm(random, n + "layernorm_after", h);
+            linear(random, n + "intermediate.dense", h, mlp, true);
+            linear(random, n + "output.dense", mlp, h, true);
+        }
+        norm(random, "vit.layernorm", h);
+        linear(random, "classifier", h, config.numLabels(), true);
+    }
+
+    private void linear(Random random, String name, int in, int out, boolean bias) {
+        put(random, name + ".weight", 1.5 / Math.sqrt(in), out, in);
+        if (bias) put(random, name + ".bias", 0.1, out);
+    }
+
+    private void norm(Random random, String name, int dim) {
+        put(random, name + ".weight", 0.5, dim);
+        double[] gamma = hf.get(name + ".weight");
+        for (int i = 0; i < dim; i++) gamma[i] = (float) (gamma[i] + 1);
+        put(random, name + ".bias", 0.2, dim);
+    }
+
+    private void put(Random random, String name, double scale, long... shape) {
+        long n = 1;
+        for (long s : shape) n *= s;
+        double[] x = new double[(int) n];
+        for (int i = 0; i < n; i++) x[i] = (float) ((random.nextDouble() * 2 - 1) * scale);
+        hf.put(name, x);
+        hfShapes.put(name, shape);
+    }
+
+    /** The same weights under timm's names, qkv fused; shapes from {@link #timmShapes()}. */
+    Map<String, double[]> timm() {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        timmShapes().forEach((name, shape) -> {
+            List<String> sources = CheckpointNames.HUGGING_FACE.sources(name);
+            int n = 0;
+            for (String s : sources) n += hf.get(s).length;
+            double[] x = new double[n];
+            int at = 0;
+            for (String s : sources) {
+                System.arraycopy(hf.get(s), 0, x, at, hf.get(s).length);
+                at += hf.get(s).length;
+            }
+            out.put(name, x);
+        });
+        return out;
+    }
+
+    Map<String, long[]> timmShapes() {
+        int h = config.hidden();
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        shapes.put("patch_embed.proj.weight", new long[] {h, config.channels(), config.patchSize(), config.patchSize()});
+        shapes.put("patch_embed.proj.bias", new long[] {h});
+        shapes.put("cls_token", new long[] {1, 1, h});
+        shapes.put("pos_embed", new long[] {1, config.tokens(), h});
+        for (int l = 0; l < config.layers(); l++) {
+            String n = "blocks." + l + ".";
+            shapes.put(n + "norm1.weight", new long[] {h});
+            shapes.put(n + "norm1.bias", new long[] {h});
+            shapes.put(n + "attn.qkv.weight", new long[] {3 * h, h});
+            if (config.qkvBias()) shapes.put(n + "attn.qkv.bias", new long[] {3 * h});
+            shapes.put(n + "attn.proj.weight", new long[] {h, h});
+            shapes.put(n + "attn.proj.bias", new long[] {h});
+            shapes.put(n + "norm2.weight", new long[] {h});
+            shapes.put(n + "norm2.bias", new long[] {h});
+            shapes.put(n + "mlp.fc1.weight", new long[] {config.mlpDim(), h});
+            shapes.put(n + "mlp.fc1.bias", new long[] {config.mlpDim()});
+            shapes.put(n + "mlp.fc2.weight", new long[] {h, config.mlpDim()});
+            shapes.put(n + "mlp.fc2.bias", new long[] {h});
+        }
+        shapes.put("norm.weight", new long[] {h});
+        shapes.put("norm.bias", new long[] {h});
+        shapes.put("head.weight", new long[] {config.numLabels(), h});
+        shapes.put("head.bias", new long[] {config.numLabels()});
+        return shapes;
+    }
+
+    /** Tensors as a file reader would hand them over, in the given naming. */
+    Map<String, Tensor> tensors(CheckpointNames naming, Arena arena) {
+        Map<String, double[]> values = naming == CheckpointNames.TIMM ? timm() : hf;
+        Map<String, long[]> shapes = naming == CheckpointNames.TIMM ? timmShapes() : hfShapes;
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        values.forEach((name, x) -> {
+            MemorySegment s = arena.allocate(4L * x.length, 4);
+            for (int i = 0; i < x.length; i++) s.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) x[i]);
+            out.put(name, Tensor.of(name, s, shapes.get(name)));
+        });
+        return out;
+    }
+
+    ReferenceViT reference() {
+        return new ReferenceViT(hf, config.channels(), config.imageSize(), config.patchSize(), config.hidden(),
+                config.layers(), config.heads(), config.mlpDim(), config.numLabels(), config.layerNormEps());
+    }
+}

@@ -1,0 +1,124 @@
+package jvit.vit.model;
+
+import java.util.Map;
+
+/**
+ * A float64 ViT written for the tests, independently of the production path: plain loops over
+ * matrices, following Hugging Face's {@code ViTForImageClassification} module by module (separate
+ * query, key and value; LayerNorm over every token; the head on the class token).
+ */
+final class ReferenceViT {
+    private final Map<String, double[]> w;
+    private final int channels, size, patch, hidden, layers, heads, mlp, classes;
+    private final double eps;
+
+    /** {@code w}: the weights under Hugging Face's names. */
+    ReferenceViT(Map<String, double[]> w, int channels, int size, int patch, int hidden, int layers, int heads, int mlp,
+                 int classes, double eps) {
+        this.w = w;
+        this.channels = channels;
+        this.size = size;
+        this.patch = patch;
+        this.hidden = hidden;
+        this.layers = layers;
+        this.heads = heads;
+        this.mlp = mlp;
+        this.classes = classes;
+        this.eps = eps;
+    }
+
+    /** Logits of one image, {@code [channels][size][size]} flattened. */
+    double[] logits(double[] image) {
+        int grid = size / patch, tokens = grid * grid + 1;
+        double[][] x = new double[tokens][hidden];
+        double[] conv = w.get("vit.embeddings.patch_embeddings.projection.weight");
+        double[] convBias = w.get("vit.embeddings.patch_embeddings.projection.bias");
+        double[] cls = w.get("vit.embeddings.cls_token"), pos = w.get("vit.embeddings.position_embeddings");
+        for (int o = 0; o < hidden; o++) x[0][o] = cls[o];
+        for (int py = 0; py < grid; py++)
+            for (int px = 0; px < grid; px++)
+                for (int o = 0; o < hidden; o++) {
+                    double s = convBias[o];
+                    for (int c = 0; c < channels; c++)
+                        for (int dy = 0; dy < patch; dy++)
+                            for (int dx = 0; dx < patch; dx++)
+                                s += conv[((o * channels + c) * patch + dy) * patch + dx]
+                                        * image[(c * size + py * patch + dy) * size + px * patch + dx];
+                    x[1 + py * grid + px][o] = s;
+                }
+        for (int t = 0; t < tokens; t++) for (int o = 0; o < hidden; o++) x[t][o] += pos[t * hidden + o];
+
+        for (int l = 0; l < layers; l++) {
+            String p = "vit.encoder.layer." + l + ".";
+            double[][] h = layerNorm(x, p + "layernorm_before");
+            double[][] q = linear(h, p + "attention.attention.query");
+            double[][] k = linear(h, p + "attention.attention.key");
+            double[][] v = linear(h, p + "attention.attention.value");
+            double[][] context = attention(q, k, v);
+            add(x, linear(context, p + "attention.output.dense"));
+            double[][] inner = linear(layerNorm(x, p + "layernorm_after"), p + "intermediate.dense");
+            for (double[] row : inner) for (int i = 0; i < row.length; i++) row[i] = gelu(row[i]);
+            add(x, linear(inner, p + "output.dense"));
+        }
+        double[][] normed = layerNorm(x, "vit.layernorm");
+        return linear(new double[][] {normed[0]}, "classifier")[0];
+    }
+
+    private double[][] attention(double[][] q, double[][] k, double[][] v) {
+        int tokens = q.length, d = hidden / heads;
+        double[][] out = new double[tokens][hidden];
+        for (int head = 0; head < heads; head++)
+            for (int i = 0; i < tokens; i++) {
+                double[] score = new double[tokens];
+                double max = Double.NEGATIVE_INFINITY, sum = 0;
+                for (int j = 0; j < tokens; j++) {
+                    for (int e = 0; e < d; e++) score[j] += q[i][head * d + e] * k[j][head * d + e];
+                    score[j] /= Math.sqrt(d);
+                    max = Math.max(max, score[j]);
+                }
+                for (int j = 0; j < tokens; j++) sum += score[j] = Math.exp(score[j] - max);
+                for (int j = 0; j < tokens; j++)
+                    for (int e = 0; e < d; e++) out[i][head * d + e] += score[j] / sum * v[j][head * d + e];
+            }
+        return out;
+    }
+
+    /** {@code x·Wᵀ + b}; a missing bias (a model without qkv bias) counts as zero. */
+    private double[][] linear(double[][] x, String name) {
+        double[] weight = w.get(name + ".weight"), bias = w.get(name + ".bias");
+        int in = x[0].length, out = weight.length / in;
+        double[][] y = new double[x.length][out];
+        for (int r = 0; r < x.length; r++)
+            for (int o = 0; o < out; o++) {
+                double s = bias == null ? 0 : bias[o];
+                for (int i = 0; i < in; i++) s += x[r][i] * weight[o * in + i];
+                y[r][o] = s;
+            }
+        return y;
+    }
+
+    private double[][] layerNorm(double[][] x, String name) {
+        double[] gamma = w.get(name + ".weight"), beta = w.get(name + ".bias");
+        double[][] y = new double[x.length][];
+        for (int r = 0; r < x.length; r++) {
+            double mean = 0, var = 0;
+            for (double v : x[r]) mean += v;
+            mean /= x[r].length;
+            for (double v : x[r]) var += (v - mean) * (v - mean);
+            var /= x[r].length;
+            y[r] = new double[x[r].length];
+            for (int i = 0; i < x[r].length; i++) y[r][i] = (x[r][i] - mean) / Math.sqrt(var + eps) * gamma[i] + beta[i];
+        }
+        return y;
+    }
+
+    private static void add(double[][] x, double[][] y) {
+        for (int r = 0; r < x.length; r++) for (int i = 0; i < x[r].length; i++) x[r][i] += y[r][i];
+    }
+
+    private static double gelu(double x) {
+        return 0.5 * x * (1 + jvit.kernels.Reference64.erf(x / Math.sqrt(2)));
+    }
+
+    int classes() { return classes; }
+}
