@@ -50,6 +50,11 @@ public final class Inference implements AutoCloseable {
 
     public ViTConfig config() { return config; }
 
+    /** Floating-point operations of one run, summed over the graph's operators. */
+    public long flops() {
+        return plan.graph().tasks().stream().mapToLong(t -> t.op().flops()).sum();
+    }
+
     @Override
     public void close() {
         plan.close();

@@ -1,0 +1,39 @@
+# Sourced by bin/vit and bin/test: installs what the build needs and builds when sources changed.
+# Expects ROOT, and tornado-env.sh sourced.
+
+jvit_can_install() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; }
+
+jvit_apt_install() {  # jvit_apt_install PACKAGE...: installs with apt when root, else says how
+    if jvit_can_install; then
+        echo "jvit: installing $* (apt-get)..." >&2
+        { apt-get install -y -q "$@" >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q "$@" >/dev/null 2>&1; }; } \
+            || { echo "jvit: could not install $*; install it and run again" >&2; return 1; }
+    else
+        echo "jvit: $* is missing; install it (sudo apt-get install $*) and run again" >&2
+        return 1
+    fi
+}
+
+jvit_require_tools() {
+    if [ -z "$JVIT_JDK" ]; then
+        # Debian 12 packages no JDK >= 22, so this one cannot be installed for you.
+        echo "jvit: no JDK >= 22 found; install one (e.g. Temurin 25 from adoptium.net, or openjdk-25-jdk where your distribution has it) and set JAVA_HOME" >&2
+        return 1
+    fi
+    command -v mvn >/dev/null || jvit_apt_install maven || return 1
+}
+
+JVIT_JAR="$ROOT/vit/target/jvit-vit-0.1.0-SNAPSHOT.jar"
+
+# True when a source, resource or build file is newer than the jar that bin/vit runs.
+jvit_stale() {
+    [ -f "$JVIT_JAR" ] && [ -d "$ROOT/vit/target/lib" ] || return 0
+    [ -n "$(find "$ROOT/pom.xml" "$ROOT/kernels" "$ROOT/runtime" "$ROOT/vit" \
+        \( -path '*/target' -prune \) -o \( -path '*/src/main/*' -o -name pom.xml \) -type f -newer "$JVIT_JAR" -print -quit)" ]
+}
+
+jvit_build() {  # builds the jars bin/vit runs (no tests), quietly, saying so
+    echo "jvit: building (mvn package, tests skipped; the first build downloads dependencies)..." >&2
+    (cd "$ROOT" && mvn -q -B package -DskipTests -pl vit -am) >&2 || { echo "jvit: the build failed (output above)" >&2; return 1; }
+    touch "$JVIT_JAR"
+}

@@ -1,0 +1,78 @@
+package jvit.vit;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import jvit.kernels.cpu.TopK;
+import jvit.runtime.Device;
+import jvit.vit.image.Images;
+import jvit.vit.model.Inference;
+import jvit.vit.model.ViTModel;
+
+/**
+ * Classifies image files with a model on a device, in batches: decode and preprocess as the
+ * checkpoint's processor does, run the forward graph, softmax, top-k. For use from the CLI and
+ * from JVM services alike; close it to free the device's buffers.
+ */
+public final class Classifier implements AutoCloseable {
+    /** One class and its probability. */
+    public record Score(int index, String label, double probability) {}
+
+    /** The top-k classes of one image, most probable first. */
+    public record Prediction(Path image, List<Score> top) {}
+
+    private final ViTModel model;
+    private final Device device;
+    private final int maxBatch;
+    private final Map<Integer, Inference> byBatch = new HashMap<>();
+
+    public Classifier(ViTModel model, Device device, int maxBatch) {
+        if (maxBatch < 1) throw new IllegalArgumentException("batch must be positive");
+        this.model = model;
+        this.device = device;
+        this.maxBatch = maxBatch;
+    }
+
+    /** The top {@code k} classes of each image, in the order given; {@code sink} gets each batch's predictions as they are ready. */
+    public void classify(List<Path> images, int k, java.util.function.Consumer<List<Prediction>> sink) {
+        ViTConfig config = model.config();
+        int topK = Math.min(k, config.numLabels());
+        for (int start = 0; start < images.size(); start += maxBatch) {
+            List<Path> chunk = images.subList(start, Math.min(images.size(), start + maxBatch));
+            Inference inference = byBatch.computeIfAbsent(chunk.size(), b -> model.inference(device, b));
+            for (int i = 0; i < chunk.size(); i++)
+                Images.load(chunk.get(i), config.preprocessing(), inference.images(), i * inference.imageElements());
+            inference.run(false);
+            List<Prediction> predictions = new ArrayList<>(chunk.size());
+            for (int i = 0; i < chunk.size(); i++)
+                predictions.add(new Prediction(chunk.get(i), top(inference.logits(), i, config, topK)));
+            sink.accept(predictions);
+        }
+    }
+
+    /** Softmax of row {@code row} of the logits, in float64, and its {@code k} most probable classes. */
+    static List<Score> top(MemorySegment logits, int row, ViTConfig config, int k) {
+        int classes = config.numLabels();
+        double max = Double.NEGATIVE_INFINITY, sum = 0;
+        for (int c = 0; c < classes; c++) max = Math.max(max, logit(logits, row, classes, c));
+        for (int c = 0; c < classes; c++) sum += Math.exp(logit(logits, row, classes, c) - max);
+        List<Score> scores = new ArrayList<>(k);
+        for (int c : TopK.indices(logits, row, classes, k))
+            scores.add(new Score(c, config.labels().get(c), Math.exp(logit(logits, row, classes, c) - max) / sum));
+        return scores;
+    }
+
+    private static double logit(MemorySegment logits, int row, int classes, int c) {
+        return logits.getAtIndex(ValueLayout.JAVA_FLOAT, (long) row * classes + c);
+    }
+
+    @Override
+    public void close() {
+        byBatch.values().forEach(Inference::close);
+        byBatch.clear();
+    }
+}

@@ -1,0 +1,78 @@
+package jvit.vit.cli;
+
+import java.io.PrintWriter;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import jvit.runtime.Device;
+import jvit.runtime.Devices;
+import jvit.runtime.UserError;
+import jvit.vit.ViTConfig;
+import jvit.vit.io.FloatTensor;
+import jvit.vit.io.Npy;
+import jvit.vit.model.Inference;
+import jvit.vit.model.ViTModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code vit forward}: raw logits of a raw input tensor, .npy in and out, for comparison with NumPy or PyTorch. */
+@Command(name = "forward", mixinStandardHelpOptions = true,
+        description = "Run the forward pass on an input tensor (.npy, [N, C, H, W] float32, already normalised) and write the logits (.npy, [N, classes]).")
+final class ForwardCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Option(names = "--input", required = true, paramLabel = "X.npy", description = "Input images, [N, C, H, W] or [C, H, W].")
+    Path input;
+
+    @Option(names = "--output", required = true, paramLabel = "Y.npy", description = "Where to write the logits, [N, classes].")
+    Path output;
+
+    @Option(names = "--device", defaultValue = "auto", description = "Device id from `vit devices` (default ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--batch", defaultValue = "8", description = "Images per forward pass (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Override
+    public void run() {
+        Checks.positive(spec, "--batch", batch);
+        Device d = Devices.get(device);
+        try (ViTModel model = modelOptions.open(); Arena arena = Arena.ofShared()) {
+            ViTConfig c = model.config();
+            FloatTensor x = Npy.read(input, arena);
+            long[] s = x.shape();
+            int size = c.imageSize();
+            boolean single = s.length == 3;
+            if (!(s.length == 4 || single) || s[s.length - 3] != c.channels() || s[s.length - 2] != size || s[s.length - 1] != size)
+                throw UserError.inFile(input, "has shape " + Npy.shapeString(s) + " but the model takes (N, " + c.channels() + ", "
+                        + size + ", " + size + ") float32, normalised as its preprocessing says");
+            int n = single ? 1 : Math.toIntExact(s[0]);
+            MemorySegment logits = arena.allocate(4L * n * c.numLabels(), 64);
+            int per = Math.min(batch, n);
+            Inference full = model.inference(d, per), rest = n % per == 0 ? null : model.inference(d, n % per);
+            try {
+                for (int start = 0; start < n; start += per) {
+                    Inference inf = start + per <= n ? full : rest;
+                    long imageBytes = 4 * inf.imageElements();
+                    MemorySegment.copy(x.data(), start * imageBytes, inf.images(), 0, inf.batch() * imageBytes);
+                    inf.run(false);
+                    long rowBytes = 4L * c.numLabels();
+                    MemorySegment.copy(inf.logits(), 0, logits, start * rowBytes, inf.batch() * rowBytes);
+                }
+            } finally {
+                full.close();
+                if (rest != null) rest.close();
+            }
+            Npy.write(output, new FloatTensor(new long[] {n, c.numLabels()}, logits));
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("wrote " + output + " (" + n + " x " + c.numLabels() + " logits) on " + d.id());
+        }
+    }
+}

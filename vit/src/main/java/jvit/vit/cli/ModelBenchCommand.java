@@ -1,0 +1,205 @@
+package jvit.vit.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import jvit.runtime.Device;
+import jvit.runtime.Devices;
+import jvit.runtime.ExecutionResult;
+import jvit.vit.ModelConfigs;
+import jvit.vit.ViTConfig;
+import jvit.vit.io.FloatTensor;
+import jvit.vit.io.Json;
+import jvit.vit.io.Safetensors;
+import jvit.vit.model.Inference;
+import jvit.vit.model.ViTModel;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vit bench model}: forward-pass throughput of a whole ViT on a device, with the time per
+ * operator and the process's peak memory. Without a checkpoint, a preset gets random weights,
+ * written to a temporary safetensors file and memory-mapped like a real one.
+ */
+@Command(name = "model", mixinStandardHelpOptions = true, description = "Time the forward pass of a whole model on a device.")
+final class ModelBenchCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @ArgGroup(exclusive = true)
+    Source source = new Source();
+
+    static final class Source {
+        @Option(names = "--preset", defaultValue = "vit_base_patch16_224",
+                description = "A preset with random weights: vit_{tiny,small,base,large}_patch{16,32}_{224,384} (default ${DEFAULT-VALUE}).")
+        String preset = "vit_base_patch16_224";
+
+        @Option(names = "--model", paramLabel = "DIR", description = "A model directory instead of a preset.")
+        Path model;
+    }
+
+    @Option(names = "--batch", defaultValue = "8", description = "Images per forward pass (default ${DEFAULT-VALUE}).")
+    int batch;
+    @Option(names = "--device", defaultValue = "auto", description = "Device id from `vit devices` (default ${DEFAULT-VALUE}).")
+    String device;
+    @Option(names = "--warmup", defaultValue = "2", description = "Untimed passes first (default ${DEFAULT-VALUE}).")
+    int warmup;
+    @Option(names = "--runs", defaultValue = "5", description = "Timed passes (default ${DEFAULT-VALUE}).")
+    int runs;
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    @Override
+    public void run() {
+        Checks.positive(spec, "--batch", batch, "--runs", runs);
+        Checks.nonNegative(spec, "--warmup", warmup);
+        Device d = Devices.get(device);
+        Path temp = null;
+        try {
+            ViTModel model;
+            String name;
+            if (source.model != null) {
+                model = ViTModel.openDirectory(source.model);
+                name = source.model.toString();
+            } else {
+                ViTConfig config = ModelConfigs.preset(source.preset);
+                temp = Files.createTempFile("jvit-bench-", ".safetensors");
+                RandomWeights.write(config, temp);
+                model = ViTModel.open(temp, config);
+                name = source.preset + " (random weights)";
+            }
+            try (model; Inference inference = model.inference(d, batch)) {
+                fill(inference.images());
+                inference.run(false); // first execution: weights to the device
+                Timing t = Timing.measure(warmup, runs, () -> inference.run(false).totalNanos());
+                ExecutionResult profile = inference.run(true);
+                report(name, model.config(), d, t, profile, inference.flops());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (temp != null) temp.toFile().delete();
+        }
+    }
+
+    private void report(String name, ViTConfig c, Device d, Timing t, ExecutionResult profile, long flops) {
+        double seconds = t.medianSeconds();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("model", name);
+        r.put("device", d.id());
+        r.put("device_name", d.name());
+        r.put("batch", batch);
+        r.put("images_per_s", Math.round(batch / seconds * 100) / 100.0);
+        r.put("gflops", Math.round(flops / seconds / 1e7) / 100.0);
+        r.put("median_ms", Math.round(seconds * 1e6) / 1e3);
+        r.put("min_ms", Math.round(t.minSeconds() * 1e6) / 1e3);
+        r.put("max_ms", Math.round(t.maxSeconds() * 1e6) / 1e3);
+        r.put("unstable", t.spread() > 0.1);
+        r.put("parameters", c.parameters());
+        r.put("peak_rss_mib", Memory.peakResidentMiB());
+        r.put("peak_heap_mib", Memory.peakHeapMiB());
+        Map<String, Object> byOp = new LinkedHashMap<>();
+        profile.nanosByKind().forEach((k, v) -> byOp.put(k, Math.round(v / 1e4) / 100.0));
+        r.put("profile_ms", byOp);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.write(r));
+            return;
+        }
+        out.printf("%s, batch %d, on %s (%s)%n", name, batch, d.id(), d.name());
+        out.printf("  %.2f images/s, %.1f GFLOP/s: %.1f ms per batch median (min %.1f, max %.1f, %d runs)%s%n", batch / seconds,
+                flops / seconds / 1e9, seconds * 1e3,
+                t.minSeconds() * 1e3, t.maxSeconds() * 1e3, t.nanos().length,
+                t.spread() > 0.1 ? String.format("  [unstable: spread %.0f%%]", 100 * t.spread()) : "");
+        out.printf("  peak memory: %d MiB resident (weights memory-mapped, %d MiB of float32), Java heap peak %d MiB%n",
+                Memory.peakResidentMiB(), c.parameters() * 4 >> 20, Memory.peakHeapMiB());
+        out.print("  time by operator (one profiled run):");
+        profile.nanosByKind().forEach((k, v) -> out.printf(" %s %.1f ms,", k, v / 1e6));
+        out.println();
+    }
+
+    private static void fill(MemorySegment images) {
+        SplittableRandom r = new SplittableRandom(1);
+        for (long i = 0; i < images.byteSize() / 4; i++) images.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) (r.nextDouble() * 2 - 1));
+    }
+
+    /** Peak memory of this process, from Linux and the JVM. */
+    static final class Memory {
+        static long peakResidentMiB() {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/self/status")))
+                    if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("\\D", "")) >> 10;
+            } catch (IOException | RuntimeException e) {
+                // not Linux
+            }
+            return -1;
+        }
+
+        static long peakHeapMiB() {
+            long peak = 0;
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans())
+                if (pool.getType() == MemoryType.HEAP) peak += pool.getPeakUsage().getUsed();
+            return peak >> 20;
+        }
+    }
+
+    /** Random weights for a config, under timm's names, scaled like a freshly initialised model. */
+    static final class RandomWeights {
+        static void write(ViTConfig c, Path file) {
+            int h = c.hidden(), m = c.mlpDim(), p = c.patchSize();
+            Map<String, FloatTensor> tensors = new LinkedHashMap<>();
+            try (Arena arena = Arena.ofShared()) {
+                SplittableRandom r = new SplittableRandom(42);
+                put(tensors, arena, r, "patch_embed.proj.weight", 0.02, h, c.channels(), p, p);
+                put(tensors, arena, r, "patch_embed.proj.bias", 0.02, h);
+                put(tensors, arena, r, "cls_token", 0.02, 1, 1, h);
+                put(tensors, arena, r, "pos_embed", 0.02, 1, c.tokens(), h);
+                for (int i = 0; i < c.layers(); i++) {
+                    String b = "blocks." + i + ".";
+                    put(tensors, arena, r, b + "norm1.weight", 1, h);
+                    put(tensors, arena, r, b + "norm1.bias", 0.02, h);
+                    put(tensors, arena, r, b + "attn.qkv.weight", 0.02, 3 * h, h);
+                    if (c.qkvBias()) put(tensors, arena, r, b + "attn.qkv.bias", 0.02, 3 * h);
+                    put(tensors, arena, r, b + "attn.proj.weight", 0.02, h, h);
+                    put(tensors, arena, r, b + "attn.proj.bias", 0.02, h);
+                    put(tensors, arena, r, b + "norm2.weight", 1, h);
+                    put(tensors, arena, r, b + "norm2.bias", 0.02, h);
+                    put(tensors, arena, r, b + "mlp.fc1.weight", 0.02, m, h);
+                    put(tensors, arena, r, b + "mlp.fc1.bias", 0.02, m);
+                    put(tensors, arena, r, b + "mlp.fc2.weight", 0.02, h, m);
+                    put(tensors, arena, r, b + "mlp.fc2.bias", 0.02, h);
+                }
+                put(tensors, arena, r, "norm.weight", 1, h);
+                put(tensors, arena, r, "norm.bias", 0.02, h);
+                put(tensors, arena, r, "head.weight", 0.02, c.numLabels(), h);
+                put(tensors, arena, r, "head.bias", 0.02, c.numLabels());
+                Safetensors.write(file, tensors, Map.of("format", "pt"));
+            }
+        }
+
+        /** Scale 1 means "a norm weight": ones plus a little noise; otherwise uniform in ±scale. */
+        private static void put(Map<String, FloatTensor> out, Arena arena, SplittableRandom r, String name, double scale, long... shape) {
+            long n = FloatTensor.elements(shape);
+            MemorySegment s = arena.allocate(4 * n, 64);
+            for (long i = 0; i < n; i++) {
+                double noise = (r.nextDouble() * 2 - 1) * (scale == 1 ? 0.1 : scale);
+                s.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) (scale == 1 ? 1 + noise : noise));
+            }
+            out.put(name, new FloatTensor(shape, s));
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package jvit.vit.cli;
+
+import java.nio.file.Path;
+import jvit.vit.DefaultModel;
+import jvit.vit.model.ViTModel;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Which model a command runs: {@code --model DIR}, or {@code --weights F --config F}, or the default model. */
+final class ModelOptions {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "A model directory (config.json + model.safetensors). Default: the bundled model.")
+    Path model;
+
+    @Option(names = "--weights", paramLabel = "FILE", description = "A safetensors checkpoint (Hugging Face or timm names); needs --config.")
+    Path weights;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Its config.json (Hugging Face or timm); needs --weights.")
+    Path config;
+
+    ViTModel open() {
+        if (model != null && (weights != null || config != null))
+            throw new ParameterException(spec.commandLine(), "give either --model or --weights with --config, not both");
+        if ((weights == null) != (config == null))
+            throw new ParameterException(spec.commandLine(), "--weights and --config go together");
+        if (weights != null) return ViTModel.open(weights, config);
+        return ViTModel.openDirectory(model != null ? model : DefaultModel.find().directory());
+    }
+}

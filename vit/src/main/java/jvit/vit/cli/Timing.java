@@ -1,0 +1,31 @@
+package jvit.vit.cli;
+
+import java.util.Arrays;
+import java.util.function.LongSupplier;
+
+/**
+ * Repeated timings of one piece of work: warm-up runs first (not counted), then the median and
+ * spread of the counted runs. The median is what to quote on a shared, noisy machine.
+ */
+record Timing(long[] nanos) {
+    /** Runs {@code once} (returning its own nanoseconds) {@code warmup} times, then {@code runs} times counted. */
+    static Timing measure(int warmup, int runs, LongSupplier once) {
+        for (int i = 0; i < warmup; i++) once.getAsLong();
+        long[] t = new long[runs];
+        for (int i = 0; i < runs; i++) t[i] = once.getAsLong();
+        Arrays.sort(t);
+        return new Timing(t);
+    }
+
+    double medianSeconds() {
+        int n = nanos.length;
+        return (n % 2 == 1 ? nanos[n / 2] : (nanos[n / 2 - 1] + nanos[n / 2]) / 2.0) / 1e9;
+    }
+
+    double minSeconds() { return nanos[0] / 1e9; }
+
+    double maxSeconds() { return nanos[nanos.length - 1] / 1e9; }
+
+    /** (max - min) / median: above 0.1 the machine was too noisy for the figure to be trusted. */
+    double spread() { return (maxSeconds() - minSeconds()) / medianSeconds(); }
+}

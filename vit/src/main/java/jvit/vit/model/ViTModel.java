@@ -1,0 +1,75 @@
+package jvit.vit.model;
+
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import jvit.runtime.Device;
+import jvit.runtime.Tensor;
+import jvit.runtime.UserError;
+import jvit.vit.ModelConfigs;
+import jvit.vit.ViTConfig;
+import jvit.vit.io.Safetensors;
+
+/**
+ * A ViT checkpoint opened for use: its config and its weights, memory-mapped from the safetensors
+ * file (float32 tensors are read where they lie, never copied per call). Open {@link Inference}s
+ * on devices from it; close it to unmap the file.
+ */
+public final class ViTModel implements AutoCloseable {
+    /** The files of a model directory, as Hugging Face and {@code vit train} lay them out. */
+    public static final String CONFIG = "config.json", WEIGHTS = "model.safetensors";
+
+    private final Arena arena = Arena.ofShared();
+    private final Safetensors file;
+    private final ViTWeights weights;
+
+    private ViTModel(Path weightsFile, ViTConfig config) {
+        Safetensors opened = Safetensors.open(weightsFile, arena);
+        try {
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            for (String name : opened.names()) tensors.put(name, Tensor.of(name, opened.floats(name), opened.shape(name)));
+            this.weights = ViTWeights.from(config, tensors, weightsFile, arena);
+            this.file = opened;
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /** A model from a weights file and a config already read. */
+    public static ViTModel open(Path weightsFile, ViTConfig config) {
+        return new ViTModel(weightsFile, config);
+    }
+
+    /** A model from a weights file and a config file ({@code config.json}, HF or timm). */
+    public static ViTModel open(Path weightsFile, Path configFile) {
+        return new ViTModel(weightsFile, ModelConfigs.load(configFile));
+    }
+
+    /** A model directory holding {@code config.json} and {@code model.safetensors}. */
+    public static ViTModel openDirectory(Path dir) {
+        if (!Files.isDirectory(dir)) throw UserError.inFile(dir, "is not a model directory; give a directory with " + CONFIG + " and " + WEIGHTS);
+        for (String name : new String[] {CONFIG, WEIGHTS})
+            if (!Files.isRegularFile(dir.resolve(name)))
+                throw UserError.inFile(dir, "has no " + name + "; a model directory holds " + CONFIG + " and " + WEIGHTS
+                        + " (or give --weights and --config)");
+        return open(dir.resolve(WEIGHTS), dir.resolve(CONFIG));
+    }
+
+    public ViTConfig config() { return weights.config(); }
+
+    public ViTWeights weights() { return weights; }
+
+    /** The model on {@code device}, for batches of up to {@code batch} images. */
+    public Inference inference(Device device, int batch) {
+        return new Inference(weights, device, batch);
+    }
+
+    @Override
+    public void close() {
+        file.close();
+        arena.close();
+    }
+}
