@@ -26,27 +26,32 @@ public final class Softmax {
 
     /** Softmax of {@code row[0..n)} in place. */
     public static void inPlace(float[] row, int n) {
+        inPlace(row, 0, n);
+    }
+
+    /** Softmax of {@code row[at..at+n)} in place. */
+    public static void inPlace(float[] row, int at, int n) {
         int upper = S.loopBound(n);
         FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         int i = 0;
-        for (; i < upper; i += L) vmax = vmax.max(FloatVector.fromArray(S, row, i));
+        for (; i < upper; i += L) vmax = vmax.max(FloatVector.fromArray(S, row, at + i));
         float max = vmax.reduceLanes(VectorOperators.MAX);
-        for (; i < n; i++) max = Math.max(max, row[i]);
+        for (; i < n; i++) max = Math.max(max, row[at + i]);
 
         FloatVector vsum = FloatVector.zero(S);
         for (i = 0; i < upper; i += L) {
-            FloatVector e = FloatVector.fromArray(S, row, i).sub(max).lanewise(VectorOperators.EXP);
-            e.intoArray(row, i);
+            FloatVector e = FloatVector.fromArray(S, row, at + i).sub(max).lanewise(VectorOperators.EXP);
+            e.intoArray(row, at + i);
             vsum = vsum.add(e);
         }
         float sum = vsum.reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
-            row[i] = (float) Math.exp(row[i] - max);
-            sum += row[i];
+            row[at + i] = (float) Math.exp(row[at + i] - max);
+            sum += row[at + i];
         }
 
         float inv = 1 / sum;
-        for (i = 0; i < upper; i += L) FloatVector.fromArray(S, row, i).mul(inv).intoArray(row, i);
-        for (; i < n; i++) row[i] *= inv;
+        for (i = 0; i < upper; i += L) FloatVector.fromArray(S, row, at + i).mul(inv).intoArray(row, at + i);
+        for (; i < n; i++) row[at + i] *= inv;
     }
 }
