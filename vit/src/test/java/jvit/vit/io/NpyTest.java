@@ -127,6 +127,9 @@ class NpyTest {
         Files.writeString(file, "PK\3\4 this is a zip");
         assertEquals("not a NumPy .npy file (it does not start with \\x93NUMPY); save the array with numpy.save",
                 problem(file, () -> read(file)));
+        Files.write(file, new byte[0]);
+        assertEquals("not a NumPy .npy file (it does not start with \\x93NUMPY); save the array with numpy.save",
+                problem(file, () -> read(file)));
         Files.write(file, new byte[] {(byte) 0x93, 'N', 'U', 'M'});
         assertEquals("not a NumPy .npy file (it does not start with \\x93NUMPY); save the array with numpy.save",
                 problem(file, () -> read(file)));
