@@ -1,0 +1,74 @@
+package jvit.vit;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import jvit.runtime.UserError;
+import jvit.vit.image.Preprocessing;
+
+/**
+ * The standard ViT sizes, named as timm names them ({@code vit_base_patch16_224}) or as the paper
+ * does ({@code ViT-B/16}, and {@code ViT-B/16-384} at 384 pixels). All have 1000 classes, LayerNorm
+ * epsilon 1e-6 and timm's preprocessing for its augreg weights: bicubic, mean = std = 0.5, crop_pct
+ * 0.9 at 224 pixels and 1.0 (the whole image) at 384.
+ */
+public final class ViTPresets {
+    private record Size(String timm, String paper, int hidden, int heads, int mlp, int layers) {}
+
+    private static final List<Size> SIZES = List.of(
+            new Size("tiny", "Ti", 192, 3, 768, 12),
+            new Size("small", "S", 384, 6, 1536, 12),
+            new Size("base", "B", 768, 12, 3072, 12),
+            new Size("large", "L", 1024, 16, 4096, 24));
+
+    /** Keys in lower case: timm names first, then the paper's. */
+    private static final Map<String, ViTConfig> PRESETS = new LinkedHashMap<>();
+    private static final List<String> NAMES = new ArrayList<>();
+
+    static {
+        List<String> aliases = new ArrayList<>();
+        Map<String, ViTConfig> byAlias = new LinkedHashMap<>();
+        for (Size s : SIZES) {
+            for (int patch : new int[] {16, 32}) {
+                for (int image : new int[] {224, 384}) {
+                    ViTConfig config = config(s, patch, image);
+                    String timm = "vit_" + s.timm + "_patch" + patch + "_" + image;
+                    String paper = "ViT-" + s.paper + "/" + patch + (image == 224 ? "" : "-" + image);
+                    NAMES.add(timm);
+                    aliases.add(paper);
+                    PRESETS.put(timm, config);
+                    byAlias.put(paper.toLowerCase(Locale.ROOT), config);
+                }
+            }
+        }
+        NAMES.addAll(aliases);
+        PRESETS.putAll(byAlias);
+    }
+
+    private ViTPresets() {}
+
+    private static ViTConfig config(Size s, int patch, int image) {
+        float[] half = {0.5f, 0.5f, 0.5f};
+        Preprocessing preprocessing = new Preprocessing(image, image == 224 ? 0.9 : 1.0,
+                Preprocessing.Interpolation.BICUBIC, half, half);
+        return new ViTConfig(image, patch, 3, s.hidden, s.layers, s.heads, s.mlp, 1e-6, true,
+                ViTConfig.defaultLabels(1000), preprocessing);
+    }
+
+    /** Every name a preset answers to: the timm names, then the paper's. */
+    public static List<String> names() { return List.copyOf(NAMES); }
+
+    /** The preset of that name, in any letter case. */
+    public static Optional<ViTConfig> find(String name) {
+        return Optional.ofNullable(PRESETS.get(name.toLowerCase(Locale.ROOT)));
+    }
+
+    /** The preset of that name; an unknown name is a {@link UserError} that lists the known ones. */
+    public static ViTConfig get(String name) {
+        return find(name).orElseThrow(() -> new UserError("'" + name + "' is not a ViT preset; use one of "
+                + String.join(", ", NAMES)));
+    }
+}

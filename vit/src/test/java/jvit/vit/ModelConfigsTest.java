@@ -1,0 +1,256 @@
+package jvit.vit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import jvit.runtime.UserError;
+import jvit.vit.image.Preprocessing;
+import jvit.vit.image.Preprocessing.Interpolation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelConfigsTest {
+    /** google/vit-base-patch16-224's config.json, with id2label cut to three classes. */
+    private static final String HF_CONFIG = """
+            {
+              "_name_or_path": "google/vit-base-patch16-224",
+              "architectures": ["ViTForImageClassification"],
+              "attention_probs_dropout_prob": 0.0,
+              "encoder_stride": 16,
+              "hidden_act": "gelu",
+              "hidden_dropout_prob": 0.0,
+              "hidden_size": 768,
+              "id2label": {"0": "tench, Tinca tinca", "1": "goldfish, Carassius auratus", "2": "great white shark"},
+              "image_size": 224,
+              "initializer_range": 0.02,
+              "intermediate_size": 3072,
+              "label2id": {"tench, Tinca tinca": 0, "goldfish, Carassius auratus": 1, "great white shark": 2},
+              "layer_norm_eps": 1e-12,
+              "model_type": "vit",
+              "num_attention_heads": 12,
+              "num_channels": 3,
+              "num_hidden_layers": 12,
+              "patch_size": 16,
+              "qkv_bias": true,
+              "torch_dtype": "float32",
+              "transformers_version": "4.26.0.dev0"
+            }
+            """;
+
+    private static final String HF_PREPROCESSOR = """
+            {
+              "do_normalize": true,
+              "do_rescale": true,
+              "do_resize": true,
+              "image_mean": [0.5, 0.5, 0.5],
+              "image_processor_type": "ViTImageProcessor",
+              "image_std": [0.5, 0.5, 0.5],
+              "resample": 2,
+              "rescale_factor": 0.00392156862745098,
+              "size": {"height": 224, "width": 224}
+            }
+            """;
+
+    /** timm/vit_base_patch16_224.augreg2_in21k_ft_in1k's config.json. */
+    private static final String TIMM_CONFIG = """
+            {
+                "architecture": "vit_base_patch16_224",
+                "num_classes": 1000,
+                "num_features": 768,
+                "global_pool": "token",
+                "pretrained_cfg": {
+                    "tag": "augreg2_in21k_ft_in1k",
+                    "custom_load": false,
+                    "input_size": [3, 224, 224],
+                    "fixed_input_size": true,
+                    "interpolation": "bicubic",
+                    "crop_pct": 0.9,
+                    "crop_mode": "center",
+                    "mean": [0.5, 0.5, 0.5],
+                    "std": [0.5, 0.5, 0.5],
+                    "num_classes": 1000,
+                    "pool_size": null,
+                    "first_conv": "patch_embed.proj",
+                    "classifier": "head"
+                }
+            }
+            """;
+
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String text) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, text);
+        return file;
+    }
+
+    private Path config(String text) throws IOException {
+        return write("config.json", text);
+    }
+
+    private static String problem(Path file, Runnable action) {
+        String message = assertThrows(UserError.class, action::run).getMessage();
+        assertTrue(message.startsWith(file + ": "), message);
+        assertFalse(message.contains("\n"), message);
+        return message.substring(file.toString().length() + 2);
+    }
+
+    @Test
+    void readsAHuggingFaceConfigAndItsPreprocessor() throws IOException {
+        Path config = config(HF_CONFIG);
+        write("preprocessor_config.json", HF_PREPROCESSOR);
+        ViTConfig c = ModelConfigs.huggingFace(config);
+        assertEquals(List.of("tench, Tinca tinca", "goldfish, Carassius auratus", "great white shark"), c.labels());
+        assertEquals(224, c.imageSize());
+        assertEquals(16, c.patchSize());
+        assertEquals(3, c.channels());
+        assertEquals(768, c.hidden());
+        assertEquals(12, c.layers());
+        assertEquals(12, c.heads());
+        assertEquals(3072, c.mlpDim());
+        assertEquals(1e-12, c.layerNormEps());
+        assertTrue(c.qkvBias());
+        assertEquals(Preprocessing.huggingFace(224, 3), c.preprocessing());
+        assertEquals(c, ModelConfigs.read(config));
+    }
+
+    @Test
+    void withoutAPreprocessorTakesHuggingFacesDefaults() throws IOException {
+        ViTConfig c = ModelConfigs.huggingFace(config("{\"model_type\": \"vit\", \"image_size\": 28, \"patch_size\": 7,"
+                + " \"num_channels\": 1, \"num_labels\": 10, \"qkv_bias\": false, \"hidden_size\": 64, \"num_attention_heads\": 4}"));
+        assertEquals(Preprocessing.huggingFace(28, 1), c.preprocessing());
+        assertEquals(ViTConfig.defaultLabels(10), c.labels());
+        assertEquals(64, c.hidden());
+        assertEquals(3072, c.mlpDim());
+        assertFalse(c.qkvBias());
+
+        ViTConfig defaults = ModelConfigs.huggingFace(config("{\"model_type\": \"vit\"}"));
+        assertEquals(List.of("LABEL_0", "LABEL_1"), defaults.labels());
+        assertEquals(224, defaults.imageSize());
+        assertEquals(1e-12, defaults.layerNormEps());
+    }
+
+    @Test
+    void readsOtherImageProcessorSettings() throws IOException {
+        Path config = config(HF_CONFIG);
+        write("preprocessor_config.json", """
+                {"size": {"shortest_edge": 224}, "crop_pct": 0.875, "resample": 3,
+                 "image_mean": [0.485, 0.456, 0.406], "image_std": [0.229, 0.224, 0.225]}""");
+        assertEquals(new Preprocessing(224, 0.875, Interpolation.BICUBIC, Preprocessing.IMAGENET_MEAN, Preprocessing.IMAGENET_STD),
+                ModelConfigs.huggingFace(config).preprocessing());
+
+        write("preprocessor_config.json", "{\"size\": 256, \"do_normalize\": false}");
+        assertEquals(new Preprocessing(256, 1.0, Interpolation.BILINEAR, new float[] {0, 0, 0}, new float[] {1, 1, 1}),
+                ModelConfigs.huggingFace(config).preprocessing());
+
+        // Without rescaling pixels stay in 0..255: mean 127.5 and std 127.5 then mean what 0.5 and 0.5 mean after it.
+        write("preprocessor_config.json", "{\"do_rescale\": false, \"image_mean\": [127.5, 127.5, 127.5], \"image_std\": [127.5, 127.5, 127.5]}");
+        assertEquals(Preprocessing.huggingFace(224, 3), ModelConfigs.huggingFace(config).preprocessing());
+    }
+
+    @Test
+    void refusesWhatJvitCannotRun() throws IOException {
+        Path config = config(HF_CONFIG.replace("\"hidden_act\": \"gelu\"", "\"hidden_act\": \"gelu_new\""));
+        assertEquals("hidden_act 'gelu_new' is not supported; jvit's MLP uses the exact (erf) GELU, \"gelu\"",
+                problem(config, () -> ModelConfigs.huggingFace(config)));
+        config(HF_CONFIG.replace("\"model_type\": \"vit\"", "\"model_type\": \"deit\""));
+        assertEquals("model_type 'deit' is not supported; jvit runs ViTForImageClassification (model_type \"vit\")",
+                problem(config, () -> ModelConfigs.read(config)));
+        config(HF_CONFIG.replace("\"hidden_size\": 768", "\"hidden_size\": 100"));
+        assertEquals("hidden_size 100 is not divisible by num_attention_heads 12; fix the file",
+                problem(config, () -> ModelConfigs.huggingFace(config)));
+        config(HF_CONFIG.replace("\"hidden_size\": 768", "\"hidden_size\": \"768\""));
+        assertEquals("\"hidden_size\" is \"768\", not an integer; fix the file", problem(config, () -> ModelConfigs.huggingFace(config)));
+        config(HF_CONFIG.replace("\"2\": \"great", "\"3\": \"great"));
+        assertEquals("id2label key \"3\" is not a class number from 0 to 2; fix the file", problem(config, () -> ModelConfigs.huggingFace(config)));
+        config("{\"model_type\": \"vit\", \"num_labels\": 0}");
+        assertEquals("\"num_labels\" is 0; a classifier needs at least one class", problem(config, () -> ModelConfigs.huggingFace(config)));
+        config(HF_CONFIG.replace("\"patch_size\": 16", "\"patch_size\": 15"));
+        assertEquals("image_size 224 is not a multiple of patch_size 15; fix the file", problem(config, () -> ModelConfigs.huggingFace(config)));
+    }
+
+    @Test
+    void refusesBadPreprocessorSettings() throws IOException {
+        Path config = config(HF_CONFIG);
+        Path preprocessor = write("preprocessor_config.json", HF_PREPROCESSOR.replace("\"resample\": 2", "\"resample\": 1"));
+        assertEquals("resample 1 (LANCZOS) is not supported; jvit resizes with 2 (BILINEAR) or 3 (BICUBIC) — set one of them",
+                problem(preprocessor, () -> ModelConfigs.huggingFace(config)));
+        write("preprocessor_config.json", HF_PREPROCESSOR.replace("\"width\": 224", "\"width\": 240"));
+        assertEquals("\"size\" is not square; jvit's models take square images — set height = width",
+                problem(preprocessor, () -> ModelConfigs.huggingFace(config)));
+        write("preprocessor_config.json", "{\"image_mean\": [0.5], \"image_std\": [0.5]}");
+        assertEquals("image_mean and image_std have 1 and 1 values but the model has 3 channels; give one per channel",
+                problem(preprocessor, () -> ModelConfigs.huggingFace(config)));
+        write("preprocessor_config.json", "{\"crop_pct\": 1.5}");
+        assertEquals("crop_pct must be in (0, 1], got 1.5; fix the file", problem(preprocessor, () -> ModelConfigs.huggingFace(config)));
+        write("preprocessor_config.json", "{\"size\": {\"height\": 224,}}");
+        assertEquals("invalid JSON at 1:25: unexpected '}', expected a string key; fix the file or export it again",
+                problem(preprocessor, () -> ModelConfigs.huggingFace(config)));
+    }
+
+    @Test
+    void readsATimmHubConfig() throws IOException {
+        Path config = config(TIMM_CONFIG);
+        ViTConfig c = ModelConfigs.timm(config);
+        assertEquals(ViTPresets.get("vit_base_patch16_224"), c);
+        assertEquals(c, ModelConfigs.read(config));
+
+        config(TIMM_CONFIG.replace("\"vit_base_patch16_224\"", "\"vit_small_patch32_224.augreg_in21k_ft_in1k\"")
+                .replace("\"num_classes\": 1000,\n    \"num_features\"", "\"num_classes\": 2, \"label_names\": [\"cat\", \"dog\"],\n    \"num_features\"")
+                .replace("[3, 224, 224]", "[3, 384, 384]").replace("\"bicubic\"", "\"bilinear\"").replace("0.9", "0.875")
+                .replace("\"mean\": [0.5, 0.5, 0.5]", "\"mean\": [0.485, 0.456, 0.406]")
+                .replace("\"std\": [0.5, 0.5, 0.5]", "\"std\": [0.229, 0.224, 0.225]"));
+        ViTConfig small = ModelConfigs.read(config);
+        assertEquals(List.of("cat", "dog"), small.labels());
+        assertEquals(384, small.imageSize());
+        assertEquals(32, small.patchSize());
+        assertEquals(384, small.hidden());
+        assertEquals(1e-6, small.layerNormEps());
+        assertEquals(new Preprocessing(384, 0.875, Interpolation.BILINEAR, Preprocessing.IMAGENET_MEAN, Preprocessing.IMAGENET_STD),
+                small.preprocessing());
+
+        ViTConfig minimal = ModelConfigs.read(config("{\"architecture\": \"vit_tiny_patch16_384\", \"num_classes\": 10}"));
+        assertEquals(ViTPresets.get("ViT-Ti/16-384").withClasses(10), minimal);
+    }
+
+    @Test
+    void refusesTimmConfigsJvitCannotRun() throws IOException {
+        Path config = config(TIMM_CONFIG.replace("vit_base_patch16_224", "vit_huge_patch14_clip_224"));
+        assertTrue(problem(config, () -> ModelConfigs.timm(config)).startsWith(
+                "architecture 'vit_huge_patch14_clip_224' is not one jvit knows; it knows vit_tiny_patch16_224, vit_tiny_patch16_384,"));
+        config(TIMM_CONFIG.replace("\"global_pool\": \"token\"", "\"global_pool\": \"avg\""));
+        assertEquals("global_pool 'avg' is not supported; jvit classifies from the class token (\"token\")",
+                problem(config, () -> ModelConfigs.timm(config)));
+        config(TIMM_CONFIG.replace("\"crop_mode\": \"center\"", "\"crop_mode\": \"squash\""));
+        assertEquals("\"pretrained_cfg.crop_mode\" 'squash' with crop_pct 0.9 is not supported; jvit center-crops (\"center\"),"
+                + " or squashes with crop_pct 1.0", problem(config, () -> ModelConfigs.timm(config)));
+        config(TIMM_CONFIG.replace("[3, 224, 224]", "[3, 224, 256]"));
+        assertEquals("\"pretrained_cfg.input_size\" is [3, 224, 256], not [channels, side, side]; jvit's models take square images",
+                problem(config, () -> ModelConfigs.timm(config)));
+        config(TIMM_CONFIG.replace("\"bicubic\"", "\"lanczos\""));
+        assertEquals("\"pretrained_cfg.interpolation\" 'lanczos' is not supported; jvit resizes with \"bicubic\" or \"bilinear\"",
+                problem(config, () -> ModelConfigs.timm(config)));
+        config(TIMM_CONFIG.replace("\"crop_pct\": 0.9", "\"crop_pct\": \"0.9\""));
+        assertEquals("\"pretrained_cfg.crop_pct\" is \"0.9\", not a number; fix the file", problem(config, () -> ModelConfigs.timm(config)));
+        config("{\"architecture\": \"vit_base_patch16_224\", \"num_classes\": 3, \"label_names\": [\"a\", \"b\"]}");
+        assertEquals("label_names has 2 names but num_classes is 3; give one name per class", problem(config, () -> ModelConfigs.timm(config)));
+    }
+
+    @Test
+    void readRefusesFilesOfNeitherKind() throws IOException {
+        Path config = config("{\"name\": \"resnet\"}");
+        assertEquals("is neither a Hugging Face config (no \"model_type\") nor a timm one (no \"architecture\"); give the model's config.json",
+                problem(config, () -> ModelConfigs.read(config)));
+        config("[1, 2]");
+        assertEquals("holds [1,2], not a JSON object; check that this is the right file", problem(config, () -> ModelConfigs.read(config)));
+        assertArrayEquals(new float[] {0.5f, 0.5f, 0.5f}, ModelConfigs.read(config(TIMM_CONFIG)).preprocessing().std());
+    }
+}
