@@ -38,9 +38,9 @@ else
     JVIT_JDK=""
 fi
 
-JVIT_OPENCL_ICDS=$(ls /etc/OpenCL/vendors/*.icd 2>/dev/null | tr '\n' ' ')
+JVIT_OPENCL_ICDS=$( (ls /etc/OpenCL/vendors/*.icd 2>/dev/null || true) | tr "\n" " ")
 export JVIT_OPENCL_ICDS
-JVIT_CUDA_DRIVER=$( (ldconfig -p 2>/dev/null | awk '/libcuda\.so\.1 /{print $NF; exit}') )
+JVIT_CUDA_DRIVER=$( (ldconfig -p 2>/dev/null || true) | awk '/libcuda\.so\.1 /{print $NF; exit}')
 export JVIT_CUDA_DRIVER
 if [ -z "${CUDA_HOME:-}" ] && [ -x /usr/local/cuda/bin/nvcc ]; then export CUDA_HOME=/usr/local/cuda; fi
 # Maven's own libraries call sun.misc.Unsafe; JDK 24+ warns about it on every build.

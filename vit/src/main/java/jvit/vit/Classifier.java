@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import jvit.kernels.cpu.TopK;
 import jvit.runtime.Device;
-import jvit.vit.image.Images;
+import jvit.vit.image.Preprocessor;
 import jvit.vit.model.Inference;
 import jvit.vit.model.ViTModel;
 
@@ -45,7 +45,7 @@ public final class Classifier implements AutoCloseable {
             List<Path> chunk = images.subList(start, Math.min(images.size(), start + maxBatch));
             Inference inference = byBatch.computeIfAbsent(chunk.size(), b -> model.inference(device, b));
             for (int i = 0; i < chunk.size(); i++)
-                Images.load(chunk.get(i), config.preprocessing(), inference.images(), i * inference.imageElements());
+                Preprocessor.apply(chunk.get(i), config.preprocessing(), inference.images(), i * inference.imageElements());
             inference.run(false);
             List<Prediction> predictions = new ArrayList<>(chunk.size());
             for (int i = 0; i < chunk.size(); i++)

@@ -13,8 +13,9 @@ public final class LayerNorm {
 
     /**
      * {@code out[r] = (x[r] - mean) / sqrt(var + eps) * gamma + beta} for each of {@code rows} rows
-     * of {@code dim}. The variance is the mean squared deviation from the mean (two passes over
-     * the row, which is in cache), not {@code E[x²] - E[x]²}, which cancels badly.
+     * of {@code dim}. Mean and variance by the corrected two-pass algorithm (Chan, Golub &
+     * LeVeque): deviations from a first estimate of the mean, whose sum corrects that estimate.
+     * {@code E[x²] - E[x]²} would cancel badly when the mean is large against the spread.
      */
     public static void forward(MemorySegment out, MemorySegment x, MemorySegment gamma, MemorySegment beta,
                                int rows, int dim, float eps) {
@@ -34,16 +35,21 @@ public final class LayerNorm {
         float mean = sum / dim;
 
         acc = FloatVector.zero(S);
+        FloatVector deviations = FloatVector.zero(S);
         for (i = 0; i < upper; i += L) {
             FloatVector d = F32.load(x, base + i).sub(mean);
+            deviations = deviations.add(d);
             acc = d.fma(d, acc);
         }
-        float squares = acc.reduceLanes(VectorOperators.ADD);
+        float squares = acc.reduceLanes(VectorOperators.ADD), residual = deviations.reduceLanes(VectorOperators.ADD);
         for (; i < dim; i++) {
             float d = F32.get(x, base + i) - mean;
+            residual += d;
             squares += d * d;
         }
-        float inv = (float) (1 / Math.sqrt(squares / dim + eps));
+        mean += residual / dim;
+        float variance = Math.max(0, (squares - residual * residual / dim) / dim);
+        float inv = (float) (1 / Math.sqrt(variance + eps));
 
         for (i = 0; i < upper; i += L) {
             FloatVector y = F32.load(x, base + i).sub(mean).mul(inv);

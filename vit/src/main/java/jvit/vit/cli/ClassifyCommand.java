@@ -44,8 +44,9 @@ final class ClassifyCommand implements Runnable {
 
     @Override
     public void run() {
+        modelOptions.validate();
         Checks.positive(spec, "--topk", topk, "--batch", batch);
-        List<Path> images = Images.expand(inputs);
+        List<Path> images = Images.list(inputs);
         Device d = Devices.get(device);
         PrintWriter out = spec.commandLine().getOut();
         try (ViTModel model = modelOptions.open(); Classifier classifier = new Classifier(model, d, batch)) {

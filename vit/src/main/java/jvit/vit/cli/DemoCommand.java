@@ -33,7 +33,7 @@ final class DemoCommand implements Runnable {
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
         DefaultModel defaults = DefaultModel.find();
-        List<Path> images = Images.expand(List.of(defaults.samples()));
+        List<Path> images = Images.list(List.of(defaults.samples()));
         Device d = Devices.get(device);
         List<Classifier.Prediction> all = new ArrayList<>();
         long start = System.nanoTime();
@@ -51,7 +51,7 @@ final class DemoCommand implements Runnable {
                 Classifier.Score top = p.top().getFirst();
                 boolean right = comparable(top.label()).equals(comparable(truth));
                 if (right) correct++;
-                out.printf("%-24s %-14s %7.1f%%  %-14s %s%n", name, top.label(), 100 * top.probability(), truth, right ? "ok" : "x");
+                out.printf("%-24s %-14s %7.1f%%  %-14s %s%n", name, top.label(), 100 * top.probability(), truth.replace('_', ' '), right ? "ok" : "x");
             }
             out.printf("%n%d of %d correct, %.0f ms in all (load, preprocess, forward)%n", correct, all.size(), ms);
         }

@@ -6,7 +6,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import jvit.runtime.Device;
 import jvit.runtime.Devices;
-import jvit.runtime.UserError;
 import jvit.vit.ViTConfig;
 import jvit.vit.io.FloatTensor;
 import jvit.vit.io.Npy;
@@ -42,6 +41,7 @@ final class ForwardCommand implements Runnable {
 
     @Override
     public void run() {
+        modelOptions.validate();
         Checks.positive(spec, "--batch", batch);
         Device d = Devices.get(device);
         try (ViTModel model = modelOptions.open(); Arena arena = Arena.ofShared()) {
@@ -50,9 +50,8 @@ final class ForwardCommand implements Runnable {
             long[] s = x.shape();
             int size = c.imageSize();
             boolean single = s.length == 3;
-            if (!(s.length == 4 || single) || s[s.length - 3] != c.channels() || s[s.length - 2] != size || s[s.length - 1] != size)
-                throw UserError.inFile(input, "has shape " + Npy.shapeString(s) + " but the model takes (N, " + c.channels() + ", "
-                        + size + ", " + size + ") float32, normalised as its preprocessing says");
+            if (single) Npy.requireShape(input, s, c.channels(), size, size);
+            else Npy.requireShape(input, s, -1, c.channels(), size, size);
             int n = single ? 1 : Math.toIntExact(s[0]);
             MemorySegment logits = arena.allocate(4L * n * c.numLabels(), 64);
             int per = Math.min(batch, n);

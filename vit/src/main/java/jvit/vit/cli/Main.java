@@ -33,17 +33,20 @@ public final class Main implements Runnable {
             err.println("vit: " + message(e));
             if (System.getenv("JVIT_DEBUG") != null) e.printStackTrace(err);
             err.flush();
-            return e instanceof UserError || e instanceof OutOfMemoryError ? USER_ERROR : INTERNAL_ERROR;
+            return e instanceof UserError ? USER_ERROR : INTERNAL_ERROR;
         });
         try {
             return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("vit: " + message(e));
+            return USER_ERROR;
         } finally {
             out.flush();
             err.flush();
         }
     }
 
-    private static String message(Throwable e) {
+    static String message(Throwable e) {
         return switch (e) {
             case UserError u -> u.getMessage();
             case OutOfMemoryError oom -> "out of memory (" + oom.getMessage() + "); use a smaller --batch or give the JVM more"

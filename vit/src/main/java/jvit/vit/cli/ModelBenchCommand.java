@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
 import jvit.runtime.Device;
 import jvit.runtime.Devices;
 import jvit.runtime.ExecutionResult;
-import jvit.vit.ModelConfigs;
+import jvit.vit.ViTPresets;
 import jvit.vit.ViTConfig;
 import jvit.vit.io.FloatTensor;
 import jvit.vit.io.Json;
@@ -76,7 +76,7 @@ final class ModelBenchCommand implements Runnable {
                 model = ViTModel.openDirectory(source.model);
                 name = source.model.toString();
             } else {
-                ViTConfig config = ModelConfigs.preset(source.preset);
+                ViTConfig config = ViTPresets.get(source.preset);
                 temp = Files.createTempFile("jvit-bench-", ".safetensors");
                 RandomWeights.write(config, temp);
                 model = ViTModel.open(temp, config);

@@ -22,11 +22,16 @@ final class ModelOptions {
     @Option(names = "--config", paramLabel = "FILE", description = "Its config.json (Hugging Face or timm); needs --weights.")
     Path config;
 
-    ViTModel open() {
+    /** Fails on a contradictory choice; commands call it before any slow work. */
+    void validate() {
         if (model != null && (weights != null || config != null))
             throw new ParameterException(spec.commandLine(), "give either --model or --weights with --config, not both");
         if ((weights == null) != (config == null))
             throw new ParameterException(spec.commandLine(), "--weights and --config go together");
+    }
+
+    ViTModel open() {
+        validate();
         if (weights != null) return ViTModel.open(weights, config);
         return ViTModel.openDirectory(model != null ? model : DefaultModel.find().directory());
     }

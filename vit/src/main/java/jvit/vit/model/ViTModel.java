@@ -45,7 +45,7 @@ public final class ViTModel implements AutoCloseable {
 
     /** A model from a weights file and a config file ({@code config.json}, HF or timm). */
     public static ViTModel open(Path weightsFile, Path configFile) {
-        return new ViTModel(weightsFile, ModelConfigs.load(configFile));
+        return new ViTModel(weightsFile, ModelConfigs.read(configFile));
     }
 
     /** A model directory holding {@code config.json} and {@code model.safetensors}. */
