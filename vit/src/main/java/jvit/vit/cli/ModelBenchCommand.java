@@ -127,9 +127,8 @@ final class ModelBenchCommand implements Runnable {
                 t.spread() > 0.1 ? String.format("  [unstable: spread %.0f%%]", 100 * t.spread()) : "");
         out.printf("  peak memory: %d MiB resident (weights memory-mapped, %d MiB of float32), Java heap peak %d MiB%n",
                 Memory.peakResidentMiB(), c.parameters() * 4 >> 20, Memory.peakHeapMiB());
-        out.print("  time by operator (one profiled run):");
-        profile.nanosByKind().forEach((k, v) -> out.printf(" %s %.1f ms,", k, v / 1e6));
-        out.println();
+        out.println("  time by operator (one profiled run): " + profile.nanosByKind().entrySet().stream()
+                .map(e -> String.format("%s %.1f ms", e.getKey(), e.getValue() / 1e6)).collect(java.util.stream.Collectors.joining(", ")));
     }
 
     private static void fill(MemorySegment images) {
