@@ -13,12 +13,12 @@ import jvit.kernels.Op;
 import jvit.kernels.Op.Activation;
 import jvit.runtime.DataTransferMode;
 import jvit.runtime.Device;
-import jvit.runtime.Devices;
 import jvit.runtime.ExecutionPlan;
 import jvit.runtime.TaskGraph;
 import jvit.runtime.Tensor;
 import jvit.vit.io.Json;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -61,21 +61,14 @@ final class KernelBenchCommand implements Runnable {
     @Option(names = "--elements", defaultValue = "10000000", description = "gelu: elements (default ${DEFAULT-VALUE}).")
     long elements;
 
-    @Option(names = "--device", defaultValue = "auto", description = "Device id from `vit devices` (default ${DEFAULT-VALUE}).")
-    String device;
-    @Option(names = "--warmup", defaultValue = "3", description = "Untimed runs first (default ${DEFAULT-VALUE}).")
-    int warmup;
-    @Option(names = "--runs", defaultValue = "10", description = "Timed runs (default ${DEFAULT-VALUE}).")
-    int runs;
-    @Option(names = "--json", description = "Print one JSON object instead of text.")
-    boolean json;
+    @Mixin
+    MeasureOptions measure;
 
     @Override
     public void run() {
-        Checks.positive(spec, "--runs", runs);
-        Checks.nonNegative(spec, "--warmup", warmup);
+        measure.validate();
         Op op = op();
-        Device d = Devices.get(device);
+        Device d = measure.device();
         Timing timing;
         try (Arena arena = Arena.ofShared()) {
             List<Tensor> args = new ArrayList<>();
@@ -93,7 +86,7 @@ final class KernelBenchCommand implements Runnable {
             graph.task(op.name(), op, args.toArray(Tensor[]::new));
             try (ExecutionPlan plan = new ExecutionPlan(graph.snapshot(), d)) {
                 plan.execute(); // the first execution copies the inputs in
-                timing = Timing.measure(warmup, runs, () -> plan.execute().totalNanos());
+                timing = measure.measure(() -> plan.execute().totalNanos());
             }
         }
         report(op, d, timing);
@@ -144,7 +137,7 @@ final class KernelBenchCommand implements Runnable {
         double seconds = t.medianSeconds();
         double gflops = op.flops() / seconds / 1e9, gbps = op.bytes() / seconds / 1e9;
         Map<String, Object> shape = shape(op);
-        if (json) {
+        if (measure.json) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("op", op.name());
             r.put("device", d.id());

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import jvit.runtime.Device;
-import jvit.runtime.Devices;
 import jvit.runtime.ExecutionResult;
 import jvit.vit.ViTPresets;
 import jvit.vit.ViTConfig;
@@ -26,6 +25,7 @@ import jvit.vit.model.Inference;
 import jvit.vit.model.ViTModel;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -54,20 +54,14 @@ final class ModelBenchCommand implements Runnable {
 
     @Option(names = "--batch", defaultValue = "8", description = "Images per forward pass (default ${DEFAULT-VALUE}).")
     int batch;
-    @Option(names = "--device", defaultValue = "auto", description = "Device id from `vit devices` (default ${DEFAULT-VALUE}).")
-    String device;
-    @Option(names = "--warmup", defaultValue = "2", description = "Untimed passes first (default ${DEFAULT-VALUE}).")
-    int warmup;
-    @Option(names = "--runs", defaultValue = "5", description = "Timed passes (default ${DEFAULT-VALUE}).")
-    int runs;
-    @Option(names = "--json", description = "Print one JSON object instead of text.")
-    boolean json;
+    @Mixin
+    MeasureOptions measure;
 
     @Override
     public void run() {
-        Checks.positive(spec, "--batch", batch, "--runs", runs);
-        Checks.nonNegative(spec, "--warmup", warmup);
-        Device d = Devices.get(device);
+        Checks.positive(spec, "--batch", batch);
+        measure.validate();
+        Device d = measure.device();
         Path temp = null;
         try {
             ViTModel model;
@@ -85,7 +79,7 @@ final class ModelBenchCommand implements Runnable {
             try (model; Inference inference = model.inference(d, batch)) {
                 fill(inference.images());
                 inference.run(false); // first execution: weights to the device
-                Timing t = Timing.measure(warmup, runs, () -> inference.run(false).totalNanos());
+                Timing t = measure.measure(() -> inference.run(false).totalNanos());
                 ExecutionResult profile = inference.run(true);
                 report(name, model.config(), d, t, profile, inference.flops());
             }
@@ -116,7 +110,7 @@ final class ModelBenchCommand implements Runnable {
         profile.nanosByKind().forEach((k, v) -> byOp.put(k, Math.round(v / 1e4) / 100.0));
         r.put("profile_ms", byOp);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (measure.json) {
             out.println(Json.write(r));
             return;
         }
