@@ -86,6 +86,7 @@ final class CL {
 
     private CL() {}
 
+    @SuppressWarnings("restricted") // native access is granted by --enable-native-access (jvit.jvmFlags)
     private static MethodHandle bind(String name, MemoryLayout result, MemoryLayout... args) {
         return LINKER.downcallHandle(OpenCLLibrary.lookup().findOrThrow(name), FunctionDescriptor.of(result, args));
     }

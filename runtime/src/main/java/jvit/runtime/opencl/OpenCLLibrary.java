@@ -11,6 +11,7 @@ final class OpenCLLibrary {
 
     private OpenCLLibrary() {}
 
+    @SuppressWarnings("restricted") // native access is granted by --enable-native-access (jvit.jvmFlags)
     private static SymbolLookup find() {
         try {
             return SymbolLookup.libraryLookup(NAME, Arena.global());
