@@ -1,0 +1,137 @@
+package jvit.kernels.device;
+
+import java.util.ArrayList;
+import java.util.List;
+import jvit.kernels.Op;
+import jvit.kernels.Op.Activation;
+import jvit.kernels.device.KernelArg.Int;
+import jvit.kernels.device.KernelArg.Null;
+import jvit.kernels.device.KernelArg.Tensor;
+
+/**
+ * How each catalogue operator runs on a device (OpenCL, CUDA): its kernel, grid and arguments,
+ * from the operator's sizes and the device's limits. A device backend is a thin adapter over
+ * this: it builds {@link KernelLaunch#program()}, binds the arguments and launches.
+ *
+ * <p>The shapes chosen here and the constants in the sources agree: see each source for the
+ * design of its kernel.
+ */
+public final class DeviceKernels {
+    /** Outputs a matmul thread computes along each side ({@code WORK} in gemm.h). */
+    static final int MATMUL_WORK = 4;
+    /** Threads along each side of a matmul work-group, at most; 16 gives 64 × 64 tiles. */
+    static final int MATMUL_THREADS = 16;
+    /** Threads of a row reduction ({@code MAX_GROUP} in reduce.h) or an elementwise kernel, at most. */
+    static final int GROUP = 256;
+    /** Query rows of one attention work-group, and keys per local-memory tile, at most. */
+    static final int QUERY_ROWS = 64, KEYS = 32;
+
+    private DeviceKernels() {}
+
+    /** The launch that applies {@code op} on a device with these limits. */
+    public static KernelLaunch launch(Op op, DeviceLimits limits) {
+        for (long elements : op.argElements())
+            if (elements > Integer.MAX_VALUE)
+                throw new IllegalArgumentException(op + " has a tensor of " + elements + " elements; device kernels index with 32-bit ints");
+        return switch (op) {
+            case Op.Matmul o -> matmul(o, limits);
+            case Op.LayerNorm o -> rowwise("layernorm.cl", "layernorm", o.rows(), o.dim(), limits,
+                    tensors(4), new Int(o.dim()), new KernelArg.Float(o.eps()));
+            case Op.Softmax o -> rowwise("softmax.cl", "softmax", o.rows(), o.dim(), limits, tensors(2), new Int(o.dim()));
+            case Op.Attention o -> attention(o, limits);
+            case Op.Gelu o -> elementwise("gelu.cl", "gelu_forward", o.n(), limits, tensors(2), new Int((int) o.n()));
+            case Op.Add o -> elementwise("add.cl", "add", o.n(), limits, tensors(3), new Int((int) o.n()));
+            case Op.PatchEmbed o -> patchEmbed(o, limits);
+            case Op.EmbedTokens o -> {
+                long n = o.argElements()[0];
+                yield elementwise("embed_tokens.cl", "embed_tokens", n, limits, tensors(4),
+                        new Int(o.patches()), new Int(o.hidden()), new Int((int) n));
+            }
+            case Op.ClassToken o -> {
+                long n = (long) o.batch() * o.hidden();
+                yield elementwise("class_token.cl", "class_token", n, limits, tensors(2),
+                        new Int(o.tokens()), new Int(o.hidden()), new Int((int) n));
+            }
+        };
+    }
+
+    /** One 64 × 64 tile of C per work-group of 16 × 16 threads (smaller where the device needs), the batch in z. */
+    private static KernelLaunch matmul(Op.Matmul o, DeviceLimits limits) {
+        int threads = matmulThreads(limits);
+        List<KernelArg> args = tensors(3);
+        args.add(o.bias() ? new Tensor(3) : new Null());
+        args.addAll(List.of(new Int(o.m()), new Int(o.n()), new Int(o.k()),
+                new Int(o.transposedB() ? 1 : 0), new Int(o.activation() == Activation.GELU ? 1 : 0)));
+        return tiled("matmul.cl", "matmul", threads, o.m(), o.n(), o.batch(), args);
+    }
+
+    /** The matmul tiling, with im2col on the fly: M = batch · patches, N = hidden, K = channels · patch². */
+    private static KernelLaunch patchEmbed(Op.PatchEmbed o, DeviceLimits limits) {
+        int threads = matmulThreads(limits), rows = o.batch() * o.patches();
+        List<KernelArg> args = tensors(4);
+        args.addAll(List.of(new Int(o.channels()), new Int(o.height()), new Int(o.width()), new Int(o.patch()),
+                new Int(rows), new Int(o.hidden())));
+        return tiled("patch_embed.cl", "patch_embed", threads, rows, o.hidden(), 1, args);
+    }
+
+    private static KernelLaunch tiled(String file, String kernel, int threads, int m, int n, int batch, List<KernelArg> args) {
+        int tile = threads * MATMUL_WORK;
+        return new KernelLaunch(new KernelProgram(file, List.of("THREADS=" + threads)), kernel,
+                new long[] {(long) blocks(n, tile) * threads, (long) blocks(m, tile) * threads, batch},
+                new long[] {threads, threads, 1}, args);
+    }
+
+    /** The largest power of two t ≤ 16 with t² threads allowed in a work-group. */
+    private static int matmulThreads(DeviceLimits limits) {
+        int t = MATMUL_THREADS;
+        while (t > 1 && t * t > limits.maxWorkGroupSize()) t /= 2;
+        return t;
+    }
+
+    /**
+     * One work-group per block of query rows of one head of one sequence (grid: query blocks, heads,
+     * batch). Keys and values go through local memory in tiles of up to 32 rows, fewer where a tile
+     * of a large head would not fit.
+     */
+    private static KernelLaunch attention(Op.Attention o, DeviceLimits limits) {
+        long keys = Math.min(KEYS, limits.localMemoryBytes() / (2L * Float.BYTES * o.headDim()));
+        if (keys < 1)
+            throw new IllegalArgumentException("attention head size " + o.headDim() + " needs more local memory than the device's "
+                    + limits.localMemoryBytes() + " bytes");
+        int rows = Math.min(QUERY_ROWS, limits.maxWorkGroupSize());
+        var program = new KernelProgram("attention.cl", List.of("HEAD_DIM=" + o.headDim(), "KEYS=" + keys));
+        List<KernelArg> args = tensors(2);
+        args.addAll(List.of(new Int(o.tokens()), new Int(o.heads()), new KernelArg.Float((float) (1 / Math.sqrt(o.headDim())))));
+        return new KernelLaunch(program, "attention", new long[] {(long) blocks(o.tokens(), rows) * rows, o.heads(), o.batch()},
+                new long[] {rows, 1, 1}, args);
+    }
+
+    /** One work-group per row, its threads a power of two no larger than the row needs. */
+    private static KernelLaunch rowwise(String file, String kernel, int rows, int dim, DeviceLimits limits,
+                                        List<KernelArg> args, KernelArg... scalars) {
+        int group = Integer.highestOneBit(Math.min(GROUP, limits.maxWorkGroupSize()));
+        while (group > 1 && group / 2 >= dim) group /= 2;
+        args.addAll(List.of(scalars));
+        return new KernelLaunch(new KernelProgram(file, List.of()), kernel, new long[] {(long) rows * group}, new long[] {group}, args);
+    }
+
+    /** One thread per element. */
+    private static KernelLaunch elementwise(String file, String kernel, long n, DeviceLimits limits,
+                                            List<KernelArg> args, KernelArg... scalars) {
+        int group = Math.min(GROUP, limits.maxWorkGroupSize());
+        args.addAll(List.of(scalars));
+        return new KernelLaunch(new KernelProgram(file, List.of()), kernel, new long[] {(long) blocks(n, group) * group},
+                new long[] {group}, args);
+    }
+
+    /** Buffers of the operator's first {@code count} arguments, in order; a list the caller extends. */
+    private static List<KernelArg> tensors(int count) {
+        List<KernelArg> args = new ArrayList<>();
+        for (int i = 0; i < count; i++) args.add(new Tensor(i));
+        return args;
+    }
+
+    private static int blocks(long n, long size) {
+        return Math.toIntExact((n + size - 1) / size);
+    }
+}

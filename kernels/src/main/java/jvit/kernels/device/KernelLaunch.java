@@ -1,0 +1,40 @@
+package jvit.kernels.device;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * How a device runs one operator: which kernel of which program, over which grid, with which
+ * arguments. Sizes count threads (work-items), as OpenCL does: {@code global[d]} is a multiple
+ * of {@code local[d]}, and a CUDA grid is {@code global[d] / local[d]} blocks of {@code local}.
+ */
+public record KernelLaunch(KernelProgram program, String kernel, long[] global, long[] local, List<KernelArg> args) {
+    public KernelLaunch {
+        if (global.length != local.length || global.length < 1 || global.length > 3)
+            throw new IllegalArgumentException("a launch has 1 to 3 dimensions, with a local size for each");
+        for (int d = 0; d < global.length; d++)
+            if (local[d] <= 0 || global[d] <= 0 || global[d] % local[d] != 0)
+                throw new IllegalArgumentException("global size " + Arrays.toString(global)
+                        + " is not a positive multiple of local size " + Arrays.toString(local));
+        global = global.clone();
+        local = local.clone();
+        args = List.copyOf(args);
+    }
+
+    public int dimensions() { return global.length; }
+
+    /** Threads in one work-group (CUDA block). */
+    public long groupSize() { return Arrays.stream(local).reduce(1, (a, b) -> a * b); }
+
+    @Override
+    public long[] global() { return global.clone(); }
+
+    @Override
+    public long[] local() { return local.clone(); }
+
+    @Override
+    public String toString() {
+        return kernel + " (" + program.file() + " " + program.defines() + ") global " + Arrays.toString(global)
+                + " local " + Arrays.toString(local);
+    }
+}

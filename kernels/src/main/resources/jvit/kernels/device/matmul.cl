@@ -1,0 +1,36 @@
+/*
+ * C[b] = A[b]*op(B[b]) (+ bias) (then GELU), the tiled product of gemm.h. Grid: one work-group
+ * per TILE x TILE block of C, the batch in the third dimension. A is [m, k]; B is [n, k] when
+ * transposed_b, else [k, n]; bias [n] or null.
+ */
+#include "portable.h"
+#include "gemm.h"
+
+KERNEL void matmul(GLOBAL float* c, GLOBAL const float* a, GLOBAL const float* b, GLOBAL const float* bias,
+                   int m, int n, int k, int transposed_b, int apply_gelu) {
+    LOCAL float as[TILE_K * TILE];
+    LOCAL float bs[TILE_K * TILE];
+    int batch = GROUP_Z;
+    a += batch * m * k;
+    b += batch * n * k;
+    c += batch * m * n;
+    int tx = THREAD_X, ty = THREAD_Y, tid = ty * THREADS + tx;
+    int row0 = GROUP_Y * TILE, col0 = GROUP_X * TILE;
+
+    float acc[WORK][WORK];
+    for (int i = 0; i < WORK; i++)
+        for (int j = 0; j < WORK; j++) acc[i][j] = 0.0f;
+
+    for (int k0 = 0; k0 < k; k0 += TILE_K) {
+        for (int e = tid; e < TILE_K * TILE; e += GROUP_THREADS) {
+            int kk = e % TILE_K, row = e / TILE_K; /* neighbouring threads read along A's rows */
+            int gr = row0 + row, gk = k0 + kk;
+            as[kk * TILE + row] = gr < m && gk < k ? a[gr * k + gk] : 0.0f;
+        }
+        gemm_load_b(bs, b, n, k, col0, k0, transposed_b, tid);
+        BARRIER();
+        gemm_multiply(as, bs, acc, tx, ty);
+        BARRIER();
+    }
+    gemm_store(c, bias, acc, m, n, row0, col0, tx, ty, apply_gelu);
+}

@@ -1,0 +1,82 @@
+package jvit.kernels.device;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.List;
+import jvit.kernels.Op;
+import jvit.kernels.Op.Activation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The launch descriptions: within the device's limits, covering every output, naming a kernel that exists. */
+class DeviceKernelsTest {
+    static final List<Op> OPS = List.of(
+            new Op.Matmul(3, 67, 129, 97, false, true, Activation.GELU),
+            Op.Matmul.linear(1, 1, 1, Activation.NONE),
+            new Op.LayerNorm(197, 768, 1e-6f),
+            new Op.LayerNorm(5, 3, 1e-6f),
+            new Op.Softmax(11, 1000),
+            new Op.Attention(2, 197, 12, 64),
+            new Op.Gelu(100_003),
+            new Op.Add(1),
+            new Op.PatchEmbed(2, 3, 224, 224, 16, 768),
+            new Op.EmbedTokens(2, 196, 768),
+            new Op.ClassToken(2, 197, 768));
+
+    @ParameterizedTest(name = "max work-group size {0}")
+    @ValueSource(ints = {1, 3, 64, 100, 256, 1024, 4096})
+    void launchesRespectTheWorkGroupLimit(int maxWorkGroupSize) {
+        for (Op op : OPS) {
+            KernelLaunch launch = DeviceKernels.launch(op, new DeviceLimits(maxWorkGroupSize, 32 * 1024));
+            assertTrue(launch.groupSize() <= maxWorkGroupSize, op + " -> " + launch);
+        }
+    }
+
+    @ParameterizedTest(name = "local memory {0} bytes")
+    @ValueSource(ints = {512, 16 * 1024, 48 * 1024})
+    void attentionKeyTilesFitLocalMemory(int localMemory) {
+        KernelLaunch launch = DeviceKernels.launch(new Op.Attention(1, 50, 2, 64), new DeviceLimits(256, localMemory));
+        int keys = Integer.parseInt(launch.program().defines().get(1).replace("KEYS=", ""));
+        assertTrue(keys >= 1 && 2 * 4 * keys * 64 <= localMemory, launch.toString());
+        assertThrows(IllegalArgumentException.class,
+                () -> DeviceKernels.launch(new Op.Attention(1, 50, 2, 64), new DeviceLimits(256, 256)));
+    }
+
+    @ParameterizedTest(name = "matmul tiles at max work-group size {0}")
+    @ValueSource(ints = {1, 64, 256})
+    void matmulGridCoversTheOutput(int maxWorkGroupSize) {
+        var op = new Op.Matmul(3, 67, 129, 97, true, false, Activation.NONE);
+        KernelLaunch launch = DeviceKernels.launch(op, new DeviceLimits(maxWorkGroupSize, 32 * 1024));
+        long[] global = launch.global(), local = launch.local();
+        long tile = local[0] * DeviceKernels.MATMUL_WORK;
+        assertTrue(global[0] / local[0] * tile >= 129 && global[1] / local[1] * tile >= 67, launch.toString());
+        assertEquals(3, global[2]);
+        assertEquals(List.of("THREADS=" + local[0]), launch.program().defines());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"matmul.cl", "patch_embed.cl", "layernorm.cl", "softmax.cl", "attention.cl", "gelu.cl", "add.cl",
+            "embed_tokens.cl", "class_token.cl"})
+    void sourcesExpandTheirIncludes(String file) {
+        String source = KernelSources.read(file);
+        assertFalse(source.contains("#include"), file);
+        assertTrue(source.contains("#define KERNEL __kernel") && source.contains("KERNEL void "), file);
+    }
+
+    @Test
+    void everyOperatorNamesAKernelItsSourceDefines() {
+        for (Op op : OPS) {
+            KernelLaunch launch = DeviceKernels.launch(op, new DeviceLimits(256, 32 * 1024));
+            assertTrue(launch.program().source().contains("KERNEL void " + launch.kernel() + "("), launch.toString());
+        }
+        assertThrows(IllegalArgumentException.class, () -> KernelSources.read("missing.cl"));
+    }
+
+    @Test
+    void tensorsTooLargeForIntIndicesAreRefused() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> DeviceKernels.launch(new Op.Gelu(1L << 31), new DeviceLimits(256, 32 * 1024)));
+        assertTrue(e.getMessage().contains("32-bit"), e.getMessage());
+    }
+}

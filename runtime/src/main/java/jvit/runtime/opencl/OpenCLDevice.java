@@ -1,0 +1,100 @@
+package jvit.runtime.opencl;
+
+import java.lang.foreign.MemorySegment;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import jvit.kernels.device.DeviceLimits;
+import jvit.runtime.Device;
+import jvit.runtime.Executable;
+import jvit.runtime.ImmutableTaskGraph;
+
+/**
+ * One OpenCL device. Its context and built programs are created on first load and shared by every
+ * graph loaded here (compiling is the slow part); each graph gets its own queue, buffers and
+ * kernels.
+ */
+final class OpenCLDevice implements Device {
+    private static final Pattern VERSION = Pattern.compile("OpenCL (\\d+)\\.");
+
+    private final String id;
+    private final MemorySegment platform;
+    private final MemorySegment device;
+    private final String name;
+    private final Map<String, String> properties;
+    private final DeviceLimits limits;
+    private final boolean openCL2;
+    private Shared shared;
+
+    /** The context and the programs built in it. */
+    record Shared(MemorySegment context, ProgramCache programs) {}
+
+    OpenCLDevice(String id, MemorySegment platform, MemorySegment device) {
+        this.id = id;
+        this.platform = platform;
+        this.device = device;
+        this.name = CL.deviceString(device, CL.DEVICE_NAME);
+        long maxGroup = CL.deviceNumber(device, CL.DEVICE_MAX_WORK_GROUP_SIZE);
+        long localMemory = CL.deviceNumber(device, CL.DEVICE_LOCAL_MEM_SIZE);
+        this.limits = new DeviceLimits((int) Math.min(Integer.MAX_VALUE, maxGroup), localMemory);
+        String platformVersion = CL.platformString(platform, CL.PLATFORM_VERSION);
+        Matcher m = VERSION.matcher(platformVersion);
+        this.openCL2 = m.find() && Integer.parseInt(m.group(1)) >= 2;
+
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("type", type(CL.deviceNumber(device, CL.DEVICE_TYPE)));
+        p.put("vendor", CL.deviceString(device, CL.DEVICE_VENDOR));
+        p.put("platform", CL.platformString(platform, CL.PLATFORM_NAME));
+        p.put("compute units", Long.toString(CL.deviceNumber(device, CL.DEVICE_MAX_COMPUTE_UNITS)));
+        p.put("global memory", bytes(CL.deviceNumber(device, CL.DEVICE_GLOBAL_MEM_SIZE)));
+        p.put("max allocation", bytes(CL.deviceNumber(device, CL.DEVICE_MAX_MEM_ALLOC_SIZE)));
+        p.put("local memory", bytes(localMemory));
+        p.put("max work-group", Long.toString(maxGroup));
+        p.put("driver", CL.deviceString(device, CL.DRIVER_VERSION));
+        p.put("version", CL.deviceString(device, CL.DEVICE_VERSION));
+        p.put("OpenCL C", CL.deviceString(device, CL.DEVICE_OPENCL_C_VERSION));
+        this.properties = java.util.Collections.unmodifiableMap(p);
+    }
+
+    public String id() { return id; }
+
+    public String name() { return name; }
+
+    public Map<String, String> properties() { return properties; }
+
+    public Executable load(ImmutableTaskGraph graph) {
+        return new OpenCLExecutable(this, graph);
+    }
+
+    DeviceLimits limits() { return limits; }
+
+    MemorySegment handle() { return device; }
+
+    boolean openCL2() { return openCL2; }
+
+    /** The device's context and program cache, created on first use. */
+    synchronized Shared shared() {
+        if (shared == null) {
+            MemorySegment context = CL.createContext(platform, device);
+            shared = new Shared(context, new ProgramCache(context, device));
+        }
+        return shared;
+    }
+
+    private static String type(long bits) {
+        if ((bits & CL.DEVICE_TYPE_GPU) != 0) return "GPU";
+        if ((bits & CL.DEVICE_TYPE_ACCELERATOR) != 0) return "ACCELERATOR";
+        if ((bits & CL.DEVICE_TYPE_CPU) != 0) return "CPU";
+        return "CUSTOM";
+    }
+
+    private static String bytes(long n) {
+        if (n >= 1L << 30) return String.format("%.1f GiB", n / (double) (1L << 30));
+        if (n >= 1L << 20) return String.format("%.1f MiB", n / (double) (1L << 20));
+        return String.format("%.1f KiB", n / 1024.0);
+    }
+
+    @Override
+    public String toString() { return id + " (" + name + ")"; }
+}

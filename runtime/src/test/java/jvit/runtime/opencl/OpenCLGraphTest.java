@@ -1,0 +1,90 @@
+package jvit.runtime.opencl;
+
+import static jvit.kernels.Tensors.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.lang.foreign.Arena;
+import java.util.List;
+import java.util.Random;
+import jvit.kernels.Op;
+import jvit.kernels.Op.Activation;
+import jvit.kernels.Reference64;
+import jvit.runtime.DataTransferMode;
+import jvit.runtime.Devices;
+import jvit.runtime.ExecutionPlan;
+import jvit.runtime.ExecutionResult;
+import jvit.runtime.ExecutionResult.TaskTime;
+import jvit.runtime.ImmutableTaskGraph;
+import jvit.runtime.TaskGraph;
+import jvit.runtime.Tensor;
+import org.junit.jupiter.api.Test;
+
+/** Graphs of several tasks on opencl:0: resident weights, device-only activations, profiles. */
+class OpenCLGraphTest {
+    @Test
+    void weightsAreCopiedOnceAndResultsStayRight() {
+        Random random = random();
+        int rows = 7, in = 13, out = 5;
+        double[] w = roundToFloat(uniform(random, out * in, 1)), b = roundToFloat(uniform(random, out, 1));
+        try (Arena arena = Arena.ofShared()) {
+            Tensor input = Tensor.allocate("x", arena, rows, in);
+            Tensor weight = Tensor.of("w", segment(arena, w), out, in), bias = Tensor.of("b", segment(arena, b), out);
+            Tensor hidden = Tensor.onDevice("h", rows, out), normed = Tensor.onDevice("n", rows, out);
+            Tensor gamma = Tensor.of("gamma", segment(arena, new double[] {1, 2, 3, 4, 5}), out);
+            Tensor beta = Tensor.of("beta", segment(arena, new double[] {0, 0, 1, 1, 0}), out);
+            Tensor y = Tensor.of("y", poisoned(arena, rows * out), rows, out);
+            ImmutableTaskGraph graph = new TaskGraph("mlp")
+                    .transferToDevice(DataTransferMode.FIRST_EXECUTION, weight, bias, gamma, beta)
+                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, input)
+                    .task("fc", Op.Matmul.linear(rows, in, out, Activation.GELU), hidden, input, weight, bias)
+                    .task("norm", new Op.LayerNorm(rows, out, 1e-6f), normed, hidden, gamma, beta)
+                    .task("residual", new Op.Add(rows * out), normed, normed, hidden)
+                    .task("softmax", new Op.Softmax(rows, out), y, normed)
+                    .transferToHost(DataTransferMode.EVERY_EXECUTION, y)
+                    .snapshot();
+            try (var plan = new ExecutionPlan(graph, Devices.get(OpenCLTesting.device().id())).withProfiling(true)) {
+                for (int run = 0; run < 2; run++) {
+                    double[] x = roundToFloat(uniform(random, rows * in, 1));
+                    input.host().copyFrom(segment(arena, x));
+                    ExecutionResult result = plan.execute();
+
+                    double[] h = Reference64.matmul(x, w, b, 1, rows, out, in, true, true);
+                    double[] n = Reference64.layerNorm(h, new double[] {1, 2, 3, 4, 5}, new double[] {0, 0, 1, 1, 0}, rows, out, 1e-6);
+                    double[] expected = Reference64.softmax(Reference64.add(n, h), rows, out);
+                    assertClose("run " + run + " " + random, expected, y.host(), 1e-4, 1e-6);
+
+                    List<String> names = result.taskTimes().stream().map(TaskTime::task).toList();
+                    List<String> copiesIn = run == 0 ? List.of("w", "b", "gamma", "beta", "x") : List.of("x");
+                    assertEquals(concat(copiesIn, List.of("fc", "norm", "residual", "softmax", "y")), names, "run " + run);
+                    assertTrue(result.taskTimes().stream().allMatch(t -> t.nanos() > 0), result.taskTimes().toString());
+                    assertEquals(List.of("copy_in", "matmul", "layernorm", "add", "softmax", "copy_out"),
+                            List.copyOf(result.nanosByKind().keySet()));
+                    assertTrue(result.totalNanos() >= result.taskTimes().stream().mapToLong(TaskTime::nanos).max().orElseThrow());
+                }
+                assertTrue(plan.withProfiling(false).execute().taskTimes().isEmpty(), "no profile unless asked for");
+            }
+        }
+    }
+
+    @Test
+    void closingReleasesOnceAndEndsTheGraph() {
+        try (Arena arena = Arena.ofShared()) {
+            Tensor x = Tensor.allocate("x", arena, 3), y = Tensor.allocate("y", arena, 3);
+            ImmutableTaskGraph graph = new TaskGraph("twice")
+                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, x)
+                    .task("gelu", new Op.Gelu(3), y, x)
+                    .transferToHost(DataTransferMode.EVERY_EXECUTION, y)
+                    .snapshot();
+            var executable = OpenCLTesting.device().load(graph);
+            executable.execute(false);
+            executable.close();
+            executable.close();
+            var e = assertThrows(IllegalStateException.class, () -> executable.execute(false));
+            assertTrue(e.getMessage().contains("closed"), e.getMessage());
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+    }
+}

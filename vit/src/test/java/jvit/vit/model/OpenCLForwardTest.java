@@ -1,0 +1,70 @@
+package jvit.vit.model;
+
+import static jvit.kernels.Tensors.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Random;
+import jvit.runtime.Backend;
+import jvit.runtime.Device;
+import jvit.runtime.Devices;
+import jvit.vit.ViTConfig;
+import jvit.vit.image.Preprocessing;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The whole forward graph on opencl:0 against the Java device, for checkpoints in both namings. */
+class OpenCLForwardTest {
+    /** Wider than ForwardTest's: 65 tokens (more than one block of query rows and of keys), head size 16. */
+    static ViTConfig wide() {
+        return new ViTConfig(32, 4, 3, 64, 2, 4, 128, 1e-12, true, ViTConfig.defaultLabels(10), Preprocessing.huggingFace(32, 3));
+    }
+
+    @ParameterizedTest
+    @EnumSource(CheckpointNames.class)
+    void logitsAgreeWithTheJavaDevice(CheckpointNames naming) {
+        Device opencl = openclDevice();
+        for (ViTConfig config : new ViTConfig[] {ForwardTest.rgb(), ForwardTest.grey(), wide()}) {
+            Random random = random();
+            RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
+            int batch = 3;
+            try (Arena arena = Arena.ofShared()) {
+                ViTWeights weights = ViTWeights.from(config, checkpoint.tensors(naming, arena), Path.of("test.safetensors"), arena);
+                try (Inference java = new Inference(weights, Devices.get("java"), batch);
+                     Inference device = new Inference(weights, opencl, batch)) {
+                    for (int run = 0; run < 2; run++) { // the second run reads the weights already on the device
+                        MemorySegment images = segment(arena, uniform(random, (int) (batch * java.imageElements()), 2));
+                        java.images().copyFrom(images);
+                        device.images().copyFrom(images);
+                        device.logits().fill((byte) 0xff); // NaN: a logit the graph does not write fails
+                        java.run(false);
+                        device.run(false);
+                        int n = batch * config.numLabels();
+                        double error = relativeError(toDoubles(java.logits(), n), toDoubles(device.logits(), n));
+                        assertTrue(error <= 1e-4, naming + " " + config.hidden() + "-wide run " + run + " " + random
+                                + ": logits differ from the Java device's by " + error);
+                    }
+                }
+            }
+        }
+    }
+
+    /** ‖actual − expected‖ / ‖expected‖; NaN (an unwritten logit) gives NaN, which fails. */
+    private static double relativeError(double[] expected, double[] actual) {
+        double diff = 0, norm = 0;
+        for (int i = 0; i < expected.length; i++) {
+            diff += (actual[i] - expected[i]) * (actual[i] - expected[i]);
+            norm += expected[i] * expected[i];
+        }
+        return Math.sqrt(diff / norm);
+    }
+
+    private static Device openclDevice() {
+        Backend backend = Devices.backends().stream().filter(b -> b.name().equals("opencl")).findFirst().orElseThrow();
+        Assumptions.assumeTrue(backend.unavailable().isEmpty(), () -> "no OpenCL: " + backend.unavailable().orElseThrow());
+        return backend.devices().getFirst();
+    }
+}
