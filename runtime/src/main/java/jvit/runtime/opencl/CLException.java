@@ -23,6 +23,14 @@ public class CLException extends RuntimeException {
     /** The error code it returned. */
     public int code() { return code; }
 
+    /**
+     * Whether the device ran out of memory or resources, or went away: conditions of the machine
+     * rather than bugs, which the user can work around with a smaller batch or another device.
+     */
+    public boolean deviceExhausted() {
+        return code == -2 || code == -4 || code == -5 || code == -6 || code == -61;
+    }
+
     /** The symbolic name of an OpenCL error code, or {@code CL_UNKNOWN_ERROR} for a code the specification does not name. */
     public static String codeName(int code) {
         return NAMES.getOrDefault(code, "CL_UNKNOWN_ERROR");

@@ -9,6 +9,7 @@ import jvit.kernels.device.DeviceLimits;
 import jvit.runtime.Device;
 import jvit.runtime.Executable;
 import jvit.runtime.ImmutableTaskGraph;
+import jvit.runtime.UserError;
 
 /**
  * One OpenCL device. Its context and built programs are created on first load and shared by every
@@ -64,7 +65,18 @@ final class OpenCLDevice implements Device {
     public Map<String, String> properties() { return properties; }
 
     public Executable load(ImmutableTaskGraph graph) {
-        return new OpenCLExecutable(this, graph);
+        try {
+            return new OpenCLExecutable(this, graph);
+        } catch (CLException e) {
+            throw userFacing(e, "loading " + graph.name());
+        }
+    }
+
+    /** A failure the user can act on becomes a one-line {@link UserError} naming this device; any other stays as it is. */
+    RuntimeException userFacing(CLException e, String doing) {
+        if (!e.deviceExhausted()) return e;
+        return new UserError(id + " (" + name + ") failed " + doing + ": " + e.getMessage()
+                + "; the device is out of memory or resources, or lost: use a smaller --batch or another --device", e);
     }
 
     DeviceLimits limits() { return limits; }

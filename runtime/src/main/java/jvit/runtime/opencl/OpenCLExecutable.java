@@ -28,6 +28,7 @@ import jvit.runtime.Tensor;
  * time, and an execution waits for the queue to drain.
  */
 final class OpenCLExecutable implements Executable {
+    private final OpenCLDevice device;
     private final ImmutableTaskGraph graph;
     private final Releases releases = new Releases();
     private final Arena arena = Arena.ofShared();
@@ -73,6 +74,7 @@ final class OpenCLExecutable implements Executable {
     }
 
     OpenCLExecutable(OpenCLDevice device, ImmutableTaskGraph graph) {
+        this.device = device;
         this.graph = graph;
         try {
             OpenCLDevice.Shared shared = device.shared();
@@ -152,7 +154,7 @@ final class OpenCLExecutable implements Executable {
             } catch (RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
             }
-            throw e;
+            throw e instanceof CLException cl ? device.userFacing(cl, "running " + graph.name()) : e;
         } finally {
             if (profile) for (int i = 0; i < queued.size(); i++) CL.releaseEvent(events.getAtIndex(ADDRESS, i));
         }

@@ -44,9 +44,12 @@ class OpenCLBackendTest {
                     .transferToDevice(DataTransferMode.EVERY_EXECUTION, a, b)
                     .task("outer", new Op.Matmul(1, side, side, 1, true, false, Op.Activation.NONE), c, a, b)
                     .snapshot();
-            var e = assertThrows(CLException.class, () -> new ExecutionPlan(graph, device));
-            assertNotEquals("CL_UNKNOWN_ERROR", CLException.codeName(e.code()), e.getMessage());
-            assertTrue(e.getMessage().startsWith("clCreateBuffer: CL_"), e.getMessage());
+            // A user error naming the device, the call and the code, with what to do.
+            var e = assertThrows(jvit.runtime.UserError.class, () -> new ExecutionPlan(graph, device));
+            var cause = (CLException) e.getCause();
+            assertNotEquals("CL_UNKNOWN_ERROR", CLException.codeName(cause.code()), e.getMessage());
+            assertTrue(e.getMessage().startsWith(device.id() + " ("), e.getMessage());
+            assertTrue(e.getMessage().contains("clCreateBuffer: CL_") && e.getMessage().contains("smaller --batch"), e.getMessage());
         }
         assertArrayEquals(new double[] {5}, OpenCLTesting.run(new Op.Add(1), new double[] {2}, new double[] {3}));
     }
