@@ -10,21 +10,27 @@ import jvit.kernels.Op.Activation;
  * Matrix multiplication, {@code C[b] = A[b]·op(B[b]) (+ bias) (then activation)}. See
  * {@link jvit.kernels.Op.Matmul} for the layouts.
  *
- * <p>Blocked as in GotoBLAS/BLIS: C is cut into tasks of whole rows × a block of columns (a
- * batch item each), spread over the cores. A task packs its B block (KC × up to NC columns,
- * L2-sized) into panels and sweeps A's rows through {@link MatmulKernel} MR at a time, A read in
- * place; k beyond KC is summed in C.
+ * <p>Blocked as in GotoBLAS/BLIS: C is cut into tasks of rows × a block of up to NC columns (a
+ * batch item each), spread over the cores. A task packs its columns of B, all of k, into panels
+ * ({@link MatmulPacking}), then sweeps A's rows through {@link MatmulKernel} MR at a time, A read
+ * in place; k deeper than KC is summed in C, MC rows at a time. Fewer than {@value #SMALL_M} rows
+ * take {@link MatmulSmall}, where packing would cost more than it saves.
  */
 public final class Matmul {
-    /** Depth of a k block: a B panel (KC × NR) stays in L1, a B block in L2. */
-    static final int KC = 384;
-    /** Most columns per task (a multiple of NR). */
+    /**
+     * Most depth of a k block. Deep blocks pay: every extra block reads and writes the C tile
+     * again. At 1024 the kernel's rows of A (MR × KC) fit L1 and its B panel (KC × NR) L2.
+     */
+    static final int KC = 1024;
+    /** Rows of C per block, which stays in L2 while the k blocks are summed into it. */
+    static final int MC = 16 * MR;
+    /** Most columns per task (a multiple of NR): a B block of KC × NC is 1 MiB. */
     static final int NC = 8 * NR;
 
-    /** Fewer rows than this take {@link MatmulSmall}. */
-    static final int SMALL_M = Integer.getInteger("jvit.smallM", 4);
+    /** Fewer rows than this take {@link MatmulSmall} (the two cross near 4 rows at 768×768). */
+    static final int SMALL_M = 4;
 
-    private static final ThreadLocal<float[]> PACKED = ThreadLocal.withInitial(() -> new float[KC * NC]);
+    private static final ThreadLocal<float[]> PACKED = ThreadLocal.withInitial(() -> new float[0]);
 
     private Matmul() {}
 
@@ -46,35 +52,50 @@ public final class Matmul {
         int kBlocks = (k + KC - 1) / KC, kc = (k + kBlocks - 1) / kBlocks;
         int tasksPerItem = cols.parts() * rows.parts();
         Parallel.forRange(batch * tasksPerItem, 4, (from, to) -> {
-            float[] packed = PACKED.get();
             float[] tile = new float[MR * NR];
             for (int t = from; t < to; t++) {
                 int item = t / tasksPerItem, cb = t % tasksPerItem / rows.parts(), rb = t % rows.parts();
                 int j0 = cb * cols.each() * NR, j1 = Math.min(n, j0 + cols.each() * NR);
                 int i0 = rb * rows.each() * MR, i1 = Math.min(m, i0 + rows.each() * MR);
-                block(c, a, b, bias, item, m, n, k, transposedB, gelu, i0, i1, j0, j1, kc, packed, tile);
+                block(c, a, b, bias, item, m, n, k, transposedB, gelu, i0, i1, j0, j1, kc, tile);
             }
         });
     }
 
-    /** C rows {@code [i0, i1)} × columns {@code [j0, j1)} of batch item {@code item}. */
+    /**
+     * C rows {@code [i0, i1)} × columns {@code [j0, j1)} of batch item {@code item}. All of k is
+     * packed first, so that the C block of MC rows can stay in L2 while its k blocks are summed.
+     */
     private static void block(MemorySegment c, MemorySegment a, MemorySegment b, MemorySegment bias, int item,
                               int m, int n, int k, boolean transposedB, boolean gelu,
-                              int i0, int i1, int j0, int j1, int kc, float[] packed, float[] tile) {
+                              int i0, int i1, int j0, int j1, int kc, float[] tile) {
         long aBase = (long) item * m * k, bBase = (long) item * n * k, cBase = (long) item * m * n;
-        for (int p0 = 0; p0 < k; p0 += kc) {
-            int depth = Math.min(kc, k - p0);
-            boolean first = p0 == 0, last = p0 + depth == k;
-            MatmulPacking.packB(b, bBase, n, k, transposedB, j0, j1, p0, depth, packed);
-            for (int i = i0; i < i1; i += MR) {
-                int rows = Math.min(MR, i1 - i);
-                for (int j = j0, panel = 0; j < j1; j += NR, panel += depth * NR) {
-                    MatmulKernel.multiply(a, aBase + (long) i * k + p0, k, rows, packed, panel, depth, tile);
-                    MatmulKernel.store(tile, rows, Math.min(NR, j1 - j), c, cBase + (long) i * n + j, n, !first,
-                            bias, j, gelu && last);
+        int width = (j1 - j0 + NR - 1) / NR * NR;
+        float[] packed = packedB(k * width);
+        for (int p0 = 0; p0 < k; p0 += kc)
+            MatmulPacking.packB(b, bBase, n, k, transposedB, j0, j1, p0, Math.min(kc, k - p0), packed, p0 * width);
+        for (int ic = i0; ic < i1; ic += MC) {
+            int ie = Math.min(i1, ic + MC);
+            for (int p0 = 0; p0 < k; p0 += kc) {
+                int depth = Math.min(kc, k - p0);
+                boolean first = p0 == 0, last = p0 + depth == k;
+                for (int i = ic; i < ie; i += MR) {
+                    int rows = Math.min(MR, ie - i);
+                    for (int j = j0, panel = p0 * width; j < j1; j += NR, panel += depth * NR) {
+                        MatmulKernel.multiply(a, aBase + (long) i * k + p0, k, rows, packed, panel, depth, tile);
+                        MatmulKernel.store(tile, rows, Math.min(NR, j1 - j), c, cBase + (long) i * n + j, n, !first,
+                                bias, j, gelu && last);
+                    }
                 }
             }
         }
+    }
+
+    /** This thread's packing buffer, grown to at least {@code size}. */
+    private static float[] packedB(int size) {
+        float[] packed = PACKED.get();
+        if (packed.length < size) PACKED.set(packed = new float[size]);
+        return packed;
     }
 
     /** {@code units} (tiles or panels) cut into {@code parts} runs of {@code each}. */

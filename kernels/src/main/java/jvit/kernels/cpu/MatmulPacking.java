@@ -18,12 +18,12 @@ final class MatmulPacking {
 
     /**
      * Packs columns {@code [j0, j1)} and k range {@code [p0, p0 + kc)} of one B matrix at
-     * {@code base}: panel {@code q} holds columns {@code j0 + q·NR ..} at {@code q·kc·NR}, element
+     * {@code base}: panel {@code q} holds columns {@code j0 + q·NR ..} at {@code at + q·kc·NR}, element
      * {@code (p, j)} at {@code + p·NR + j}.
      */
     static void packB(MemorySegment b, long base, int n, int k, boolean transposedB, int j0, int j1, int p0, int kc,
-                      float[] packed) {
-        for (int j = j0, panel = 0; j < j1; j += NR, panel += kc * NR) {
+                      float[] packed, int at) {
+        for (int j = j0, panel = at; j < j1; j += NR, panel += kc * NR) {
             int cols = Math.min(NR, j1 - j);
             if (transposedB) packTransposed(b, base, k, j, cols, p0, kc, packed, panel);
             else packRows(b, base, n, j, cols, p0, kc, packed, panel);

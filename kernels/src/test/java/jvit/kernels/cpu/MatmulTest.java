@@ -11,9 +11,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Shapes around every edge of the tiling (with 16-float vectors: MR = 8 rows, NR = 32 columns,
- * 16×16 transposes, KC = 384, NC = 256 columns a task, fewer than 4 rows on the small path),
- * both layouts, with and without bias and GELU.
+ * Shapes around every edge of the tiling (with 16-float vectors: MR = 12 rows, NR = 32 columns,
+ * 16×16 transposes, KC = 1024, MC = 192 rows, NC = 256 columns a task, fewer than 4 rows on the
+ * small path, rows split between tasks when there are few columns), both layouts, with and
+ * without bias and GELU.
  */
 class MatmulTest {
     @ParameterizedTest(name = "batch={0} m={1} n={2} k={3} transposedB={4} bias={5} gelu={6}")
@@ -42,12 +43,20 @@ class MatmulTest {
             "1, 67, 129, 97, false, true, true",
             "2, 101, 53, 211, false, false, false",
             "1, 197, 257, 191, true, true, true",
-            "1, 15, 63, 383, true, true, false",
-            "1, 16, 64, 384, false, false, true",
-            "1, 17, 65, 385, true, false, true",
-            "1, 17, 65, 385, false, true, false",
-            "1, 23, 255, 769, true, true, true",
-            "1, 23, 257, 769, false, false, false",
+            "1, 11, 31, 15, true, true, true",
+            "1, 12, 32, 16, false, true, false",
+            "1, 13, 33, 17, true, false, false",
+            "1, 25, 95, 47, false, false, true",
+            "1, 24, 96, 48, true, true, false",
+            "1, 15, 63, 1023, true, true, false",
+            "1, 16, 64, 1024, false, false, true",
+            "1, 17, 65, 1025, true, false, true",
+            "1, 17, 65, 1025, false, true, false",
+            "1, 23, 255, 2049, true, true, true",
+            "1, 23, 257, 2049, false, false, false",
+            "1, 191, 40, 1100, true, true, false",
+            "1, 193, 33, 1030, false, false, true",
+            "1, 389, 97, 64, true, true, false",
             "1, 11, 513, 5, true, true, false",
             "1, 41, 289, 800, false, true, false",
             "4, 37, 64, 37, false, false, false",
