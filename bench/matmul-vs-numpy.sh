@@ -52,14 +52,15 @@ for name, rhs in (("a@b", b), ("a@b.T", b.T)):
 PY
 }
 
-data=$(mktemp)
-trap 'rm -f "$data"' EXIT
+data=$(mktemp) clocks=$(mktemp)
+trap 'rm -f "$data" "$clocks"' EXIT
 for r in $(seq "$rounds"); do
+    "${java[@]}" clock 2>/dev/null >> "$clocks"
     "${java[@]}" "$n" "$seconds" 2>/dev/null | sed "s/^/$r java /" | tee -a "$data" >&2
     numpy_round | sed "s/^/$r numpy /" | tee -a "$data" >&2
 done
-
-clock=$("${java[@]}" clock 2>/dev/null)
+# Other jobs only ever slow the probe down: the fastest round is the clock.
+clock=$(sort -g "$clocks" | tail -1)
 jdk=$("$JAVA_HOME/bin/java" -version 2>&1 | head -1)
 blas_core=$(OPENBLAS_VERBOSE=2 python3 -c 'import numpy as np; a = np.ones((64, 64), np.float32); a @ a' 2>&1 | sed -n 's/^Core: //p' | head -1)
 out=bench/results/$(date +%F)-matmul-2048-java-vs-numpy.md
@@ -91,7 +92,7 @@ print(f"{n}³ multiply-adds = 2·{n}³ = {flops / 1e9:.2f} GFLOP. Peak = {cores}
       f"{lanes} float lanes × 2 flops = {per_cycle} flops a cycle:\n")
 print(f"- at the nominal clock ({nominal:.2f} GHz, /proc/cpuinfo): {peak_nominal:.0f} GFLOP/s, "
       f"floor **{flops / 1e9 / peak_nominal * 1e3:.1f} ms**;")
-print(f"- at the clock measured here ({clock:.2f} GHz: one core, a chain of dependent adds, `MatmulVsPeer clock`): "
+print(f"- at the clock measured here ({clock:.2f} GHz: one core, a chain of dependent adds, `MatmulVsPeer clock`, best of the rounds): "
       f"{peak_measured:.0f} GFLOP/s, floor **{flops / 1e9 / peak_measured * 1e3:.1f} ms**. "
       "This is the one that binds: the cores run well above nominal.\n")
 print("## Machine\n")

@@ -71,7 +71,7 @@ public final class Matmul {
                               int i0, int i1, int j0, int j1, int kc, float[] tile) {
         long aBase = (long) item * m * k, bBase = (long) item * n * k, cBase = (long) item * m * n;
         int width = (j1 - j0 + NR - 1) / NR * NR;
-        float[] packed = packedB(k * width);
+        float[] packed = packedB(Math.multiplyExact(k, width));
         for (int p0 = 0; p0 < k; p0 += kc)
             MatmulPacking.packB(b, bBase, n, k, transposedB, j0, j1, p0, Math.min(kc, k - p0), packed, p0 * width);
         for (int ic = i0; ic < i1; ic += MC) {
