@@ -88,7 +88,7 @@ def stats(side, layout):
 print(f"# Matmul {n}³ float32: Java vs NumPy ({datetime.date.today()})\n")
 print("Written by `bench/matmul-vs-numpy.sh`.\n")
 print("## Floor\n")
-print(f"{n}³ multiply-adds = 2·{n}³ = {flops / 1e9:.2f} GFLOP. Peak = {cores} cores × 2 FMA pipes × "
+print(f"{n}³ multiply-adds: 2·{n}³ = {flops / 1e9:.2f} GFLOP. Peak = {cores} cores × 2 FMA pipes × "
       f"{lanes} float lanes × 2 flops = {per_cycle} flops a cycle:\n")
 print(f"- at the nominal clock ({nominal:.2f} GHz, /proc/cpuinfo): {peak_nominal:.0f} GFLOP/s, "
       f"floor **{flops / 1e9 / peak_nominal * 1e3:.1f} ms**;")
