@@ -19,7 +19,7 @@ import jvit.kernels.Op.Activation;
 public final class Matmul {
     /**
      * Most depth of a k block. Deep blocks pay: every extra block reads and writes the C tile
-     * again. At 1024 the kernel's rows of A (MR × KC) fit L1 and its B panel (KC × NR) L2.
+     * again. At 1024 the kernel's rows of A (MR × KC) about fill L1 (48 KiB), its B panel (KC × NR) sits in L2.
      */
     static final int KC = 1024;
     /** Rows of C per block, which stays in L2 while the k blocks are summed into it. */

@@ -22,7 +22,7 @@ final class MatmulTranspose {
 
     /**
      * For rows a, b that are h apart: lane x of the new a is a[x] where bit h of x is clear, else
-     * b[x - h]; lane x of the new b is a[x + h] where clear, else b[x]. Index L + i picks b[i].
+     * b[x - h]; lane x of the new b is a[x + h] where clear, else b[x]. Index SIZE + i picks b[i].
      */
     private static FloatVector indices(int h, boolean high) {
         if (S.length() != SIZE) return null;
