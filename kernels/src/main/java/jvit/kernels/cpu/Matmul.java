@@ -1,18 +1,37 @@
 package jvit.kernels.cpu;
 
-import static jvit.kernels.cpu.F32.L;
-import static jvit.kernels.cpu.F32.S;
+import static jvit.kernels.cpu.MatmulKernel.MR;
+import static jvit.kernels.cpu.MatmulKernel.NR;
 
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jvit.kernels.Op.Activation;
 
 /**
  * Matrix multiplication, {@code C[b] = A[b]·op(B[b]) (+ bias) (then activation)}. See
  * {@link jvit.kernels.Op.Matmul} for the layouts.
+ *
+ * <p>Blocked as in GotoBLAS/BLIS: C is cut into tasks of rows × a block of up to NC columns (a
+ * batch item each), spread over the cores. A task packs its columns of B, all of k, into panels
+ * ({@link MatmulPacking}), then sweeps A's rows through {@link MatmulKernel} MR at a time, A read
+ * in place; k deeper than KC is summed in C, MC rows at a time. Fewer than {@value #SMALL_M} rows
+ * take {@link MatmulSmall}, where packing would cost more than it saves.
  */
 public final class Matmul {
+    /**
+     * Most depth of a k block. Deep blocks pay: every extra block reads and writes the C tile
+     * again. At 1024 the kernel's rows of A (MR × KC) about fill L1 (48 KiB), its B panel (KC × NR) sits in L2.
+     */
+    static final int KC = 1024;
+    /** Rows of C per block, which stays in L2 while the k blocks are summed into it. */
+    static final int MC = 16 * MR;
+    /** Most columns per task (a multiple of NR): a B block of KC × NC is 1 MiB. */
+    static final int NC = 8 * NR;
+
+    /** Fewer rows than this take {@link MatmulSmall} (the two cross near 4 rows at 768×768). */
+    static final int SMALL_M = 4;
+
+    private static final ThreadLocal<float[]> PACKED = ThreadLocal.withInitial(() -> new float[0]);
+
     private Matmul() {}
 
     /**
@@ -21,46 +40,70 @@ public final class Matmul {
      */
     public static void forward(MemorySegment c, MemorySegment a, MemorySegment b, MemorySegment bias,
                                int batch, int m, int n, int k, boolean transposedB, Activation activation) {
-        Parallel.forRange(batch * m, (from, to) -> {
-            float[] row = new float[k];
-            float[] out = new float[n];
-            float[] col = transposedB ? null : new float[k];
-            for (int r = from; r < to; r++) {
-                int bi = r / m;
-                long bBase = (long) bi * n * k;
-                F32.copy(a, (long) r * k, row, 0, k);
-                for (int j = 0; j < n; j++) {
-                    if (transposedB) {
-                        out[j] = dot(row, b, bBase + (long) j * k, k);
-                    } else {
-                        for (int p = 0; p < k; p++) col[p] = F32.get(b, bBase + (long) p * n + j);
-                        out[j] = dot(row, col, k);
-                    }
-                }
-                for (int j = 0; j < n; j++) {
-                    float v = out[j] + (bias == null ? 0 : F32.get(bias, j));
-                    out[j] = activation == Activation.GELU ? Gelu.apply(v) : v;
-                }
-                F32.copy(out, 0, c, (long) r * n, n);
+        boolean gelu = activation == Activation.GELU;
+        if (m < SMALL_M) {
+            MatmulSmall.forward(c, a, b, bias, batch, m, n, k, transposedB, gelu);
+            return;
+        }
+        int wanted = Parallel.THREADS * 4;
+        int panels = (n + NR - 1) / NR;
+        Split cols = Split.of(panels, Math.max((panels + NC / NR - 1) / (NC / NR), (wanted + batch - 1) / batch));
+        Split rows = Split.of((m + MR - 1) / MR, wanted / (batch * cols.parts()));
+        int kBlocks = (k + KC - 1) / KC, kc = (k + kBlocks - 1) / kBlocks;
+        int tasksPerItem = cols.parts() * rows.parts();
+        Parallel.forRange(batch * tasksPerItem, 4, (from, to) -> {
+            float[] tile = new float[MR * NR];
+            for (int t = from; t < to; t++) {
+                int item = t / tasksPerItem, cb = t % tasksPerItem / rows.parts(), rb = t % rows.parts();
+                int j0 = cb * cols.each() * NR, j1 = Math.min(n, j0 + cols.each() * NR);
+                int i0 = rb * rows.each() * MR, i1 = Math.min(m, i0 + rows.each() * MR);
+                block(c, a, b, bias, item, m, n, k, transposedB, gelu, i0, i1, j0, j1, kc, tile);
             }
         });
     }
 
-    private static float dot(float[] x, MemorySegment y, long yBase, int k) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (; i + L <= k; i += L) acc = FloatVector.fromArray(S, x, i).fma(F32.load(y, yBase + i), acc);
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < k; i++) sum += x[i] * F32.get(y, yBase + i);
-        return sum;
+    /**
+     * C rows {@code [i0, i1)} × columns {@code [j0, j1)} of batch item {@code item}. All of k is
+     * packed first, so that the C block of MC rows can stay in L2 while its k blocks are summed.
+     */
+    private static void block(MemorySegment c, MemorySegment a, MemorySegment b, MemorySegment bias, int item,
+                              int m, int n, int k, boolean transposedB, boolean gelu,
+                              int i0, int i1, int j0, int j1, int kc, float[] tile) {
+        long aBase = (long) item * m * k, bBase = (long) item * n * k, cBase = (long) item * m * n;
+        int width = (j1 - j0 + NR - 1) / NR * NR;
+        float[] packed = packedB(Math.multiplyExact(k, width));
+        for (int p0 = 0; p0 < k; p0 += kc)
+            MatmulPacking.packB(b, bBase, n, k, transposedB, j0, j1, p0, Math.min(kc, k - p0), packed, p0 * width);
+        for (int ic = i0; ic < i1; ic += MC) {
+            int ie = Math.min(i1, ic + MC);
+            for (int p0 = 0; p0 < k; p0 += kc) {
+                int depth = Math.min(kc, k - p0);
+                boolean first = p0 == 0, last = p0 + depth == k;
+                for (int i = ic; i < ie; i += MR) {
+                    int rows = Math.min(MR, ie - i);
+                    for (int j = j0, panel = p0 * width; j < j1; j += NR, panel += depth * NR) {
+                        MatmulKernel.multiply(a, aBase + (long) i * k + p0, k, rows, packed, panel, depth, tile);
+                        MatmulKernel.store(tile, rows, Math.min(NR, j1 - j), c, cBase + (long) i * n + j, n, !first,
+                                bias, j, gelu && last);
+                    }
+                }
+            }
+        }
     }
 
-    private static float dot(float[] x, float[] y, int k) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (; i + L <= k; i += L) acc = FloatVector.fromArray(S, x, i).fma(FloatVector.fromArray(S, y, i), acc);
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < k; i++) sum += x[i] * y[i];
-        return sum;
+    /** This thread's packing buffer, grown to at least {@code size}. */
+    private static float[] packedB(int size) {
+        float[] packed = PACKED.get();
+        if (packed.length < size) PACKED.set(packed = new float[size]);
+        return packed;
+    }
+
+    /** {@code units} (tiles or panels) cut into {@code parts} runs of {@code each}. */
+    private record Split(int parts, int each) {
+        /** About {@code wanted} parts, at least one, at most one per unit. */
+        static Split of(int units, int wanted) {
+            int each = (units + Math.clamp(wanted, 1, units) - 1) / Math.clamp(wanted, 1, units);
+            return new Split((units + each - 1) / each, each);
+        }
     }
 }

@@ -10,6 +10,12 @@ import jvit.kernels.Reference64;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+/**
+ * Shapes around every edge of the tiling (with 16-float vectors: MR = 12 rows, NR = 32 columns,
+ * 16×16 transposes, KC = 1024, MC = 192 rows, NC = 256 columns a task, fewer than 4 rows on the
+ * small path, rows split between tasks when there are few columns), both layouts, with and
+ * without bias and GELU.
+ */
 class MatmulTest {
     @ParameterizedTest(name = "batch={0} m={1} n={2} k={3} transposedB={4} bias={5} gelu={6}")
     @CsvSource({
@@ -17,26 +23,82 @@ class MatmulTest {
             "1, 1, 1, 1, false, true, true",
             "1, 3, 5, 7, true, true, false",
             "1, 3, 5, 7, false, false, false",
+            "2, 2, 130, 33, false, true, true",
+            "1, 3, 97, 47, true, false, true",
+            "1, 1, 769, 67, true, true, false",
+            "1, 1, 769, 67, false, true, true",
+            "1, 4, 1, 1, true, false, false",
+            "1, 4, 16, 16, true, false, false",
+            "1, 7, 31, 15, true, true, false",
+            "1, 7, 31, 15, false, false, true",
+            "1, 8, 32, 16, true, false, false",
+            "1, 8, 32, 16, false, true, false",
+            "1, 9, 33, 17, true, true, true",
+            "1, 9, 33, 17, false, false, false",
             "2, 17, 31, 13, true, true, true",
             "3, 13, 1, 29, false, true, false",
+            "1, 389, 17, 1, false, false, false",
+            "1, 131, 2, 3, true, true, false",
             "1, 67, 129, 97, true, false, false",
             "1, 67, 129, 97, false, true, true",
             "2, 101, 53, 211, false, false, false",
             "1, 197, 257, 191, true, true, true",
-            "1, 1, 769, 67, true, true, false",
-            "1, 389, 17, 1, false, false, false",
+            "1, 11, 31, 15, true, true, true",
+            "1, 12, 32, 16, false, true, false",
+            "1, 13, 33, 17, true, false, false",
+            "1, 25, 95, 47, false, false, true",
+            "1, 24, 96, 48, true, true, false",
+            "1, 15, 63, 1023, true, true, false",
+            "1, 16, 64, 1024, false, false, true",
+            "1, 17, 65, 1025, true, false, true",
+            "1, 17, 65, 1025, false, true, false",
+            "1, 23, 255, 2049, true, true, true",
+            "1, 23, 257, 2049, false, false, false",
+            "1, 191, 40, 1100, true, true, false",
+            "1, 193, 33, 1030, false, false, true",
+            "1, 389, 97, 64, true, true, false",
+            "1, 11, 513, 5, true, true, false",
+            "1, 41, 289, 800, false, true, false",
+            "4, 37, 64, 37, false, false, false",
+            "12, 29, 29, 64, true, false, false",
     })
     void matchesFloat64Reference(int batch, int m, int n, int k, boolean transposedB, boolean bias, boolean gelu) {
+        check(batch, m, n, k, transposedB, bias, gelu, 0);
+    }
+
+    /** Memory-mapped weights and slices of larger tensors need not be aligned to a float, let alone a vector. */
+    @ParameterizedTest(name = "m={0} n={1} k={2} transposedB={3} offset={4} bytes")
+    @CsvSource({
+            "2, 33, 35, true, 1",
+            "2, 33, 35, false, 2",
+            "19, 70, 33, true, 4",
+            "19, 70, 33, false, 3",
+    })
+    void acceptsUnalignedSegments(int m, int n, int k, boolean transposedB, int offset) {
+        check(1, m, n, k, transposedB, true, false, offset);
+    }
+
+    private static void check(int batch, int m, int n, int k, boolean transposedB, boolean bias, boolean gelu, int offset) {
         Random random = random();
         double[] a = roundToFloat(uniform(random, batch * m * k, 1));
         double[] b = roundToFloat(uniform(random, batch * n * k, 1));
         double[] c = bias ? roundToFloat(uniform(random, n, 1)) : null;
         double[] expected = Reference64.matmul(a, b, c, batch, m, n, k, transposedB, gelu);
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment out = poisoned(arena, (long) batch * m * n);
-            Matmul.forward(out, segment(arena, a), segment(arena, b), bias ? segment(arena, c) : null,
+            MemorySegment out = shifted(arena, poisoned(arena, (long) batch * m * n + 1), offset);
+            Matmul.forward(out, shifted(arena, segment(arena, a), offset), shifted(arena, segment(arena, b), offset),
+                    bias ? shifted(arena, segment(arena, c), offset) : null,
                     batch, m, n, k, transposedB, gelu ? Activation.GELU : Activation.NONE);
-            assertClose("matmul " + random, expected, out, 1e-5, 1e-6 * (k + 1));
+            MemorySegment aligned = arena.allocate(out.byteSize(), 64).copyFrom(out);
+            assertClose("matmul " + random, expected, aligned, 1e-5, 1e-6 * (k + 1));
         }
+    }
+
+    /** {@code s} moved {@code offset} bytes along in a fresh segment, so that no access is aligned. */
+    private static MemorySegment shifted(Arena arena, MemorySegment s, int offset) {
+        if (offset == 0) return s;
+        MemorySegment moved = arena.allocate(s.byteSize() + offset, 64).asSlice(offset, s.byteSize());
+        moved.copyFrom(s);
+        return moved;
     }
 }

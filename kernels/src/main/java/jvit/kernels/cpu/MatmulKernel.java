@@ -1,0 +1,128 @@
+package jvit.kernels.cpu;
+
+import static jvit.kernels.cpu.F32.L;
+import static jvit.kernels.cpu.F32.LE;
+import static jvit.kernels.cpu.F32.S;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+
+/**
+ * The register-blocked core of {@link Matmul}: an {@value #MR}×{@code NR} tile of C, summed over
+ * {@code kc} steps of broadcast(A)·panel(B) FMAs in registers.
+ *
+ * <p>12×2 vectors is 24 accumulators, 2 B vectors and a broadcast: 27 of AVX-512's 32 registers,
+ * 24 FMAs per 14 loads. On Zen 5 it beat 8×2, 10×2 and 6×3 by 4–8%; 14×2 and 8×3 spill (C2 then
+ * falls to 60% and 15%). With 256-bit vectors (16 registers) it spills too: about a quarter of
+ * peak there. History: bench/results/2026-11-23-matmul-history.md.
+ */
+final class MatmulKernel {
+    /** Rows of A per tile. */
+    static final int MR = 12;
+    /** Columns per tile and per packed B panel: two vectors. */
+    static final int NR = 2 * L;
+
+    private MatmulKernel() {}
+
+    /**
+     * {@code tile[i][j] = Σ_p A[row + i·stride + p]·packedB[panel + p·NR + j]} for {@code p < kc}.
+     * A is read in place from its segment; rows at or past {@code rows} repeat the last valid row
+     * (in bounds, and their results are not stored).
+     */
+    static void multiply(MemorySegment a, long row, long stride, int rows, float[] packedB, int panel, int kc, float[] tile) {
+        long a0 = row * 4;
+        long a1 = a0 + (rows > 1 ? stride * 4 : 0);
+        long a2 = a1 + (rows > 2 ? stride * 4 : 0);
+        long a3 = a2 + (rows > 3 ? stride * 4 : 0);
+        long a4 = a3 + (rows > 4 ? stride * 4 : 0);
+        long a5 = a4 + (rows > 5 ? stride * 4 : 0);
+        long a6 = a5 + (rows > 6 ? stride * 4 : 0);
+        long a7 = a6 + (rows > 7 ? stride * 4 : 0);
+        long a8 = a7 + (rows > 8 ? stride * 4 : 0);
+        long a9 = a8 + (rows > 9 ? stride * 4 : 0);
+        long a10 = a9 + (rows > 10 ? stride * 4 : 0);
+        long a11 = a10 + (rows > 11 ? stride * 4 : 0);
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
+        FloatVector c8_0 = FloatVector.zero(S), c8_1 = FloatVector.zero(S);
+        FloatVector c9_0 = FloatVector.zero(S), c9_1 = FloatVector.zero(S);
+        FloatVector c10_0 = FloatVector.zero(S), c10_1 = FloatVector.zero(S);
+        FloatVector c11_0 = FloatVector.zero(S), c11_1 = FloatVector.zero(S);
+        for (int p = 0, b = panel; p < kc; p++, b += NR) {
+            long q = 4L * p;
+            FloatVector b0 = FloatVector.fromArray(S, packedB, b);
+            FloatVector b1 = FloatVector.fromArray(S, packedB, b + 1 * L);
+            FloatVector a0p = FloatVector.broadcast(S, a.get(F32.LAYOUT, a0 + q));
+            c0_0 = b0.fma(a0p, c0_0); c0_1 = b1.fma(a0p, c0_1);
+            FloatVector a1p = FloatVector.broadcast(S, a.get(F32.LAYOUT, a1 + q));
+            c1_0 = b0.fma(a1p, c1_0); c1_1 = b1.fma(a1p, c1_1);
+            FloatVector a2p = FloatVector.broadcast(S, a.get(F32.LAYOUT, a2 + q));
+            c2_0 = b0.fma(a2p, c2_0); c2_1 = b1.fma(a2p, c2_1);
+            FloatVector a3p = FloatVector.broadcast(S, a.get(F32.LAYOUT, a3 + q));
+            c3_0 = b0.fma(a3p, c3_0); c3_1 = b1.fma(a3p, c3_1);
+            FloatVector a4p = FloatVector.broadcast(S, a.get(F32.LAYOUT, a4 + q));
+            c4_0 = b0.fma(a4p, c4_0); c4_1 = b1.fma(a4p, c4_1);
+            FloatVector a5p = FloatVector.broadcast(S, a.get(F32.LAYOUT, a5 + q));
+            c5_0 = b0.fma(a5p, c5_0); c5_1 = b1.fma(a5p, c5_1);
+            FloatVector a6p = FloatVector.broadcast(S, a.get(F32.LAYOUT, a6 + q));
+            c6_0 = b0.fma(a6p, c6_0); c6_1 = b1.fma(a6p, c6_1);
+            FloatVector a7p = FloatVector.broadcast(S, a.get(F32.LAYOUT, a7 + q));
+            c7_0 = b0.fma(a7p, c7_0); c7_1 = b1.fma(a7p, c7_1);
+            FloatVector a8p = FloatVector.broadcast(S, a.get(F32.LAYOUT, a8 + q));
+            c8_0 = b0.fma(a8p, c8_0); c8_1 = b1.fma(a8p, c8_1);
+            FloatVector a9p = FloatVector.broadcast(S, a.get(F32.LAYOUT, a9 + q));
+            c9_0 = b0.fma(a9p, c9_0); c9_1 = b1.fma(a9p, c9_1);
+            FloatVector a10p = FloatVector.broadcast(S, a.get(F32.LAYOUT, a10 + q));
+            c10_0 = b0.fma(a10p, c10_0); c10_1 = b1.fma(a10p, c10_1);
+            FloatVector a11p = FloatVector.broadcast(S, a.get(F32.LAYOUT, a11 + q));
+            c11_0 = b0.fma(a11p, c11_0); c11_1 = b1.fma(a11p, c11_1);
+        }
+        c0_0.intoArray(tile, 0 * NR); c0_1.intoArray(tile, 0 * NR + 1 * L);
+        c1_0.intoArray(tile, 1 * NR); c1_1.intoArray(tile, 1 * NR + 1 * L);
+        c2_0.intoArray(tile, 2 * NR); c2_1.intoArray(tile, 2 * NR + 1 * L);
+        c3_0.intoArray(tile, 3 * NR); c3_1.intoArray(tile, 3 * NR + 1 * L);
+        c4_0.intoArray(tile, 4 * NR); c4_1.intoArray(tile, 4 * NR + 1 * L);
+        c5_0.intoArray(tile, 5 * NR); c5_1.intoArray(tile, 5 * NR + 1 * L);
+        c6_0.intoArray(tile, 6 * NR); c6_1.intoArray(tile, 6 * NR + 1 * L);
+        c7_0.intoArray(tile, 7 * NR); c7_1.intoArray(tile, 7 * NR + 1 * L);
+        c8_0.intoArray(tile, 8 * NR); c8_1.intoArray(tile, 8 * NR + 1 * L);
+        c9_0.intoArray(tile, 9 * NR); c9_1.intoArray(tile, 9 * NR + 1 * L);
+        c10_0.intoArray(tile, 10 * NR); c10_1.intoArray(tile, 10 * NR + 1 * L);
+        c11_0.intoArray(tile, 11 * NR); c11_1.intoArray(tile, 11 * NR + 1 * L);
+    }
+
+
+    /**
+     * Writes the first {@code rows}×{@code cols} of {@code tile} to C at {@code c0} (row stride
+     * {@code ldc}): added to what C holds when {@code accumulate}, else plus the bias from
+     * {@code biasAt} when there is one; then GELU when {@code gelu} (the last k block).
+     */
+    static void store(float[] tile, int rows, int cols, MemorySegment c, long c0, long ldc, boolean accumulate,
+                      MemorySegment bias, long biasAt, boolean gelu) {
+        for (int v = 0; v < NR && v < cols; v += L) {
+            VectorMask<Float> mask = v + L <= cols ? null : S.indexInRange(v, cols);
+            FloatVector add = bias == null || accumulate ? null : load(bias, (biasAt + v) * 4, mask);
+            for (int i = 0; i < rows; i++) {
+                long at = (c0 + i * ldc + v) * 4;
+                FloatVector x = FloatVector.fromArray(S, tile, i * NR + v);
+                if (accumulate) x = x.add(load(c, at, mask));
+                else if (add != null) x = x.add(add);
+                if (gelu) x = Gelu.apply(x);
+                if (mask == null) x.intoMemorySegment(c, at, LE);
+                else x.intoMemorySegment(c, at, LE, mask);
+            }
+        }
+    }
+
+    /** A vector from {@code s} at byte {@code at}, only the lanes of {@code mask} unless it is null. */
+    private static FloatVector load(MemorySegment s, long at, VectorMask<Float> mask) {
+        return mask == null ? FloatVector.fromMemorySegment(S, s, at, LE) : FloatVector.fromMemorySegment(S, s, at, LE, mask);
+    }
+}
