@@ -34,6 +34,8 @@ jvit_stale() {
 
 jvit_build() {  # builds the jars bin/vit runs (no tests), quietly, saying so
     echo "jvit: building (mvn package, tests skipped; the first build downloads dependencies)..." >&2
-    (cd "$ROOT" && mvn -q -B -Dstyle.color=never package -DskipTests -pl vit -am) >&2 || { echo "jvit: the build failed (output above)" >&2; return 1; }
+    # Maven 3.8 prints colour resets even in batch mode; strip them.
+    (cd "$ROOT" && mvn -q -B package -DskipTests -pl vit -am 2>&1 | sed 's/\x1b\[[0-9;]*m//g'; exit "${PIPESTATUS[0]}") >&2 \
+        || { echo "jvit: the build failed (output above)" >&2; return 1; }
     touch "$JVIT_JAR"
 }

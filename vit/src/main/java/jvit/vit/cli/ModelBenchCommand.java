@@ -76,6 +76,7 @@ final class ModelBenchCommand implements Runnable {
                 model = ViTModel.open(temp, config);
                 name = source.preset + " (random weights)";
             }
+            Memory.resetPeaks(); // count what inference needs, not the making of random weights
             try (model; Inference inference = model.inference(d, batch)) {
                 fill(inference.images());
                 inference.run(false); // first execution: weights to the device
@@ -140,6 +141,17 @@ final class ModelBenchCommand implements Runnable {
                 // not Linux
             }
             return -1;
+        }
+
+        /** Starts the peaks afresh: Linux's peak resident size (clear_refs 5) and the heap pools' peaks. */
+        static void resetPeaks() {
+            System.gc();
+            try {
+                Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            } catch (IOException | RuntimeException e) {
+                // not Linux, or not permitted: the peak then covers the whole process
+            }
+            ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
         }
 
         static long peakHeapMiB() {

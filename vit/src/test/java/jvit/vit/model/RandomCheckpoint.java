@@ -123,6 +123,29 @@ final class RandomCheckpoint {
         return out;
     }
 
+    /** Writes the weights as a safetensors file in the given naming and float format. */
+    void write(java.nio.file.Path file, CheckpointNames naming, jvit.vit.io.FloatFormat format) {
+        try (Arena arena = Arena.ofConfined()) {
+            Map<String, jvit.vit.io.FloatTensor> out = new LinkedHashMap<>();
+            tensors(naming, arena).forEach((name, t) -> out.put(name, new jvit.vit.io.FloatTensor(t.shape(), t.host())));
+            jvit.vit.io.Safetensors.write(file, out, Map.of("format", "pt"), format);
+        }
+    }
+
+    /** The weights rounded as {@code format} stores them, so that the reference sees what a reader of that file sees. */
+    RandomCheckpoint roundedTo(jvit.vit.io.FloatFormat format) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment one = arena.allocate(8);
+            hf.values().forEach(x -> {
+                for (int i = 0; i < x.length; i++) {
+                    format.set(one, 0, (float) x[i]);
+                    x[i] = format.get(one, 0);
+                }
+            });
+        }
+        return this;
+    }
+
     ReferenceViT reference() {
         return new ReferenceViT(hf, config.channels(), config.imageSize(), config.patchSize(), config.hidden(),
                 config.layers(), config.heads(), config.mlpDim(), config.numLabels(), config.layerNormEps());

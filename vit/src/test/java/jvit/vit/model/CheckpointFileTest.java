@@ -1,0 +1,81 @@
+package jvit.vit.model;
+
+import static jvit.kernels.Tensors.*;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import jvit.runtime.Devices;
+import jvit.vit.ViTConfig;
+import jvit.vit.io.FloatFormat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Random checkpoints written to safetensors files in each naming and float format, opened as a
+ * user would ({@link ViTModel#open}, memory-mapped) and run against the float64 {@link ReferenceViT}.
+ */
+class CheckpointFileTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"TIMM, F32", "HUGGING_FACE, F32", "TIMM, BF16", "HUGGING_FACE, F16"})
+    void aWrittenCheckpointRunsLikeTheReference(CheckpointNames naming, FloatFormat format) {
+        ViTConfig config = ForwardTest.rgb();
+        Random random = random();
+        RandomCheckpoint checkpoint = new RandomCheckpoint(config, random).roundedTo(format);
+        Path file = dir.resolve(naming + "-" + format + ".safetensors");
+        checkpoint.write(file, naming, format);
+        try (ViTModel model = ViTModel.open(file, config)) {
+            compare(model, checkpoint.reference(), random, naming + " " + format);
+        }
+    }
+
+    @Test
+    void positionEmbeddingsAreResampledForAnotherImageSize() {
+        ViTConfig trained = ForwardTest.rgb(); // 12×12 images, 3×3 patches
+        ViTConfig larger = new ViTConfig(20, trained.patchSize(), trained.channels(), trained.hidden(), trained.layers(),
+                trained.heads(), trained.mlpDim(), trained.layerNormEps(), trained.qkvBias(), trained.labels(),
+                trained.preprocessing());                 // 20×20 images, 5×5 patches
+        Random random = random();
+        RandomCheckpoint checkpoint = new RandomCheckpoint(trained, random);
+        Path file = dir.resolve("model.safetensors");
+        checkpoint.write(file, CheckpointNames.TIMM, FloatFormat.F32);
+
+        // The reference gets the 5×5 grid resampled from the 3×3 one (PositionEmbeddingTest checks the resampling).
+        String pos = "vit.embeddings.position_embeddings";
+        double[] resampled;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(4L * larger.tokens() * larger.hidden());
+            PositionEmbedding.resample(segment(arena, checkpoint.hf.get(pos)), 3, out, 5, larger.hidden());
+            resampled = toDoubles(out, larger.tokens() * larger.hidden());
+        }
+        var weights = new java.util.LinkedHashMap<>(checkpoint.hf);
+        weights.put(pos, resampled);
+        ReferenceViT reference = new ReferenceViT(weights, larger.channels(), larger.imageSize(), larger.patchSize(),
+                larger.hidden(), larger.layers(), larger.heads(), larger.mlpDim(), larger.numLabels(), larger.layerNormEps());
+        try (ViTModel model = ViTModel.open(file, larger)) {
+            compare(model, reference, random, "resampled positions");
+        }
+    }
+
+    private static void compare(ViTModel model, ReferenceViT reference, Random random, String what) {
+        int batch = 2;
+        try (Arena arena = Arena.ofShared(); Inference inference = model.inference(Devices.get("java"), batch)) {
+            int per = (int) inference.imageElements(), classes = model.config().numLabels();
+            double[] images = roundToFloat(uniform(random, batch * per, 2));
+            inference.images().copyFrom(segment(arena, images));
+            inference.logits().fill((byte) 0xff);
+            inference.run(false);
+            double[] logits = toDoubles(inference.logits(), batch * classes);
+            for (int b = 0; b < batch; b++)
+                assertClose(what + " image " + b + " " + random, reference.logits(Arrays.copyOfRange(images, b * per, (b + 1) * per)),
+                        Arrays.copyOfRange(logits, b * classes, (b + 1) * classes), 1e-4, 1e-4);
+        }
+    }
+}
