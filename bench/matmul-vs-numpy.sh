@@ -11,22 +11,14 @@ rounds=${1:-5}
 seconds=${2:-6}
 n=2048
 
-# A JDK >= 25: JAVA_HOME if it is one, else the newest in /usr/lib/jvm.
-jdk_ok() { [ -x "$1/bin/java" ] && "$1/bin/java" -version 2>&1 | grep -Eq 'version "(2[5-9]|[3-9][0-9])'; }
-if [ -z "${JAVA_HOME:-}" ] || ! jdk_ok "$JAVA_HOME"; then
-    JAVA_HOME=
-    for d in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV); do
-        if jdk_ok "${d%/}"; then JAVA_HOME=${d%/}; break; fi
-    done
-    [ -n "$JAVA_HOME" ] || { echo "matmul-vs-numpy: no JDK >= 25 found; set JAVA_HOME" >&2; exit 1; }
-fi
-export JAVA_HOME
+. "$root/tornado-env.sh"
+[ -n "$JVIT_JDK" ] || { echo "matmul-vs-numpy: no JDK >= 22 found; set JAVA_HOME" >&2; exit 1; }
 python3 -c 'import numpy' 2>/dev/null || { echo "matmul-vs-numpy: python3 with numpy is needed" >&2; exit 1; }
 
 jar=bench/target/benchmarks.jar
 if [ ! -f "$jar" ] || [ -n "$(find kernels/src/main bench/src bench/pom.xml kernels/pom.xml -newer "$jar" -type f | head -1)" ]; then
     echo "building $jar" >&2
-    MAVEN_OPTS=${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow} mvn -q -B package -pl bench -am -DskipTests
+    mvn -q -B package -pl bench -am -DskipTests
 fi
 java=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "$jar" jvit.bench.MatmulVsPeer)
 
