@@ -89,7 +89,7 @@ final class OpenCLDevice implements Device {
     synchronized Shared shared() {
         if (shared == null) {
             MemorySegment context = CL.createContext(platform, device);
-            shared = new Shared(context, new ProgramCache(context, device));
+            shared = new Shared(context, new ProgramCache(new SourceCompiler(context, device)));
         }
         return shared;
     }
