@@ -1,5 +1,6 @@
 package jvit.runtime;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -21,4 +22,15 @@ public interface Device {
      * holds device resources until closed.
      */
     Executable load(ImmutableTaskGraph graph);
+
+    /**
+     * This device, taking its kernel programs from {@code file} (made by {@code vit kernels build}
+     * or {@code vit kernels pack}) instead of compiling their sources: how FPGAs run, whose
+     * kernels are compiled offline. The file is checked against the device now; each program when
+     * a graph needs it. A device whose kernels are not compiled programs refuses.
+     */
+    default Device withProgramBinaries(Path file) {
+        throw new UserError(file + ": device " + id() + " runs no compiled kernel programs; program binaries are for"
+                + " OpenCL devices (--device opencl:N, see `vit devices`)");
+    }
 }

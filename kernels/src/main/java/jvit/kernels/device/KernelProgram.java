@@ -22,4 +22,10 @@ public record KernelProgram(String file, List<String> defines) {
     public String options() {
         return defines.stream().map(d -> "-D" + d).collect(Collectors.joining(" "));
     }
+
+    /** As messages name it: {@code attention.cl [HEAD_DIM=64, KEYS=32]}, or the file alone. */
+    @Override
+    public String toString() {
+        return defines.isEmpty() ? file : file + " " + defines;
+    }
 }

@@ -1,8 +1,11 @@
 package jvit.runtime.opencl;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import jvit.kernels.device.DeviceLimits;
@@ -14,7 +17,8 @@ import jvit.runtime.UserError;
 /**
  * One OpenCL device. Its context and built programs are created on first load and shared by every
  * graph loaded here (compiling is the slow part); each graph gets its own queue, buffers and
- * kernels.
+ * kernels. Programs are compiled from source, or, for a device made by
+ * {@link #withProgramBinaries}, loaded from a kernel binary file.
  */
 final class OpenCLDevice implements Device {
     private static final Pattern VERSION = Pattern.compile("OpenCL (\\d+)\\.");
@@ -26,6 +30,8 @@ final class OpenCLDevice implements Device {
     private final Map<String, String> properties;
     private final DeviceLimits limits;
     private final boolean openCL2;
+    /** Makes, for the context, what builds this device's programs: a compiler of sources, or a loader of binaries. */
+    private final Function<MemorySegment, ProgramBuilder> programs;
     private Shared shared;
 
     /** The context and the programs built in it. */
@@ -55,7 +61,20 @@ final class OpenCLDevice implements Device {
         p.put("driver", CL.deviceString(device, CL.DRIVER_VERSION));
         p.put("version", CL.deviceString(device, CL.DEVICE_VERSION));
         p.put("OpenCL C", CL.deviceString(device, CL.DEVICE_OPENCL_C_VERSION));
-        this.properties = java.util.Collections.unmodifiableMap(p);
+        this.properties = Collections.unmodifiableMap(p);
+        this.programs = context -> new SourceCompiler(context, device);
+    }
+
+    /** The same device, with its own context and programs, built by {@code programs}. */
+    private OpenCLDevice(OpenCLDevice base, Function<MemorySegment, ProgramBuilder> programs) {
+        this.id = base.id;
+        this.platform = base.platform;
+        this.device = base.device;
+        this.name = base.name;
+        this.properties = base.properties;
+        this.limits = base.limits;
+        this.openCL2 = base.openCL2;
+        this.programs = programs;
     }
 
     public String id() { return id; }
@@ -70,6 +89,21 @@ final class OpenCLDevice implements Device {
         } catch (CLException e) {
             throw userFacing(e, "loading " + graph.name());
         }
+    }
+
+    /** Refuses a file made for another device before any of its binaries reaches the driver. */
+    @Override
+    public Device withProgramBinaries(Path file) {
+        KernelBinaryFile binaries = KernelBinaryFile.read(file);
+        DeviceIdentity here = identity();
+        if (!binaries.device().equals(here))
+            throw UserError.inFile(file, "was made for the device " + binaries.device() + ", not for " + id + " " + here
+                    + "; make one on this device with `vit kernels build --device " + id + "`");
+        return new OpenCLDevice(this, context -> new BinaryLoader(file, binaries, context, device));
+    }
+
+    DeviceIdentity identity() {
+        return DeviceIdentity.of(device);
     }
 
     /** A failure the user can act on becomes a one-line {@link UserError} naming this device; any other stays as it is. */
@@ -89,7 +123,7 @@ final class OpenCLDevice implements Device {
     synchronized Shared shared() {
         if (shared == null) {
             MemorySegment context = CL.createContext(platform, device);
-            shared = new Shared(context, new ProgramCache(context, device));
+            shared = new Shared(context, new ProgramCache(programs.apply(context)));
         }
         return shared;
     }

@@ -30,6 +30,9 @@ final class ClassifyCommand implements Runnable {
     @Option(names = "--device", defaultValue = "auto", description = "Device id from `vit devices` (default ${DEFAULT-VALUE}).")
     String device;
 
+    @Mixin
+    KernelBinaryOption kernelBinary;
+
     @Option(names = "--topk", defaultValue = "3", description = "Classes to show per image (default ${DEFAULT-VALUE}).")
     int topk;
 
@@ -47,7 +50,7 @@ final class ClassifyCommand implements Runnable {
         modelOptions.validate();
         Checks.positive(spec, "--topk", topk, "--batch", batch);
         List<Path> images = Images.list(inputs);
-        Device d = Devices.get(device);
+        Device d = kernelBinary.on(Devices.get(device));
         PrintWriter out = spec.commandLine().getOut();
         try (ViTModel model = modelOptions.open(); Classifier classifier = new Classifier(model, d, batch)) {
             classifier.classify(images, topk, predictions -> {

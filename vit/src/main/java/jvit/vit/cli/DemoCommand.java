@@ -11,6 +11,7 @@ import jvit.vit.DefaultModel;
 import jvit.vit.image.Images;
 import jvit.vit.model.ViTModel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,6 +25,9 @@ final class DemoCommand implements Runnable {
     @Option(names = "--device", defaultValue = "auto", description = "Device id from `vit devices` (default ${DEFAULT-VALUE}: the fastest present).")
     String device;
 
+    @Mixin
+    KernelBinaryOption kernelBinary;
+
     /** Class names as file names can carry them: "T-shirt/top" and "t-shirt_top" are the same class. */
     private static String comparable(String label) {
         return label.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", " ").trim();
@@ -34,7 +38,7 @@ final class DemoCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         DefaultModel defaults = DefaultModel.find();
         List<Path> images = Images.list(List.of(defaults.samples()));
-        Device d = Devices.get(device);
+        Device d = kernelBinary.on(Devices.get(device));
         List<Classifier.Prediction> all = new ArrayList<>();
         long start = System.nanoTime();
         try (ViTModel model = ViTModel.openDirectory(defaults.directory()); Classifier classifier = new Classifier(model, d, images.size())) {

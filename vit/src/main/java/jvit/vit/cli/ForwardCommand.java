@@ -36,6 +36,9 @@ final class ForwardCommand implements Runnable {
     @Option(names = "--device", defaultValue = "auto", description = "Device id from `vit devices` (default ${DEFAULT-VALUE}).")
     String device;
 
+    @Mixin
+    KernelBinaryOption kernelBinary;
+
     @Option(names = "--batch", defaultValue = "8", description = "Images per forward pass (default ${DEFAULT-VALUE}).")
     int batch;
 
@@ -43,7 +46,7 @@ final class ForwardCommand implements Runnable {
     public void run() {
         modelOptions.validate();
         Checks.positive(spec, "--batch", batch);
-        Device d = Devices.get(device);
+        Device d = kernelBinary.on(Devices.get(device));
         try (ViTModel model = modelOptions.open(); Arena arena = Arena.ofShared()) {
             ViTConfig c = model.config();
             FloatTensor x = Npy.read(input, arena);

@@ -63,12 +63,14 @@ final class KernelBenchCommand implements Runnable {
 
     @Mixin
     MeasureOptions measure;
+    @Mixin
+    KernelBinaryOption kernelBinary;
 
     @Override
     public void run() {
         measure.validate();
         Op op = op();
-        Device d = measure.device();
+        Device d = kernelBinary.on(measure.device());
         Timing timing;
         try (Arena arena = Arena.ofShared()) {
             List<Tensor> args = new ArrayList<>();

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Vision Transformers from Java on CPUs, GPUs and FPGAs: inference, training, benchmarks.",
         subcommands = {DevicesCommand.class, DemoCommand.class, ClassifyCommand.class, ForwardCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class})
+                BenchCommand.class, KernelsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     static final int USER_ERROR = 1, INTERNAL_ERROR = 2;
 
@@ -25,8 +25,7 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out).setErr(err);
         cli.setParameterExceptionHandler((e, a) -> {
-            String command = e.getCommandLine().getCommandName();
-            err.println("vit: " + e.getMessage() + " (see `" + (command.equals("vit") ? "vit" : "vit " + command) + " --help`)");
+            err.println("vit: " + e.getMessage() + " (see `" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help`)");
             return USER_ERROR;
         });
         cli.setExecutionExceptionHandler((e, c, parsed) -> {
@@ -58,7 +57,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "a command is needed: devices, demo, classify, forward or bench");
+        throw new CommandLine.ParameterException(new CommandLine(this), "a command is needed: devices, demo, classify, forward, bench or kernels");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -56,12 +56,14 @@ final class ModelBenchCommand implements Runnable {
     int batch;
     @Mixin
     MeasureOptions measure;
+    @Mixin
+    KernelBinaryOption kernelBinary;
 
     @Override
     public void run() {
         Checks.positive(spec, "--batch", batch);
         measure.validate();
-        Device d = measure.device();
+        Device d = kernelBinary.on(measure.device());
         Path temp = null;
         try {
             ViTModel model;

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import jvit.runtime.UserError;
+import jvit.runtime.io.IoErrors;
 
 /**
  * Strict JSON (RFC 8259) to and from plain Java values: objects are {@code LinkedHashMap<String, Object>}

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import jvit.runtime.UserError;
+import jvit.runtime.io.AtomicFile;
+import jvit.runtime.io.IoErrors;
 
 /**
  * NumPy's {@code .npy} files, the raw tensors that go in and out of the model: {@code \x93NUMPY},

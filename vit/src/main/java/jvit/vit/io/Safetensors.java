@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import jvit.runtime.UserError;
+import jvit.runtime.io.AtomicFile;
+import jvit.runtime.io.IoErrors;
 
 /**
  * A safetensors file, memory-mapped: an 8-byte little-endian header length {@code N}, {@code N}

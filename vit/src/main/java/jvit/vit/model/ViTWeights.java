@@ -5,12 +5,14 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import jvit.runtime.Tensor;
 import jvit.runtime.UserError;
 import jvit.vit.ViTConfig;
+import jvit.vit.io.FloatTensor;
 
 /**
  * Every weight of a ViT under timm's names, checked against the config: shapes right, nothing
@@ -56,23 +58,44 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
                     + tensors.keySet().stream().sorted().limit(3).collect(Collectors.joining(", "))
                     + (tensors.size() > 3 ? ", ..." : "") + " — give a ViTForImageClassification or timm VisionTransformer checkpoint");
         var loader = new Loader(config, tensors, file, arena, names);
+        return assemble(config, (name, shape) -> name.equals("pos_embed") ? loader.positions() : loader.get(name, shape));
+    }
+
+    /**
+     * Weights of the config's shapes, all zero, every tensor of one shape a view of the same
+     * zeroed memory: a model whose graph is right and whose outputs mean nothing, for what
+     * depends on shapes alone, such as which device kernels a graph needs.
+     */
+    public static ViTWeights zeros(ViTConfig config, Arena arena) {
+        Map<List<Long>, MemorySegment> byShape = new HashMap<>();
+        return assemble(config, (name, shape) -> Tensor.of(name, byShape.computeIfAbsent(
+                Arrays.stream(shape).boxed().toList(), s -> arena.allocate(4 * FloatTensor.elements(shape), 64)), shape));
+    }
+
+    /** Where the weights come from: the tensor with a timm name and a shape. */
+    @FunctionalInterface
+    private interface Source {
+        Tensor get(String timmName, long... shape);
+    }
+
+    private static ViTWeights assemble(ViTConfig config, Source weights) {
         int h = config.hidden(), mlp = config.mlpDim(), p = config.patchSize();
         List<Block> blocks = new ArrayList<>();
         for (int i = 0; i < config.layers(); i++) {
             String b = "blocks." + i + ".";
             blocks.add(new Block(
-                    loader.get(b + "norm1.weight", h), loader.get(b + "norm1.bias", h),
-                    loader.get(b + "attn.qkv.weight", 3 * h, h), config.qkvBias() ? loader.get(b + "attn.qkv.bias", 3 * h) : null,
-                    loader.get(b + "attn.proj.weight", h, h), loader.get(b + "attn.proj.bias", h),
-                    loader.get(b + "norm2.weight", h), loader.get(b + "norm2.bias", h),
-                    loader.get(b + "mlp.fc1.weight", mlp, h), loader.get(b + "mlp.fc1.bias", mlp),
-                    loader.get(b + "mlp.fc2.weight", h, mlp), loader.get(b + "mlp.fc2.bias", h)));
+                    weights.get(b + "norm1.weight", h), weights.get(b + "norm1.bias", h),
+                    weights.get(b + "attn.qkv.weight", 3 * h, h), config.qkvBias() ? weights.get(b + "attn.qkv.bias", 3 * h) : null,
+                    weights.get(b + "attn.proj.weight", h, h), weights.get(b + "attn.proj.bias", h),
+                    weights.get(b + "norm2.weight", h), weights.get(b + "norm2.bias", h),
+                    weights.get(b + "mlp.fc1.weight", mlp, h), weights.get(b + "mlp.fc1.bias", mlp),
+                    weights.get(b + "mlp.fc2.weight", h, mlp), weights.get(b + "mlp.fc2.bias", h)));
         }
         return new ViTWeights(config,
-                loader.get("patch_embed.proj.weight", h, config.channels(), p, p), loader.get("patch_embed.proj.bias", h),
-                loader.get("cls_token", 1, 1, h), loader.positions(),
-                blocks, loader.get("norm.weight", h), loader.get("norm.bias", h),
-                loader.get("head.weight", config.numLabels(), h), loader.get("head.bias", config.numLabels()));
+                weights.get("patch_embed.proj.weight", h, config.channels(), p, p), weights.get("patch_embed.proj.bias", h),
+                weights.get("cls_token", 1, 1, h), weights.get("pos_embed", 1, config.tokens(), h),
+                blocks, weights.get("norm.weight", h), weights.get("norm.bias", h),
+                weights.get("head.weight", config.numLabels(), h), weights.get("head.bias", config.numLabels()));
     }
 
     private record Loader(ViTConfig config, Map<String, Tensor> tensors, Path file, Arena arena, CheckpointNames names) {

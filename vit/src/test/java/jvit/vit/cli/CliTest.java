@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import jvit.vit.io.FloatTensor;
 import jvit.vit.io.Npy;
 import org.junit.jupiter.api.BeforeAll;
@@ -182,6 +183,110 @@ class CliTest {
         assertEquals("java", o.get("device"));
         assertEquals(37L, ((java.util.Map<?, ?>) o.get("shape")).get("m"));
         assertTrue(((Number) o.get("gflops")).doubleValue() > 0);
+    }
+
+    /** Skips the calling test where no OpenCL platform is installed (bin/test installs PoCL). */
+    static void assumeOpenCL() {
+        var opencl = jvit.runtime.Devices.backends().stream().filter(b -> b.name().equals("opencl")).findFirst().orElseThrow();
+        org.junit.jupiter.api.Assumptions.assumeTrue(opencl.unavailable().isEmpty(), () -> "no OpenCL: " + opencl.unavailable().orElseThrow());
+    }
+
+    /** A kernel binary file of the demo model's programs on opencl:0, for batches up to 4. */
+    Path kernelBinary() {
+        assumeOpenCL();
+        Path file = dir.resolve("demo.jvitk");
+        Result r = vit("kernels", "build", "--device", "opencl:0", "--model", DEMO.toString(), "--batch", "4", "--out", file.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("built attention.cl [HEAD_DIM=16, KEYS=32]"), r.out());
+        assertTrue(r.out().lines().toList().getLast().startsWith("wrote " + file + ": 7 programs for opencl:0"), r.out());
+        return file;
+    }
+
+    @Test
+    void forwardFromAKernelBinaryGivesTheLogitsOfCompiledSources() {
+        Path binary = kernelBinary(), x = dir.resolve("x.npy"), fromSource = dir.resolve("source.npy"), fromBinary = dir.resolve("binary.npy");
+        float[] images = new float[5 * 28 * 28];
+        for (int i = 0; i < images.length; i++) images[i] = (float) Math.sin(i);
+        Npy.write(x, FloatTensor.of(images, 5, 1, 28, 28));
+        String[] forward = {"forward", "--model", DEMO.toString(), "--input", x.toString(), "--device", "opencl:0", "--batch", "4"};
+        assertEquals(0, vit(concat(forward, "--output", fromSource.toString())).status());
+        Result r = vit(concat(forward, "--output", fromBinary.toString(), "--kernel-binary", binary.toString()));
+        assertEquals(0, r.status(), r.err());
+        try (Arena arena = Arena.ofConfined()) {
+            assertArrayEquals(Npy.read(fromSource, arena).toArray(), Npy.read(fromBinary, arena).toArray());
+        }
+    }
+
+    @Test
+    void everyRunningCommandTakesAKernelBinary() {
+        String binary = kernelBinary().toString();
+        for (String[] command : List.of(
+                new String[] {"demo", "--device", "opencl:0", "--kernel-binary", binary},
+                new String[] {"classify", "--model", DEMO.toString(), "--device", "opencl:0", "--kernel-binary", binary, "--batch", "4",
+                        MODELS.resolve("samples").toString()},
+                new String[] {"bench", "model", "--model", DEMO.toString(), "--batch", "3", "--runs", "1", "--warmup", "0",
+                        "--device", "opencl:0", "--kernel-binary", binary},
+                new String[] {"bench", "kernel", "attention", "--batch", "2", "--tokens", "50", "--heads", "4", "--head-dim", "16",
+                        "--runs", "1", "--warmup", "0", "--device", "opencl:0", "--kernel-binary", binary})) {
+            Result r = vit(command);
+            assertEquals(0, r.status(), String.join(" ", command) + ": " + r.err());
+        }
+    }
+
+    @Test
+    void aKernelBinaryThatDoesNotFitIsRefusedInOneLine() throws IOException {
+        Path binary = kernelBinary();
+        vit("bench", "kernel", "softmax", "--runs", "1", "--device", "opencl:0", "--kernel-binary", binary.toString())
+                .failsWith(binary.toString(), "has no program softmax.cl", "vit kernels build");
+        vit("demo", "--device", "java", "--kernel-binary", binary.toString()).failsWith(binary.toString(), "device java", "opencl:N");
+
+        byte[] bytes = Files.readAllBytes(binary);
+        bytes[16] = (byte) (bytes[16] == 'X' ? 'Y' : 'X'); // the first letter of the device's name
+        withChecksum(bytes);
+        Path foreign = Files.write(dir.resolve("foreign.jvitk"), bytes);
+        vit("demo", "--device", "opencl:0", "--kernel-binary", foreign.toString())
+                .failsWith(foreign.toString(), "was made for the device", "vit kernels build --device opencl:0");
+
+        bytes[bytes.length / 2] ^= 1;
+        Path damaged = Files.write(dir.resolve("damaged.jvitk"), bytes);
+        vit("demo", "--device", "opencl:0", "--kernel-binary", damaged.toString()).failsWith(damaged.toString(), "truncated or damaged");
+        vit("demo", "--device", "opencl:0", "--kernel-binary", dir.resolve("none.jvitk").toString()).failsWith("none.jvitk", "cannot read");
+    }
+
+    /** Sets the file's last four bytes to the CRC-32C of the others, as the kernel binary format has it. */
+    private static void withChecksum(byte[] file) {
+        var crc = new java.util.zip.CRC32C();
+        crc.update(file, 0, file.length - 4);
+        java.nio.ByteBuffer.wrap(file, file.length - 4, 4).putInt((int) crc.getValue());
+    }
+
+    @Test
+    void kernelSourcesForAnOfflineCompilerAndTheirPacking() throws IOException {
+        assumeOpenCL();
+        Path sources = dir.resolve("sources");
+        Result r = vit("kernels", "sources", "--device", "opencl:0", "--preset", "vit_tiny_patch16_224", "--batch", "2", "--out", sources.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(Files.readString(sources.resolve("attention-HEAD_DIM=64-KEYS=32.cl")).contains("#define HEAD_DIM 64\n"));
+        assertTrue(Files.readAllLines(sources.resolve("programs.txt")).contains("matmul-THREADS=16 matmul"));
+        vit("kernels", "pack", "--device", "opencl:0", "--preset", "vit_tiny_patch16_224", "--out", dir.resolve("tiny.jvitk").toString(),
+                sources.toString()).failsWith("has no binary of program patch_embed.cl [THREADS=16]", "patch_embed-THREADS=16.aocx");
+        assertFalse(Files.exists(dir.resolve("tiny.jvitk")));
+    }
+
+    @Test
+    void kernelsUsageErrors() {
+        vit("kernels", "build", "--device", "java", "--model", DEMO.toString(), "--out", dir.resolve("k").toString())
+                .failsWith("device java is not an OpenCL device");
+        vit("kernels", "build", "--device", "opencl:0", "--preset", "vit_base_patch16_224", "--model", DEMO.toString(), "--out", "k")
+                .failsWith("either --preset or a model", "vit kernels build --help");
+        vit("kernels", "build", "--device", "opencl:0", "--model", DEMO.toString()).failsWith("--out");
+        vit("kernels").failsWith("build, sources or pack");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     @Test

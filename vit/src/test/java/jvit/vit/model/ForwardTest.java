@@ -52,6 +52,25 @@ class ForwardTest {
         }
     }
 
+    /** Zero weights stand in for a checkpoint where only shapes matter: the graph has the same tasks, operators and sizes. */
+    @Test
+    void zeroWeightsRecordTheGraphOfACheckpoint() {
+        for (ViTConfig config : new ViTConfig[] {rgb(), grey()}) {
+            try (Arena arena = Arena.ofShared()) {
+                var tensors = new RandomCheckpoint(config, random()).tensors(CheckpointNames.HUGGING_FACE, arena);
+                ViTWeights real = ViTWeights.from(config, tensors, Path.of("test.safetensors"), arena), zeros = ViTWeights.zeros(config, arena);
+                var images = jvit.runtime.Tensor.allocate("images", arena, 2, config.channels(), config.imageSize(), config.imageSize());
+                var logits = jvit.runtime.Tensor.allocate("logits", arena, 2, config.numLabels());
+                var expected = ForwardGraph.record(real, images, logits).tasks();
+                var actual = ForwardGraph.record(zeros, images, logits).tasks();
+                assertEquals(expected.stream().map(t -> t.name() + " " + t.op()).toList(),
+                        actual.stream().map(t -> t.name() + " " + t.op()).toList());
+                for (var t : zeros.all())
+                    assertEquals(-1, t.host().asSlice(0, t.bytes()).mismatch(MemorySegment.ofArray(new byte[(int) t.bytes()])), t.name());
+            }
+        }
+    }
+
     @Test
     void aMisShapedTensorNamesTheFileTheTensorAndBothShapes() {
         ViTConfig config = rgb();

@@ -1,4 +1,4 @@
-package jvit.vit.io;
+package jvit.runtime.io;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;

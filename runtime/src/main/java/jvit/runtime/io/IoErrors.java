@@ -1,4 +1,4 @@
-package jvit.vit.io;
+package jvit.runtime.io;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -8,10 +8,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 
 /** Words for an I/O failure that fit in a one-line user error, without the exception's class name. */
-final class IoErrors {
+public final class IoErrors {
     private IoErrors() {}
 
-    static String describe(IOException e) {
+    public static String describe(IOException e) {
         String what = switch (e) {
             case NoSuchFileException n -> "no such file or folder";
             case AccessDeniedException a -> "permission denied";
