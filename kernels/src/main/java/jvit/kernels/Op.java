@@ -197,6 +197,209 @@ public sealed interface Op {
         public long flops() { return 0; }
     }
 
+    // ---- Training: backward passes, loss and optimiser. Gradients are written, not accumulated;
+    // where two paths meet (residuals) the graph adds them with Add.
+
+    /** {@code out[b] = in[b]ᵀ}: in {@code [batch, rows, cols]}, out {@code [batch, cols, rows]}. Args: out, in. */
+    record Transpose(int batch, int rows, int cols) implements Op {
+        public Transpose {
+            positive(batch, rows, cols);
+        }
+
+        public String name() { return "transpose"; }
+
+        public long[] argElements() { long n = (long) batch * rows * cols; return new long[] {n, n}; }
+
+        public long flops() { return 0; }
+    }
+
+    /** Column sums, {@code out[c] = Σ_r in[r, c]} (a bias's gradient): in {@code [rows, cols]}, out {@code [cols]}. Args: out, in. */
+    record SumRows(int rows, int cols) implements Op {
+        public SumRows {
+            positive(rows, cols);
+        }
+
+        public String name() { return "sum_rows"; }
+
+        public long[] argElements() { return new long[] {cols, (long) rows * cols}; }
+
+        public long flops() { return (long) rows * cols; }
+    }
+
+    /** {@code dx = dy · gelu'(x)}, erf form. Args: dx, dy, x. {@code dx} may be {@code dy}. */
+    record GeluBackward(long n) implements Op {
+        public GeluBackward {
+            positive(n);
+        }
+
+        public String name() { return "gelu_backward"; }
+
+        public long[] argElements() { return new long[] {n, n, n}; }
+
+        public long flops() { return 25L * n; }
+    }
+
+    /**
+     * LayerNorm's gradients from the upstream gradient {@code dy} and the forward input {@code x}
+     * (mean and variance are recomputed). Args: dx, dgamma, dbeta, dy, x, gamma.
+     */
+    record LayerNormBackward(int rows, int dim, float eps) implements Op {
+        public LayerNormBackward {
+            positive(rows, dim);
+        }
+
+        public String name() { return "layernorm_backward"; }
+
+        public int outputs() { return 3; }
+
+        public long[] argElements() {
+            long n = (long) rows * dim;
+            return new long[] {n, dim, dim, n, n, dim};
+        }
+
+        public long flops() { return 14L * rows * dim; }
+    }
+
+    /**
+     * Attention's gradient with respect to its fused input, from the upstream gradient and the
+     * forward input (probabilities recomputed). Args: dqkv {@code [batch, tokens, 3, heads, headDim]},
+     * dout {@code [batch, tokens, heads·headDim]}, qkv.
+     */
+    record AttentionBackward(int batch, int tokens, int heads, int headDim) implements Op {
+        public AttentionBackward {
+            positive(batch, tokens, heads, headDim);
+        }
+
+        public String name() { return "attention_backward"; }
+
+        public long[] argElements() {
+            long width = (long) heads * headDim, qkv = 3L * batch * tokens * width;
+            return new long[] {qkv, (long) batch * tokens * width, qkv};
+        }
+
+        public long flops() { return 10L * batch * heads * tokens * tokens * headDim; }
+    }
+
+    /**
+     * Softmax cross-entropy with label smoothing, and its gradient for the mean loss over the rows:
+     * target = (1 - smoothing)·onehot + smoothing/classes. Labels are class indices stored as
+     * floats. Args: losses {@code [rows]}, dlogits {@code [rows, classes]}, logits, labels {@code [rows]}.
+     */
+    record CrossEntropy(int rows, int classes, float smoothing) implements Op {
+        public CrossEntropy {
+            positive(rows, classes);
+            if (!(smoothing >= 0 && smoothing < 1)) throw new IllegalArgumentException("label smoothing must be in [0, 1), got " + smoothing);
+        }
+
+        public String name() { return "cross_entropy"; }
+
+        public int outputs() { return 2; }
+
+        public long[] argElements() {
+            long n = (long) rows * classes;
+            return new long[] {rows, n, n, rows};
+        }
+
+        public long flops() { return 8L * rows * classes; }
+    }
+
+    /** Patch embedding's weight and bias gradients (the image needs none). Args: dweight, dbias, dout, image. */
+    record PatchEmbedBackward(int batch, int channels, int height, int width, int patch, int hidden) implements Op {
+        public PatchEmbedBackward {
+            new PatchEmbed(batch, channels, height, width, patch, hidden); // the same checks
+        }
+
+        PatchEmbed forward() { return new PatchEmbed(batch, channels, height, width, patch, hidden); }
+
+        public String name() { return "patch_embed_backward"; }
+
+        public int outputs() { return 2; }
+
+        public long[] argElements() {
+            long[] f = forward().argElements(); // out, image, weight, bias
+            return new long[] {f[2], f[3], f[0], f[1]};
+        }
+
+        public long flops() { return forward().flops(); }
+    }
+
+    /** {@link EmbedTokens}' gradients: args dpatches, dcls, dpos, dx. */
+    record EmbedTokensBackward(int batch, int patches, int hidden) implements Op {
+        public EmbedTokensBackward {
+            positive(batch, patches, hidden);
+        }
+
+        public String name() { return "embed_tokens_backward"; }
+
+        public int outputs() { return 3; }
+
+        public long[] argElements() {
+            long[] f = new EmbedTokens(batch, patches, hidden).argElements(); // out, patches, cls, pos
+            return new long[] {f[1], f[2], f[3], f[0]};
+        }
+
+        public long flops() { return (long) batch * (patches + 1) * hidden; }
+    }
+
+    /** {@link ClassToken}'s gradient: {@code dx[b, 0] = dcls[b]}, zero elsewhere. Args: dx, dcls. */
+    record ClassTokenBackward(int batch, int tokens, int hidden) implements Op {
+        public ClassTokenBackward {
+            positive(batch, tokens, hidden);
+        }
+
+        public String name() { return "class_token_backward"; }
+
+        public long[] argElements() { return new long[] {(long) batch * tokens * hidden, (long) batch * hidden}; }
+
+        public long flops() { return 0; }
+    }
+
+    /** {@code out[i] = value}. Args: out. */
+    record Fill(long n, float value) implements Op {
+        public Fill {
+            positive(n);
+        }
+
+        public String name() { return "fill"; }
+
+        public long[] argElements() { return new long[] {n}; }
+
+        public long flops() { return 0; }
+    }
+
+    /** {@code acc[0] += Σ x[i]²}: a term of the gradients' global norm. Args: acc (read and written), x. */
+    record AccumulateSquares(long n) implements Op {
+        public AccumulateSquares {
+            positive(n);
+        }
+
+        public String name() { return "accumulate_squares"; }
+
+        public long[] argElements() { return new long[] {1, n}; }
+
+        public long flops() { return 2L * n; }
+    }
+
+    /**
+     * One AdamW step on a parameter tensor, in place, with decoupled weight decay and the gradient
+     * scaled to a global norm of at most {@code maxNorm} (0: no clipping). {@code norm2} holds the
+     * squared global norm of all gradients; {@code schedule} holds {@code [lr, 1 - beta1^t, 1 - beta2^t]}
+     * for this step. Args: param, m, v (each read and written), grad, norm2 {@code [1]}, schedule {@code [3]}.
+     */
+    record AdamW(long n, float beta1, float beta2, float eps, float weightDecay, float maxNorm) implements Op {
+        public AdamW {
+            positive(n);
+        }
+
+        public String name() { return "adamw"; }
+
+        public int outputs() { return 3; }
+
+        public long[] argElements() { return new long[] {n, n, n, n, 1, 3}; }
+
+        public long flops() { return 14L * n; }
+    }
+
     private static void positive(long... sizes) {
         for (long s : sizes)
             if (s <= 0) throw new IllegalArgumentException("operator sizes must be positive, got " + s);

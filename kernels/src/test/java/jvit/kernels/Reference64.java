@@ -155,4 +155,41 @@ public final class Reference64 {
         }
         return Math.copySign(r, x);
     }
+
+    /** Per-row softmax cross-entropy with label smoothing; labels are class indices. */
+    public static double[] crossEntropy(double[] logits, int[] labels, int rows, int classes, double smoothing) {
+        double[] p = softmax(logits, rows, classes), loss = new double[rows];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < classes; c++) {
+                double target = (c == labels[r] ? 1 - smoothing : 0) + smoothing / classes;
+                loss[r] -= target * Math.log(p[r * classes + c]);
+            }
+        return loss;
+    }
+
+    public static double[] transpose(double[] x, int batch, int rows, int cols) {
+        double[] out = new double[x.length];
+        for (int b = 0; b < batch; b++)
+            for (int r = 0; r < rows; r++)
+                for (int c = 0; c < cols; c++) out[(b * cols + c) * rows + r] = x[(b * rows + r) * cols + c];
+        return out;
+    }
+
+    /**
+     * One AdamW step as torch.optim.AdamW after clip_grad_norm_(maxNorm) over {@code globalNorm2};
+     * returns {param, m, v}.
+     */
+    public static double[][] adamw(double[] param, double[] m, double[] v, double[] grad, double globalNorm2, int step,
+                                   double lr, double beta1, double beta2, double eps, double weightDecay, double maxNorm) {
+        double clip = maxNorm > 0 ? Math.min(1, maxNorm / (Math.sqrt(globalNorm2) + 1e-6)) : 1;
+        double[] p2 = new double[param.length], m2 = new double[param.length], v2 = new double[param.length];
+        for (int i = 0; i < param.length; i++) {
+            double g = grad[i] * clip;
+            m2[i] = beta1 * m[i] + (1 - beta1) * g;
+            v2[i] = beta2 * v[i] + (1 - beta2) * g * g;
+            double mHat = m2[i] / (1 - Math.pow(beta1, step)), vHat = v2[i] / (1 - Math.pow(beta2, step));
+            p2[i] = param[i] * (1 - lr * weightDecay) - lr * mHat / (Math.sqrt(vHat) + eps);
+        }
+        return new double[][] {p2, m2, v2};
+    }
 }

@@ -9,34 +9,66 @@ import jdk.incubator.vector.VectorMask;
 
 /**
  * Multi-head self-attention, {@code softmax(Q·Kᵀ/√d)·V} per (sequence, head), heads written side by
- * side. One task per (sequence, head): Q (pre-scaled by 1/√d) and V are gathered row-major and K
- * transposed, so that scores for 16 keys at a time are a broadcast-FMA over d (no horizontal
- * sums), four query rows sharing each load of Kᵀ; then a softmax per row and the weighted sum
- * of value rows.
+ * side, and its backward pass. One task per (sequence, head): Q (pre-scaled by 1/√d), K and V are
+ * gathered, K also transposed, so that a row of scores is a broadcast-FMA over d for 16 keys at a
+ * time (no horizontal sums), four query rows sharing each load; weighted sums of rows accumulate
+ * in registers over all keys, one load per four FMAs.
  */
 public final class Attention {
     private static final int ROWS = 4;
 
     private Attention() {}
 
+    /** One (sequence, head): Q·(1/√d), K, V row-major {@code [tokens][headDim]}, Kᵀ {@code [headDim][keys]}. */
+    private static final class Head {
+        final int tokens, headDim, keys;
+        final float[] q, k, v, kt;
+
+        Head(int tokens, int headDim) {
+            this.tokens = tokens;
+            this.headDim = headDim;
+            this.keys = S.loopBound(tokens + L - 1); // tokens rounded up to whole vectors; the padding is masked
+            q = new float[tokens * headDim];
+            k = new float[tokens * headDim];
+            v = new float[tokens * headDim];
+            kt = new float[headDim * keys];
+        }
+
+        void gather(MemorySegment qkv, int b, int h, int width, float scale) {
+            for (int t = 0; t < tokens; t++) {
+                long row = ((long) b * tokens + t) * 3 * width + (long) h * headDim;
+                F32.copy(qkv, row, q, t * headDim, headDim);
+                F32.copy(qkv, row + width, k, t * headDim, headDim);
+                F32.copy(qkv, row + 2L * width, v, t * headDim, headDim);
+                for (int d = 0; d < headDim; d++) {
+                    q[t * headDim + d] *= scale;
+                    kt[d * keys + t] = k[t * headDim + d];
+                }
+            }
+        }
+
+        /** Row {@code i0 .. i0 + rows} of the probabilities {@code softmax(Q·Kᵀ/√d)}, written at {@code p[at..]} with stride {@code keys}. */
+        void probabilities(int i0, int rows, float[] p, int at) {
+            dots(q, i0, rows, kt, keys, tokens, headDim, p, at);
+            for (int r = 0; r < rows; r++) Softmax.inPlace(p, at + r * keys, tokens);
+        }
+    }
+
     /** qkv {@code [batch, tokens, 3, heads, headDim]}; out {@code [batch, tokens, heads·headDim]}. */
     public static void forward(MemorySegment out, MemorySegment qkv, int batch, int tokens, int heads, int headDim) {
         int width = heads * headDim;
         float scale = (float) (1 / Math.sqrt(headDim));
-        int keys = S.loopBound(tokens + L - 1); // tokens rounded up to whole vectors; the padding is masked
         Parallel.forRange(batch * heads, 2, (from, to) -> {
-            float[] q = new float[tokens * headDim], v = new float[tokens * headDim];
-            float[] kt = new float[headDim * keys];
-            float[] scores = new float[ROWS * keys];
+            Head head = new Head(tokens, headDim);
+            float[] scores = new float[ROWS * head.keys];
             float[] o = new float[ROWS * headDim];
             for (int bh = from; bh < to; bh++) {
                 int b = bh / heads, h = bh % heads;
-                gather(qkv, b, h, tokens, width, headDim, scale, q, kt, keys, v);
+                head.gather(qkv, b, h, width, scale);
                 for (int i0 = 0; i0 < tokens; i0 += ROWS) {
                     int rows = Math.min(ROWS, tokens - i0);
-                    scores(q, i0, rows, kt, keys, tokens, headDim, scores);
-                    for (int r = 0; r < rows; r++) Softmax.inPlace(scores, r * keys, tokens);
-                    weightedValues(scores, rows, keys, v, tokens, headDim, o);
+                    head.probabilities(i0, rows, scores, 0);
+                    mix(scores, 0, head.keys, rows, head.v, tokens, headDim, o, 0);
                     for (int r = 0; r < rows; r++)
                         F32.copy(o, r * headDim, out, ((long) b * tokens + i0 + r) * width + (long) h * headDim, headDim);
                 }
@@ -44,61 +76,111 @@ public final class Attention {
         });
     }
 
-    /** Q·(1/√d) and V row-major, K transposed to {@code [headDim][keys]} with zero padding. */
-    private static void gather(MemorySegment qkv, int b, int h, int tokens, int width, int headDim, float scale,
-                               float[] q, float[] kt, int keys, float[] v) {
-        for (int t = 0; t < tokens; t++) {
-            long row = ((long) b * tokens + t) * 3 * width + (long) h * headDim;
-            F32.copy(qkv, row, q, t * headDim, headDim);
-            for (int d = 0; d < headDim; d++) {
-                q[t * headDim + d] *= scale;
-                kt[d * keys + t] = F32.get(qkv, row + width + d);
+    /**
+     * Gradient with respect to qkv, the probabilities P recomputed: {@code dV = Pᵀ·dO},
+     * {@code dP = dO·Vᵀ}, {@code dS = P ⊙ (dP - rowsum(P ⊙ dP))}, {@code dQ = dS·K/√d},
+     * {@code dK = dSᵀ·Q/√d}. The tokens × tokens matrices of one head live only in its task.
+     */
+    public static void backward(MemorySegment dqkv, MemorySegment dout, MemorySegment qkv,
+                                int batch, int tokens, int heads, int headDim) {
+        int width = heads * headDim;
+        float scale = (float) (1 / Math.sqrt(headDim));
+        Parallel.forRange(batch * heads, 2, (from, to) -> {
+            Head head = new Head(tokens, headDim);
+            int keys = head.keys;
+            float[] p = new float[tokens * keys], ds = new float[tokens * keys], t = new float[tokens * keys];
+            float[] dO = new float[tokens * headDim], vt = new float[headDim * keys];
+            float[] dq = new float[tokens * headDim], dk = new float[tokens * headDim], dv = new float[tokens * headDim];
+            for (int bh = from; bh < to; bh++) {
+                int b = bh / heads, h = bh % heads;
+                head.gather(qkv, b, h, width, scale);
+                for (int i = 0; i < tokens; i++)
+                    F32.copy(dout, ((long) b * tokens + i) * width + (long) h * headDim, dO, i * headDim, headDim);
+                transposed(head.v, tokens, headDim, keys, vt);
+                for (int i0 = 0; i0 < tokens; i0 += ROWS) {
+                    int rows = Math.min(ROWS, tokens - i0);
+                    head.probabilities(i0, rows, p, i0 * keys);
+                    dots(dO, i0, rows, vt, keys, tokens, headDim, ds, i0 * keys); // dP, made dS below
+                }
+                for (int i = 0; i < tokens; i++) {
+                    float dot = 0;
+                    for (int j = 0; j < tokens; j++) dot += p[i * keys + j] * ds[i * keys + j];
+                    for (int j = 0; j < tokens; j++) ds[i * keys + j] = p[i * keys + j] * (ds[i * keys + j] - dot);
+                }
+                for (int i0 = 0; i0 < tokens; i0 += ROWS)
+                    mix(ds, i0 * keys, keys, Math.min(ROWS, tokens - i0), head.k, tokens, headDim, dq, i0 * headDim);
+                transpose(ds, tokens, keys, t);
+                for (int j0 = 0; j0 < tokens; j0 += ROWS)
+                    mix(t, j0 * keys, keys, Math.min(ROWS, tokens - j0), head.q, tokens, headDim, dk, j0 * headDim);
+                transpose(p, tokens, keys, t);
+                for (int j0 = 0; j0 < tokens; j0 += ROWS)
+                    mix(t, j0 * keys, keys, Math.min(ROWS, tokens - j0), dO, tokens, headDim, dv, j0 * headDim);
+                for (int i = 0; i < tokens; i++) {
+                    long row = ((long) b * tokens + i) * 3 * width + (long) h * headDim;
+                    for (int d = 0; d < headDim; d++) dq[i * headDim + d] *= scale;
+                    F32.copy(dq, i * headDim, dqkv, row, headDim);
+                    F32.copy(dk, i * headDim, dqkv, row + width, headDim);
+                    F32.copy(dv, i * headDim, dqkv, row + 2L * width, headDim);
+                }
             }
-            F32.copy(qkv, row + 2L * width, v, t * headDim, headDim);
-        }
+        });
     }
 
-    /** {@code scores[r][j] = q[i0 + r]·k[j]} for {@code rows <= 4} query rows and every key. */
-    private static void scores(float[] q, int i0, int rows, float[] kt, int keys, int tokens, int headDim, float[] scores) {
-        int q0 = i0 * headDim, q1 = Math.min(i0 + 1, i0 + rows - 1) * headDim;
-        int q2 = Math.min(i0 + 2, i0 + rows - 1) * headDim, q3 = Math.min(i0 + 3, i0 + rows - 1) * headDim;
+    /** {@code m [count][d]} transposed into {@code out [d][keys]}. */
+    private static void transposed(float[] m, int count, int d, int keys, float[] out) {
+        for (int j = 0; j < count; j++) for (int e = 0; e < d; e++) out[e * keys + j] = m[j * d + e];
+    }
+
+    /** The square {@code tokens × tokens} part of {@code m} (row stride {@code keys}) transposed into {@code out}, same stride. */
+    private static void transpose(float[] m, int tokens, int keys, float[] out) {
+        for (int i = 0; i < tokens; i++) for (int j = 0; j < tokens; j++) out[j * keys + i] = m[i * keys + j];
+    }
+
+    /**
+     * {@code out[at + r·keys + j] = a[i0 + r]·b[j]} for {@code r < rows <= 4} rows of {@code a [·][d]}
+     * and {@code j < count} columns of {@code bt [d][keys]} (b transposed).
+     */
+    private static void dots(float[] a, int i0, int rows, float[] bt, int keys, int count, int d, float[] out, int at) {
+        int a0 = i0 * d, a1 = Math.min(i0 + 1, i0 + rows - 1) * d;
+        int a2 = Math.min(i0 + 2, i0 + rows - 1) * d, a3 = Math.min(i0 + 3, i0 + rows - 1) * d;
         for (int j = 0; j < keys; j += L) {
-            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-            for (int d = 0; d < headDim; d++) {
-                FloatVector k = FloatVector.fromArray(S, kt, d * keys + j);
-                a0 = k.fma(FloatVector.broadcast(S, q[q0 + d]), a0);
-                a1 = k.fma(FloatVector.broadcast(S, q[q1 + d]), a1);
-                a2 = k.fma(FloatVector.broadcast(S, q[q2 + d]), a2);
-                a3 = k.fma(FloatVector.broadcast(S, q[q3 + d]), a3);
+            FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+            for (int e = 0; e < d; e++) {
+                FloatVector b = FloatVector.fromArray(S, bt, e * keys + j);
+                c0 = b.fma(FloatVector.broadcast(S, a[a0 + e]), c0);
+                c1 = b.fma(FloatVector.broadcast(S, a[a1 + e]), c1);
+                c2 = b.fma(FloatVector.broadcast(S, a[a2 + e]), c2);
+                c3 = b.fma(FloatVector.broadcast(S, a[a3 + e]), c3);
             }
-            VectorMask<Float> inRange = S.indexInRange(j, tokens);
-            a0.intoArray(scores, j, inRange);
-            if (rows > 1) a1.intoArray(scores, keys + j, inRange);
-            if (rows > 2) a2.intoArray(scores, 2 * keys + j, inRange);
-            if (rows > 3) a3.intoArray(scores, 3 * keys + j, inRange);
+            VectorMask<Float> inRange = S.indexInRange(j, count);
+            c0.intoArray(out, at + j, inRange);
+            if (rows > 1) c1.intoArray(out, at + keys + j, inRange);
+            if (rows > 2) c2.intoArray(out, at + 2 * keys + j, inRange);
+            if (rows > 3) c3.intoArray(out, at + 3 * keys + j, inRange);
         }
     }
 
     /**
-     * {@code o[r] = Σ_j p[r][j]·v[j]} for {@code rows <= 4} rows of probabilities: 16 columns of
-     * the head at a time, accumulated in registers over all keys, one load of v per four FMAs.
+     * {@code out[at + r·d ..] = Σ_{j < count} w[wAt + r·stride + j]·m[j]} for {@code r < rows <= 4}
+     * rows of weights and rows of {@code m [count][d]}: 16 columns at a time, accumulated in registers.
      */
-    private static void weightedValues(float[] p, int rows, int keys, float[] v, int tokens, int headDim, float[] o) {
-        int p1 = Math.min(1, rows - 1) * keys, p2 = Math.min(2, rows - 1) * keys, p3 = Math.min(3, rows - 1) * keys;
-        for (int d = 0; d < headDim; d += L) {
-            VectorMask<Float> inHead = S.indexInRange(d, headDim);
-            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-            for (int j = 0; j < tokens; j++) {
-                FloatVector vj = FloatVector.fromArray(S, v, j * headDim + d, inHead);
-                a0 = vj.fma(FloatVector.broadcast(S, p[j]), a0);
-                a1 = vj.fma(FloatVector.broadcast(S, p[p1 + j]), a1);
-                a2 = vj.fma(FloatVector.broadcast(S, p[p2 + j]), a2);
-                a3 = vj.fma(FloatVector.broadcast(S, p[p3 + j]), a3);
+    private static void mix(float[] w, int wAt, int stride, int rows, float[] m, int count, int d, float[] out, int at) {
+        int w0 = wAt, w1 = wAt + Math.min(1, rows - 1) * stride;
+        int w2 = wAt + Math.min(2, rows - 1) * stride, w3 = wAt + Math.min(3, rows - 1) * stride;
+        for (int e = 0; e < d; e += L) {
+            VectorMask<Float> inRow = S.indexInRange(e, d);
+            FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+            for (int j = 0; j < count; j++) {
+                FloatVector mj = FloatVector.fromArray(S, m, j * d + e, inRow);
+                c0 = mj.fma(FloatVector.broadcast(S, w[w0 + j]), c0);
+                c1 = mj.fma(FloatVector.broadcast(S, w[w1 + j]), c1);
+                c2 = mj.fma(FloatVector.broadcast(S, w[w2 + j]), c2);
+                c3 = mj.fma(FloatVector.broadcast(S, w[w3 + j]), c3);
             }
-            a0.intoArray(o, d, inHead);
-            if (rows > 1) a1.intoArray(o, headDim + d, inHead);
-            if (rows > 2) a2.intoArray(o, 2 * headDim + d, inHead);
-            if (rows > 3) a3.intoArray(o, 3 * headDim + d, inHead);
+            c0.intoArray(out, at + e, inRow);
+            if (rows > 1) c1.intoArray(out, at + d + e, inRow);
+            if (rows > 2) c2.intoArray(out, at + 2 * d + e, inRow);
+            if (rows > 3) c3.intoArray(out, at + 3 * d + e, inRow);
         }
     }
 }

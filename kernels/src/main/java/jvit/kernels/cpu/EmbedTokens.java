@@ -23,4 +23,21 @@ public final class EmbedTokens {
             }
         });
     }
+
+    /** Gradients of {@link #forward}: {@code dpatches[b, i] = dx[b, 1 + i]}, {@code dcls = Σ_b dx[b, 0]}, {@code dpos[t] = Σ_b dx[b, t]}. */
+    public static void backward(MemorySegment dpatches, MemorySegment dcls, MemorySegment dpos, MemorySegment dx,
+                                int batch, int patchCount, int hidden) {
+        int tokens = patchCount + 1;
+        for (int b = 0; b < batch; b++)
+            F32.copy(dx, ((long) b * tokens + 1) * hidden, dpatches, (long) b * patchCount * hidden, (long) patchCount * hidden);
+        Parallel.forRange(tokens, (from, to) -> {
+            for (int t = from; t < to; t++)
+                for (int i = 0; i < hidden; i++) {
+                    float sum = 0;
+                    for (int b = 0; b < batch; b++) sum += F32.get(dx, ((long) b * tokens + t) * hidden + i);
+                    F32.set(dpos, (long) t * hidden + i, sum);
+                    if (t == 0) F32.set(dcls, i, sum);
+                }
+        });
+    }
 }

@@ -30,6 +30,29 @@ public final class Gelu {
         });
     }
 
+    /** {@code dx[i] = dy[i]·gelu'(x[i])}, {@code gelu'(x) = Φ(x) + x·φ(x)}; {@code dx} may be {@code dy}. */
+    public static void backward(MemorySegment dx, MemorySegment dy, MemorySegment x, long n) {
+        int blocks = (int) ((n + 4095) / 4096);
+        Parallel.forRange(blocks, (from, to) -> {
+            long start = from * 4096L, end = Math.min(n, to * 4096L);
+            long i = start;
+            for (; i + L <= end; i += L) F32.store(derivative(F32.load(x, i)).mul(F32.load(dy, i)), dx, i);
+            for (; i < end; i++) F32.set(dx, i, derivative(F32.get(x, i)) * F32.get(dy, i));
+        });
+    }
+
+    private static final float INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));
+
+    static float derivative(float x) {
+        return 0.5f * (1 + erf(x * INV_SQRT2)) + x * INV_SQRT_2PI * (float) Math.exp(-0.5f * x * x);
+    }
+
+    static FloatVector derivative(FloatVector x) {
+        FloatVector cdf = erf(x.mul(INV_SQRT2)).add(1f).mul(0.5f);
+        FloatVector pdf = x.mul(x).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
+        return x.fma(pdf, cdf);
+    }
+
     public static float apply(float x) {
         return 0.5f * x * (1 + erf(x * INV_SQRT2));
     }

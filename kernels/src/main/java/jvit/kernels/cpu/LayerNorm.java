@@ -58,4 +58,57 @@ public final class LayerNorm {
         for (; i < dim; i++)
             F32.set(out, base + i, (F32.get(x, base + i) - mean) * inv * F32.get(gamma, i) + F32.get(beta, i));
     }
+
+    /**
+     * Gradients of {@link #forward}: with {@code x̂ = (x - mean)·rstd} (recomputed) and
+     * {@code g = dy·gamma}, {@code dx = rstd·(g - mean(g) - x̂·mean(g·x̂))}, {@code dgamma = Σ_rows dy·x̂},
+     * {@code dbeta = Σ_rows dy}. Rows are split over the cores, each band summing its own
+     * dgamma/dbeta, added at the end.
+     */
+    public static void backward(MemorySegment dx, MemorySegment dgamma, MemorySegment dbeta, MemorySegment dy,
+                                MemorySegment x, MemorySegment gamma, int rows, int dim, float eps) {
+        int bands = Math.min(rows, 2 * Parallel.THREADS);
+        double[][] partial = new double[bands][2 * dim];
+        Parallel.forRange(bands, 1, (from, to) -> {
+            float[] xhat = new float[dim];
+            for (int band = from; band < to; band++) {
+                double[] sums = partial[band];
+                for (int r = (int) ((long) rows * band / bands), end = (int) ((long) rows * (band + 1) / bands); r < end; r++) {
+                    long base = (long) r * dim;
+                    double mean = 0, var = 0;
+                    for (int i = 0; i < dim; i++) mean += F32.get(x, base + i);
+                    mean /= dim;
+                    for (int i = 0; i < dim; i++) {
+                        double d = F32.get(x, base + i) - mean;
+                        var += d * d;
+                    }
+                    float rstd = (float) (1 / Math.sqrt(var / dim + eps));
+                    double meanG = 0, meanGx = 0;
+                    for (int i = 0; i < dim; i++) {
+                        xhat[i] = (float) (F32.get(x, base + i) - mean) * rstd;
+                        float dyi = F32.get(dy, base + i), g = dyi * F32.get(gamma, i);
+                        meanG += g;
+                        meanGx += g * xhat[i];
+                        sums[i] += dyi * xhat[i];
+                        sums[dim + i] += dyi;
+                    }
+                    meanG /= dim;
+                    meanGx /= dim;
+                    for (int i = 0; i < dim; i++) {
+                        float g = F32.get(dy, base + i) * F32.get(gamma, i);
+                        F32.set(dx, base + i, rstd * (float) (g - meanG - xhat[i] * meanGx));
+                    }
+                }
+            }
+        });
+        for (int i = 0; i < dim; i++) {
+            double dg = 0, db = 0;
+            for (double[] sums : partial) {
+                dg += sums[i];
+                db += sums[dim + i];
+            }
+            F32.set(dgamma, i, (float) dg);
+            F32.set(dbeta, i, (float) db);
+        }
+    }
 }

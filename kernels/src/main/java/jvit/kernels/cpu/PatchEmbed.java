@@ -18,24 +18,47 @@ public final class PatchEmbed {
      */
     public static void forward(MemorySegment out, MemorySegment image, MemorySegment weight, MemorySegment bias,
                                int batch, int channels, int height, int width, int patch, int hidden) {
-        int across = width / patch, patches = (height / patch) * across;
-        int patchElements = channels * patch * patch;
+        int patches = (height / patch) * (width / patch), patchElements = channels * patch * patch;
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment columns = arena.allocate((long) batch * patches * patchElements * 4, 64);
-            Parallel.forRange(batch * patches, (from, to) -> {
-                for (int row = from; row < to; row++) {
-                    int b = row / patches, p = row % patches;
-                    int y0 = (p / across) * patch, x0 = (p % across) * patch;
-                    long dst = (long) row * patchElements;
-                    for (int ch = 0; ch < channels; ch++)
-                        for (int dy = 0; dy < patch; dy++) {
-                            long src = (((long) b * channels + ch) * height + y0 + dy) * width + x0;
-                            F32.copy(image, src, columns, dst, patch);
-                            dst += patch;
-                        }
-                }
-            });
+            MemorySegment columns = columns(arena, image, batch, channels, height, width, patch);
             Matmul.forward(out, columns, weight, bias, 1, batch * patches, hidden, patchElements, true, Activation.NONE);
         }
+    }
+
+    /**
+     * Gradients of the weight and bias: {@code dweight = doutᵀ·columns}, {@code dbias = Σ_rows dout},
+     * with dout {@code [batch·patches, hidden]} and the image's columns {@code [batch·patches, C·p·p]}.
+     */
+    public static void backward(MemorySegment dweight, MemorySegment dbias, MemorySegment dout, MemorySegment image,
+                                int batch, int channels, int height, int width, int patch, int hidden) {
+        int rows = batch * (height / patch) * (width / patch), patchElements = channels * patch * patch;
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment columns = columns(arena, image, batch, channels, height, width, patch);
+            MemorySegment doutT = arena.allocate(4L * rows * hidden, 64);
+            Transpose.forward(doutT, dout, 1, rows, hidden);
+            Matmul.forward(dweight, doutT, columns, null, 1, hidden, patchElements, rows, false, Activation.NONE);
+            SumRows.forward(dbias, dout, rows, hidden);
+        }
+    }
+
+    /** im2col: each patch flattened as {@code [channel, row, col]}, one row per patch, patches in row-major order. */
+    private static MemorySegment columns(Arena arena, MemorySegment image, int batch, int channels, int height, int width, int patch) {
+        int across = width / patch, patches = (height / patch) * across;
+        int patchElements = channels * patch * patch;
+        MemorySegment columns = arena.allocate((long) batch * patches * patchElements * 4, 64);
+        Parallel.forRange(batch * patches, (from, to) -> {
+            for (int row = from; row < to; row++) {
+                int b = row / patches, p = row % patches;
+                int y0 = (p / across) * patch, x0 = (p % across) * patch;
+                long dst = (long) row * patchElements;
+                for (int ch = 0; ch < channels; ch++)
+                    for (int dy = 0; dy < patch; dy++) {
+                        long src = (((long) b * channels + ch) * height + y0 + dy) * width + x0;
+                        F32.copy(image, src, columns, dst, patch);
+                        dst += patch;
+                    }
+            }
+        });
+        return columns;
     }
 }

@@ -52,6 +52,8 @@ public final class DeviceKernels {
                 yield elementwise("class_token.cl", "class_token", n, limits, tensors(2),
                         new Int(o.tokens()), new Int(o.hidden()), new Int((int) n));
             }
+            // Training operators: device kernels come with the training issue.
+            default -> throw new UnsupportedOperationException(op.name() + " has no device kernel yet; run training on the java device");
         };
     }
 
