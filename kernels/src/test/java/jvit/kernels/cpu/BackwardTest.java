@@ -176,9 +176,9 @@ class BackwardTest {
             MemorySegment ps = segment(arena, p), ms = segment(arena, m), vs = segment(arena, v);
             MemorySegment schedule = segment(arena, new double[] {lr, 1 - Math.pow(b1, step), 1 - Math.pow(b2, step)});
             AdamW.forward(ps, ms, vs, grad, norm2, schedule, n, (float) b1, (float) b2, (float) eps, (float) wd, maxNorm);
-            assertClose("adamw param " + random, expected[0], ps, 1e-5, 1e-7);
-            assertClose("adamw m " + random, expected[1], ms, 1e-5, 1e-8);
-            assertClose("adamw v " + random, expected[2], vs, 1e-5, 1e-10);
+            assertClose("adamw param " + random, expected[0], ps, 1e-5, 5e-7);
+            assertClose("adamw m " + random, expected[1], ms, 1e-5, 5e-8);
+            assertClose("adamw v " + random, expected[2], vs, 1e-5, 1e-9);
         }
     }
 
