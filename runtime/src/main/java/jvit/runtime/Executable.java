@@ -8,6 +8,13 @@ public interface Executable extends AutoCloseable {
      */
     ExecutionResult execute(boolean profile);
 
+    /**
+     * Copies a tensor's device contents to its host memory now, outside the graph's declared
+     * copies (TornadoVM's under-demand transfer): parameters a training graph updates on the
+     * device, read back for a checkpoint. Before the first execution the host already holds them.
+     */
+    void copyToHost(Tensor tensor);
+
     @Override
     void close();
 }

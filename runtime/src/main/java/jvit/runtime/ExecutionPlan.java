@@ -32,6 +32,12 @@ public final class ExecutionPlan implements AutoCloseable {
         return executable.execute(profiling);
     }
 
+    /** Copies these tensors' device contents to their host memory now (see {@link Executable#copyToHost}). */
+    public ExecutionPlan transferToHost(Tensor... tensors) {
+        for (Tensor t : tensors) executable.copyToHost(t);
+        return this;
+    }
+
     public ImmutableTaskGraph graph() { return graph; }
 
     public Device device() { return device; }

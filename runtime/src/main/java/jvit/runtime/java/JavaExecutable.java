@@ -48,6 +48,11 @@ final class JavaExecutable implements Executable {
         return new ExecutionResult(System.nanoTime() - start, times);
     }
 
+    public void copyToHost(Tensor tensor) {
+        if (!memory.containsKey(tensor)) throw new IllegalArgumentException(tensor + " is not a tensor of graph " + graph.name());
+        // Device memory is host memory: a host tensor is already up to date.
+    }
+
     public void close() {
         arena.close();
     }

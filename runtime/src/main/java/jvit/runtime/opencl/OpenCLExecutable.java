@@ -34,6 +34,7 @@ final class OpenCLExecutable implements Executable {
     private final Arena arena = Arena.ofShared();
     private final List<Command> commands = new ArrayList<>();
     private final MemorySegment queue;
+    private final Map<Tensor, MemorySegment> buffers = new IdentityHashMap<>();
     /** One event slot per command, filled when profiling. */
     private final MemorySegment events;
     private boolean executed;
@@ -85,7 +86,6 @@ final class OpenCLExecutable implements Executable {
             releases.add(() -> CL.releaseQueue(q));
             this.queue = q;
 
-            Map<Tensor, MemorySegment> buffers = new IdentityHashMap<>();
             for (Tensor t : graph.tensors()) {
                 MemorySegment buffer = CL.createBuffer(context, t.bytes());
                 releases.add(() -> CL.releaseBuffer(buffer));
@@ -157,6 +157,19 @@ final class OpenCLExecutable implements Executable {
             throw e instanceof CLException cl ? device.userFacing(cl, "running " + graph.name()) : e;
         } finally {
             if (profile) for (int i = 0; i < queued.size(); i++) CL.releaseEvent(events.getAtIndex(ADDRESS, i));
+        }
+    }
+
+    public void copyToHost(Tensor tensor) {
+        if (closed) throw new IllegalStateException("graph " + graph.name() + " was closed");
+        MemorySegment buffer = buffers.get(tensor);
+        if (buffer == null) throw new IllegalArgumentException(tensor + " is not a tensor of graph " + graph.name());
+        if (!executed) return; // nothing was copied to the device yet: the host holds the values
+        try {
+            CL.enqueueRead(queue, buffer, host(tensor), tensor.bytes(), MemorySegment.NULL);
+            CL.finish(queue);
+        } catch (CLException e) {
+            throw device.userFacing(e, "copying " + tensor.name() + " to the host");
         }
     }
 

@@ -53,4 +53,28 @@ class OpenCLBackendTest {
         }
         assertArrayEquals(new double[] {5}, OpenCLTesting.run(new Op.Add(1), new double[] {2}, new double[] {3}));
     }
+
+    @Test
+    void aTensorUpdatedOnTheDeviceIsCopiedBackOnDemand() {
+        OpenCLDevice device = OpenCLTesting.device();
+        try (Arena arena = Arena.ofShared()) {
+            Tensor x = Tensor.allocate("x", arena, 3), y = Tensor.allocate("y", arena, 3);
+            for (int i = 0; i < 3; i++) {
+                x.host().setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i, i);
+                y.host().setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i, 10);
+            }
+            var graph = new TaskGraph("accumulate") // x += y on the device, as an optimiser updates a weight
+                    .transferToDevice(DataTransferMode.FIRST_EXECUTION, x, y)
+                    .task("add", new Op.Add(3), x, x, y)
+                    .snapshot();
+            try (var plan = new ExecutionPlan(graph, device)) {
+                plan.execute();
+                plan.execute();
+                assertEquals(1f, x.host().getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, 1), "the host copy is stale until asked for");
+                plan.transferToHost(x);
+                for (int i = 0; i < 3; i++) assertEquals(i + 20f, x.host().getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i));
+                assertThrows(IllegalArgumentException.class, () -> plan.transferToHost(Tensor.allocate("z", arena, 1)));
+            }
+        }
+    }
 }
