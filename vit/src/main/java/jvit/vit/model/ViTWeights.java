@@ -72,6 +72,14 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
                 Arrays.stream(shape).boxed().toList(), s -> arena.allocate(4 * FloatTensor.elements(shape), 64)), shape));
     }
 
+    /**
+     * Weights of the config's shapes in fresh, zeroed, writable memory, one allocation each: the
+     * parameters of a model being trained.
+     */
+    public static ViTWeights allocate(ViTConfig config, Arena arena) {
+        return assemble(config, (name, shape) -> Tensor.allocate(name, arena, shape));
+    }
+
     /** Where the weights come from: the tensor with a timm name and a shape. */
     @FunctionalInterface
     private interface Source {

@@ -1,0 +1,189 @@
+package jvit.vit.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import jvit.kernels.Op;
+import jvit.kernels.Op.Activation;
+import jvit.runtime.DataTransferMode;
+import jvit.runtime.ImmutableTaskGraph;
+import jvit.runtime.TaskGraph;
+import jvit.runtime.Tensor;
+import jvit.vit.ViTConfig;
+import jvit.vit.model.ViTWeights;
+import jvit.vit.model.ViTWeights.Block;
+
+/**
+ * One training step as a task graph: the forward pass keeping what the backward pass needs, the
+ * loss, the backward pass block by block in reverse (llm.c's order), the gradients' global norm,
+ * and an AdamW update of every parameter. Parameters and optimiser state are copied to the device
+ * once and stay there; images, labels and the step's schedule go in and the losses and logits
+ * come out every step.
+ *
+ * <p>A linear layer {@code y = x·Wᵀ + b} over R rows has gradients {@code dx = dy·W},
+ * {@code dW = dyᵀ·x} and {@code db = Σ_rows dy}; {@code dyᵀ} is made with an explicit transpose so
+ * that both products are plain matmuls.
+ */
+public final class TrainingGraph {
+    /** The tensors a step exchanges with the host. */
+    public record Io(Tensor images, Tensor labels, Tensor schedule, Tensor losses, Tensor logits) {}
+
+    /** What the forward pass keeps of one block for the backward pass. */
+    private record Saved(Tensor in, Tensor ln1, Tensor qkv, Tensor att, Tensor mid, Tensor ln2, Tensor fc1, Tensor gelu, Tensor out) {}
+
+    private final ViTWeights w;
+    private final Optimizer optimizer;
+    private final TrainSettings settings;
+    private final ViTConfig c;
+    private final int batch, tokens, rows, h, mlp;
+    private final float eps;
+    private final TaskGraph g = new TaskGraph("vit_train_step");
+    /** Buffers that need not outlive a task or a block, shared by name and shape. */
+    private final java.util.Map<String, Tensor> scratch = new java.util.HashMap<>();
+
+    private TrainingGraph(ViTWeights w, Optimizer optimizer, TrainSettings settings, int batch) {
+        this.w = w;
+        this.optimizer = optimizer;
+        this.settings = settings;
+        this.c = w.config();
+        this.batch = batch;
+        this.tokens = c.tokens();
+        this.rows = batch * tokens;
+        this.h = c.hidden();
+        this.mlp = c.mlpDim();
+        this.eps = (float) c.layerNormEps();
+    }
+
+    /**
+     * @param io images {@code [batch, C, S, S]}, labels {@code [batch]} (class indices as floats),
+     *     schedule {@code [3]} (lr, 1 - β1^t, 1 - β2^t), losses {@code [batch]}, logits {@code [batch, classes]}
+     */
+    public static ImmutableTaskGraph record(ViTWeights weights, Optimizer optimizer, TrainSettings settings, Io io) {
+        return new TrainingGraph(weights, optimizer, settings, (int) io.images().shape()[0]).build(io);
+    }
+
+    private ImmutableTaskGraph build(Io io) {
+        List<Tensor> state = new ArrayList<>();
+        for (Optimizer.Slot s : optimizer.slots()) state.addAll(List.of(s.param(), s.m(), s.v()));
+        g.transferToDevice(DataTransferMode.FIRST_EXECUTION, state.toArray(Tensor[]::new))
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, io.images(), io.labels(), io.schedule());
+
+        // Forward.
+        int patches = c.grid() * c.grid();
+        Tensor embedded = act("patches", batch, patches, h), x = act("x0", batch, tokens, h);
+        g.task("patch_embed", new Op.PatchEmbed(batch, c.channels(), c.imageSize(), c.imageSize(), c.patchSize(), h),
+                        embedded, io.images(), w.patchWeight(), w.patchBias())
+                .task("embed_tokens", new Op.EmbedTokens(batch, patches, h), x, embedded, w.classToken(), w.positions());
+        List<Saved> saved = new ArrayList<>();
+        for (int i = 0; i < c.layers(); i++) {
+            Saved s = blockForward(i, w.blocks().get(i), x);
+            saved.add(s);
+            x = s.out();
+        }
+        Tensor cls = act("cls", batch, h), clsNormed = act("cls_normed", batch, h);
+        Tensor dlogits = act("d.logits", batch, c.numLabels());
+        g.task("class_token", new Op.ClassToken(batch, tokens, h), cls, x)
+                .task("norm", new Op.LayerNorm(batch, h, eps), clsNormed, cls, w.normWeight(), w.normBias())
+                .task("head", Op.Matmul.linear(batch, h, c.numLabels(), Activation.NONE), io.logits(), clsNormed, w.headWeight(), w.headBias())
+                .task("loss", new Op.CrossEntropy(batch, c.numLabels(), (float) settings.labelSmoothing()),
+                        io.losses(), dlogits, io.logits(), io.labels());
+
+        // Backward.
+        Tensor dclsNormed = act("d.cls_normed", batch, h), dcls = act("d.cls", batch, h);
+        linearBackward("head", dlogits, clsNormed, w.headWeight(), w.headBias(), dclsNormed, batch, h, c.numLabels());
+        g.task("norm.backward", new Op.LayerNormBackward(batch, h, eps), dcls, grad(w.normWeight()), grad(w.normBias()),
+                dclsNormed, cls, w.normWeight());
+        Tensor dx = act("d.x", batch, tokens, h);
+        g.task("class_token.backward", new Op.ClassTokenBackward(batch, tokens, h), dx, dcls);
+        Tensor dnext = act("d.x.other", batch, tokens, h);
+        for (int i = c.layers() - 1; i >= 0; i--) {
+            blockBackward(i, w.blocks().get(i), saved.get(i), dx, dnext);
+            Tensor t = dx; // the block wrote its input's gradient into dnext
+            dx = dnext;
+            dnext = t;
+        }
+        Tensor dpatches = act("d.patches", batch, patches, h);
+        g.task("embed_tokens.backward", new Op.EmbedTokensBackward(batch, patches, h), dpatches, grad(w.classToken()),
+                        grad(w.positions()), dx)
+                .task("patch_embed.backward", new Op.PatchEmbedBackward(batch, c.channels(), c.imageSize(), c.imageSize(),
+                        c.patchSize(), h), grad(w.patchWeight()), grad(w.patchBias()), dpatches, io.images());
+
+        // Update.
+        Tensor norm2 = act("grad_norm2", 1);
+        g.task("grad_norm.clear", new Op.Fill(1, 0), norm2);
+        for (Optimizer.Slot s : optimizer.slots())
+            g.task("grad_norm." + s.param().name(), new Op.AccumulateSquares(s.param().elements()), norm2, s.grad());
+        for (Optimizer.Slot s : optimizer.slots())
+            g.task("adamw." + s.param().name(), new Op.AdamW(s.param().elements(), (float) settings.beta1(), (float) settings.beta2(),
+                            (float) settings.eps(), s.decays() ? (float) settings.weightDecay() : 0, (float) settings.clipNorm()),
+                    s.param(), s.m(), s.v(), s.grad(), norm2, io.schedule());
+        return g.transferToHost(DataTransferMode.EVERY_EXECUTION, io.losses(), io.logits()).snapshot();
+    }
+
+    private Saved blockForward(int i, Block b, Tensor in) {
+        String n = "blocks." + i + ".";
+        Tensor ln1 = act(n + "ln1", batch, tokens, h), qkv = act(n + "qkv", batch, tokens, 3 * h), att = act(n + "att", batch, tokens, h);
+        Tensor proj = scratch("proj", batch, tokens, h), mid = act(n + "mid", batch, tokens, h), ln2 = act(n + "ln2", batch, tokens, h);
+        Tensor fc1 = act(n + "fc1", batch, tokens, mlp), gelu = act(n + "gelu", batch, tokens, mlp);
+        Tensor fc2 = scratch("fc2", batch, tokens, h), out = act(n + "out", batch, tokens, h);
+        g.task(n + "norm1", new Op.LayerNorm(rows, h, eps), ln1, in, b.norm1Weight(), b.norm1Bias());
+        linear(n + "attn.qkv", ln1, b.qkvWeight(), b.qkvBias(), qkv, h, 3 * h);
+        g.task(n + "attn", new Op.Attention(batch, tokens, c.heads(), c.headDim()), att, qkv);
+        linear(n + "attn.proj", att, b.projWeight(), b.projBias(), proj, h, h);
+        g.task(n + "residual1", new Op.Add((long) rows * h), mid, in, proj)
+                .task(n + "norm2", new Op.LayerNorm(rows, h, eps), ln2, mid, b.norm2Weight(), b.norm2Bias());
+        linear(n + "mlp.fc1", ln2, b.fc1Weight(), b.fc1Bias(), fc1, h, mlp);
+        g.task(n + "mlp.gelu", new Op.Gelu((long) rows * mlp), gelu, fc1);
+        linear(n + "mlp.fc2", gelu, b.fc2Weight(), b.fc2Bias(), fc2, mlp, h);
+        g.task(n + "residual2", new Op.Add((long) rows * h), out, mid, fc2);
+        return new Saved(in, ln1, qkv, att, mid, ln2, fc1, gelu, out);
+    }
+
+    /** From {@code dout}, the gradient of the block's output, writes its parameters' gradients and, into {@code din}, its input's. */
+    private void blockBackward(int i, Block b, Saved s, Tensor dout, Tensor din) {
+        String n = "blocks." + i + ".";
+        Tensor dgelu = scratch("d.gelu", batch, tokens, mlp), dfc1 = scratch("d.fc1", batch, tokens, mlp);
+        Tensor dln = scratch("d.ln", batch, tokens, h), dbranch = scratch("d.branch", batch, tokens, h);
+        Tensor dmid = scratch("d.mid", batch, tokens, h), datt = scratch("d.att", batch, tokens, h);
+        Tensor dqkv = scratch("d.qkv", batch, tokens, 3 * h);
+        // out = mid + fc2(gelu(fc1(norm2(mid))))
+        linearBackward(n + "mlp.fc2", dout, s.gelu(), b.fc2Weight(), b.fc2Bias(), dgelu, rows, mlp, h);
+        g.task(n + "mlp.gelu.backward", new Op.GeluBackward((long) rows * mlp), dfc1, dgelu, s.fc1());
+        linearBackward(n + "mlp.fc1", dfc1, s.ln2(), b.fc1Weight(), b.fc1Bias(), dln, rows, h, mlp);
+        g.task(n + "norm2.backward", new Op.LayerNormBackward(rows, h, eps), dbranch, grad(b.norm2Weight()), grad(b.norm2Bias()),
+                        dln, s.mid(), b.norm2Weight())
+                .task(n + "residual2.backward", new Op.Add((long) rows * h), dmid, dout, dbranch);
+        // mid = in + proj(attention(qkv(norm1(in))))
+        linearBackward(n + "attn.proj", dmid, s.att(), b.projWeight(), b.projBias(), datt, rows, h, h);
+        g.task(n + "attn.backward", new Op.AttentionBackward(batch, tokens, c.heads(), c.headDim()), dqkv, datt, s.qkv());
+        linearBackward(n + "attn.qkv", dqkv, s.ln1(), b.qkvWeight(), b.qkvBias(), dln, rows, h, 3 * h);
+        g.task(n + "norm1.backward", new Op.LayerNormBackward(rows, h, eps), dbranch, grad(b.norm1Weight()), grad(b.norm1Bias()),
+                        dln, s.in(), b.norm1Weight())
+                .task(n + "residual1.backward", new Op.Add((long) rows * h), din, dmid, dbranch);
+    }
+
+    private void linear(String name, Tensor x, Tensor weight, Tensor bias, Tensor y, int in, int out) {
+        if (bias != null) g.task(name, Op.Matmul.linear(rows, in, out, Activation.NONE), y, x, weight, bias);
+        else g.task(name, new Op.Matmul(1, rows, out, in, true, false, Activation.NONE), y, x, weight);
+    }
+
+    /**
+     * Gradients of {@code y = x·Wᵀ + b} over {@code m} rows, {@code x [m, in]}, {@code W [out, in]}:
+     * {@code dW = dyᵀ·x}, {@code db = Σ dy}, and {@code dx = dy·W} into {@code dx}.
+     */
+    private void linearBackward(String name, Tensor dy, Tensor x, Tensor weight, Tensor bias, Tensor dx, int m, int in, int out) {
+        Tensor dyT = scratch("d.out_t", out, m);
+        g.task(name + ".backward.transpose", new Op.Transpose(1, m, out), dyT, dy)
+                .task(name + ".backward.weight", new Op.Matmul(1, out, in, m, false, false, Activation.NONE), grad(weight), dyT, x);
+        if (bias != null) g.task(name + ".backward.bias", new Op.SumRows(m, out), grad(bias), dy);
+        g.task(name + ".backward.input", new Op.Matmul(1, m, in, out, false, false, Activation.NONE), dx, dy, weight);
+    }
+
+    private Tensor grad(Tensor param) { return optimizer.grad(param); }
+
+    private static Tensor act(String name, long... shape) { return Tensor.onDevice(name, shape); }
+
+    private Tensor scratch(String purpose, long... shape) {
+        String key = purpose + java.util.Arrays.toString(shape);
+        return scratch.computeIfAbsent(key, k -> Tensor.onDevice(k, shape));
+    }
+}
