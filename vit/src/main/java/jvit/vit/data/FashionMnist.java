@@ -59,6 +59,7 @@ public final class FashionMnist {
             throw UserError.inFile(images, "holds " + x.dims()[2] + "x" + x.dims()[1] + " images, not Fashion-MNIST's "
                     + IMAGE_SIZE + "x" + IMAGE_SIZE + "; " + REINSTALL);
         }
+        if (x.dims()[0] == 0) throw UserError.inFile(images, "holds no images; " + REINSTALL);
         if (x.dims()[0] != y.dims()[0]) {
             throw UserError.inFile(labels, "holds " + y.dims()[0] + " labels but " + images.getFileName() + " holds "
                     + x.dims()[0] + " images; " + REINSTALL);

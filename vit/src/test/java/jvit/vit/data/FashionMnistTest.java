@@ -118,6 +118,12 @@ class FashionMnistTest {
     }
 
     @Test
+    void noImages() {
+        IdxFiles.write(dir, FashionMnist.Split.TEST, 0, true);
+        assertFails(dir, "t10k-images-idx3-ubyte.gz", "holds no images");
+    }
+
+    @Test
     void aLabelOutOfRange() {
         byte[] labels = IdxFiles.labels(3);
         labels[8 + 2] = 10;
