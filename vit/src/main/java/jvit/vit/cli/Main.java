@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Vision Transformers from Java on CPUs, GPUs and FPGAs: inference, training, benchmarks.",
         subcommands = {DevicesCommand.class, DemoCommand.class, ClassifyCommand.class, ForwardCommand.class,
-                EvalCommand.class, BenchCommand.class, KernelsCommand.class, CommandLine.HelpCommand.class})
+                TrainCommand.class, EvalCommand.class, BenchCommand.class, KernelsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     static final int USER_ERROR = 1, INTERNAL_ERROR = 2;
 

@@ -1,0 +1,81 @@
+package jvit.vit.train;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import jvit.runtime.Tensor;
+import jvit.runtime.io.AtomicFile;
+import jvit.vit.ViTConfig;
+import jvit.vit.image.Preprocessing;
+import jvit.vit.io.FloatTensor;
+import jvit.vit.io.Json;
+import jvit.vit.io.Safetensors;
+import jvit.vit.model.ViTModel;
+
+/**
+ * Writes a trained model as Hugging Face lays one out, so {@code vit classify --model DIR} and
+ * Hugging Face's own loaders read it: {@code config.json}, {@code preprocessor_config.json} and
+ * {@code model.safetensors} (timm tensor names, which jvit reads too). Each file is written atomically.
+ */
+public final class ModelFiles {
+    private ModelFiles() {}
+
+    public static void write(Path dir, ViTConfig config, List<Tensor> weights, Map<String, String> metadata) {
+        Map<String, FloatTensor> tensors = new LinkedHashMap<>();
+        for (Tensor t : weights) tensors.put(t.name(), new FloatTensor(t.shape(), t.host()));
+        Safetensors.write(dir.resolve(ViTModel.WEIGHTS), tensors, metadata);
+        writeJson(dir.resolve(ViTModel.CONFIG), config(config));
+        writeJson(dir.resolve("preprocessor_config.json"), preprocessor(config.preprocessing()));
+    }
+
+    /** The Hugging Face {@code ViTForImageClassification} config of a jvit config. */
+    static Map<String, Object> config(ViTConfig c) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("architectures", List.of("ViTForImageClassification"));
+        o.put("model_type", "vit");
+        o.put("image_size", c.imageSize());
+        o.put("patch_size", c.patchSize());
+        o.put("num_channels", c.channels());
+        o.put("hidden_size", c.hidden());
+        o.put("num_hidden_layers", c.layers());
+        o.put("num_attention_heads", c.heads());
+        o.put("intermediate_size", c.mlpDim());
+        o.put("hidden_act", "gelu");
+        o.put("layer_norm_eps", c.layerNormEps());
+        o.put("qkv_bias", c.qkvBias());
+        Map<String, Object> id2label = new LinkedHashMap<>(), label2id = new LinkedHashMap<>();
+        for (int i = 0; i < c.numLabels(); i++) {
+            id2label.put(Integer.toString(i), c.labels().get(i));
+            label2id.put(c.labels().get(i), i);
+        }
+        o.put("id2label", id2label);
+        o.put("label2id", label2id);
+        return o;
+    }
+
+    static Map<String, Object> preprocessor(Preprocessing p) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("image_processor_type", "ViTImageProcessor");
+        o.put("do_resize", true);
+        o.put("size", Map.of("height", p.size(), "width", p.size()));
+        o.put("resample", p.interpolation() == Preprocessing.Interpolation.BICUBIC ? 3 : 2);
+        if (p.cropPct() != 1) o.put("crop_pct", p.cropPct());
+        o.put("do_rescale", true);
+        o.put("rescale_factor", 1.0 / 255);
+        o.put("do_normalize", true);
+        o.put("image_mean", floats(p.mean()));
+        o.put("image_std", floats(p.std()));
+        return o;
+    }
+
+    private static List<Double> floats(float[] x) {
+        List<Double> out = new java.util.ArrayList<>();
+        for (float v : x) out.add((double) v);
+        return out;
+    }
+
+    private static void writeJson(Path file, Object value) {
+        AtomicFile.write(file, out -> out.write((Json.writePretty(value) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+}
