@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code vit bench}: timings of single kernels and of whole models on a device. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmark a kernel or a whole model on a device.",
-        subcommands = {KernelBenchCommand.class, ModelBenchCommand.class})
+        subcommands = {KernelBenchCommand.class, ModelBenchCommand.class, TrainBenchCommand.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {

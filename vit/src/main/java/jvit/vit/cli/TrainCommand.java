@@ -93,7 +93,7 @@ final class TrainCommand implements Runnable {
         Checks.positive(spec, "--epochs", epochs, "--batch", batch, "--checkpoint-every", checkpointEvery);
         Checks.nonNegative(spec, "--validation", validation);
         Checks.nonNegative(spec, "--crop-padding", cropPadding);
-        ViTConfig model = config != null ? ModelConfigs.read(config) : defaultModel();
+        ViTConfig model = config != null ? ModelConfigs.read(config) : recipeModel(patch, hidden, layers, heads, mlp);
         if (model.channels() != 1 || model.imageSize() != 28 || model.numLabels() != 10)
             throw new UserError((config != null ? config + ": " : "") + "Fashion-MNIST needs a model of 28×28 images, 1 channel and 10 classes, not "
                     + model.imageSize() + "×" + model.imageSize() + ", " + model.channels() + " channel(s) and " + model.numLabels() + " classes");
@@ -124,13 +124,20 @@ final class TrainCommand implements Runnable {
         log.println("wrote " + out.resolve("model.safetensors") + " and its config; metrics in " + out.resolve("metrics.jsonl"));
     }
 
-    private ViTConfig defaultModel() {
+    /** The default model's shape: the recipe's options at their defaults. */
+    static ViTConfig recipeModel() {
+        var defaults = new TrainCommand();
+        new picocli.CommandLine(defaults).parseArgs("--dataset", "fashion-mnist", "--out", ".");
+        return recipeModel(defaults.patch, defaults.hidden, defaults.layers, defaults.heads, defaults.mlp);
+    }
+
+    private static ViTConfig recipeModel(int patch, int hidden, int layers, int heads, int mlp) {
         try {
             float[] mean = {0.2860f}, std = {0.3530f}; // Fashion-MNIST's training-set statistics
             return new ViTConfig(28, patch, 1, hidden, layers, heads, mlp, 1e-6, true, FashionMnist.CLASSES,
                     new Preprocessing(28, 1.0, Preprocessing.Interpolation.BILINEAR, mean, std));
         } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            throw new UserError("the model's shape is not valid: " + e.getMessage());
         }
     }
 
