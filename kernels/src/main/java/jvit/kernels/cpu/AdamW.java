@@ -11,6 +11,9 @@ import jdk.incubator.vector.VectorOperators;
  * it, with the gradient first scaled as {@code clip_grad_norm_} does.
  */
 public final class AdamW {
+    /** Elements per task: below a few of these, waking the other cores costs more than it saves. */
+    private static final int BLOCK = 32768;
+
     private AdamW() {}
 
     /**
@@ -27,9 +30,9 @@ public final class AdamW {
         float lr = F32.get(schedule, 0), correction1 = F32.get(schedule, 1), correction2 = F32.get(schedule, 2);
         float clip = maxNorm > 0 ? (float) Math.min(1, maxNorm / (Math.sqrt(F32.get(norm2, 0)) + 1e-6)) : 1;
         float decay = 1 - lr * weightDecay, step = lr / correction1, rootCorrection2 = (float) Math.sqrt(correction2);
-        int blocks = (int) ((n + 8191) / 8192);
+        int blocks = (int) ((n + BLOCK - 1) / BLOCK);
         Parallel.forRange(blocks, (from, to) -> {
-            long i = from * 8192L, end = Math.min(n, to * 8192L);
+            long i = from * (long) BLOCK, end = Math.min(n, to * (long) BLOCK);
             for (; i + L <= end; i += L) {
                 FloatVector g = F32.load(grad, i).mul(clip);
                 FloatVector mi = F32.load(m, i).mul(beta1).add(g.mul(1 - beta1));

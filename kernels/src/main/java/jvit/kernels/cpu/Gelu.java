@@ -13,6 +13,9 @@ import jdk.incubator.vector.VectorOperators;
  * where GELU's value is not vanishingly small.
  */
 public final class Gelu {
+    /** Elements per task: below a few of these, waking the other cores costs more than it saves. */
+    private static final int BLOCK = 16384;
+
     private static final float INV_SQRT2 = (float) (1 / Math.sqrt(2));
     private static final float P = 0.3275911f;
     private static final float A1 = 0.254829592f, A2 = -0.284496736f, A3 = 1.421413741f, A4 = -1.453152027f, A5 = 1.061405429f;
@@ -21,9 +24,9 @@ public final class Gelu {
 
     /** {@code out[i] = gelu(x[i])} for {@code i < n}; {@code out} may be {@code x}. */
     public static void forward(MemorySegment out, MemorySegment x, long n) {
-        int blocks = (int) ((n + 4095) / 4096);
+        int blocks = (int) ((n + BLOCK - 1) / BLOCK);
         Parallel.forRange(blocks, (from, to) -> {
-            long start = from * 4096L, end = Math.min(n, to * 4096L);
+            long start = from * (long) BLOCK, end = Math.min(n, to * (long) BLOCK);
             long i = start;
             for (; i + L <= end; i += L) F32.store(apply(F32.load(x, i)), out, i);
             for (; i < end; i++) F32.set(out, i, apply(F32.get(x, i)));
@@ -32,9 +35,9 @@ public final class Gelu {
 
     /** {@code dx[i] = dy[i]·gelu'(x[i])}, {@code gelu'(x) = Φ(x) + x·φ(x)}; {@code dx} may be {@code dy}. */
     public static void backward(MemorySegment dx, MemorySegment dy, MemorySegment x, long n) {
-        int blocks = (int) ((n + 4095) / 4096);
+        int blocks = (int) ((n + BLOCK - 1) / BLOCK);
         Parallel.forRange(blocks, (from, to) -> {
-            long start = from * 4096L, end = Math.min(n, to * 4096L);
+            long start = from * (long) BLOCK, end = Math.min(n, to * (long) BLOCK);
             long i = start;
             for (; i + L <= end; i += L) F32.store(derivative(F32.load(x, i)).mul(F32.load(dy, i)), dx, i);
             for (; i < end; i++) F32.set(dx, i, derivative(F32.get(x, i)) * F32.get(dy, i));

@@ -62,53 +62,82 @@ public final class LayerNorm {
     /**
      * Gradients of {@link #forward}: with {@code x̂ = (x - mean)·rstd} (recomputed) and
      * {@code g = dy·gamma}, {@code dx = rstd·(g - mean(g) - x̂·mean(g·x̂))}, {@code dgamma = Σ_rows dy·x̂},
-     * {@code dbeta = Σ_rows dy}. Rows are split over the cores, each band summing its own
-     * dgamma/dbeta, added at the end.
+     * {@code dbeta = Σ_rows dy}. Rows are split into bands over the cores, each band summing its
+     * own dgamma/dbeta, added at the end in a fixed order (the result does not depend on timing).
      */
     public static void backward(MemorySegment dx, MemorySegment dgamma, MemorySegment dbeta, MemorySegment dy,
                                 MemorySegment x, MemorySegment gamma, int rows, int dim, float eps) {
         int bands = Math.min(rows, 2 * Parallel.THREADS);
-        double[][] partial = new double[bands][2 * dim];
+        float[][] partial = new float[bands][2 * dim];
         Parallel.forRange(bands, 1, (from, to) -> {
-            float[] xhat = new float[dim];
-            for (int band = from; band < to; band++) {
-                double[] sums = partial[band];
-                for (int r = (int) ((long) rows * band / bands), end = (int) ((long) rows * (band + 1) / bands); r < end; r++) {
-                    long base = (long) r * dim;
-                    double mean = 0, var = 0;
-                    for (int i = 0; i < dim; i++) mean += F32.get(x, base + i);
-                    mean /= dim;
-                    for (int i = 0; i < dim; i++) {
-                        double d = F32.get(x, base + i) - mean;
-                        var += d * d;
-                    }
-                    float rstd = (float) (1 / Math.sqrt(var / dim + eps));
-                    double meanG = 0, meanGx = 0;
-                    for (int i = 0; i < dim; i++) {
-                        xhat[i] = (float) (F32.get(x, base + i) - mean) * rstd;
-                        float dyi = F32.get(dy, base + i), g = dyi * F32.get(gamma, i);
-                        meanG += g;
-                        meanGx += g * xhat[i];
-                        sums[i] += dyi * xhat[i];
-                        sums[dim + i] += dyi;
-                    }
-                    meanG /= dim;
-                    meanGx /= dim;
-                    for (int i = 0; i < dim; i++) {
-                        float g = F32.get(dy, base + i) * F32.get(gamma, i);
-                        F32.set(dx, base + i, rstd * (float) (g - meanG - xhat[i] * meanGx));
-                    }
-                }
-            }
+            float[] xhat = new float[dim], gammas = new float[dim];
+            F32.copy(gamma, 0, gammas, 0, dim);
+            for (int band = from; band < to; band++)
+                for (int r = (int) ((long) rows * band / bands), end = (int) ((long) rows * (band + 1) / bands); r < end; r++)
+                    rowBackward(dx, dy, x, gammas, (long) r * dim, dim, eps, xhat, partial[band]);
         });
         for (int i = 0; i < dim; i++) {
-            double dg = 0, db = 0;
-            for (double[] sums : partial) {
+            float dg = 0, db = 0;
+            for (float[] sums : partial) {
                 dg += sums[i];
                 db += sums[dim + i];
             }
-            F32.set(dgamma, i, (float) dg);
-            F32.set(dbeta, i, (float) db);
+            F32.set(dgamma, i, dg);
+            F32.set(dbeta, i, db);
         }
+    }
+
+    private static void rowBackward(MemorySegment dx, MemorySegment dy, MemorySegment x, float[] gamma, long base, int dim,
+                                    float eps, float[] xhat, float[] sums) {
+        // Mean and rstd as forward computes them.
+        int upper = S.loopBound(dim), i;
+        FloatVector acc = FloatVector.zero(S);
+        for (i = 0; i < upper; i += L) acc = acc.add(F32.load(x, base + i));
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < dim; i++) sum += F32.get(x, base + i);
+        float mean = sum / dim;
+        FloatVector squares = FloatVector.zero(S), deviations = FloatVector.zero(S);
+        for (i = 0; i < upper; i += L) {
+            FloatVector d = F32.load(x, base + i).sub(mean);
+            deviations = deviations.add(d);
+            squares = d.fma(d, squares);
+        }
+        float sq = squares.reduceLanes(VectorOperators.ADD), residual = deviations.reduceLanes(VectorOperators.ADD);
+        for (; i < dim; i++) {
+            float d = F32.get(x, base + i) - mean;
+            residual += d;
+            sq += d * d;
+        }
+        mean += residual / dim;
+        float rstd = (float) (1 / Math.sqrt(Math.max(0, (sq - residual * residual / dim) / dim) + eps));
+
+        // x̂, the sums over the row, and this band's dgamma/dbeta.
+        FloatVector gSum = FloatVector.zero(S), gxSum = FloatVector.zero(S);
+        for (i = 0; i < upper; i += L) {
+            FloatVector xh = F32.load(x, base + i).sub(mean).mul(rstd), d = F32.load(dy, base + i);
+            xh.intoArray(xhat, i);
+            FloatVector g = d.mul(FloatVector.fromArray(S, gamma, i));
+            gSum = gSum.add(g);
+            gxSum = g.fma(xh, gxSum);
+            d.fma(xh, FloatVector.fromArray(S, sums, i)).intoArray(sums, i);
+            d.add(FloatVector.fromArray(S, sums, dim + i)).intoArray(sums, dim + i);
+        }
+        float meanG = gSum.reduceLanes(VectorOperators.ADD), meanGx = gxSum.reduceLanes(VectorOperators.ADD);
+        for (; i < dim; i++) {
+            xhat[i] = (F32.get(x, base + i) - mean) * rstd;
+            float d = F32.get(dy, base + i), g = d * gamma[i];
+            meanG += g;
+            meanGx += g * xhat[i];
+            sums[i] += d * xhat[i];
+            sums[dim + i] += d;
+        }
+        meanG /= dim;
+        meanGx /= dim;
+
+        for (i = 0; i < upper; i += L) {
+            FloatVector g = F32.load(dy, base + i).mul(FloatVector.fromArray(S, gamma, i));
+            F32.store(g.sub(meanG).sub(FloatVector.fromArray(S, xhat, i).mul(meanGx)).mul(rstd), dx, base + i);
+        }
+        for (; i < dim; i++) F32.set(dx, base + i, rstd * (F32.get(dy, base + i) * gamma[i] - meanG - xhat[i] * meanGx));
     }
 }

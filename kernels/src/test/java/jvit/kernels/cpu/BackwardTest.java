@@ -150,12 +150,12 @@ class BackwardTest {
             MemorySegment sums = poisoned(arena, cols);
             SumRows.forward(sums, segment(arena, x), batch * rows, cols);
             // Σ_r x[r, c] is the matmul of a row of ones with x.
-            assertClose("sum rows " + random, Reference64.matmul(ones, x, null, 1, 1, cols, batch * rows, false, false), sums, 1e-5, 1e-6);
+            assertClose("sum rows " + random, Reference64.matmul(ones, x, null, 1, 1, cols, batch * rows, false, false), sums, 1e-5, 1e-6 * batch * rows);
         }
     }
 
     @ParameterizedTest(name = "n={0} maxNorm={1}")
-    @CsvSource({"1, 0", "17, 1.0", "8195, 0.5", "100, 1000"})
+    @CsvSource({"1, 0", "17, 1.0", "40003, 0.5", "100, 1000"})
     void adamw(int n, float maxNorm) {
         Random random = random();
         double[] p = roundToFloat(uniform(random, n, 1)), g = roundToFloat(uniform(random, n, 0.5));
