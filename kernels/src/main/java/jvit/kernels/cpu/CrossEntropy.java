@@ -20,13 +20,13 @@ public final class CrossEntropy {
                     throw new IllegalArgumentException("label " + F32.get(labels, r) + " of row " + r + " is not a class in [0, " + classes + ")");
                 double max = Double.NEGATIVE_INFINITY, sum = 0;
                 for (int c = 0; c < classes; c++) max = Math.max(max, F32.get(logits, base + c));
-                for (int c = 0; c < classes; c++) sum += Math.exp(F32.get(logits, base + c) - max);
-                double logSum = Math.log(sum) + max, loss = 0;
+                for (int c = 0; c < classes; c++) sum += StrictMath.exp(F32.get(logits, base + c) - max);
+                double logSum = StrictMath.log(sum) + max, loss = 0;
                 for (int c = 0; c < classes; c++) {
                     double logp = F32.get(logits, base + c) - logSum;
                     double target = (c == label ? 1 - smoothing : 0) + smoothing / classes;
                     loss -= target * logp;
-                    F32.set(dlogits, base + c, (float) ((Math.exp(logp) - target) / rows));
+                    F32.set(dlogits, base + c, (float) ((StrictMath.exp(logp) - target) / rows));
                 }
                 F32.set(losses, r, (float) loss);
             }

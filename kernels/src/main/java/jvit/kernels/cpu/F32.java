@@ -4,9 +4,18 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Float32 access to off-heap tensors, shared by the CPU kernels. Segments need not be aligned (memory-mapped weights are not). */
+/**
+ * Float32 access to off-heap tensors, shared by the CPU kernels (segments need not be aligned:
+ * memory-mapped weights are not), and the two reductions whose results must not depend on how
+ * the JIT compiled them: a lane sum in a fixed order and an exp from basic arithmetic.
+ * {@code reduceLanes(ADD)} and {@code lanewise(EXP)} give different roundings compiled (a tree,
+ * SVML) and interpreted, which would make training runs, and so resumed runs, irreproducible.
+ */
 final class F32 {
     static final ValueLayout.OfFloat LAYOUT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -36,5 +45,48 @@ final class F32 {
     /** Copies {@code n} floats from a heap array into {@code dst[to..]}. */
     static void copy(float[] src, int from, MemorySegment dst, long to, int n) {
         MemorySegment.copy(src, from, dst, LAYOUT, to * 4, n);
+    }
+
+    /** The sum of the lanes, left to right, whatever the JIT did. */
+    static float sum(FloatVector v) {
+        float[] lanes = LANES.get();
+        v.intoArray(lanes, 0);
+        float s = 0;
+        for (int i = 0; i < L; i++) s += lanes[i];
+        return s;
+    }
+
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
+
+    // Cephes' expf: exp(x) = 2^k · exp(r), r = x - k·ln2 split in two parts, exp(r) by a degree-6 polynomial (~1 ulp).
+    private static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    private static final float EXP_MAX = 88.3762626647949f, EXP_MIN = -87.3365447505531f;
+    private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f, P3 = 4.1665795894e-2f,
+            P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
+
+    /** e^x lane by lane, the same bits as {@link #exp(float)}; below -87.3 it is the smallest normal float, not 0. */
+    static FloatVector exp(FloatVector x) {
+        x = x.max(EXP_MIN).min(EXP_MAX);
+        FloatVector t = x.mul(LOG2E).add(0.5f);
+        FloatVector k = ((IntVector) t.convert(VectorOperators.F2I, 0)).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+        VectorMask<Float> over = k.compare(VectorOperators.GT, t); // truncation rounded a negative t up: floor it
+        k = k.sub(1f, over);
+        FloatVector r = x.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
+        FloatVector z = r.mul(r);
+        FloatVector p = r.mul(P0).add(P1).mul(r).add(P2).mul(r).add(P3).mul(r).add(P4).mul(r).add(P5).mul(z).add(r).add(1f);
+        IntVector bits = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        return p.mul(bits.reinterpretAsFloats());
+    }
+
+    /** e^x, the same algorithm and bits as {@link #exp(FloatVector)}. */
+    static float exp(float x) {
+        x = Math.min(Math.max(x, EXP_MIN), EXP_MAX);
+        float t = x * LOG2E + 0.5f;
+        float k = (int) t;
+        if (k > t) k -= 1;
+        float r = x - k * LN2_HI - k * LN2_LO;
+        float z = r * r;
+        float p = (((((r * P0 + P1) * r + P2) * r + P3) * r + P4) * r + P5) * z + r + 1;
+        return p * Float.intBitsToFloat(((int) k + 127) << 23);
     }
 }

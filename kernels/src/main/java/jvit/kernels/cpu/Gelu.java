@@ -47,12 +47,12 @@ public final class Gelu {
     private static final float INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));
 
     static float derivative(float x) {
-        return 0.5f * (1 + erf(x * INV_SQRT2)) + x * INV_SQRT_2PI * (float) Math.exp(-0.5f * x * x);
+        return 0.5f * (1 + erf(x * INV_SQRT2)) + x * INV_SQRT_2PI * F32.exp(-0.5f * x * x);
     }
 
     static FloatVector derivative(FloatVector x) {
         FloatVector cdf = erf(x.mul(INV_SQRT2)).add(1f).mul(0.5f);
-        FloatVector pdf = x.mul(x).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
+        FloatVector pdf = F32.exp(x.mul(x).mul(-0.5f)).mul(INV_SQRT_2PI);
         return x.fma(pdf, cdf);
     }
 
@@ -69,7 +69,7 @@ public final class Gelu {
         float a = Math.abs(z);
         float t = 1 / (1 + P * a);
         float poly = ((((A5 * t + A4) * t + A3) * t + A2) * t + A1) * t;
-        float y = 1 - poly * (float) Math.exp(-a * a);
+        float y = 1 - poly * F32.exp(-a * a);
         return Math.copySign(y, z);
     }
 
@@ -78,7 +78,7 @@ public final class Gelu {
         FloatVector t = FloatVector.broadcast(S, 1f).div(a.fma(P, 1f));
         FloatVector poly = t.fma(A5, A4).fma(t, FloatVector.broadcast(S, A3)).fma(t, FloatVector.broadcast(S, A2))
                 .fma(t, FloatVector.broadcast(S, A1)).mul(t);
-        FloatVector y = poly.mul(a.mul(a).neg().lanewise(VectorOperators.EXP)).neg().add(1f);
+        FloatVector y = poly.mul(F32.exp(a.mul(a).neg())).neg().add(1f);
         return y.lanewise(VectorOperators.NEG, z.lt(0f));
     }
 }

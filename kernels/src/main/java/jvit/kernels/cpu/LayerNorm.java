@@ -30,7 +30,7 @@ public final class LayerNorm {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (; i < upper; i += L) acc = acc.add(F32.load(x, base + i));
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = F32.sum(acc);
         for (; i < dim; i++) sum += F32.get(x, base + i);
         float mean = sum / dim;
 
@@ -41,7 +41,7 @@ public final class LayerNorm {
             deviations = deviations.add(d);
             acc = d.fma(d, acc);
         }
-        float squares = acc.reduceLanes(VectorOperators.ADD), residual = deviations.reduceLanes(VectorOperators.ADD);
+        float squares = F32.sum(acc), residual = F32.sum(deviations);
         for (; i < dim; i++) {
             float d = F32.get(x, base + i) - mean;
             residual += d;
@@ -93,7 +93,7 @@ public final class LayerNorm {
         int upper = S.loopBound(dim), i;
         FloatVector acc = FloatVector.zero(S);
         for (i = 0; i < upper; i += L) acc = acc.add(F32.load(x, base + i));
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = F32.sum(acc);
         for (; i < dim; i++) sum += F32.get(x, base + i);
         float mean = sum / dim;
         FloatVector squares = FloatVector.zero(S), deviations = FloatVector.zero(S);
@@ -102,7 +102,7 @@ public final class LayerNorm {
             deviations = deviations.add(d);
             squares = d.fma(d, squares);
         }
-        float sq = squares.reduceLanes(VectorOperators.ADD), residual = deviations.reduceLanes(VectorOperators.ADD);
+        float sq = F32.sum(squares), residual = F32.sum(deviations);
         for (; i < dim; i++) {
             float d = F32.get(x, base + i) - mean;
             residual += d;
@@ -122,7 +122,7 @@ public final class LayerNorm {
             d.fma(xh, FloatVector.fromArray(S, sums, i)).intoArray(sums, i);
             d.add(FloatVector.fromArray(S, sums, dim + i)).intoArray(sums, dim + i);
         }
-        float meanG = gSum.reduceLanes(VectorOperators.ADD), meanGx = gxSum.reduceLanes(VectorOperators.ADD);
+        float meanG = F32.sum(gSum), meanGx = F32.sum(gxSum);
         for (; i < dim; i++) {
             xhat[i] = (F32.get(x, base + i) - mean) * rstd;
             float d = F32.get(dy, base + i), g = d * gamma[i];

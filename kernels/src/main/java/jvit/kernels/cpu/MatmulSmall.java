@@ -57,7 +57,7 @@ final class MatmulSmall {
             acc0 = FloatVector.fromArray(S, x, xi + p).fma(F32.load(y, yi + p), acc0);
             acc1 = FloatVector.fromArray(S, x, xi + p + L).fma(F32.load(y, yi + p + L), acc1);
         }
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float sum = F32.sum(acc0.add(acc1));
         for (; p < k; p++) sum += x[xi + p] * F32.get(y, yi + p);
         return sum;
     }

@@ -40,13 +40,13 @@ public final class Softmax {
 
         FloatVector vsum = FloatVector.zero(S);
         for (i = 0; i < upper; i += L) {
-            FloatVector e = FloatVector.fromArray(S, row, at + i).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector e = F32.exp(FloatVector.fromArray(S, row, at + i).sub(max));
             e.intoArray(row, at + i);
             vsum = vsum.add(e);
         }
-        float sum = vsum.reduceLanes(VectorOperators.ADD);
+        float sum = F32.sum(vsum);
         for (; i < n; i++) {
-            row[at + i] = (float) Math.exp(row[at + i] - max);
+            row[at + i] = F32.exp(row[at + i] - max);
             sum += row[at + i];
         }
 

@@ -1,0 +1,36 @@
+package jvit.kernels.cpu;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Test;
+
+/** The reductions that keep training reproducible: they must agree bit for bit however they are run. */
+class F32Test {
+    @Test
+    void expIsAccurateAndTheSameInVectorsAndScalars() {
+        float[] x = new float[F32.L * 4096];
+        for (int i = 0; i < x.length; i++) x[i] = -90f + 180f * i / x.length;
+        float[] lanes = new float[F32.L];
+        for (int i = 0; i < x.length; i += F32.L) {
+            F32.exp(FloatVector.fromArray(F32.S, x, i)).intoArray(lanes, 0);
+            for (int j = 0; j < F32.L; j++) {
+                float v = x[i + j], scalar = F32.exp(v);
+                assertEquals(Float.floatToIntBits(scalar), Float.floatToIntBits(lanes[j]), "exp(" + v + ") vector vs scalar");
+                double exact = Math.exp(v);
+                if (v > -87 && v < 88) assertEquals(exact, scalar, 3 * Math.ulp((float) exact), "exp(" + v + ")");
+            }
+        }
+        assertEquals(1f, F32.exp(0f));
+        assertTrue(F32.exp(-1000f) >= 0 && F32.exp(-1000f) < 1e-37f);
+        assertTrue(Float.isFinite(F32.exp(1000f)));
+    }
+
+    @Test
+    void laneSumsGoLeftToRight() {
+        float[] x = new float[F32.L];
+        x[0] = 1e8f;
+        for (int i = 1; i < F32.L; i++) x[i] = 1f; // each 1 is lost against 1e8 when added in this order
+        assertEquals(1e8f, F32.sum(FloatVector.fromArray(F32.S, x, 0)));
+    }
+}
