@@ -107,8 +107,8 @@ final class CudaExecutable implements Executable {
                 releases.add(() -> Cuda.free(buffer));
                 buffers.put(t, buffer);
             }
-            boolean library = gemm == Gemm.CUBLAS && graph.tasks().stream().anyMatch(t -> t.op() instanceof Op.Matmul);
-            MemorySegment cublas = library ? cublasHandle() : null;
+            boolean usesCublas = gemm == Gemm.CUBLAS && graph.tasks().stream().anyMatch(t -> t.op() instanceof Op.Matmul);
+            MemorySegment cublas = usesCublas ? cublasHandle() : null;
             for (Step step : graph.steps()) {
                 commands.add(switch (step) {
                     case Step.CopyIn in -> new CopyIn(in.tensor().name(), buffers.get(in.tensor()), host(in.tensor()),

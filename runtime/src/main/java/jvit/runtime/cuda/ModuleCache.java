@@ -37,6 +37,4 @@ final class ModuleCache {
         for (String define : program.defines()) options.add("-D" + define);
         return options;
     }
-
-    CompileTarget target() { return target; }
 }
