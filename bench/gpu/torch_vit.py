@@ -69,8 +69,9 @@ def torch_side(model_dir, images_path, logits_path, bench_path, batch=64, runs=2
 
     os.makedirs(model_dir, exist_ok=True)
     save_safetensors(os.path.join(model_dir, "model.safetensors"), model.state_dict())
+    pretrained_cfg = getattr(model, "pretrained_cfg", None) or getattr(model, "default_cfg", {})  # timm < 0.9: default_cfg
     config = {"architecture": ARCH, "num_classes": model.num_classes, "global_pool": "token",
-              "pretrained_cfg": {k: v for k, v in model.pretrained_cfg.items() if isinstance(v, (int, float, str, list, tuple))}}
+              "pretrained_cfg": {k: v for k, v in pretrained_cfg.items() if isinstance(v, (int, float, str, list, tuple))}}
     with open(os.path.join(model_dir, "config.json"), "w") as f:
         json.dump(config, f, indent=1)
 
