@@ -17,6 +17,7 @@ import jvit.runtime.ExecutionResult;
 import jvit.runtime.ExecutionResult.TaskTime;
 import jvit.runtime.Executable;
 import jvit.runtime.ImmutableTaskGraph;
+import jvit.runtime.Releases;
 import jvit.runtime.Step;
 import jvit.runtime.Task;
 import jvit.runtime.Tensor;

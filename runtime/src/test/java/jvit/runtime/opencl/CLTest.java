@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.List;
 import jvit.kernels.device.KernelProgram;
 import jvit.kernels.device.KernelSources;
+import jvit.runtime.Releases;
 import org.junit.jupiter.api.Test;
 
 /** The binding layer on opencl:0: errors by name, build logs, programs from binaries. */

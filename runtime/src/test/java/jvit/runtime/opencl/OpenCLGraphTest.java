@@ -15,6 +15,7 @@ import jvit.runtime.ExecutionPlan;
 import jvit.runtime.ExecutionResult;
 import jvit.runtime.ExecutionResult.TaskTime;
 import jvit.runtime.ImmutableTaskGraph;
+import jvit.runtime.Releases;
 import jvit.runtime.TaskGraph;
 import jvit.runtime.Tensor;
 import org.junit.jupiter.api.Test;

@@ -60,6 +60,8 @@ final class KernelBenchCommand implements Runnable {
     int headDim;
     @Option(names = "--elements", defaultValue = "10000000", description = "gelu: elements (default ${DEFAULT-VALUE}).")
     long elements;
+    @Option(names = "--gemm", description = "matmul on a cuda device: jvit (its own kernel, the default) or cublas.")
+    String gemm;
 
     @Mixin
     MeasureOptions measure;
@@ -71,6 +73,7 @@ final class KernelBenchCommand implements Runnable {
         measure.validate();
         Op op = op();
         Device d = kernelBinary.on(measure.device());
+        useGemm(d);
         Timing timing;
         try (Arena arena = Arena.ofShared()) {
             List<Tensor> args = new ArrayList<>();
@@ -92,6 +95,16 @@ final class KernelBenchCommand implements Runnable {
             }
         }
         report(op, d, timing);
+    }
+
+    /** A CUDA device reads its GEMM choice when a graph is loaded (jvit.cuda.gemm). */
+    private void useGemm(Device d) {
+        if (gemm == null) return;
+        if (!gemm.equals("jvit") && !gemm.equals("cublas"))
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--gemm must be jvit or cublas, not " + gemm);
+        if (!d.id().startsWith("cuda:"))
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--gemm chooses a cuda device's matmul; " + d.id() + " is not one");
+        System.setProperty("jvit.cuda.gemm", gemm);
     }
 
     private Op op() {
@@ -124,7 +137,10 @@ final class KernelBenchCommand implements Runnable {
     private Map<String, Object> shape(Op op) {
         Map<String, Object> s = new LinkedHashMap<>();
         switch (op) {
-            case Op.Matmul o -> { s.put("m", o.m()); s.put("n", o.n()); s.put("k", o.k()); s.put("layout", layout); }
+            case Op.Matmul o -> {
+                s.put("m", o.m()); s.put("n", o.n()); s.put("k", o.k()); s.put("layout", layout);
+                if (gemm != null) s.put("gemm", gemm);
+            }
             case Op.LayerNorm o -> { s.put("rows", o.rows()); s.put("dim", o.dim()); }
             case Op.Softmax o -> { s.put("rows", o.rows()); s.put("dim", o.dim()); }
             case Op.Attention o -> { s.put("batch", o.batch()); s.put("tokens", o.tokens()); s.put("heads", o.heads()); s.put("head_dim", o.headDim()); }

@@ -290,6 +290,12 @@ class CliTest {
     }
 
     @Test
+    void benchGemmChoosesACudaDevicesMatmul() {
+        vit("bench", "kernel", "matmul", "--gemm", "fast", "--device", "java").failsWith("--gemm must be jvit or cublas, not fast");
+        vit("bench", "kernel", "matmul", "--gemm", "cublas", "--device", "java").failsWith("--gemm", "java is not one");
+    }
+
+    @Test
     void devicesListsJava() {
         Result r = vit("devices");
         assertEquals(0, r.status(), r.err());

@@ -1,18 +1,18 @@
-package jvit.runtime.opencl;
+package jvit.runtime;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * Native resources held, each with the action that releases it. {@link #close()} releases them
- * last acquired first (kernels before their program, buffers before their context), each exactly
- * once, all of them even when one fails. Used both to close an executable and to undo a load
- * that failed half-way.
+ * Native resources held by a device backend (OpenCL, CUDA), each with the action that releases
+ * it. {@link #close()} releases them last acquired first (kernels before their program, buffers
+ * before their context), each exactly once, all of them even when one fails. Used both to close
+ * an executable and to undo a load that failed half-way.
  */
-final class Releases implements AutoCloseable {
+public final class Releases implements AutoCloseable {
     private final Deque<Runnable> pending = new ArrayDeque<>();
 
-    void add(Runnable release) {
+    public void add(Runnable release) {
         pending.push(release);
     }
 
