@@ -69,7 +69,9 @@ class CudaSourcesNvccTest {
                 if (op instanceof Op.Matmul m) GemmEpilogue.launch(m, GPU).map(KernelLaunch::program).ifPresent(programs::add);
             }
         }
-        assertEquals(Set.of(Op.class.getPermittedSubclasses()), covered, "every operator of the catalogue");
+        Set<Class<?>> withKernels = new LinkedHashSet<>(List.of(Op.class.getPermittedSubclasses()));
+        withKernels.removeAll(DeviceKernels.WITHOUT_DEVICE_KERNEL);
+        assertEquals(withKernels, covered, "every operator of the catalogue that has a device kernel");
         return programs;
     }
 

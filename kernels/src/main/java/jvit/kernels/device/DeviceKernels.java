@@ -17,6 +17,12 @@ import jvit.kernels.device.KernelArg.Tensor;
  * design of its kernel.
  */
 public final class DeviceKernels {
+    /** The operators that run on the java device only, for now: training's (see NOTES.md). */
+    public static final java.util.Set<Class<? extends Op>> WITHOUT_DEVICE_KERNEL = java.util.Set.of(
+            Op.Transpose.class, Op.SumRows.class, Op.GeluBackward.class, Op.LayerNormBackward.class, Op.AttentionBackward.class,
+            Op.CrossEntropy.class, Op.PatchEmbedBackward.class, Op.EmbedTokensBackward.class, Op.ClassTokenBackward.class,
+            Op.Fill.class, Op.AccumulateSquares.class, Op.AdamW.class);
+
     /** Outputs a matmul thread computes along each side ({@code WORK} in gemm.h). */
     static final int MATMUL_WORK = 4;
     /** Threads along each side of a matmul work-group, at most; 16 gives 64 × 64 tiles. */
@@ -52,7 +58,6 @@ public final class DeviceKernels {
                 yield elementwise("class_token.cl", "class_token", n, limits, tensors(2),
                         new Int(o.tokens()), new Int(o.hidden()), new Int((int) n));
             }
-            // Training operators: device kernels come with the training issue.
             default -> throw new UnsupportedOperationException(op.name() + " has no device kernel yet; run training on the java device");
         };
     }
