@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import jvit.vit.image.Preprocessing;
 import jvit.vit.image.Preprocessor;
