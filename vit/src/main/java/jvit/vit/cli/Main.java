@@ -57,7 +57,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "a command is needed: devices, demo, classify, forward, bench or kernels");
+        throw new CommandLine.ParameterException(new CommandLine(this), "a command is needed: devices, demo, classify, forward, train, eval, bench or kernels");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -105,6 +105,7 @@ public final class Trainer {
                             100 * m.validationAccuracy(), m.imagesPerSecond(), m.seconds());
                     log.flush();
                     MetricsLog.write(out, history);
+                    TrainingChart.write(out, history);
                     ModelFiles.write(out, config, weights.all(), Map.of("format", "pt", "epoch", Integer.toString(epoch + 1)));
                 }
             }
