@@ -1,0 +1,78 @@
+package jvit.vit.cli;
+
+import static jvit.vit.cli.CliTest.vit;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import jvit.vit.data.FashionMnist;
+import jvit.vit.data.IdxFiles;
+import jvit.vit.io.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vit train} in process on a tiny synthetic dataset: what it writes, and its one-line failures. */
+class TrainCommandTest {
+    @TempDir
+    Path dir;
+
+    /** A tiny run's arguments; options in {@code more} replace the defaults of the same name. */
+    private String[] train(Path data, Path out, String... more) {
+        List<String> defaults = List.of("--epochs", "2", "--batch", "8", "--validation", "16", "--patch", "7", "--hidden", "8",
+                "--layers", "1", "--heads", "2", "--mlp", "16", "--checkpoint-every", "2");
+        List<String> given = List.of(more);
+        List<String> args = new java.util.ArrayList<>(List.of("train", "--dataset", "fashion-mnist", "--data-dir", data.toString(),
+                "--out", out.toString()));
+        for (int i = 0; i < defaults.size(); i += 2)
+            if (!given.contains(defaults.get(i))) args.addAll(defaults.subList(i, i + 2));
+        args.addAll(given);
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void aRunWritesAModelTheOtherCommandsUse() throws IOException {
+        Path data = IdxFiles.write(dir.resolve("data"), FashionMnist.Split.TRAIN, 48, true);
+        IdxFiles.write(data, FashionMnist.Split.TEST, 20, true);
+        Path out = dir.resolve("out");
+        CliTest.Result r = vit(train(data, out));
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("epoch 2/2: train loss"), r.out());
+        for (String file : List.of("model.safetensors", "config.json", "preprocessor_config.json", "metrics.jsonl", "training.png",
+                "checkpoint.safetensors"))
+            assertTrue(Files.isRegularFile(out.resolve(file)), file);
+        List<String> metrics = Files.readAllLines(out.resolve("metrics.jsonl"));
+        assertEquals(2, metrics.size());
+        Map<?, ?> last = (Map<?, ?>) Json.parse(metrics.get(1));
+        assertEquals(2L, last.get("epoch"));
+        assertEquals(8L, last.get("step")); // 32 training images, batch 8: 4 steps an epoch
+
+        CliTest.Result eval = vit("eval", "--model", out.toString(), "--dataset", "fashion-mnist", "--data-dir", data.toString(), "--json");
+        assertEquals(0, eval.status(), eval.err());
+        assertEquals(20L, ((Map<?, ?>) Json.parse(eval.out().strip())).get("count"));
+        CliTest.Result classify = vit("classify", "--model", out.toString(), CliTest.MODELS.resolve("samples").toString());
+        assertEquals(0, classify.status(), classify.err());
+
+        // Resuming a finished run changes nothing and says where it starts.
+        CliTest.Result again = vit(train(data, out, "--resume"));
+        assertEquals(0, again.status(), again.err());
+        assertTrue(again.out().contains("resuming at epoch 3"), again.out());
+    }
+
+    @Test
+    void failures() throws IOException {
+        Path data = IdxFiles.write(dir.resolve("data"), FashionMnist.Split.TRAIN, 48, true);
+        vit(train(dir.resolve("nowhere"), dir.resolve("a"))).failsWith("nowhere", "apt-get install dataset-fashion-mnist");
+        vit(train(data, dir.resolve("b"), "--resume")).failsWith("checkpoint.safetensors", "without --resume");
+        assertEquals(0, vit(train(data, dir.resolve("c"))).status());
+        vit(train(data, dir.resolve("c"), "--resume", "--lr", "0.5")).failsWith("other settings");
+        vit(train(data, dir.resolve("d"), "--batch", "100")).failsWith("--batch 100");
+        vit(train(data, dir.resolve("e"), "--hidden", "10", "--heads", "3")).failsWith("divisible");
+        vit("train", "--dataset", "cifar", "--out", dir.toString()).failsWith("fashion-mnist");
+        vit(train(data, dir.resolve("f"), "--devices", "java,opencl:0")).failsWith("not available yet");
+        Files.writeString(dir.resolve("c").resolve("checkpoint.safetensors"), "garbage");
+        vit(train(data, dir.resolve("c"), "--resume")).failsWith("checkpoint.safetensors");
+    }
+}
