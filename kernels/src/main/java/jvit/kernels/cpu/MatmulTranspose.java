@@ -37,6 +37,11 @@ final class MatmulTranspose {
      * {@code stride} in bytes.
      */
     static void transpose(MemorySegment b, long from, long stride, float[] packed, int to) {
+        transpose(b, from, stride, packed, to, NR);
+    }
+
+    /** {@code out[to + x·outStride + i] = B[from + i·stride + x]} for i, x < 16; {@code from} and {@code stride} in bytes. */
+    static void transpose(MemorySegment b, long from, long stride, float[] packed, int to, int outStride) {
         FloatVector r0 = FloatVector.fromMemorySegment(S, b, from, LE);
         FloatVector r1 = FloatVector.fromMemorySegment(S, b, from + 1 * stride, LE);
         FloatVector r2 = FloatVector.fromMemorySegment(S, b, from + 2 * stride, LE);
@@ -85,21 +90,21 @@ final class MatmulTranspose {
         FloatVector s3a = LO1.selectFrom(s2a, s2b), s3b = HI1.selectFrom(s2a, s2b);
         FloatVector s3c = LO1.selectFrom(s2c, s2d), s3d = HI1.selectFrom(s2c, s2d);
         FloatVector s3e = LO1.selectFrom(s2e, s2f), s3f = HI1.selectFrom(s2e, s2f);
-        s30.intoArray(packed, to + 0 * NR);
-        s31.intoArray(packed, to + 1 * NR);
-        s32.intoArray(packed, to + 2 * NR);
-        s33.intoArray(packed, to + 3 * NR);
-        s34.intoArray(packed, to + 4 * NR);
-        s35.intoArray(packed, to + 5 * NR);
-        s36.intoArray(packed, to + 6 * NR);
-        s37.intoArray(packed, to + 7 * NR);
-        s38.intoArray(packed, to + 8 * NR);
-        s39.intoArray(packed, to + 9 * NR);
-        s3a.intoArray(packed, to + 10 * NR);
-        s3b.intoArray(packed, to + 11 * NR);
-        s3c.intoArray(packed, to + 12 * NR);
-        s3d.intoArray(packed, to + 13 * NR);
-        s3e.intoArray(packed, to + 14 * NR);
-        s3f.intoArray(packed, to + 15 * NR);
+        s30.intoArray(packed, to + 0 * outStride);
+        s31.intoArray(packed, to + 1 * outStride);
+        s32.intoArray(packed, to + 2 * outStride);
+        s33.intoArray(packed, to + 3 * outStride);
+        s34.intoArray(packed, to + 4 * outStride);
+        s35.intoArray(packed, to + 5 * outStride);
+        s36.intoArray(packed, to + 6 * outStride);
+        s37.intoArray(packed, to + 7 * outStride);
+        s38.intoArray(packed, to + 8 * outStride);
+        s39.intoArray(packed, to + 9 * outStride);
+        s3a.intoArray(packed, to + 10 * outStride);
+        s3b.intoArray(packed, to + 11 * outStride);
+        s3c.intoArray(packed, to + 12 * outStride);
+        s3d.intoArray(packed, to + 13 * outStride);
+        s3e.intoArray(packed, to + 14 * outStride);
+        s3f.intoArray(packed, to + 15 * outStride);
     }
 }
