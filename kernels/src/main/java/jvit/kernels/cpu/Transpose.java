@@ -25,6 +25,9 @@ public final class Transpose {
                     int c = Math.min(BLOCK, cols - c0);
                     if (registers && r == BLOCK && c == BLOCK) {
                         MatmulTranspose.transpose(in, 4 * (base + (long) r0 * cols + c0), 4L * cols, turned, 0, BLOCK);
+                        for (int j = 0; j < BLOCK; j++)
+                            F32.store(jdk.incubator.vector.FloatVector.fromArray(F32.S, turned, j * BLOCK), out, base + (long) (c0 + j) * rows + r0);
+                        continue;
                     } else {
                         for (int i = 0; i < r; i++) F32.copy(in, base + (long) (r0 + i) * cols + c0, tile, i * BLOCK, c);
                         for (int j = 0; j < c; j++) for (int i = 0; i < r; i++) turned[j * BLOCK + i] = tile[i * BLOCK + j];
