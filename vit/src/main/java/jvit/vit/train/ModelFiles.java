@@ -22,6 +22,11 @@ public final class ModelFiles {
     private ModelFiles() {}
 
     public static void write(Path dir, ViTConfig config, List<Tensor> weights, Map<String, String> metadata) {
+        try {
+            java.nio.file.Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw jvit.runtime.UserError.inFile(dir, "cannot be created (" + e.getMessage() + "); choose another --out");
+        }
         Map<String, FloatTensor> tensors = new LinkedHashMap<>();
         for (Tensor t : weights) tensors.put(t.name(), new FloatTensor(t.shape(), t.host()));
         Safetensors.write(dir.resolve(ViTModel.WEIGHTS), tensors, metadata);
