@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.util.List;
 import jvit.kernels.Op;
 import jvit.kernels.Op.Activation;
+import jvit.kernels.device.DeviceLimits.DeviceType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,11 +25,15 @@ class DeviceKernelsTest {
             new Op.EmbedTokens(2, 196, 768),
             new Op.ClassToken(2, 197, 768));
 
+    static DeviceLimits gpu(int maxWorkGroupSize, long localMemory) {
+        return new DeviceLimits(DeviceType.GPU, maxWorkGroupSize, localMemory, 80, 1);
+    }
+
     @ParameterizedTest(name = "max work-group size {0}")
     @ValueSource(ints = {1, 3, 64, 100, 256, 1024, 4096})
     void launchesRespectTheWorkGroupLimit(int maxWorkGroupSize) {
         for (Op op : OPS) {
-            KernelLaunch launch = DeviceKernels.launch(op, new DeviceLimits(maxWorkGroupSize, 32 * 1024));
+            KernelLaunch launch = DeviceKernels.launch(op, gpu(maxWorkGroupSize, 32 * 1024));
             assertTrue(launch.groupSize() <= maxWorkGroupSize, op + " -> " + launch);
         }
     }
@@ -36,18 +41,18 @@ class DeviceKernelsTest {
     @ParameterizedTest(name = "local memory {0} bytes")
     @ValueSource(ints = {512, 16 * 1024, 48 * 1024})
     void attentionKeyTilesFitLocalMemory(int localMemory) {
-        KernelLaunch launch = DeviceKernels.launch(new Op.Attention(1, 50, 2, 64), new DeviceLimits(256, localMemory));
+        KernelLaunch launch = DeviceKernels.launch(new Op.Attention(1, 50, 2, 64), gpu(256, localMemory));
         int keys = Integer.parseInt(launch.program().defines().get(1).replace("KEYS=", ""));
         assertTrue(keys >= 1 && 2 * 4 * keys * 64 <= localMemory, launch.toString());
         assertThrows(IllegalArgumentException.class,
-                () -> DeviceKernels.launch(new Op.Attention(1, 50, 2, 64), new DeviceLimits(256, 256)));
+                () -> DeviceKernels.launch(new Op.Attention(1, 50, 2, 64), gpu(256, 256)));
     }
 
     @ParameterizedTest(name = "matmul tiles at max work-group size {0}")
     @ValueSource(ints = {1, 64, 256})
     void matmulGridCoversTheOutput(int maxWorkGroupSize) {
         var op = new Op.Matmul(3, 67, 129, 97, true, false, Activation.NONE);
-        KernelLaunch launch = DeviceKernels.launch(op, new DeviceLimits(maxWorkGroupSize, 32 * 1024));
+        KernelLaunch launch = DeviceKernels.launch(op, gpu(maxWorkGroupSize, 32 * 1024));
         long[] global = launch.global(), local = launch.local();
         long tile = local[0] * DeviceKernels.MATMUL_WORK;
         assertTrue(global[0] / local[0] * tile >= 129 && global[1] / local[1] * tile >= 67, launch.toString());
@@ -67,7 +72,7 @@ class DeviceKernelsTest {
     @Test
     void everyOperatorNamesAKernelItsSourceDefines() {
         for (Op op : OPS) {
-            KernelLaunch launch = DeviceKernels.launch(op, new DeviceLimits(256, 32 * 1024));
+            KernelLaunch launch = DeviceKernels.launch(op, gpu(256, 32 * 1024));
             assertTrue(launch.program().source().contains("KERNEL void " + launch.kernel() + "("), launch.toString());
         }
         assertThrows(IllegalArgumentException.class, () -> KernelSources.read("missing.cl"));
@@ -76,7 +81,7 @@ class DeviceKernelsTest {
     @Test
     void tensorsTooLargeForIntIndicesAreRefused() {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> DeviceKernels.launch(new Op.Gelu(1L << 31), new DeviceLimits(256, 32 * 1024)));
+                () -> DeviceKernels.launch(new Op.Gelu(1L << 31), gpu(256, 32 * 1024)));
         assertTrue(e.getMessage().contains("32-bit"), e.getMessage());
     }
 }
