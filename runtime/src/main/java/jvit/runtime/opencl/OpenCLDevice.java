@@ -64,6 +64,24 @@ final class OpenCLDevice implements Device {
         this.properties = java.util.Collections.unmodifiableMap(p);
     }
 
+    private OpenCLDevice(OpenCLDevice other, DeviceLimits limits) {
+        this.id = other.id;
+        this.platform = other.platform;
+        this.device = other.device;
+        this.name = other.name;
+        this.properties = other.properties;
+        this.openCL2 = other.openCL2;
+        this.limits = limits;
+    }
+
+    /**
+     * The same device, launching kernels as if it had these limits (with a context of its own): how
+     * tests run a kernel variant meant for another kind of device, such as the GPU's on PoCL.
+     */
+    OpenCLDevice withLimits(DeviceLimits limits) {
+        return new OpenCLDevice(this, limits);
+    }
+
     public String id() { return id; }
 
     public String name() { return name; }

@@ -1,9 +1,6 @@
 package jvit.runtime.opencl;
 
 import static jvit.kernels.Tensors.*;
-import static jvit.runtime.opencl.OpenCLTesting.run;
-import static jvit.runtime.opencl.OpenCLTesting.runInPlace;
-
 import java.util.Random;
 import jvit.kernels.Op;
 import jvit.kernels.Op.Activation;
@@ -14,10 +11,25 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every operator's device kernel on opencl:0 against the float64 references, at sizes that are 1,
- * prime, or just off the kernels' tiles (64 × 64 × 16 for matmul, 64 query rows and 32 keys for
- * attention, 256 threads for rows and elements).
+ * prime, or just off the kernels' tiles: for the GPU kernels 64 × 64 × 16 for matmul, 64 query rows
+ * and 32 keys for attention, 256 threads for rows and elements; for the CPU kernels (what opencl:0
+ * runs when it is PoCL) 12 rows × 32 columns and panels 2048 deep for matmul. The subclasses run
+ * the same tests on the other variants.
  */
 class OpenCLKernelsTest {
+    /** The device the kernels run on: opencl:0 as it is. */
+    OpenCLDevice device() {
+        return OpenCLTesting.device();
+    }
+
+    private double[] run(Op op, double[]... inputs) {
+        return OpenCLTesting.run(device(), op, inputs);
+    }
+
+    private double[] runInPlace(Op op, double[] x) {
+        return OpenCLTesting.runInPlace(device(), op, x);
+    }
+
     @ParameterizedTest(name = "batch={0} m={1} n={2} k={3} transposedB={4} bias={5} gelu={6}")
     @CsvSource({
             "1, 1, 1, 1, true, false, false",
@@ -28,6 +40,11 @@ class OpenCLKernelsTest {
             "1, 67, 129, 97, false, true, true",
             "2, 65, 63, 17, false, false, false",
             "1, 1, 769, 67, true, true, false",
+            "1, 12, 32, 16, true, true, true",
+            "2, 13, 33, 2049, true, true, true",
+            "1, 11, 31, 2047, false, true, false",
+            "1, 25, 65, 5, false, false, true",
+            "1, 37, 16, 129, false, true, true",
     })
     void matmul(int batch, int m, int n, int k, boolean transposedB, boolean bias, boolean gelu) {
         Random random = random();
@@ -90,7 +107,8 @@ class OpenCLKernelsTest {
     }
 
     @ParameterizedTest(name = "batch={0} channels={1} {2}x{3} patch={4} hidden={5}")
-    @CsvSource({"1, 1, 1, 1, 1, 1", "2, 3, 6, 9, 3, 5", "1, 1, 28, 28, 7, 17", "1, 2, 35, 21, 7, 67"})
+    @CsvSource({"1, 1, 1, 1, 1, 1", "2, 3, 6, 9, 3, 5", "1, 1, 28, 28, 7, 17", "1, 2, 35, 21, 7, 67", "1, 3, 4, 52, 4, 33",
+            "2, 3, 32, 16, 16, 32"})
     void patchEmbed(int batch, int channels, int height, int width, int patch, int hidden) {
         Random random = random();
         double[] image = roundToFloat(uniform(random, batch * channels * height * width, 1));

@@ -1,0 +1,89 @@
+package jvit.kernels.device;
+
+import java.util.List;
+import java.util.Optional;
+import jvit.kernels.Op;
+import jvit.kernels.Op.Activation;
+import jvit.kernels.device.KernelArg.Int;
+import jvit.kernels.device.KernelArg.Null;
+import jvit.kernels.device.KernelArg.Tensor;
+
+/**
+ * How operators run on CPU devices (PoCL here; any OpenCL CPU device): the {@code *_cpu.cl}
+ * kernels, in which each work-item computes a block of outputs with explicit vectors of the
+ * device's preferred width, instead of one output per thread as on a GPU. A CPU runs a
+ * work-group as a loop over its work-items and vectorizes that loop only when the kernel has no
+ * loops of its own, and runs barriers by splitting it, spilling what each work-item holds; the
+ * GPU kernels' tiles and reductions have both. See {@code vectors.h} and each source.
+ */
+final class CpuDeviceKernels {
+    /** Widest vector the kernels use (AVX-512's 16 floats), and the narrowest. */
+    static final int MAX_WIDTH = 16, MIN_WIDTH = 4;
+    /** Local memory a matmul work-item packs B's panel into, at most: 256 KiB holds 2048 steps of 32 columns. */
+    static final long PANEL_BYTES = 256 * 1024;
+    /** Matmul work-items to aim for per compute unit, so that all units stay busy to the end. */
+    static final int ITEMS_PER_UNIT = 4;
+
+    private CpuDeviceKernels() {}
+
+    /** The CPU kernel for {@code op}, or empty where the generic kernel is already right for a CPU. */
+    static Optional<KernelLaunch> launch(Op op, DeviceLimits limits) {
+        int width = width(limits);
+        return switch (op) {
+            case Op.Matmul o -> Optional.of(matmul(o, width, limits));
+            case Op.PatchEmbed o -> Optional.of(patchEmbed(o, width, limits));
+            default -> Optional.empty();
+        };
+    }
+
+    /** The device's preferred float vector width, as one of 16, 8 and 4. */
+    static int width(DeviceLimits limits) {
+        return Integer.highestOneBit(Math.clamp(limits.floatVectorWidth(), MIN_WIDTH, MAX_WIDTH));
+    }
+
+    /**
+     * Rows of A per register block: 12 rows × 2 vectors of accumulators fill AVX-512's 32 registers with the two
+     * vectors of B and a broadcast; narrower vectors come with 16 registers (AVX2, SSE), which 6 rows fill.
+     */
+    static int gemmRows(int width) {
+        return width == MAX_WIDTH ? 12 : 6;
+    }
+
+    /** k-steps of B's panel (2 vectors wide) that fit the panel budget and the device's local memory, a multiple of {@code step}. */
+    static int panelDepth(int width, DeviceLimits limits, int step) {
+        long bytesPerStep = 2L * width * Float.BYTES * step;
+        long steps = Math.min(PANEL_BYTES, limits.localMemoryBytes()) / bytesPerStep;
+        if (steps < 1)
+            throw new IllegalArgumentException("a matrix product in steps of " + step + " needs " + bytesPerStep
+                    + " bytes of local memory; the device has " + limits.localMemoryBytes());
+        return Math.toIntExact(steps * step);
+    }
+
+    /** One work-item per panel of 2 vectors of columns (y) and share of the row blocks (x), the batch in z. */
+    private static KernelLaunch matmul(Op.Matmul o, int width, DeviceLimits limits) {
+        List<KernelArg> args = DeviceKernels.tensors(3);
+        args.add(o.bias() ? new Tensor(3) : new Null());
+        args.addAll(List.of(new Int(o.m()), new Int(o.n()), new Int(o.k()),
+                new Int(o.transposedB() ? 1 : 0), new Int(o.activation() == Activation.GELU ? 1 : 0)));
+        return gemm("matmul_cpu.cl", "matmul", width, panelDepth(width, limits, 1), o.m(), o.n(), o.batch(), limits, args);
+    }
+
+    /** The matmul's grid with im2col on the fly: M = batch · patches, N = hidden, K = channels · patch², a patch line at a time. */
+    private static KernelLaunch patchEmbed(Op.PatchEmbed o, int width, DeviceLimits limits) {
+        int rows = o.batch() * o.patches();
+        List<KernelArg> args = DeviceKernels.tensors(4);
+        args.addAll(List.of(new Int(o.channels()), new Int(o.height()), new Int(o.width()), new Int(o.patch()),
+                new Int(rows), new Int(o.hidden())));
+        return gemm("patch_embed_cpu.cl", "patch_embed", width, panelDepth(width, limits, o.patch()), rows, o.hidden(), 1,
+                limits, args);
+    }
+
+    private static KernelLaunch gemm(String file, String kernel, int width, int depth, int m, int n, int batch,
+                                     DeviceLimits limits, List<KernelArg> args) {
+        int rows = gemmRows(width);
+        long panels = DeviceKernels.blocks(n, 2L * width), blocks = DeviceKernels.blocks(m, rows);
+        long shares = Math.clamp(DeviceKernels.blocks((long) ITEMS_PER_UNIT * limits.computeUnits(), panels * batch), 1, blocks);
+        var program = new KernelProgram(file, List.of("WIDTH=" + width, "ROWS=" + rows, "DEPTH=" + depth));
+        return new KernelLaunch(program, kernel, new long[] {shares, panels, batch}, new long[] {1, 1, 1}, args);
+    }
+}
