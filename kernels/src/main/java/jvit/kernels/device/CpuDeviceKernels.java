@@ -32,6 +32,7 @@ final class CpuDeviceKernels {
         return switch (op) {
             case Op.Matmul o -> Optional.of(matmul(o, width, limits));
             case Op.PatchEmbed o -> Optional.of(patchEmbed(o, width, limits));
+            case Op.Attention o -> Optional.of(attention(o, width));
             default -> Optional.empty();
         };
     }
@@ -85,5 +86,14 @@ final class CpuDeviceKernels {
         long shares = Math.clamp(DeviceKernels.blocks((long) ITEMS_PER_UNIT * limits.computeUnits(), panels * batch), 1, blocks);
         var program = new KernelProgram(file, List.of("WIDTH=" + width, "ROWS=" + rows, "DEPTH=" + depth));
         return new KernelLaunch(program, kernel, new long[] {shares, panels, batch}, new long[] {1, 1, 1}, args);
+    }
+
+    /** One work-item per block of {@code width} query rows of one head of one sequence (grid: query blocks, heads, batch). */
+    private static KernelLaunch attention(Op.Attention o, int width) {
+        var program = new KernelProgram("attention_cpu.cl", List.of("HEAD_DIM=" + o.headDim(), "WIDTH=" + width));
+        List<KernelArg> args = DeviceKernels.tensors(2);
+        args.addAll(List.of(new Int(o.tokens()), new Int(o.heads()), new KernelArg.Float((float) (1 / Math.sqrt(o.headDim())))));
+        return new KernelLaunch(program, "attention", new long[] {DeviceKernels.blocks(o.tokens(), width), o.heads(), o.batch()},
+                new long[] {1, 1, 1}, args);
     }
 }

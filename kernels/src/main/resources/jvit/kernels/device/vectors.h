@@ -15,6 +15,9 @@
 #define VLOAD JOIN(vload, WIDTH)        /* VLOAD(i, p): the vector at p + i*WIDTH, any alignment */
 #define VSTORE JOIN(vstore, WIDTH)
 
+/* Lane i of a vector held in a variable. */
+#define LANE(v, i) (((float*) &(v))[i])
+
 /*
  * GELU, erf form, with erf by Abramowitz–Stegun 7.1.26 (|error| <= 1.5e-7) as in the Java kernel:
  * a polynomial and one exp, which vectorize, where PoCL's erf on a float16 runs 2-3x slower and

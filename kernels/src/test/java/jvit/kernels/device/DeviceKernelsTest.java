@@ -71,7 +71,7 @@ class DeviceKernelsTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"matmul.cl", "patch_embed.cl", "layernorm.cl", "softmax.cl", "attention.cl", "gelu.cl", "add.cl",
-            "embed_tokens.cl", "class_token.cl", "matmul_cpu.cl", "patch_embed_cpu.cl"})
+            "embed_tokens.cl", "class_token.cl", "matmul_cpu.cl", "patch_embed_cpu.cl", "attention_cpu.cl"})
     void sourcesExpandTheirIncludes(String file) {
         String source = KernelSources.read(file);
         assertFalse(source.contains("#include"), file);
@@ -99,7 +99,7 @@ class DeviceKernelsTest {
     void cpuDevicesGetTheCpuKernelsWhereThereAreAny() {
         for (Op op : OPS) {
             String file = DeviceKernels.launch(op, cpu(4096, 1 << 20, 16)).program().file();
-            boolean generic = !(op instanceof Op.Matmul || op instanceof Op.PatchEmbed);
+            boolean generic = !(op instanceof Op.Matmul || op instanceof Op.PatchEmbed || op instanceof Op.Attention);
             assertEquals(generic, !file.endsWith("_cpu.cl"), op + " -> " + file);
             assertFalse(DeviceKernels.launch(op, gpu(1024, 48 * 1024)).program().file().endsWith("_cpu.cl"), op.toString());
         }
@@ -137,5 +137,12 @@ class DeviceKernelsTest {
         assertTrue(depth * 2 * 16 * 4 <= CpuDeviceKernels.PANEL_BYTES, launch.toString());
         assertThrows(IllegalArgumentException.class,
                 () -> DeviceKernels.launch(new Op.PatchEmbed(1, 3, 64, 64, 32, 17), cpu(4096, 2048, 16)));
+    }
+
+    @Test
+    void cpuAttentionTakesOneBlockOfQueryRowsPerWorkItem() {
+        KernelLaunch launch = DeviceKernels.launch(new Op.Attention(2, 197, 12, 64), cpu(4096, 1 << 20, 16));
+        assertArrayEquals(new long[] {13, 12, 2}, launch.global());
+        assertEquals(List.of("HEAD_DIM=64", "WIDTH=16"), launch.program().defines());
     }
 }

@@ -13,8 +13,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Every operator's device kernel on opencl:0 against the float64 references, at sizes that are 1,
  * prime, or just off the kernels' tiles: for the GPU kernels 64 × 64 × 16 for matmul, 64 query rows
  * and 32 keys for attention, 256 threads for rows and elements; for the CPU kernels (what opencl:0
- * runs when it is PoCL) 12 rows × 32 columns and panels 2048 deep for matmul. The subclasses run
- * the same tests on the other variants.
+ * runs when it is PoCL) 12 rows × 32 columns and panels 2048 deep for matmul, blocks of 16 queries,
+ * tiles of 32 keys and groups of 8 keys and columns for attention. The subclasses run the same
+ * tests on the other variants.
  */
 class OpenCLKernelsTest {
     /** The device the kernels run on: opencl:0 as it is. */
@@ -81,7 +82,8 @@ class OpenCLKernelsTest {
     }
 
     @ParameterizedTest(name = "batch={0} tokens={1} heads={2} headDim={3}")
-    @CsvSource({"1, 1, 1, 1", "2, 17, 3, 5", "3, 67, 2, 5", "1, 197, 2, 64"})
+    @CsvSource({"1, 1, 1, 1", "2, 17, 3, 5", "3, 67, 2, 5", "1, 197, 2, 64", "2, 16, 2, 8", "1, 33, 3, 9", "2, 65, 1, 16",
+            "1, 31, 2, 7", "1, 32, 1, 17"})
     void attention(int batch, int tokens, int heads, int headDim) {
         Random random = random();
         double[] qkv = roundToFloat(uniform(random, 3 * batch * tokens * heads * headDim, 2));
