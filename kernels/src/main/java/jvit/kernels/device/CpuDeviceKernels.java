@@ -23,6 +23,8 @@ final class CpuDeviceKernels {
     static final long PANEL_BYTES = 256 * 1024;
     /** Matmul work-items to aim for per compute unit, so that all units stay busy to the end. */
     static final int ITEMS_PER_UNIT = 4;
+    /** Work-items of a row-wise work-group, and of an elementwise one: few enough to share out, enough to amortise a group. */
+    static final int ROWS_PER_GROUP = 16, ELEMENT_ITEMS_PER_GROUP = 256;
 
     private CpuDeviceKernels() {}
 
@@ -33,7 +35,15 @@ final class CpuDeviceKernels {
             case Op.Matmul o -> Optional.of(matmul(o, width, limits));
             case Op.PatchEmbed o -> Optional.of(patchEmbed(o, width, limits));
             case Op.Attention o -> Optional.of(attention(o, width));
-            default -> Optional.empty();
+            case Op.LayerNorm o -> Optional.of(rowwise("layernorm_cpu.cl", "layernorm", o.rows(), width, limits,
+                    DeviceKernels.tensors(4), new Int(o.rows()), new Int(o.dim()), new KernelArg.Float(o.eps())));
+            case Op.Softmax o -> Optional.of(rowwise("softmax_cpu.cl", "softmax", o.rows(), width, limits,
+                    DeviceKernels.tensors(2), new Int(o.rows()), new Int(o.dim())));
+            case Op.Gelu o -> Optional.of(gelu(o, width, limits));
+            case Op.EmbedTokens o -> Optional.of(embedTokens(o, width, limits));
+            // One output per work-item and no loop: PoCL's work-group loop vectorizes these as they are.
+            case Op.Add o -> Optional.empty();
+            case Op.ClassToken o -> Optional.empty();
         };
     }
 
@@ -95,5 +105,33 @@ final class CpuDeviceKernels {
         args.addAll(List.of(new Int(o.tokens()), new Int(o.heads()), new KernelArg.Float((float) (1 / Math.sqrt(o.headDim())))));
         return new KernelLaunch(program, "attention", new long[] {DeviceKernels.blocks(o.tokens(), width), o.heads(), o.batch()},
                 new long[] {1, 1, 1}, args);
+    }
+
+    /** One work-item per row. */
+    private static KernelLaunch rowwise(String file, String kernel, int rows, int width, DeviceLimits limits,
+                                        List<KernelArg> args, KernelArg... scalars) {
+        int group = Math.min(ROWS_PER_GROUP, limits.maxWorkGroupSize());
+        args.addAll(List.of(scalars));
+        return new KernelLaunch(new KernelProgram(file, List.of("WIDTH=" + width)), kernel,
+                new long[] {(long) DeviceKernels.blocks(rows, group) * group}, new long[] {group}, args);
+    }
+
+    /** One work-item per vector of {@code width} elements. */
+    private static KernelLaunch gelu(Op.Gelu o, int width, DeviceLimits limits) {
+        int group = Math.min(ELEMENT_ITEMS_PER_GROUP, limits.maxWorkGroupSize());
+        List<KernelArg> args = DeviceKernels.tensors(2);
+        args.add(new Int((int) o.n()));
+        long items = DeviceKernels.blocks(o.n(), width);
+        return new KernelLaunch(new KernelProgram("gelu_cpu.cl", List.of("WIDTH=" + width)), "gelu_forward",
+                new long[] {(long) DeviceKernels.blocks(items, group) * group}, new long[] {group}, args);
+    }
+
+    /** One work-item per token of each sequence (grid: tokens, batch). */
+    private static KernelLaunch embedTokens(Op.EmbedTokens o, int width, DeviceLimits limits) {
+        int group = Math.min(ROWS_PER_GROUP, limits.maxWorkGroupSize()), tokens = o.patches() + 1;
+        List<KernelArg> args = DeviceKernels.tensors(4);
+        args.addAll(List.of(new Int(o.patches()), new Int(o.hidden())));
+        return new KernelLaunch(new KernelProgram("embed_tokens_cpu.cl", List.of("WIDTH=" + width)), "embed_tokens",
+                new long[] {(long) DeviceKernels.blocks(tokens, group) * group, o.batch()}, new long[] {group, 1}, args);
     }
 }

@@ -18,6 +18,18 @@
 /* Lane i of a vector held in a variable. */
 #define LANE(v, i) (((float*) &(v))[i])
 
+static inline float lanes_sum(VEC v) {
+    float s = 0.0f;
+    for (int i = 0; i < WIDTH; i++) s += LANE(v, i);
+    return s;
+}
+
+static inline float lanes_max(VEC v) {
+    float s = LANE(v, 0);
+    for (int i = 1; i < WIDTH; i++) s = fmax(s, LANE(v, i));
+    return s;
+}
+
 /*
  * GELU, erf form, with erf by Abramowitz–Stegun 7.1.26 (|error| <= 1.5e-7) as in the Java kernel:
  * a polynomial and one exp, which vectorize, where PoCL's erf on a float16 runs 2-3x slower and

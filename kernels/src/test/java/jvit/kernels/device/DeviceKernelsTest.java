@@ -71,7 +71,8 @@ class DeviceKernelsTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"matmul.cl", "patch_embed.cl", "layernorm.cl", "softmax.cl", "attention.cl", "gelu.cl", "add.cl",
-            "embed_tokens.cl", "class_token.cl", "matmul_cpu.cl", "patch_embed_cpu.cl", "attention_cpu.cl"})
+            "embed_tokens.cl", "class_token.cl", "matmul_cpu.cl", "patch_embed_cpu.cl", "attention_cpu.cl", "layernorm_cpu.cl",
+            "softmax_cpu.cl", "gelu_cpu.cl", "embed_tokens_cpu.cl"})
     void sourcesExpandTheirIncludes(String file) {
         String source = KernelSources.read(file);
         assertFalse(source.contains("#include"), file);
@@ -99,10 +100,17 @@ class DeviceKernelsTest {
     void cpuDevicesGetTheCpuKernelsWhereThereAreAny() {
         for (Op op : OPS) {
             String file = DeviceKernels.launch(op, cpu(4096, 1 << 20, 16)).program().file();
-            boolean generic = !(op instanceof Op.Matmul || op instanceof Op.PatchEmbed || op instanceof Op.Attention);
+            boolean generic = op instanceof Op.Add || op instanceof Op.ClassToken;
             assertEquals(generic, !file.endsWith("_cpu.cl"), op + " -> " + file);
             assertFalse(DeviceKernels.launch(op, gpu(1024, 48 * 1024)).program().file().endsWith("_cpu.cl"), op.toString());
         }
+    }
+
+    @ParameterizedTest(name = "preferred width {0}")
+    @CsvSource({"1, 4", "2, 4", "4, 4", "8, 8", "12, 8", "16, 16"})
+    void cpuVectorsAreThePreferredWidthBetween4And16(int preferred, int width) {
+        KernelLaunch launch = DeviceKernels.launch(new Op.Softmax(3, 100), cpu(4096, 1 << 20, preferred));
+        assertEquals(List.of("WIDTH=" + width), launch.program().defines());
     }
 
     @ParameterizedTest(name = "width {0}, local memory {1}")

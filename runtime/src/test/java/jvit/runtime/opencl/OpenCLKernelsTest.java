@@ -14,8 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * prime, or just off the kernels' tiles: for the GPU kernels 64 × 64 × 16 for matmul, 64 query rows
  * and 32 keys for attention, 256 threads for rows and elements; for the CPU kernels (what opencl:0
  * runs when it is PoCL) 12 rows × 32 columns and panels 2048 deep for matmul, blocks of 16 queries,
- * tiles of 32 keys and groups of 8 keys and columns for attention. The subclasses run the same
- * tests on the other variants.
+ * tiles of 32 keys and groups of 8 keys and columns for attention, 16-float vectors for rows and
+ * elements. The subclasses run the same tests on the other variants.
  */
 class OpenCLKernelsTest {
     /** The device the kernels run on: opencl:0 as it is. */
@@ -59,7 +59,7 @@ class OpenCLKernelsTest {
     }
 
     @ParameterizedTest(name = "rows={0} dim={1} eps={2}")
-    @CsvSource({"1, 1, 1e-6", "3, 17, 1e-6", "197, 192, 1e-12", "2, 1031, 1e-5"})
+    @CsvSource({"1, 1, 1e-6", "3, 17, 1e-6", "2, 16, 1e-6", "5, 15, 1e-6", "197, 192, 1e-12", "2, 1031, 1e-5"})
     void layerNorm(int rows, int dim, float eps) {
         Random random = random();
         // A large offset against the spread: E[x²]-E[x]² would lose every digit.
@@ -71,7 +71,7 @@ class OpenCLKernelsTest {
     }
 
     @ParameterizedTest(name = "rows={0} dim={1}")
-    @CsvSource({"1, 1", "5, 17", "3, 197", "2, 1031"})
+    @CsvSource({"1, 1", "5, 17", "2, 16", "17, 15", "3, 197", "2, 1031"})
     void softmax(int rows, int dim) {
         Random random = random();
         // Large logits: exp overflows float32 unless the row maximum is subtracted first.
@@ -92,7 +92,7 @@ class OpenCLKernelsTest {
     }
 
     @ParameterizedTest(name = "n={0}")
-    @ValueSource(ints = {1, 17, 257, 100_003})
+    @ValueSource(ints = {1, 15, 16, 17, 257, 100_003})
     void gelu(int n) {
         Random random = random();
         double[] x = roundToFloat(uniform(random, n, 6));
@@ -122,7 +122,7 @@ class OpenCLKernelsTest {
     }
 
     @ParameterizedTest(name = "batch={0} patches={1} hidden={2}")
-    @CsvSource({"1, 1, 1", "3, 49, 17", "2, 196, 67"})
+    @CsvSource({"1, 1, 1", "3, 49, 17", "2, 196, 67", "2, 15, 32", "1, 16, 15"})
     void embedTokensAndClassToken(int batch, int patches, int hidden) {
         Random random = random();
         double[] x = roundToFloat(uniform(random, batch * patches * hidden, 1));
