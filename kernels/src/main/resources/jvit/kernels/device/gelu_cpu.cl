@@ -3,7 +3,7 @@
 #include "vectors.h"
 
 KERNEL void gelu_forward(GLOBAL float* out, GLOBAL const float* x, int n) {
-    int i = (int) get_global_id(0) * WIDTH;
+    long i = (long) get_global_id(0) * WIDTH; /* long: the grid's padding may pass 2^31 when n is near it */
     if (i + WIDTH <= n) VSTORE(gelu_polynomial(VLOAD(0, x + i)), 0, out + i);
     else for (; i < n; i++) out[i] = gelu_polynomial(x[i]);
 }

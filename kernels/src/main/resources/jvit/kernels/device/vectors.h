@@ -4,6 +4,7 @@
  * when the kernel body has no loops of its own; so these kernels give each work-item a block of
  * outputs and compute it with vectors of WIDTH floats (the device's preferred width, set by the
  * launch: 16 for AVX-512, 8 for AVX2), indexed so that the vectors lie along contiguous memory.
+ * They have no barriers: PoCL runs one by splitting that loop, storing what every work-item holds.
  */
 #ifndef JVIT_VECTORS_H
 #define JVIT_VECTORS_H
@@ -36,7 +37,7 @@ static inline float lanes_max(VEC v) {
  * GELU stops being limited by memory. Defined for floats and for vectors.
  */
 #define DEFINE_GELU(T)                                                                            \
-    static inline T __attribute__((overloadable)) gelu_polynomial(T x) {                                \
+    static inline T __attribute__((overloadable)) gelu_polynomial(T x) {                          \
         T a = fabs(x) * 0.70710678118654752f;                                                     \
         T t = 1.0f / fma(a, 0.3275911f, 1.0f);                                                    \
         T poly = t * fma(t, fma(t, fma(t, fma(t, 1.061405429f, -1.453152027f), 1.421413741f), -0.284496736f), 0.254829592f); \
