@@ -56,6 +56,14 @@ print(f"{best:.1f}")
 PY
 }
 
+# A measurement's JSON line; a run that fails is tried once more (a JVM here once died of a
+# segmentation fault, in a java-device model run, leaving no hs_err file).
+measure() {
+    local line
+    line=$("$@") || { echo "opencl-vs-java: '$*' failed; once more" >&2; line=$("$@"); }
+    echo "$line"
+}
+
 data=$(mktemp) clocks=$(mktemp)
 trap 'rm -f "$data" "$clocks"' EXIT
 kernels=("matmul --layout nt" "matmul --layout nn" attention layernorm softmax gelu)
@@ -63,11 +71,11 @@ for r in $(seq "$rounds"); do
     "${peer[@]}" clock 2>/dev/null >> "$clocks"
     for d in "$device" java; do
         echo "round $r: model on $d" >&2
-        bin/vit bench model --preset vit_base_patch16_224 --batch 8 --device "$d" --runs 10 --warmup 3 --json \
+        measure bin/vit bench model --preset vit_base_patch16_224 --batch 8 --device "$d" --runs 10 --warmup 3 --json \
             | sed "s/^/$r model /" >> "$data"
         for k in "${kernels[@]}"; do
             # shellcheck disable=SC2086 # the kernel's name and options
-            bin/vit bench kernel $k --device "$d" --runs 30 --warmup 5 --json | sed "s/^/$r kernel /" >> "$data"
+            measure bin/vit bench kernel $k --device "$d" --runs 30 --warmup 5 --json | sed "s/^/$r kernel /" >> "$data"
         done
     done
 done
