@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ViT-B/16 forward (224², batch 8) and the kernels on an OpenCL device beside the java device,
 # alternating in one run (the machine is shared and noisy: each round runs every measurement on
-# both devices, and medians of the rounds are compared), with the floors they are measured
+# both devices back to back, and medians of the rounds are compared), with the floors they are measured
 # against: FLOPs over the peak at the measured clock, bytes over the copy bandwidth measured here.
 # Writes bench/results/DATE-opencl-DEVICE.md (DEVICE: pocl, or the id, for opencl:0 on PoCL).
 #
@@ -69,11 +69,13 @@ trap 'rm -f "$data" "$clocks"' EXIT
 kernels=("matmul --layout nt" "matmul --layout nn" attention layernorm softmax gelu)
 for r in $(seq "$rounds"); do
     "${peer[@]}" clock 2>/dev/null >> "$clocks"
+    echo "round $r" >&2
     for d in "$device" java; do
-        echo "round $r: model on $d" >&2
         measure bin/vit bench model --preset vit_base_patch16_224 --batch 8 --device "$d" --runs 10 --warmup 3 --json \
             | sed "s/^/$r model /" >> "$data"
-        for k in "${kernels[@]}"; do
+    done
+    for k in "${kernels[@]}"; do
+        for d in "$device" java; do
             # shellcheck disable=SC2086 # the kernel's name and options
             measure bin/vit bench kernel $k --device "$d" --runs 30 --warmup 5 --json | sed "s/^/$r kernel /" >> "$data"
         done
@@ -115,9 +117,16 @@ def key(j):
 def med(values):
     return statistics.median(values)
 
+def round_ratio(pairs):
+    # median over rounds of this device's figure / java's; pairs: (round, device, figure)
+    figure = {(r, d): v for r, d, v in pairs}
+    return med([figure[(r, device)] / figure[(r, "java")] for r, d, _ in pairs if d == "java" and (r, device) in figure])
+
 print(f"# ViT-B/16 and the kernels on `{device}` beside `java` ({datetime.date.today()})\n")
 print(f"Written by `bench/opencl-vs-java.sh --device {device}`: {rounds} rounds, each running every measurement on "
-      f"`{device}` then on `java`; figures are medians over the rounds (each round's figure a median of its runs).\n")
+      f"`{device}` then at once on `java`; figures are medians over the rounds (each round's figure a median of its runs). "
+      "Ratios are given both as the ratio of those medians and as the median of each round's ratio, which holds better "
+      "when another job takes a core for a while (it slows both halves of a round alike).\n")
 
 m = models(device)[0]
 flop_per_image = m["gflops"] * m["median_ms"] / 1e3 / m["batch"]
@@ -163,7 +172,8 @@ for dev in (device, "java"):
     print(f"| `{dev}` | **{ips[dev]:.2f}** | {min(j['images_per_s'] for j in ms):.2f}–{max(j['images_per_s'] for j in ms):.2f} "
           f"| {g:.0f} | {100 * g / peak:.0f}% | {100 * ips[dev] / (peak / flop_per_image):.0f}% "
           f"| {med([j['median_ms'] for j in ms]):.0f} ms | {med([j['peak_rss_mib'] for j in ms]):.0f} MiB |")
-print(f"\n`{device}` / `java`: **{ips[device] / ips['java']:.2f}×**.\n")
+model_pairs = [(r, j["device"], j["images_per_s"]) for r, kind, j in rows if kind == "model"]
+print(f"\n`{device}` / `java`: **{ips[device] / ips['java']:.2f}×** (median of the rounds' ratios: {round_ratio(model_pairs):.2f}×).\n")
 print("Time by operator, one profiled run per round (median over the rounds, ms):\n")
 ops = list(models(device)[0]["profile_ms"].keys())
 print("| device | " + " | ".join(ops) + " |")
@@ -176,8 +186,8 @@ print()
 print("## Kernels\n")
 print("`bin/vit bench kernel NAME --runs 30 --warmup 5` at its default sizes: one task in a graph whose inputs stay on "
       "the device, timed per execution (launch and wait included, which small kernels feel).\n")
-print(f"| kernel | shape | `{device}` ms | GFLOP/s | GB/s | % of floor | `java` ms | GFLOP/s | GB/s | % of floor | `{device}` / `java` |")
-print("|---|---|---|---|---|---|---|---|---|---|---|")
+print(f"| kernel | shape | `{device}` ms | GFLOP/s | GB/s | % of floor | `java` ms | GFLOP/s | GB/s | % of floor | `{device}` / `java` | rounds' ratios |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 for name in floors:
     cells = []
     times = {}
@@ -187,7 +197,8 @@ for name in floors:
         cells += [f"{times[dev]:.3f}", f"{med([j['gflops'] for j in ks]):.1f}", f"{med([j['gbps'] for j in ks]):.1f}",
                   f"{100 * floors[name] * 1e3 / times[dev]:.0f}%"]
     shape = ", ".join(f"{k} {v}" for k, v in kernels(device, name)[0]["shape"].items() if k != "layout")
-    print(f"| {name} | {shape} | " + " | ".join(cells) + f" | **{times['java'] / times[device]:.2f}×** |")
+    speed_pairs = [(r, j["device"], 1 / j["median_ms"]) for r, kind, j in rows if kind == "kernel" and key(j) == name]
+    print(f"| {name} | {shape} | " + " | ".join(cells) + f" | **{times['java'] / times[device]:.2f}×** | {round_ratio(speed_pairs):.2f}× |")
 print(f"\n(`{device}` / `java` is the speed ratio: above 1, `{device}` is faster.)\n")
 
 print("Raw JSON lines (round, kind, result):\n\n```")
