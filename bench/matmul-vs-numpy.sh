@@ -1,22 +1,31 @@
 #!/usr/bin/env bash
-# Java Matmul vs NumPy/OpenBLAS `a @ b`, float32 2048×2048×2048, measured alternately in one run
-# (the machine is shared and noisy: rounds alternate Java and NumPy, each side warmed up, and
-# medians of round medians are compared). Writes bench/results/DATE-matmul-2048-java-vs-numpy.md.
+# jvit's matmul on a device vs NumPy/OpenBLAS `a @ b`, float32 2048×2048×2048, measured
+# alternately in one run (the machine is shared and noisy: rounds alternate jvit and NumPy, each
+# side warmed up, and medians of round medians are compared). Writes
+# bench/results/DATE-matmul-2048-DEVICE-vs-numpy.md (DEVICE: java, opencl for opencl:0, opencl1, ...).
 #
-# Usage: bench/matmul-vs-numpy.sh [rounds (5)] [seconds per side per round (6)]
+# Usage: bench/matmul-vs-numpy.sh [--device java|opencl:N (java)] [rounds (5)] [seconds per side per round (6)]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+device=java
+if [ "${1:-}" = --device ]; then
+    device=${2:?"matmul-vs-numpy: --device needs a device id (java, opencl:0, ...)"}
+    shift 2
+fi
 rounds=${1:-5}
 seconds=${2:-6}
 n=2048
+side=${device%:0}
+side=${side//:/}
 
 . "$root/tornado-env.sh"
 [ -n "$JVIT_JDK" ] || { echo "matmul-vs-numpy: no JDK >= 22 found; set JAVA_HOME" >&2; exit 1; }
 python3 -c 'import numpy' 2>/dev/null || { echo "matmul-vs-numpy: python3 with numpy is needed" >&2; exit 1; }
 
 jar=bench/target/benchmarks.jar
-if [ ! -f "$jar" ] || [ -n "$(find kernels/src/main bench/src bench/pom.xml kernels/pom.xml -newer "$jar" -type f | head -1)" ]; then
+if [ ! -f "$jar" ] || [ -n "$(find kernels/src/main runtime/src/main bench/src bench/pom.xml kernels/pom.xml runtime/pom.xml \
+        -newer "$jar" -type f | head -1)" ]; then
     echo "building $jar" >&2
     mvn -q -B package -pl bench -am -DskipTests
 fi
@@ -46,21 +55,23 @@ PY
 
 data=$(mktemp) clocks=$(mktemp)
 trap 'rm -f "$data" "$clocks"' EXIT
+device_name=$("${java[@]}" describe --device "$device") || { echo "matmul-vs-numpy: no device $device (see bin/vit devices)" >&2; exit 1; }
 for r in $(seq "$rounds"); do
     "${java[@]}" clock 2>/dev/null >> "$clocks"
-    "${java[@]}" "$n" "$seconds" 2>/dev/null | sed "s/^/$r java /" | tee -a "$data" >&2
+    "${java[@]}" --device "$device" "$n" "$seconds" 2>/dev/null | sed "s/^/$r jvit /" | tee -a "$data" >&2
     numpy_round | sed "s/^/$r numpy /" | tee -a "$data" >&2
 done
 # Other jobs only ever slow the probe down: the fastest round is the clock.
 clock=$(sort -g "$clocks" | tail -1)
 jdk=$("$JAVA_HOME/bin/java" -version 2>&1 | head -1)
 blas_core=$(OPENBLAS_VERBOSE=2 python3 -c 'import numpy as np; a = np.ones((64, 64), np.float32); a @ a' 2>&1 | sed -n 's/^Core: //p' | head -1)
-out=bench/results/$(date +%F)-matmul-2048-java-vs-numpy.md
+out=bench/results/$(date +%F)-matmul-2048-$side-vs-numpy.md
 mkdir -p bench/results
-python3 - "$data" "$n" "$rounds" "$seconds" "$clock" "$jdk" "${blas_core:-unknown}" > "$out" <<'PY'
+python3 - "$data" "$n" "$rounds" "$seconds" "$clock" "$jdk" "${blas_core:-unknown}" "$device" "$device_name" > "$out" <<'PY'
 import re, subprocess, sys, statistics, datetime
 import numpy as np
-path, n, rounds, seconds, clock, jdk, blas_core = sys.argv[1:]
+path, n, rounds, seconds, clock, jdk, blas_core, device, device_name = sys.argv[1:]
+label = "Java" if device == "java" else f"`{device}`"
 n, clock = int(n), float(clock)
 rows = [line.split() for line in open(path) if line.strip()]
 lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
@@ -77,8 +88,13 @@ def stats(side, layout):
     v = [float(r[3]) for r in rows if r[1] == side and r[2] == layout]
     return statistics.median(v), min(v), max(v)
 
-print(f"# Matmul {n}³ float32: Java vs NumPy ({datetime.date.today()})\n")
-print("Written by `bench/matmul-vs-numpy.sh`.\n")
+def round_ratio(layout):
+    # Each round's jvit / NumPy: another job that takes a core for a while slows both halves of a round alike.
+    side = {(r[0], r[1]): float(r[3]) for r in rows if r[2] == layout}
+    return statistics.median(side[(k, "jvit")] / side[(k, "numpy")] for k, s in side if s == "jvit")
+
+print(f"# Matmul {n}³ float32: {label} vs NumPy ({datetime.date.today()})\n")
+print(f"Written by `bench/matmul-vs-numpy.sh --device {device}`.\n")
 print("## Floor\n")
 print(f"{n}³ multiply-adds: 2·{n}³ = {flops / 1e9:.2f} GFLOP. Peak = {cores} cores × 2 FMA pipes × "
       f"{lanes} float lanes × 2 flops = {per_cycle} flops a cycle:\n")
@@ -90,6 +106,7 @@ print(f"- at the clock measured here ({clock:.2f} GHz: one core, a chain of depe
 print("## Machine\n")
 print(f"- CPU: {field('Model name')}, {cores} cores, L2 {field('L2 cache')}, L3 {field('L3 cache')}, "
       f"{'AVX-512' if lanes == 16 else 'AVX2'}")
+print(f"- Device: `{device}`, {device_name}")
 print(f"- JDK: {jdk}")
 config = " ".join(blas.get("openblas configuration", "").split())
 print(f"- NumPy {np.__version__}, {blas.get('name')} {blas.get('version')} ({config}); "
@@ -97,17 +114,19 @@ print(f"- NumPy {np.__version__}, {blas.get('name')} {blas.get('version')} ({con
 print(f"- Threads: all {cores} cores on both sides")
 if lanes == 16 and blas_core in ("Haswell", "Zen"):
     print(f"- Note: OpenBLAS runs its 256-bit ({blas_core}) kernels on this AVX-512 CPU, so its own ceiling "
-          "is half the peak above; the Java kernels use 512-bit vectors.")
+          "is half the peak above; jvit's kernels use 512-bit vectors.")
 print()
 print("## Result\n")
-print(f"{rounds} rounds, each running Java then NumPy for {seconds} s per layout after a warm-up of a third of that; "
-      "a round's figure is the median over its calls, the table gives the median of the rounds and their spread.\n")
-print("| layout | Java GFLOP/s | spread | NumPy GFLOP/s | spread | Java / NumPy | Java % of measured peak |")
-print("|---|---|---|---|---|---|---|")
+print(f"{rounds} rounds, each running {label} then NumPy for {seconds} s per layout after a warm-up of a third of that; "
+      "a round's figure is the median over its calls, the table gives the median of the rounds and their spread. "
+      "jvit's side is one matmul task in a graph whose inputs stay on the device, timed per execution.\n")
+print(f"| layout | {label} GFLOP/s | spread | NumPy GFLOP/s | spread | {label} / NumPy | median of the rounds' ratios | {label} % of measured peak |")
+print("|---|---|---|---|---|---|---|---|")
 for layout in ("a@b", "a@b.T"):
-    j, jlo, jhi = stats("java", layout)
+    j, jlo, jhi = stats("jvit", layout)
     p, plo, phi = stats("numpy", layout)
-    print(f"| `{layout}` | **{j:.0f}** | {jlo:.0f}–{jhi:.0f} | {p:.0f} | {plo:.0f}–{phi:.0f} | **{j / p:.2f}** | {100 * j / peak_measured:.0f}% |")
+    print(f"| `{layout}` | **{j:.0f}** | {jlo:.0f}–{jhi:.0f} | {p:.0f} | {plo:.0f}–{phi:.0f} | **{j / p:.2f}** | {round_ratio(layout):.2f} "
+          f"| {100 * j / peak_measured:.0f}% |")
 print("\nRaw round medians (round, side, layout, GFLOP/s, calls):\n\n```")
 for r in rows:
     print(" ".join(r))

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import jvit.kernels.Op;
 import jvit.kernels.Op.Activation;
+import jvit.kernels.device.DeviceLimits.DeviceType;
 import jvit.kernels.device.KernelArg.Int;
 import jvit.kernels.device.KernelArg.Null;
 import jvit.kernels.device.KernelArg.Tensor;
@@ -12,6 +13,10 @@ import jvit.kernels.device.KernelArg.Tensor;
  * How each catalogue operator runs on a device (OpenCL, CUDA): its kernel, grid and arguments,
  * from the operator's sizes and the device's limits. A device backend is a thin adapter over
  * this: it builds {@link KernelLaunch#program()}, binds the arguments and launches.
+ *
+ * <p>Two variants: the kernels here, one output (or a tile of outputs, through local memory) per
+ * thread, written for GPUs and run on every other device too; and, for CPU devices, those of
+ * {@link CpuDeviceKernels}, where each work-item computes a block with explicit vectors.
  *
  * <p>The shapes chosen here and the constants in the sources agree: see each source for the
  * design of its kernel.
@@ -39,6 +44,12 @@ public final class DeviceKernels {
         for (long elements : op.argElements())
             if (elements > Integer.MAX_VALUE)
                 throw new IllegalArgumentException(op + " has a tensor of " + elements + " elements; device kernels index with 32-bit ints");
+        if (limits.type() == DeviceType.CPU) return CpuDeviceKernels.launch(op, limits).orElseGet(() -> generic(op, limits));
+        return generic(op, limits);
+    }
+
+    /** The launch of the GPU kernels, which run on any device. */
+    private static KernelLaunch generic(Op op, DeviceLimits limits) {
         return switch (op) {
             case Op.Matmul o -> matmul(o, limits);
             case Op.LayerNorm o -> rowwise("layernorm.cl", "layernorm", o.rows(), o.dim(), limits,
@@ -132,13 +143,13 @@ public final class DeviceKernels {
     }
 
     /** Buffers of the operator's first {@code count} arguments, in order; a list the caller extends. */
-    private static List<KernelArg> tensors(int count) {
+    static List<KernelArg> tensors(int count) {
         List<KernelArg> args = new ArrayList<>();
         for (int i = 0; i < count; i++) args.add(new Tensor(i));
         return args;
     }
 
-    private static int blocks(long n, long size) {
+    static int blocks(long n, long size) {
         return Math.toIntExact((n + size - 1) / size);
     }
 }

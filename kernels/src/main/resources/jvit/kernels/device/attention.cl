@@ -7,7 +7,8 @@
  * softmax), and divides by the sum at the end.
  *
  * qkv is [batch, tokens, 3, heads, HEAD_DIM]; out [batch, tokens, heads*HEAD_DIM]. HEAD_DIM and
- * KEYS are fixed when the program is built, so that the per-thread rows are registers.
+ * KEYS are fixed when the program is built, so that the per-thread rows are registers. Written
+ * for GPUs; CPU devices run attention_cpu.cl.
  */
 #include "portable.h"
 

@@ -7,7 +7,8 @@
  * (strided, so that neighbouring threads touch neighbouring addresses). K advances TILE_K at a
  * time through local memory, both tiles stored k-major (as[kk][row], bs[kk][col]) so that each
  * step of the inner product reads WORK values of each and does WORK^2 multiply-adds.
- * Edges are zero-filled on load and skipped on store: any M, N, K.
+ * Edges are zero-filled on load and skipped on store: any M, N, K. Written for GPUs; CPU devices
+ * run gemm_cpu.h's product instead.
  */
 #ifndef JVIT_GEMM_H
 #define JVIT_GEMM_H

@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.util.List;
 import jvit.kernels.Op;
 import jvit.kernels.Op.Activation;
+import jvit.kernels.device.DeviceLimits.DeviceType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The launch descriptions: within the device's limits, covering every output, naming a kernel that exists. */
+/**
+ * The launch descriptions of both variants (GPU kernels, and the CPU kernels chosen for CPU
+ * devices): within the device's limits, covering every output, naming a kernel that exists.
+ */
 class DeviceKernelsTest {
     static final List<Op> OPS = List.of(
             new Op.Matmul(3, 67, 129, 97, false, true, Activation.GELU),
@@ -24,30 +29,39 @@ class DeviceKernelsTest {
             new Op.EmbedTokens(2, 196, 768),
             new Op.ClassToken(2, 197, 768));
 
+    static DeviceLimits gpu(int maxWorkGroupSize, long localMemory) {
+        return new DeviceLimits(DeviceType.GPU, maxWorkGroupSize, localMemory, 80, 1);
+    }
+
+    static DeviceLimits cpu(int maxWorkGroupSize, long localMemory, int vectorWidth) {
+        return new DeviceLimits(DeviceType.CPU, maxWorkGroupSize, localMemory, 2, vectorWidth);
+    }
+
     @ParameterizedTest(name = "max work-group size {0}")
     @ValueSource(ints = {1, 3, 64, 100, 256, 1024, 4096})
     void launchesRespectTheWorkGroupLimit(int maxWorkGroupSize) {
-        for (Op op : OPS) {
-            KernelLaunch launch = DeviceKernels.launch(op, new DeviceLimits(maxWorkGroupSize, 32 * 1024));
-            assertTrue(launch.groupSize() <= maxWorkGroupSize, op + " -> " + launch);
-        }
+        for (Op op : OPS)
+            for (DeviceLimits limits : List.of(gpu(maxWorkGroupSize, 32 * 1024), cpu(maxWorkGroupSize, 32 * 1024, 16))) {
+                KernelLaunch launch = DeviceKernels.launch(op, limits);
+                assertTrue(launch.groupSize() <= maxWorkGroupSize, op + " -> " + launch);
+            }
     }
 
     @ParameterizedTest(name = "local memory {0} bytes")
     @ValueSource(ints = {512, 16 * 1024, 48 * 1024})
     void attentionKeyTilesFitLocalMemory(int localMemory) {
-        KernelLaunch launch = DeviceKernels.launch(new Op.Attention(1, 50, 2, 64), new DeviceLimits(256, localMemory));
+        KernelLaunch launch = DeviceKernels.launch(new Op.Attention(1, 50, 2, 64), gpu(256, localMemory));
         int keys = Integer.parseInt(launch.program().defines().get(1).replace("KEYS=", ""));
         assertTrue(keys >= 1 && 2 * 4 * keys * 64 <= localMemory, launch.toString());
         assertThrows(IllegalArgumentException.class,
-                () -> DeviceKernels.launch(new Op.Attention(1, 50, 2, 64), new DeviceLimits(256, 256)));
+                () -> DeviceKernels.launch(new Op.Attention(1, 50, 2, 64), gpu(256, 256)));
     }
 
     @ParameterizedTest(name = "matmul tiles at max work-group size {0}")
     @ValueSource(ints = {1, 64, 256})
     void matmulGridCoversTheOutput(int maxWorkGroupSize) {
         var op = new Op.Matmul(3, 67, 129, 97, true, false, Activation.NONE);
-        KernelLaunch launch = DeviceKernels.launch(op, new DeviceLimits(maxWorkGroupSize, 32 * 1024));
+        KernelLaunch launch = DeviceKernels.launch(op, gpu(maxWorkGroupSize, 32 * 1024));
         long[] global = launch.global(), local = launch.local();
         long tile = local[0] * DeviceKernels.MATMUL_WORK;
         assertTrue(global[0] / local[0] * tile >= 129 && global[1] / local[1] * tile >= 67, launch.toString());
@@ -57,7 +71,8 @@ class DeviceKernelsTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"matmul.cl", "patch_embed.cl", "layernorm.cl", "softmax.cl", "attention.cl", "gelu.cl", "add.cl",
-            "embed_tokens.cl", "class_token.cl"})
+            "embed_tokens.cl", "class_token.cl", "matmul_cpu.cl", "patch_embed_cpu.cl", "attention_cpu.cl", "layernorm_cpu.cl",
+            "softmax_cpu.cl", "gelu_cpu.cl", "embed_tokens_cpu.cl"})
     void sourcesExpandTheirIncludes(String file) {
         String source = KernelSources.read(file);
         assertFalse(source.contains("#include"), file);
@@ -66,17 +81,76 @@ class DeviceKernelsTest {
 
     @Test
     void everyOperatorNamesAKernelItsSourceDefines() {
-        for (Op op : OPS) {
-            KernelLaunch launch = DeviceKernels.launch(op, new DeviceLimits(256, 32 * 1024));
-            assertTrue(launch.program().source().contains("KERNEL void " + launch.kernel() + "("), launch.toString());
-        }
+        for (Op op : OPS)
+            for (DeviceLimits limits : List.of(gpu(256, 32 * 1024), cpu(4096, 1 << 20, 16))) {
+                KernelLaunch launch = DeviceKernels.launch(op, limits);
+                assertTrue(launch.program().source().contains("KERNEL void " + launch.kernel() + "("), launch.toString());
+            }
         assertThrows(IllegalArgumentException.class, () -> KernelSources.read("missing.cl"));
     }
 
     @Test
     void tensorsTooLargeForIntIndicesAreRefused() {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> DeviceKernels.launch(new Op.Gelu(1L << 31), new DeviceLimits(256, 32 * 1024)));
+                () -> DeviceKernels.launch(new Op.Gelu(1L << 31), gpu(256, 32 * 1024)));
         assertTrue(e.getMessage().contains("32-bit"), e.getMessage());
+    }
+
+    @Test
+    void cpuDevicesGetTheCpuKernelsWhereThereAreAny() {
+        for (Op op : OPS) {
+            String file = DeviceKernels.launch(op, cpu(4096, 1 << 20, 16)).program().file();
+            boolean generic = op instanceof Op.Add || op instanceof Op.ClassToken;
+            assertEquals(generic, !file.endsWith("_cpu.cl"), op + " -> " + file);
+            assertFalse(DeviceKernels.launch(op, gpu(1024, 48 * 1024)).program().file().endsWith("_cpu.cl"), op.toString());
+        }
+    }
+
+    @ParameterizedTest(name = "preferred width {0}")
+    @CsvSource({"1, 4", "2, 4", "4, 4", "8, 8", "12, 8", "16, 16"})
+    void cpuVectorsAreThePreferredWidthBetween4And16(int preferred, int width) {
+        KernelLaunch launch = DeviceKernels.launch(new Op.Softmax(3, 100), cpu(4096, 1 << 20, preferred));
+        assertEquals(List.of("WIDTH=" + width), launch.program().defines());
+    }
+
+    @ParameterizedTest(name = "width {0}, local memory {1}")
+    @CsvSource({"16, 1048576, 12, 2048", "16, 32768, 12, 256", "8, 1048576, 6, 4096", "4, 4096, 6, 128"})
+    void cpuMatmulCoversTheOutputWithAPanelThatFitsLocalMemory(int width, long localMemory, int rows, int depth) {
+        var op = new Op.Matmul(3, 67, 129, 97, true, false, Activation.NONE);
+        KernelLaunch launch = DeviceKernels.launch(op, cpu(4096, localMemory, width));
+        assertEquals(List.of("WIDTH=" + width, "ROWS=" + rows, "DEPTH=" + depth), launch.program().defines());
+        long[] global = launch.global();
+        assertArrayEquals(new long[] {1, 1, 1}, launch.local());
+        assertTrue(global[1] * 2 * width >= 129 && global[0] >= 1 && global[0] <= (67 + rows - 1) / rows, launch.toString());
+        assertEquals(3, global[2]);
+    }
+
+    @Test
+    void cpuMatmulSharesTheRowsOutWhenPanelsAreFewerThanCores() {
+        var limits = new DeviceLimits(DeviceType.CPU, 4096, 1 << 20, 16, 16);
+        KernelLaunch few = DeviceKernels.launch(Op.Matmul.linear(1576, 768, 32, Activation.NONE), limits);
+        assertEquals(64, few.global()[0], few.toString()); // 4 work-items per unit over 16 units, from one panel
+        KernelLaunch many = DeviceKernels.launch(Op.Matmul.linear(1576, 768, 3072, Activation.NONE), limits);
+        assertEquals(1, many.global()[0], many.toString());
+        KernelLaunch tiny = DeviceKernels.launch(Op.Matmul.linear(5, 768, 32, Activation.NONE), limits);
+        assertEquals(1, tiny.global()[0], "no more shares than row blocks: " + tiny);
+    }
+
+    @ParameterizedTest(name = "patch {0}")
+    @ValueSource(ints = {1, 7, 16, 32})
+    void cpuPatchEmbedChunksHoldWholePatchLines(int patch) {
+        KernelLaunch launch = DeviceKernels.launch(new Op.PatchEmbed(1, 3, 4 * patch, 4 * patch, patch, 17), cpu(4096, 1 << 20, 16));
+        int depth = Integer.parseInt(launch.program().defines().get(2).replace("DEPTH=", ""));
+        assertEquals(0, depth % patch, launch.toString());
+        assertTrue(depth * 2 * 16 * 4 <= CpuDeviceKernels.PANEL_BYTES, launch.toString());
+        assertThrows(IllegalArgumentException.class,
+                () -> DeviceKernels.launch(new Op.PatchEmbed(1, 3, 64, 64, 32, 17), cpu(4096, 2048, 16)));
+    }
+
+    @Test
+    void cpuAttentionTakesOneBlockOfQueryRowsPerWorkItem() {
+        KernelLaunch launch = DeviceKernels.launch(new Op.Attention(2, 197, 12, 64), cpu(4096, 1 << 20, 16));
+        assertArrayEquals(new long[] {13, 12, 2}, launch.global());
+        assertEquals(List.of("HEAD_DIM=64", "WIDTH=16"), launch.program().defines());
     }
 }

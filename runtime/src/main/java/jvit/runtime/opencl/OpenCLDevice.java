@@ -9,6 +9,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import jvit.kernels.device.DeviceLimits;
+import jvit.kernels.device.DeviceLimits.DeviceType;
 import jvit.runtime.Device;
 import jvit.runtime.Executable;
 import jvit.runtime.ImmutableTaskGraph;
@@ -42,22 +43,27 @@ final class OpenCLDevice implements Device {
         this.platform = platform;
         this.device = device;
         this.name = CL.deviceString(device, CL.DEVICE_NAME);
+        long typeBits = CL.deviceNumber(device, CL.DEVICE_TYPE);
         long maxGroup = CL.deviceNumber(device, CL.DEVICE_MAX_WORK_GROUP_SIZE);
         long localMemory = CL.deviceNumber(device, CL.DEVICE_LOCAL_MEM_SIZE);
-        this.limits = new DeviceLimits((int) Math.min(Integer.MAX_VALUE, maxGroup), localMemory);
+        long computeUnits = CL.deviceNumber(device, CL.DEVICE_MAX_COMPUTE_UNITS);
+        long vectorWidth = CL.deviceNumber(device, CL.DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT);
+        this.limits = new DeviceLimits(deviceType(typeBits), (int) Math.min(Integer.MAX_VALUE, maxGroup), localMemory,
+                (int) Math.clamp(computeUnits, 1, Integer.MAX_VALUE), (int) Math.clamp(vectorWidth, 1, 16));
         String platformVersion = CL.platformString(platform, CL.PLATFORM_VERSION);
         Matcher m = VERSION.matcher(platformVersion);
         this.openCL2 = m.find() && Integer.parseInt(m.group(1)) >= 2;
 
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("type", type(CL.deviceNumber(device, CL.DEVICE_TYPE)));
+        p.put("type", type(typeBits));
         p.put("vendor", CL.deviceString(device, CL.DEVICE_VENDOR));
         p.put("platform", CL.platformString(platform, CL.PLATFORM_NAME));
-        p.put("compute units", Long.toString(CL.deviceNumber(device, CL.DEVICE_MAX_COMPUTE_UNITS)));
+        p.put("compute units", Long.toString(computeUnits));
         p.put("global memory", bytes(CL.deviceNumber(device, CL.DEVICE_GLOBAL_MEM_SIZE)));
         p.put("max allocation", bytes(CL.deviceNumber(device, CL.DEVICE_MAX_MEM_ALLOC_SIZE)));
         p.put("local memory", bytes(localMemory));
         p.put("max work-group", Long.toString(maxGroup));
+        p.put("float vector", vectorWidth + " floats preferred");
         p.put("driver", CL.deviceString(device, CL.DRIVER_VERSION));
         p.put("version", CL.deviceString(device, CL.DEVICE_VERSION));
         p.put("OpenCL C", CL.deviceString(device, CL.DEVICE_OPENCL_C_VERSION));
@@ -75,6 +81,24 @@ final class OpenCLDevice implements Device {
         this.limits = base.limits;
         this.openCL2 = base.openCL2;
         this.programs = programs;
+    }
+
+    private OpenCLDevice(OpenCLDevice other, DeviceLimits limits) {
+        this.id = other.id;
+        this.platform = other.platform;
+        this.device = other.device;
+        this.name = other.name;
+        this.properties = other.properties;
+        this.openCL2 = other.openCL2;
+        this.limits = limits;
+    }
+
+    /**
+     * The same device, launching kernels as if it had these limits (with a context of its own): how
+     * tests run a kernel variant meant for another kind of device, such as the GPU's on PoCL.
+     */
+    OpenCLDevice withLimits(DeviceLimits limits) {
+        return new OpenCLDevice(this, limits);
     }
 
     public String id() { return id; }
@@ -126,6 +150,13 @@ final class OpenCLDevice implements Device {
             shared = new Shared(context, new ProgramCache(programs.apply(context)));
         }
         return shared;
+    }
+
+    /** Which kernel variants suit the device; custom devices (FPGAs among them) take the accelerator's. */
+    private static DeviceType deviceType(long bits) {
+        if ((bits & CL.DEVICE_TYPE_GPU) != 0) return DeviceType.GPU;
+        if ((bits & CL.DEVICE_TYPE_CPU) != 0 && (bits & CL.DEVICE_TYPE_ACCELERATOR) == 0) return DeviceType.CPU;
+        return DeviceType.ACCELERATOR;
     }
 
     private static String type(long bits) {

@@ -1,9 +1,6 @@
 package jvit.runtime.opencl;
 
 import static jvit.kernels.Tensors.*;
-import static jvit.runtime.opencl.OpenCLTesting.run;
-import static jvit.runtime.opencl.OpenCLTesting.runInPlace;
-
 import java.util.Random;
 import jvit.kernels.Op;
 import jvit.kernels.Op.Activation;
@@ -14,10 +11,26 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every operator's device kernel on opencl:0 against the float64 references, at sizes that are 1,
- * prime, or just off the kernels' tiles (64 × 64 × 16 for matmul, 64 query rows and 32 keys for
- * attention, 256 threads for rows and elements).
+ * prime, or just off the kernels' tiles: for the GPU kernels 64 × 64 × 16 for matmul, 64 query rows
+ * and 32 keys for attention, 256 threads for rows and elements; for the CPU kernels (what opencl:0
+ * runs when it is PoCL) 12 rows × 32 columns and panels 2048 deep for matmul, blocks of 16 queries,
+ * tiles of 32 keys and groups of 8 keys and columns for attention, 16-float vectors for rows and
+ * elements. The subclasses run the same tests on the other variants.
  */
 class OpenCLKernelsTest {
+    /** The device the kernels run on: opencl:0 as it is. */
+    OpenCLDevice device() {
+        return OpenCLTesting.device();
+    }
+
+    private double[] run(Op op, double[]... inputs) {
+        return OpenCLTesting.run(device(), op, inputs);
+    }
+
+    private double[] runInPlace(Op op, double[] x) {
+        return OpenCLTesting.runInPlace(device(), op, x);
+    }
+
     @ParameterizedTest(name = "batch={0} m={1} n={2} k={3} transposedB={4} bias={5} gelu={6}")
     @CsvSource({
             "1, 1, 1, 1, true, false, false",
@@ -28,6 +41,11 @@ class OpenCLKernelsTest {
             "1, 67, 129, 97, false, true, true",
             "2, 65, 63, 17, false, false, false",
             "1, 1, 769, 67, true, true, false",
+            "1, 12, 32, 16, true, true, true",
+            "2, 13, 33, 2049, true, true, true",
+            "1, 11, 31, 2047, false, true, false",
+            "1, 25, 65, 5, false, false, true",
+            "1, 37, 16, 129, false, true, true",
     })
     void matmul(int batch, int m, int n, int k, boolean transposedB, boolean bias, boolean gelu) {
         Random random = random();
@@ -41,7 +59,7 @@ class OpenCLKernelsTest {
     }
 
     @ParameterizedTest(name = "rows={0} dim={1} eps={2}")
-    @CsvSource({"1, 1, 1e-6", "3, 17, 1e-6", "197, 192, 1e-12", "2, 1031, 1e-5"})
+    @CsvSource({"1, 1, 1e-6", "3, 17, 1e-6", "2, 16, 1e-6", "5, 15, 1e-6", "197, 192, 1e-12", "2, 1031, 1e-5"})
     void layerNorm(int rows, int dim, float eps) {
         Random random = random();
         // A large offset against the spread: E[x²]-E[x]² would lose every digit.
@@ -53,7 +71,7 @@ class OpenCLKernelsTest {
     }
 
     @ParameterizedTest(name = "rows={0} dim={1}")
-    @CsvSource({"1, 1", "5, 17", "3, 197", "2, 1031"})
+    @CsvSource({"1, 1", "5, 17", "2, 16", "17, 15", "3, 197", "2, 1031"})
     void softmax(int rows, int dim) {
         Random random = random();
         // Large logits: exp overflows float32 unless the row maximum is subtracted first.
@@ -64,7 +82,8 @@ class OpenCLKernelsTest {
     }
 
     @ParameterizedTest(name = "batch={0} tokens={1} heads={2} headDim={3}")
-    @CsvSource({"1, 1, 1, 1", "2, 17, 3, 5", "3, 67, 2, 5", "1, 197, 2, 64"})
+    @CsvSource({"1, 1, 1, 1", "2, 17, 3, 5", "3, 67, 2, 5", "1, 197, 2, 64", "2, 16, 2, 8", "1, 33, 3, 9", "2, 65, 1, 16",
+            "1, 31, 2, 7", "1, 32, 1, 17"})
     void attention(int batch, int tokens, int heads, int headDim) {
         Random random = random();
         double[] qkv = roundToFloat(uniform(random, 3 * batch * tokens * heads * headDim, 2));
@@ -73,7 +92,7 @@ class OpenCLKernelsTest {
     }
 
     @ParameterizedTest(name = "n={0}")
-    @ValueSource(ints = {1, 17, 257, 100_003})
+    @ValueSource(ints = {1, 15, 16, 17, 257, 100_003})
     void gelu(int n) {
         Random random = random();
         double[] x = roundToFloat(uniform(random, n, 6));
@@ -90,7 +109,8 @@ class OpenCLKernelsTest {
     }
 
     @ParameterizedTest(name = "batch={0} channels={1} {2}x{3} patch={4} hidden={5}")
-    @CsvSource({"1, 1, 1, 1, 1, 1", "2, 3, 6, 9, 3, 5", "1, 1, 28, 28, 7, 17", "1, 2, 35, 21, 7, 67"})
+    @CsvSource({"1, 1, 1, 1, 1, 1", "2, 3, 6, 9, 3, 5", "1, 1, 28, 28, 7, 17", "1, 2, 35, 21, 7, 67", "1, 3, 4, 52, 4, 33",
+            "2, 3, 32, 16, 16, 32"})
     void patchEmbed(int batch, int channels, int height, int width, int patch, int hidden) {
         Random random = random();
         double[] image = roundToFloat(uniform(random, batch * channels * height * width, 1));
@@ -102,7 +122,7 @@ class OpenCLKernelsTest {
     }
 
     @ParameterizedTest(name = "batch={0} patches={1} hidden={2}")
-    @CsvSource({"1, 1, 1", "3, 49, 17", "2, 196, 67"})
+    @CsvSource({"1, 1, 1", "3, 49, 17", "2, 196, 67", "2, 15, 32", "1, 16, 15"})
     void embedTokensAndClassToken(int batch, int patches, int hidden) {
         Random random = random();
         double[] x = roundToFloat(uniform(random, batch * patches * hidden, 1));

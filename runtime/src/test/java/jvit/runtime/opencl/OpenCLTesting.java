@@ -3,7 +3,11 @@ package jvit.runtime.opencl;
 import static jvit.kernels.Tensors.*;
 
 import java.lang.foreign.Arena;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 import jvit.kernels.Op;
+import jvit.kernels.device.DeviceLimits;
 import jvit.runtime.Backend;
 import jvit.runtime.DataTransferMode;
 import jvit.runtime.Device;
@@ -27,6 +31,18 @@ final class OpenCLTesting {
     /** {@code opencl:0}. */
     static OpenCLDevice device() {
         return (OpenCLDevice) backend().devices().getFirst();
+    }
+
+    private static final Map<DeviceLimits, OpenCLDevice> AS_IF = new HashMap<>();
+
+    /**
+     * {@code opencl:0} launching kernels as if its limits were {@code limits(its own)}, one device
+     * (context, built programs) per distinct limits for the whole run: how the GPU kernels and the
+     * CPU kernels at other vector widths run here.
+     */
+    static synchronized OpenCLDevice deviceWith(UnaryOperator<DeviceLimits> limits) {
+        OpenCLDevice device = device();
+        return AS_IF.computeIfAbsent(limits.apply(device.limits()), device::withLimits);
     }
 
     /**
@@ -56,7 +72,7 @@ final class OpenCLTesting {
     }
 
     /** Runs an operator whose output may be its input ({@code out = op(out)}) in place. */
-    static double[] runInPlace(Op op, double[] x) {
+    static double[] runInPlace(Device device, Op op, double[] x) {
         try (Arena arena = Arena.ofShared()) {
             Tensor t = Tensor.of("x", segment(arena, x), x.length);
             var graph = new TaskGraph(op.name() + "_in_place")
@@ -64,7 +80,7 @@ final class OpenCLTesting {
                     .task(op.name(), op, t, t)
                     .transferToHost(DataTransferMode.EVERY_EXECUTION, t)
                     .snapshot();
-            try (var plan = new ExecutionPlan(graph, device())) {
+            try (var plan = new ExecutionPlan(graph, device)) {
                 plan.execute();
             }
             return toDoubles(t.host(), x.length);

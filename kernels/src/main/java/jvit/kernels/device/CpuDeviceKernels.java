@@ -1,0 +1,137 @@
+package jvit.kernels.device;
+
+import java.util.List;
+import java.util.Optional;
+import jvit.kernels.Op;
+import jvit.kernels.Op.Activation;
+import jvit.kernels.device.KernelArg.Int;
+import jvit.kernels.device.KernelArg.Null;
+import jvit.kernels.device.KernelArg.Tensor;
+
+/**
+ * How operators run on CPU devices (PoCL here; any OpenCL CPU device): the {@code *_cpu.cl}
+ * kernels, in which each work-item computes a block of outputs with explicit vectors of the
+ * device's preferred width, instead of one output per thread as on a GPU. A CPU runs a
+ * work-group as a loop over its work-items and vectorizes that loop only when the kernel has no
+ * loops of its own, and runs barriers by splitting it, spilling what each work-item holds; the
+ * GPU kernels' tiles and reductions have both. See {@code vectors.h} and each source.
+ */
+final class CpuDeviceKernels {
+    /** Widest vector the kernels use (AVX-512's 16 floats), and the narrowest. */
+    static final int MAX_WIDTH = 16, MIN_WIDTH = 4;
+    /** Local memory a matmul work-item packs B's panel into, at most: 256 KiB holds 2048 steps of 32 columns. */
+    static final long PANEL_BYTES = 256 * 1024;
+    /** Matmul work-items to aim for per compute unit, so that all units stay busy to the end. */
+    static final int ITEMS_PER_UNIT = 4;
+    /** Work-items of a row-wise work-group, and of an elementwise one: few enough to share out, enough to amortise a group. */
+    static final int ROWS_PER_GROUP = 16, ELEMENT_ITEMS_PER_GROUP = 256;
+
+    private CpuDeviceKernels() {}
+
+    /** The CPU kernel for {@code op}, or empty where the generic kernel is already right for a CPU. */
+    static Optional<KernelLaunch> launch(Op op, DeviceLimits limits) {
+        int width = width(limits);
+        return switch (op) {
+            case Op.Matmul o -> Optional.of(matmul(o, width, limits));
+            case Op.PatchEmbed o -> Optional.of(patchEmbed(o, width, limits));
+            case Op.Attention o -> Optional.of(attention(o, width));
+            case Op.LayerNorm o -> Optional.of(rowwise("layernorm_cpu.cl", "layernorm", o.rows(), width, limits,
+                    DeviceKernels.tensors(4), new Int(o.rows()), new Int(o.dim()), new KernelArg.Float(o.eps())));
+            case Op.Softmax o -> Optional.of(rowwise("softmax_cpu.cl", "softmax", o.rows(), width, limits,
+                    DeviceKernels.tensors(2), new Int(o.rows()), new Int(o.dim())));
+            case Op.Gelu o -> Optional.of(gelu(o, width, limits));
+            case Op.EmbedTokens o -> Optional.of(embedTokens(o, width, limits));
+            // One output per work-item and no loop: PoCL's work-group loop vectorizes these as they are.
+            case Op.Add o -> Optional.empty();
+            case Op.ClassToken o -> Optional.empty();
+        };
+    }
+
+    /** The device's preferred float vector width, as one of 16, 8 and 4. */
+    static int width(DeviceLimits limits) {
+        return Integer.highestOneBit(Math.clamp(limits.floatVectorWidth(), MIN_WIDTH, MAX_WIDTH));
+    }
+
+    /**
+     * Rows of A per register block: 12 rows × 2 vectors of accumulators fill AVX-512's 32 registers with the two
+     * vectors of B and a broadcast; narrower vectors come with 16 registers (AVX2, SSE), which 6 rows fill.
+     */
+    static int gemmRows(int width) {
+        return width == MAX_WIDTH ? 12 : 6;
+    }
+
+    /** k-steps of B's panel (2 vectors wide) that fit the panel budget and the device's local memory, a multiple of {@code step}. */
+    static int panelDepth(int width, DeviceLimits limits, int step) {
+        long bytesPerStep = 2L * width * Float.BYTES * step;
+        long steps = Math.min(PANEL_BYTES, limits.localMemoryBytes()) / bytesPerStep;
+        if (steps < 1)
+            throw new IllegalArgumentException("a matrix product in steps of " + step + " needs " + bytesPerStep
+                    + " bytes of local memory; the device has " + limits.localMemoryBytes());
+        return Math.toIntExact(steps * step);
+    }
+
+    /** One work-item per panel of 2 vectors of columns (y) and share of the row blocks (x), the batch in z. */
+    private static KernelLaunch matmul(Op.Matmul o, int width, DeviceLimits limits) {
+        List<KernelArg> args = DeviceKernels.tensors(3);
+        args.add(o.bias() ? new Tensor(3) : new Null());
+        args.addAll(List.of(new Int(o.m()), new Int(o.n()), new Int(o.k()),
+                new Int(o.transposedB() ? 1 : 0), new Int(o.activation() == Activation.GELU ? 1 : 0)));
+        return gemm("matmul_cpu.cl", "matmul", width, panelDepth(width, limits, 1), o.m(), o.n(), o.batch(), limits, args);
+    }
+
+    /** The matmul's grid with im2col on the fly: M = batch · patches, N = hidden, K = channels · patch², a patch line at a time. */
+    private static KernelLaunch patchEmbed(Op.PatchEmbed o, int width, DeviceLimits limits) {
+        int rows = o.batch() * o.patches();
+        List<KernelArg> args = DeviceKernels.tensors(4);
+        args.addAll(List.of(new Int(o.channels()), new Int(o.height()), new Int(o.width()), new Int(o.patch()),
+                new Int(rows), new Int(o.hidden())));
+        return gemm("patch_embed_cpu.cl", "patch_embed", width, panelDepth(width, limits, o.patch()), rows, o.hidden(), 1,
+                limits, args);
+    }
+
+    private static KernelLaunch gemm(String file, String kernel, int width, int depth, int m, int n, int batch,
+                                     DeviceLimits limits, List<KernelArg> args) {
+        int rows = gemmRows(width);
+        long panels = DeviceKernels.blocks(n, 2L * width), blocks = DeviceKernels.blocks(m, rows);
+        long shares = Math.clamp(DeviceKernels.blocks((long) ITEMS_PER_UNIT * limits.computeUnits(), panels * batch), 1, blocks);
+        var program = new KernelProgram(file, List.of("WIDTH=" + width, "ROWS=" + rows, "DEPTH=" + depth));
+        return new KernelLaunch(program, kernel, new long[] {shares, panels, batch}, new long[] {1, 1, 1}, args);
+    }
+
+    /** One work-item per block of {@code width} query rows of one head of one sequence (grid: query blocks, heads, batch). */
+    private static KernelLaunch attention(Op.Attention o, int width) {
+        var program = new KernelProgram("attention_cpu.cl", List.of("HEAD_DIM=" + o.headDim(), "WIDTH=" + width));
+        List<KernelArg> args = DeviceKernels.tensors(2);
+        args.addAll(List.of(new Int(o.tokens()), new Int(o.heads()), new KernelArg.Float((float) (1 / Math.sqrt(o.headDim())))));
+        return new KernelLaunch(program, "attention", new long[] {DeviceKernels.blocks(o.tokens(), width), o.heads(), o.batch()},
+                new long[] {1, 1, 1}, args);
+    }
+
+    /** One work-item per row. */
+    private static KernelLaunch rowwise(String file, String kernel, int rows, int width, DeviceLimits limits,
+                                        List<KernelArg> args, KernelArg... scalars) {
+        int group = Math.min(ROWS_PER_GROUP, limits.maxWorkGroupSize());
+        args.addAll(List.of(scalars));
+        return new KernelLaunch(new KernelProgram(file, List.of("WIDTH=" + width)), kernel,
+                new long[] {(long) DeviceKernels.blocks(rows, group) * group}, new long[] {group}, args);
+    }
+
+    /** One work-item per vector of {@code width} elements. */
+    private static KernelLaunch gelu(Op.Gelu o, int width, DeviceLimits limits) {
+        int group = Math.min(ELEMENT_ITEMS_PER_GROUP, limits.maxWorkGroupSize());
+        List<KernelArg> args = DeviceKernels.tensors(2);
+        args.add(new Int((int) o.n()));
+        long items = DeviceKernels.blocks(o.n(), width);
+        return new KernelLaunch(new KernelProgram("gelu_cpu.cl", List.of("WIDTH=" + width)), "gelu_forward",
+                new long[] {(long) DeviceKernels.blocks(items, group) * group}, new long[] {group}, args);
+    }
+
+    /** One work-item per token of each sequence (grid: tokens, batch). */
+    private static KernelLaunch embedTokens(Op.EmbedTokens o, int width, DeviceLimits limits) {
+        int group = Math.min(ROWS_PER_GROUP, limits.maxWorkGroupSize()), tokens = o.patches() + 1;
+        List<KernelArg> args = DeviceKernels.tensors(4);
+        args.addAll(List.of(new Int(o.patches()), new Int(o.hidden())));
+        return new KernelLaunch(new KernelProgram("embed_tokens_cpu.cl", List.of("WIDTH=" + width)), "embed_tokens",
+                new long[] {(long) DeviceKernels.blocks(tokens, group) * group, o.batch()}, new long[] {group, 1}, args);
+    }
+}

@@ -1,0 +1,35 @@
+/*
+ * C[b] = A[b]*op(B[b]) (+ bias) (then GELU) on CPU devices, the product of gemm_cpu.h. Grid: x
+ * splits the row blocks, y the panels of COLS columns of C, z the batch; one work-item per group.
+ * A is [m, k]; B is [n, k] when transposed_b, else [k, n]; bias [n] or null.
+ */
+#include "portable.h"
+#include "gemm_cpu.h"
+
+KERNEL void matmul(GLOBAL float* c, GLOBAL const float* a, GLOBAL const float* b, GLOBAL const float* bias,
+                   int m, int n, int k, int transposed_b, int apply_gelu) {
+    LOCAL VEC panel[DEPTH * 2];
+    int batch = (int) get_global_id(2), col0 = (int) get_global_id(1) * COLS;
+    a += batch * m * k;
+    b += batch * n * k;
+    c += batch * m * n;
+    int blocks = (m + ROWS - 1) / ROWS, share = (int) get_global_id(0);
+    int first_block = gemm_share_start(blocks, share), end_block = gemm_share_start(blocks, share + 1);
+
+    for (int k0 = 0; k0 < k; k0 += DEPTH) {
+        int depth = min(DEPTH, k - k0);
+        gemm_pack_panel((LOCAL float*) panel, b, n, k, col0, k0, depth, transposed_b);
+        for (int block = first_block; block < end_block; block++) {
+            int row0 = block * ROWS;
+            GLOBAL const float* rows[ROWS];
+            VEC acc[ROWS][2];
+#pragma unroll
+            for (int i = 0; i < ROWS; i++) {
+                rows[i] = a + min(row0 + i, m - 1) * k + k0;
+                acc[i][0] = acc[i][1] = 0.0f;
+            }
+            gemm_multiply(acc, rows, panel, depth);
+            gemm_store(c, bias, acc, m, n, row0, col0, k0 == 0, k0 + depth == k, apply_gelu);
+        }
+    }
+}
