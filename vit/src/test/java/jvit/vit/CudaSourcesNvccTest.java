@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class CudaSourcesNvccTest {
     /** What an NVIDIA GPU reports to the CUDA backend: 1024 threads and 48 KiB of static shared memory per block. */
-    private static final DeviceLimits GPU = new DeviceLimits(1024, 48 * 1024);
+    private static final DeviceLimits GPU = new DeviceLimits(DeviceLimits.DeviceType.GPU, 1024, 48 * 1024, 132, 1);
 
     @TempDir
     Path dir;

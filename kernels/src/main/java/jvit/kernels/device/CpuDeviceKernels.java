@@ -44,6 +44,7 @@ final class CpuDeviceKernels {
             // One output per work-item and no loop: PoCL's work-group loop vectorizes these as they are.
             case Op.Add o -> Optional.empty();
             case Op.ClassToken o -> Optional.empty();
+            default -> Optional.empty(); // training operators: none on devices yet (DeviceKernels.WITHOUT_DEVICE_KERNEL)
         };
     }
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** The epilogue launch after a library GEMM: only when there is something to do, over every element of C. */
 class GemmEpilogueTest {
-    private static final DeviceLimits LIMITS = new DeviceLimits(1024, 48 * 1024);
+    private static final DeviceLimits LIMITS = new DeviceLimits(DeviceLimits.DeviceType.GPU, 1024, 48 * 1024, 132, 1);
 
     @Test
     void aBareProductNeedsNoEpilogue() {
@@ -31,7 +31,7 @@ class GemmEpilogueTest {
     @Test
     void geluWithoutBiasPassesANullBias() {
         KernelLaunch launch = GemmEpilogue.launch(new Op.Matmul(1, 4, 6, 8, true, false, Activation.GELU),
-                new DeviceLimits(3, 1024)).orElseThrow();
+                new DeviceLimits(DeviceLimits.DeviceType.GPU, 3, 1024, 1, 1)).orElseThrow();
         assertEquals(new Null(), launch.args().get(1));
         assertEquals(3, launch.groupSize());
     }

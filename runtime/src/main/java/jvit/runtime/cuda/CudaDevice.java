@@ -38,7 +38,8 @@ final class CudaDevice implements Device {
         int maxThreads = Cuda.attribute(device, Cuda.DEVICE_ATTRIBUTE_MAX_THREADS_PER_BLOCK);
         // Static __shared__ arrays, which the kernels use, get at most this much (48 KiB) on every GPU.
         int sharedMemory = Cuda.attribute(device, Cuda.DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK);
-        this.limits = new DeviceLimits(maxThreads, sharedMemory);
+        int multiprocessors = Cuda.attribute(device, Cuda.DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
+        this.limits = new DeviceLimits(DeviceLimits.DeviceType.GPU, maxThreads, sharedMemory, multiprocessors, 1);
 
         Map<String, String> p = new LinkedHashMap<>();
         p.put("type", "GPU");

@@ -71,26 +71,16 @@ final class OpenCLDevice implements Device {
         this.programs = context -> new SourceCompiler(context, device);
     }
 
-    /** The same device, with its own context and programs, built by {@code programs}. */
-    private OpenCLDevice(OpenCLDevice base, Function<MemorySegment, ProgramBuilder> programs) {
+    /** The same device, with its own context, launching for {@code limits}, its programs built by {@code programs}. */
+    private OpenCLDevice(OpenCLDevice base, DeviceLimits limits, Function<MemorySegment, ProgramBuilder> programs) {
         this.id = base.id;
         this.platform = base.platform;
         this.device = base.device;
         this.name = base.name;
         this.properties = base.properties;
-        this.limits = base.limits;
+        this.limits = limits;
         this.openCL2 = base.openCL2;
         this.programs = programs;
-    }
-
-    private OpenCLDevice(OpenCLDevice other, DeviceLimits limits) {
-        this.id = other.id;
-        this.platform = other.platform;
-        this.device = other.device;
-        this.name = other.name;
-        this.properties = other.properties;
-        this.openCL2 = other.openCL2;
-        this.limits = limits;
     }
 
     /**
@@ -98,7 +88,7 @@ final class OpenCLDevice implements Device {
      * tests run a kernel variant meant for another kind of device, such as the GPU's on PoCL.
      */
     OpenCLDevice withLimits(DeviceLimits limits) {
-        return new OpenCLDevice(this, limits);
+        return new OpenCLDevice(this, limits, programs);
     }
 
     public String id() { return id; }
@@ -123,7 +113,7 @@ final class OpenCLDevice implements Device {
         if (!binaries.device().equals(here))
             throw UserError.inFile(file, "was made for the device " + binaries.device() + ", not for " + id + " " + here
                     + "; make one on this device with `vit kernels build --device " + id + "`");
-        return new OpenCLDevice(this, context -> new BinaryLoader(file, binaries, context, device));
+        return new OpenCLDevice(this, limits, context -> new BinaryLoader(file, binaries, context, device));
     }
 
     DeviceIdentity identity() {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** OpenCL-style sizes in threads become CUDA blocks of threads. */
 class CudaGridTest {
-    private static final DeviceLimits GPU = new DeviceLimits(1024, 48 * 1024);
+    private static final DeviceLimits GPU = new DeviceLimits(DeviceLimits.DeviceType.GPU, 1024, 48 * 1024, 132, 1);
 
     private static KernelLaunch launch(long[] global, long[] local) {
         return new KernelLaunch(new KernelProgram("add.cl", List.of()), "add", global, local, List.of());

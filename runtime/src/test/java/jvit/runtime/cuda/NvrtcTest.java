@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * for Ampere and Hopper, assembled by ptxas when a toolkit is present; compile errors with the log.
  */
 class NvrtcTest {
-    private static final DeviceLimits GPU = new DeviceLimits(1024, 48 * 1024);
+    private static final DeviceLimits GPU = new DeviceLimits(DeviceLimits.DeviceType.GPU, 1024, 48 * 1024, 132, 1);
 
     @TempDir
     Path dir;

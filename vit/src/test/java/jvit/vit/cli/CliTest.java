@@ -197,8 +197,10 @@ class CliTest {
         Path file = dir.resolve("demo.jvitk");
         Result r = vit("kernels", "build", "--device", "opencl:0", "--model", DEMO.toString(), "--batch", "4", "--out", file.toString());
         assertEquals(0, r.status(), r.err());
-        assertTrue(r.out().contains("built attention.cl [HEAD_DIM=16, KEYS=32]"), r.out());
-        assertTrue(r.out().lines().toList().getLast().startsWith("wrote " + file + ": 7 programs for opencl:0"), r.out());
+        // Which variants are built depends on the kind of device (the *_cpu programs on PoCL).
+        long built = r.out().lines().filter(l -> l.startsWith("built ")).count();
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("built attention") && l.contains("HEAD_DIM=16")), r.out());
+        assertTrue(r.out().lines().toList().getLast().startsWith("wrote " + file + ": " + built + " programs for opencl:0"), r.out());
         return file;
     }
 
@@ -237,7 +239,7 @@ class CliTest {
     void aKernelBinaryThatDoesNotFitIsRefusedInOneLine() throws IOException {
         Path binary = kernelBinary();
         vit("bench", "kernel", "softmax", "--runs", "1", "--device", "opencl:0", "--kernel-binary", binary.toString())
-                .failsWith(binary.toString(), "has no program softmax.cl", "vit kernels build");
+                .failsWith(binary.toString(), "has no program softmax", "vit kernels build");
         vit("demo", "--device", "java", "--kernel-binary", binary.toString()).failsWith(binary.toString(), "device java", "opencl:N");
 
         byte[] bytes = Files.readAllBytes(binary);
@@ -266,10 +268,13 @@ class CliTest {
         Path sources = dir.resolve("sources");
         Result r = vit("kernels", "sources", "--device", "opencl:0", "--preset", "vit_tiny_patch16_224", "--batch", "2", "--out", sources.toString());
         assertEquals(0, r.status(), r.err());
-        assertTrue(Files.readString(sources.resolve("attention-HEAD_DIM=64-KEYS=32.cl")).contains("#define HEAD_DIM 64\n"));
-        assertTrue(Files.readAllLines(sources.resolve("programs.txt")).contains("matmul-THREADS=16 matmul"));
+        List<String> programs = Files.readAllLines(sources.resolve("programs.txt"));
+        String attention = programs.stream().filter(l -> l.startsWith("attention")).findFirst().orElseThrow().split(" ")[0];
+        assertTrue(Files.readString(sources.resolve(attention + ".cl")).contains("#define HEAD_DIM 64\n"));
+        assertTrue(programs.stream().anyMatch(l -> l.startsWith("matmul") && l.endsWith(" matmul")), programs.toString());
+        String patchEmbed = programs.stream().filter(l -> l.startsWith("patch_embed")).findFirst().orElseThrow().split(" ")[0];
         vit("kernels", "pack", "--device", "opencl:0", "--preset", "vit_tiny_patch16_224", "--out", dir.resolve("tiny.jvitk").toString(),
-                sources.toString()).failsWith("has no binary of program patch_embed.cl [THREADS=16]", "patch_embed-THREADS=16.aocx");
+                sources.toString()).failsWith("has no binary of program patch_embed", patchEmbed + ".aocx");
         assertFalse(Files.exists(dir.resolve("tiny.jvitk")));
     }
 
