@@ -86,44 +86,63 @@ public final class Attention {
         int width = heads * headDim;
         float scale = (float) (1 / Math.sqrt(headDim));
         Parallel.forRange(batch * heads, 2, (from, to) -> {
-            Head head = new Head(tokens, headDim);
-            int keys = head.keys;
-            float[] p = new float[tokens * keys], ds = new float[tokens * keys], t = new float[tokens * keys];
-            float[] dO = new float[tokens * headDim], vt = new float[headDim * keys];
-            float[] dq = new float[tokens * headDim], dk = new float[tokens * headDim], dv = new float[tokens * headDim];
-            for (int bh = from; bh < to; bh++) {
-                int b = bh / heads, h = bh % heads;
-                head.gather(qkv, b, h, width, scale);
-                for (int i = 0; i < tokens; i++)
-                    F32.copy(dout, ((long) b * tokens + i) * width + (long) h * headDim, dO, i * headDim, headDim);
-                transposed(head.v, tokens, headDim, keys, vt);
-                for (int i0 = 0; i0 < tokens; i0 += ROWS) {
-                    int rows = Math.min(ROWS, tokens - i0);
-                    head.probabilities(i0, rows, p, i0 * keys);
-                    dots(dO, i0, rows, vt, keys, tokens, headDim, ds, i0 * keys); // dP, made dS below
-                }
-                for (int i = 0; i < tokens; i++) {
-                    float dot = 0;
-                    for (int j = 0; j < tokens; j++) dot += p[i * keys + j] * ds[i * keys + j];
-                    for (int j = 0; j < tokens; j++) ds[i * keys + j] = p[i * keys + j] * (ds[i * keys + j] - dot);
-                }
-                for (int i0 = 0; i0 < tokens; i0 += ROWS)
-                    mix(ds, i0 * keys, keys, Math.min(ROWS, tokens - i0), head.k, tokens, headDim, dq, i0 * headDim);
-                transpose(ds, tokens, keys, t);
-                for (int j0 = 0; j0 < tokens; j0 += ROWS)
-                    mix(t, j0 * keys, keys, Math.min(ROWS, tokens - j0), head.q, tokens, headDim, dk, j0 * headDim);
-                transpose(p, tokens, keys, t);
-                for (int j0 = 0; j0 < tokens; j0 += ROWS)
-                    mix(t, j0 * keys, keys, Math.min(ROWS, tokens - j0), dO, tokens, headDim, dv, j0 * headDim);
-                for (int i = 0; i < tokens; i++) {
-                    long row = ((long) b * tokens + i) * 3 * width + (long) h * headDim;
-                    for (int d = 0; d < headDim; d++) dq[i * headDim + d] *= scale;
-                    F32.copy(dq, i * headDim, dqkv, row, headDim);
-                    F32.copy(dk, i * headDim, dqkv, row + width, headDim);
-                    F32.copy(dv, i * headDim, dqkv, row + 2L * width, headDim);
-                }
-            }
+            HeadGradient gradient = new HeadGradient(tokens, headDim);
+            for (int bh = from; bh < to; bh++) gradient.compute(dqkv, dout, qkv, bh / heads, bh % heads, width, scale);
         });
+    }
+
+    /** The backward pass of one (sequence, head), with its work arrays kept from one head to the next. */
+    private static final class HeadGradient {
+        final Head head;
+        final int tokens, headDim, keys;
+        final float[] p, ds, t, dO, vt, dq, dk, dv;
+
+        HeadGradient(int tokens, int headDim) {
+            head = new Head(tokens, headDim);
+            this.tokens = tokens;
+            this.headDim = headDim;
+            keys = head.keys;
+            p = new float[tokens * keys];
+            ds = new float[tokens * keys];
+            t = new float[tokens * keys];
+            dO = new float[tokens * headDim];
+            vt = new float[headDim * keys];
+            dq = new float[tokens * headDim];
+            dk = new float[tokens * headDim];
+            dv = new float[tokens * headDim];
+        }
+
+        void compute(MemorySegment dqkv, MemorySegment dout, MemorySegment qkv, int b, int h, int width, float scale) {
+            head.gather(qkv, b, h, width, scale);
+            for (int i = 0; i < tokens; i++)
+                F32.copy(dout, ((long) b * tokens + i) * width + (long) h * headDim, dO, i * headDim, headDim);
+            transposed(head.v, tokens, headDim, keys, vt);
+            for (int i0 = 0; i0 < tokens; i0 += ROWS) {
+                int rows = Math.min(ROWS, tokens - i0);
+                head.probabilities(i0, rows, p, i0 * keys);
+                dots(dO, i0, rows, vt, keys, tokens, headDim, ds, i0 * keys); // dP, made dS below
+            }
+            for (int i = 0; i < tokens; i++) {
+                float dot = 0;
+                for (int j = 0; j < tokens; j++) dot += p[i * keys + j] * ds[i * keys + j];
+                for (int j = 0; j < tokens; j++) ds[i * keys + j] = p[i * keys + j] * (ds[i * keys + j] - dot);
+            }
+            for (int i0 = 0; i0 < tokens; i0 += ROWS)
+                mix(ds, i0 * keys, keys, Math.min(ROWS, tokens - i0), head.k, tokens, headDim, dq, i0 * headDim);
+            transpose(ds, tokens, keys, t);
+            for (int j0 = 0; j0 < tokens; j0 += ROWS)
+                mix(t, j0 * keys, keys, Math.min(ROWS, tokens - j0), head.q, tokens, headDim, dk, j0 * headDim);
+            transpose(p, tokens, keys, t);
+            for (int j0 = 0; j0 < tokens; j0 += ROWS)
+                mix(t, j0 * keys, keys, Math.min(ROWS, tokens - j0), dO, tokens, headDim, dv, j0 * headDim);
+            for (int i = 0; i < tokens; i++) {
+                long row = ((long) b * tokens + i) * 3 * width + (long) h * headDim;
+                for (int d = 0; d < headDim; d++) dq[i * headDim + d] *= scale;
+                F32.copy(dq, i * headDim, dqkv, row, headDim);
+                F32.copy(dk, i * headDim, dqkv, row + width, headDim);
+                F32.copy(dv, i * headDim, dqkv, row + 2L * width, headDim);
+            }
+        }
     }
 
     /** {@code m [count][d]} transposed into {@code out [d][keys]}. */
@@ -152,6 +171,13 @@ public final class Attention {
                 c2 = b.fma(FloatVector.broadcast(S, a[a2 + e]), c2);
                 c3 = b.fma(FloatVector.broadcast(S, a[a3 + e]), c3);
             }
+            if (j + L <= count) { // whole vectors stored plainly: masked stores cost more
+                c0.intoArray(out, at + j);
+                if (rows > 1) c1.intoArray(out, at + keys + j);
+                if (rows > 2) c2.intoArray(out, at + 2 * keys + j);
+                if (rows > 3) c3.intoArray(out, at + 3 * keys + j);
+                continue;
+            }
             VectorMask<Float> inRange = S.indexInRange(j, count);
             c0.intoArray(out, at + j, inRange);
             if (rows > 1) c1.intoArray(out, at + keys + j, inRange);
@@ -165,22 +191,34 @@ public final class Attention {
      * rows of weights and rows of {@code m [count][d]}: 16 columns at a time, accumulated in registers.
      */
     private static void mix(float[] w, int wAt, int stride, int rows, float[] m, int count, int d, float[] out, int at) {
+        int e = 0;
+        for (; e + L <= d; e += L) mixColumns(w, wAt, stride, rows, m, count, d, out, at, e, null);
+        if (e < d) mixColumns(w, wAt, stride, rows, m, count, d, out, at, e, S.indexInRange(e, d));
+    }
+
+    /** {@link #mix} for the 16 columns from {@code e}; {@code part} masks the last, partial vector (null: a whole one). */
+    private static void mixColumns(float[] w, int wAt, int stride, int rows, float[] m, int count, int d, float[] out, int at,
+                                   int e, VectorMask<Float> part) {
         int w0 = wAt, w1 = wAt + Math.min(1, rows - 1) * stride;
         int w2 = wAt + Math.min(2, rows - 1) * stride, w3 = wAt + Math.min(3, rows - 1) * stride;
-        for (int e = 0; e < d; e += L) {
-            VectorMask<Float> inRow = S.indexInRange(e, d);
-            FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
-            for (int j = 0; j < count; j++) {
-                FloatVector mj = FloatVector.fromArray(S, m, j * d + e, inRow);
-                c0 = mj.fma(FloatVector.broadcast(S, w[w0 + j]), c0);
-                c1 = mj.fma(FloatVector.broadcast(S, w[w1 + j]), c1);
-                c2 = mj.fma(FloatVector.broadcast(S, w[w2 + j]), c2);
-                c3 = mj.fma(FloatVector.broadcast(S, w[w3 + j]), c3);
-            }
-            c0.intoArray(out, at + e, inRow);
-            if (rows > 1) c1.intoArray(out, at + d + e, inRow);
-            if (rows > 2) c2.intoArray(out, at + 2 * d + e, inRow);
-            if (rows > 3) c3.intoArray(out, at + 3 * d + e, inRow);
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
+        for (int j = 0; j < count; j++) {
+            FloatVector mj = part == null ? FloatVector.fromArray(S, m, j * d + e) : FloatVector.fromArray(S, m, j * d + e, part);
+            c0 = mj.fma(FloatVector.broadcast(S, w[w0 + j]), c0);
+            c1 = mj.fma(FloatVector.broadcast(S, w[w1 + j]), c1);
+            c2 = mj.fma(FloatVector.broadcast(S, w[w2 + j]), c2);
+            c3 = mj.fma(FloatVector.broadcast(S, w[w3 + j]), c3);
+        }
+        if (part == null) {
+            c0.intoArray(out, at + e);
+            if (rows > 1) c1.intoArray(out, at + d + e);
+            if (rows > 2) c2.intoArray(out, at + 2 * d + e);
+            if (rows > 3) c3.intoArray(out, at + 3 * d + e);
+        } else {
+            c0.intoArray(out, at + e, part);
+            if (rows > 1) c1.intoArray(out, at + d + e, part);
+            if (rows > 2) c2.intoArray(out, at + 2 * d + e, part);
+            if (rows > 3) c3.intoArray(out, at + 3 * d + e, part);
         }
     }
 }
