@@ -26,31 +26,10 @@ public final class LayerNorm {
 
     private static void row(MemorySegment out, MemorySegment x, MemorySegment gamma, MemorySegment beta,
                             long base, int dim, float eps) {
-        int upper = S.loopBound(dim);
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (; i < upper; i += L) acc = acc.add(F32.load(x, base + i));
-        float sum = F32.sum(acc);
-        for (; i < dim; i++) sum += F32.get(x, base + i);
-        float mean = sum / dim;
-
-        acc = FloatVector.zero(S);
-        FloatVector deviations = FloatVector.zero(S);
-        for (i = 0; i < upper; i += L) {
-            FloatVector d = F32.load(x, base + i).sub(mean);
-            deviations = deviations.add(d);
-            acc = d.fma(d, acc);
-        }
-        float squares = F32.sum(acc), residual = F32.sum(deviations);
-        for (; i < dim; i++) {
-            float d = F32.get(x, base + i) - mean;
-            residual += d;
-            squares += d * d;
-        }
-        mean += residual / dim;
-        float variance = Math.max(0, (squares - residual * residual / dim) / dim);
-        float inv = (float) (1 / Math.sqrt(variance + eps));
-
+        float[] moments = MOMENTS.get();
+        moments(x, base, dim, eps, moments);
+        float mean = moments[0], inv = moments[1];
+        int upper = S.loopBound(dim), i;
         for (i = 0; i < upper; i += L) {
             FloatVector y = F32.load(x, base + i).sub(mean).mul(inv);
             F32.store(y.fma(F32.load(gamma, i), F32.load(beta, i)), out, base + i);
@@ -89,27 +68,10 @@ public final class LayerNorm {
 
     private static void rowBackward(MemorySegment dx, MemorySegment dy, MemorySegment x, float[] gamma, long base, int dim,
                                     float eps, float[] xhat, float[] sums) {
-        // Mean and rstd as forward computes them.
+        float[] moments = MOMENTS.get();
+        moments(x, base, dim, eps, moments);
+        float mean = moments[0], rstd = moments[1];
         int upper = S.loopBound(dim), i;
-        FloatVector acc = FloatVector.zero(S);
-        for (i = 0; i < upper; i += L) acc = acc.add(F32.load(x, base + i));
-        float sum = F32.sum(acc);
-        for (; i < dim; i++) sum += F32.get(x, base + i);
-        float mean = sum / dim;
-        FloatVector squares = FloatVector.zero(S), deviations = FloatVector.zero(S);
-        for (i = 0; i < upper; i += L) {
-            FloatVector d = F32.load(x, base + i).sub(mean);
-            deviations = deviations.add(d);
-            squares = d.fma(d, squares);
-        }
-        float sq = F32.sum(squares), residual = F32.sum(deviations);
-        for (; i < dim; i++) {
-            float d = F32.get(x, base + i) - mean;
-            residual += d;
-            sq += d * d;
-        }
-        mean += residual / dim;
-        float rstd = (float) (1 / Math.sqrt(Math.max(0, (sq - residual * residual / dim) / dim) + eps));
 
         // x̂, the sums over the row, and this band's dgamma/dbeta.
         FloatVector gSum = FloatVector.zero(S), gxSum = FloatVector.zero(S);
@@ -139,5 +101,31 @@ public final class LayerNorm {
             F32.store(g.sub(meanG).sub(FloatVector.fromArray(S, xhat, i).mul(meanGx)).mul(rstd), dx, base + i);
         }
         for (; i < dim; i++) F32.set(dx, base + i, rstd * (F32.get(dy, base + i) * gamma[i] - meanG - xhat[i] * meanGx));
+    }
+
+    private static final ThreadLocal<float[]> MOMENTS = ThreadLocal.withInitial(() -> new float[2]);
+
+    /** The row's mean and 1/√(variance + eps), into {@code moments[0..1]}, as forward and backward both need them. */
+    private static void moments(MemorySegment x, long base, int dim, float eps, float[] moments) {
+        int upper = S.loopBound(dim), i;
+        FloatVector acc = FloatVector.zero(S);
+        for (i = 0; i < upper; i += L) acc = acc.add(F32.load(x, base + i));
+        float sum = F32.sum(acc);
+        for (; i < dim; i++) sum += F32.get(x, base + i);
+        float mean = sum / dim;
+        FloatVector squares = FloatVector.zero(S), deviations = FloatVector.zero(S);
+        for (i = 0; i < upper; i += L) {
+            FloatVector d = F32.load(x, base + i).sub(mean);
+            deviations = deviations.add(d);
+            squares = d.fma(d, squares);
+        }
+        float sq = F32.sum(squares), residual = F32.sum(deviations);
+        for (; i < dim; i++) {
+            float d = F32.get(x, base + i) - mean;
+            residual += d;
+            sq += d * d;
+        }
+        moments[0] = mean + residual / dim;
+        moments[1] = (float) (1 / Math.sqrt(Math.max(0, (sq - residual * residual / dim) / dim) + eps));
     }
 }
