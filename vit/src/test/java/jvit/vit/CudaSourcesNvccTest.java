@@ -65,7 +65,7 @@ class CudaSourcesNvccTest {
             if (!name.startsWith("vit_")) continue; // the paper's names are aliases
             for (Op op : ops(ViTPresets.get(name))) {
                 covered.add(op.getClass());
-                programs.add(DeviceKernels.launch(op, GPU).program());
+                DeviceKernels.launches(op, GPU).forEach(launch -> programs.add(launch.program()));
                 if (op instanceof Op.Matmul m) GemmEpilogue.launch(m, GPU).map(KernelLaunch::program).ifPresent(programs::add);
             }
         }

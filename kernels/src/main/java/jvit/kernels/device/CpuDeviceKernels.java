@@ -28,24 +28,28 @@ final class CpuDeviceKernels {
 
     private CpuDeviceKernels() {}
 
-    /** The CPU kernel for {@code op}, or empty where the generic kernel is already right for a CPU. */
-    static Optional<KernelLaunch> launch(Op op, DeviceLimits limits) {
+    /** The CPU kernels' launches for {@code op}, or empty where the generic kernels are already right for a CPU. */
+    static Optional<List<KernelLaunch>> launches(Op op, DeviceLimits limits) {
         int width = width(limits);
         return switch (op) {
-            case Op.Matmul o -> Optional.of(matmul(o, width, limits));
-            case Op.PatchEmbed o -> Optional.of(patchEmbed(o, width, limits));
-            case Op.Attention o -> Optional.of(attention(o, width));
-            case Op.LayerNorm o -> Optional.of(rowwise("layernorm_cpu.cl", "layernorm", o.rows(), width, limits,
+            case Op.Matmul o -> one(matmul(o, width, limits));
+            case Op.PatchEmbed o -> one(patchEmbed(o, width, limits));
+            case Op.Attention o -> one(attention(o, width));
+            case Op.LayerNorm o -> one(rowwise("layernorm_cpu.cl", "layernorm", o.rows(), width, limits,
                     DeviceKernels.tensors(4), new Int(o.rows()), new Int(o.dim()), new KernelArg.Float(o.eps())));
-            case Op.Softmax o -> Optional.of(rowwise("softmax_cpu.cl", "softmax", o.rows(), width, limits,
+            case Op.Softmax o -> one(rowwise("softmax_cpu.cl", "softmax", o.rows(), width, limits,
                     DeviceKernels.tensors(2), new Int(o.rows()), new Int(o.dim())));
-            case Op.Gelu o -> Optional.of(gelu(o, width, limits));
-            case Op.EmbedTokens o -> Optional.of(embedTokens(o, width, limits));
+            case Op.Gelu o -> one(gelu(o, width, limits));
+            case Op.EmbedTokens o -> one(embedTokens(o, width, limits));
             // One output per work-item and no loop: PoCL's work-group loop vectorizes these as they are.
             case Op.Add o -> Optional.empty();
             case Op.ClassToken o -> Optional.empty();
             default -> Optional.empty(); // training operators: none on devices yet (DeviceKernels.WITHOUT_DEVICE_KERNEL)
         };
+    }
+
+    private static Optional<List<KernelLaunch>> one(KernelLaunch launch) {
+        return Optional.of(List.of(launch));
     }
 
     /** The device's preferred float vector width, as one of 16, 8 and 4. */

@@ -10,9 +10,12 @@ import jvit.kernels.device.KernelArg.Null;
 import jvit.kernels.device.KernelArg.Tensor;
 
 /**
- * How each catalogue operator runs on a device (OpenCL, CUDA): its kernel, grid and arguments,
+ * How each catalogue operator runs on a device (OpenCL, CUDA): its kernels, grids and arguments,
  * from the operator's sizes and the device's limits. A device backend is a thin adapter over
- * this: it builds {@link KernelLaunch#program()}, binds the arguments and launches.
+ * this: it builds each {@link KernelLaunch#program()}, binds the arguments and launches. Most
+ * operators take one launch; a reduction that must not depend on timing (no float atomics) takes
+ * two or more, the first ones leaving partial results in scratch buffers ({@link KernelArg.Scratch})
+ * that the last one combines in a fixed order.
  *
  * <p>Two variants: the kernels here, one output (or a tile of outputs, through local memory) per
  * thread, written for GPUs and run on every other device too; and, for CPU devices, those of
@@ -39,35 +42,35 @@ public final class DeviceKernels {
 
     private DeviceKernels() {}
 
-    /** The launch that applies {@code op} on a device with these limits. */
-    public static KernelLaunch launch(Op op, DeviceLimits limits) {
+    /** The launches that apply {@code op} on a device with these limits, to be queued in this order. */
+    public static List<KernelLaunch> launches(Op op, DeviceLimits limits) {
         for (long elements : op.argElements())
             if (elements > Integer.MAX_VALUE)
                 throw new IllegalArgumentException(op + " has a tensor of " + elements + " elements; device kernels index with 32-bit ints");
-        if (limits.type() == DeviceType.CPU) return CpuDeviceKernels.launch(op, limits).orElseGet(() -> generic(op, limits));
+        if (limits.type() == DeviceType.CPU) return CpuDeviceKernels.launches(op, limits).orElseGet(() -> generic(op, limits));
         return generic(op, limits);
     }
 
-    /** The launch of the GPU kernels, which run on any device. */
-    private static KernelLaunch generic(Op op, DeviceLimits limits) {
+    /** The launches of the GPU kernels, which run on any device. */
+    private static List<KernelLaunch> generic(Op op, DeviceLimits limits) {
         return switch (op) {
-            case Op.Matmul o -> matmul(o, limits);
-            case Op.LayerNorm o -> rowwise("layernorm.cl", "layernorm", o.rows(), o.dim(), limits,
-                    tensors(4), new Int(o.dim()), new KernelArg.Float(o.eps()));
-            case Op.Softmax o -> rowwise("softmax.cl", "softmax", o.rows(), o.dim(), limits, tensors(2), new Int(o.dim()));
-            case Op.Attention o -> attention(o, limits);
-            case Op.Gelu o -> elementwise("gelu.cl", "gelu_forward", o.n(), limits, tensors(2), new Int((int) o.n()));
-            case Op.Add o -> elementwise("add.cl", "add", o.n(), limits, tensors(3), new Int((int) o.n()));
-            case Op.PatchEmbed o -> patchEmbed(o, limits);
+            case Op.Matmul o -> List.of(matmul(o, limits));
+            case Op.LayerNorm o -> List.of(rowwise("layernorm.cl", "layernorm", o.rows(), o.dim(), limits,
+                    tensors(4), new Int(o.dim()), new KernelArg.Float(o.eps())));
+            case Op.Softmax o -> List.of(rowwise("softmax.cl", "softmax", o.rows(), o.dim(), limits, tensors(2), new Int(o.dim())));
+            case Op.Attention o -> List.of(attention(o, limits));
+            case Op.Gelu o -> List.of(elementwise("gelu.cl", "gelu_forward", o.n(), limits, tensors(2), new Int((int) o.n())));
+            case Op.Add o -> List.of(elementwise("add.cl", "add", o.n(), limits, tensors(3), new Int((int) o.n())));
+            case Op.PatchEmbed o -> List.of(patchEmbed(o, limits));
             case Op.EmbedTokens o -> {
                 long n = o.argElements()[0];
-                yield elementwise("embed_tokens.cl", "embed_tokens", n, limits, tensors(4),
-                        new Int(o.patches()), new Int(o.hidden()), new Int((int) n));
+                yield List.of(elementwise("embed_tokens.cl", "embed_tokens", n, limits, tensors(4),
+                        new Int(o.patches()), new Int(o.hidden()), new Int((int) n)));
             }
             case Op.ClassToken o -> {
                 long n = (long) o.batch() * o.hidden();
-                yield elementwise("class_token.cl", "class_token", n, limits, tensors(2),
-                        new Int(o.tokens()), new Int(o.hidden()), new Int((int) n));
+                yield List.of(elementwise("class_token.cl", "class_token", n, limits, tensors(2),
+                        new Int(o.tokens()), new Int(o.hidden()), new Int((int) n)));
             }
             default -> throw new UnsupportedOperationException(op.name() + " has no device kernel yet; run training on the java device");
         };

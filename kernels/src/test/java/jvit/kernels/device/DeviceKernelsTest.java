@@ -29,6 +29,13 @@ class DeviceKernelsTest {
             new Op.EmbedTokens(2, 196, 768),
             new Op.ClassToken(2, 197, 768));
 
+    /** The launch of an operator that takes one. */
+    static KernelLaunch only(Op op, DeviceLimits limits) {
+        List<KernelLaunch> launches = DeviceKernels.launches(op, limits);
+        assertEquals(1, launches.size(), op + " -> " + launches);
+        return launches.getFirst();
+    }
+
     static DeviceLimits gpu(int maxWorkGroupSize, long localMemory) {
         return new DeviceLimits(DeviceType.GPU, maxWorkGroupSize, localMemory, 80, 1);
     }
@@ -41,27 +48,26 @@ class DeviceKernelsTest {
     @ValueSource(ints = {1, 3, 64, 100, 256, 1024, 4096})
     void launchesRespectTheWorkGroupLimit(int maxWorkGroupSize) {
         for (Op op : OPS)
-            for (DeviceLimits limits : List.of(gpu(maxWorkGroupSize, 32 * 1024), cpu(maxWorkGroupSize, 32 * 1024, 16))) {
-                KernelLaunch launch = DeviceKernels.launch(op, limits);
-                assertTrue(launch.groupSize() <= maxWorkGroupSize, op + " -> " + launch);
-            }
+            for (DeviceLimits limits : List.of(gpu(maxWorkGroupSize, 32 * 1024), cpu(maxWorkGroupSize, 32 * 1024, 16)))
+                for (KernelLaunch launch : DeviceKernels.launches(op, limits))
+                    assertTrue(launch.groupSize() <= maxWorkGroupSize, op + " -> " + launch);
     }
 
     @ParameterizedTest(name = "local memory {0} bytes")
     @ValueSource(ints = {512, 16 * 1024, 48 * 1024})
     void attentionKeyTilesFitLocalMemory(int localMemory) {
-        KernelLaunch launch = DeviceKernels.launch(new Op.Attention(1, 50, 2, 64), gpu(256, localMemory));
+        KernelLaunch launch = only(new Op.Attention(1, 50, 2, 64), gpu(256, localMemory));
         int keys = Integer.parseInt(launch.program().defines().get(1).replace("KEYS=", ""));
         assertTrue(keys >= 1 && 2 * 4 * keys * 64 <= localMemory, launch.toString());
         assertThrows(IllegalArgumentException.class,
-                () -> DeviceKernels.launch(new Op.Attention(1, 50, 2, 64), gpu(256, 256)));
+                () -> DeviceKernels.launches(new Op.Attention(1, 50, 2, 64), gpu(256, 256)));
     }
 
     @ParameterizedTest(name = "matmul tiles at max work-group size {0}")
     @ValueSource(ints = {1, 64, 256})
     void matmulGridCoversTheOutput(int maxWorkGroupSize) {
         var op = new Op.Matmul(3, 67, 129, 97, true, false, Activation.NONE);
-        KernelLaunch launch = DeviceKernels.launch(op, gpu(maxWorkGroupSize, 32 * 1024));
+        KernelLaunch launch = only(op, gpu(maxWorkGroupSize, 32 * 1024));
         long[] global = launch.global(), local = launch.local();
         long tile = local[0] * DeviceKernels.MATMUL_WORK;
         assertTrue(global[0] / local[0] * tile >= 129 && global[1] / local[1] * tile >= 67, launch.toString());
@@ -82,34 +88,33 @@ class DeviceKernelsTest {
     @Test
     void everyOperatorNamesAKernelItsSourceDefines() {
         for (Op op : OPS)
-            for (DeviceLimits limits : List.of(gpu(256, 32 * 1024), cpu(4096, 1 << 20, 16))) {
-                KernelLaunch launch = DeviceKernels.launch(op, limits);
-                assertTrue(launch.program().source().contains("KERNEL void " + launch.kernel() + "("), launch.toString());
-            }
+            for (DeviceLimits limits : List.of(gpu(256, 32 * 1024), cpu(4096, 1 << 20, 16)))
+                for (KernelLaunch launch : DeviceKernels.launches(op, limits))
+                    assertTrue(launch.program().source().contains("KERNEL void " + launch.kernel() + "("), launch.toString());
         assertThrows(IllegalArgumentException.class, () -> KernelSources.read("missing.cl"));
     }
 
     @Test
     void tensorsTooLargeForIntIndicesAreRefused() {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> DeviceKernels.launch(new Op.Gelu(1L << 31), gpu(256, 32 * 1024)));
+                () -> DeviceKernels.launches(new Op.Gelu(1L << 31), gpu(256, 32 * 1024)));
         assertTrue(e.getMessage().contains("32-bit"), e.getMessage());
     }
 
     @Test
     void cpuDevicesGetTheCpuKernelsWhereThereAreAny() {
         for (Op op : OPS) {
-            String file = DeviceKernels.launch(op, cpu(4096, 1 << 20, 16)).program().file();
+            String file = only(op, cpu(4096, 1 << 20, 16)).program().file();
             boolean generic = op instanceof Op.Add || op instanceof Op.ClassToken;
             assertEquals(generic, !file.endsWith("_cpu.cl"), op + " -> " + file);
-            assertFalse(DeviceKernels.launch(op, gpu(1024, 48 * 1024)).program().file().endsWith("_cpu.cl"), op.toString());
+            assertFalse(only(op, gpu(1024, 48 * 1024)).program().file().endsWith("_cpu.cl"), op.toString());
         }
     }
 
     @ParameterizedTest(name = "preferred width {0}")
     @CsvSource({"1, 4", "2, 4", "4, 4", "8, 8", "12, 8", "16, 16"})
     void cpuVectorsAreThePreferredWidthBetween4And16(int preferred, int width) {
-        KernelLaunch launch = DeviceKernels.launch(new Op.Softmax(3, 100), cpu(4096, 1 << 20, preferred));
+        KernelLaunch launch = only(new Op.Softmax(3, 100), cpu(4096, 1 << 20, preferred));
         assertEquals(List.of("WIDTH=" + width), launch.program().defines());
     }
 
@@ -117,7 +122,7 @@ class DeviceKernelsTest {
     @CsvSource({"16, 1048576, 12, 2048", "16, 32768, 12, 256", "8, 1048576, 6, 4096", "4, 4096, 6, 128"})
     void cpuMatmulCoversTheOutputWithAPanelThatFitsLocalMemory(int width, long localMemory, int rows, int depth) {
         var op = new Op.Matmul(3, 67, 129, 97, true, false, Activation.NONE);
-        KernelLaunch launch = DeviceKernels.launch(op, cpu(4096, localMemory, width));
+        KernelLaunch launch = only(op, cpu(4096, localMemory, width));
         assertEquals(List.of("WIDTH=" + width, "ROWS=" + rows, "DEPTH=" + depth), launch.program().defines());
         long[] global = launch.global();
         assertArrayEquals(new long[] {1, 1, 1}, launch.local());
@@ -128,28 +133,28 @@ class DeviceKernelsTest {
     @Test
     void cpuMatmulSharesTheRowsOutWhenPanelsAreFewerThanCores() {
         var limits = new DeviceLimits(DeviceType.CPU, 4096, 1 << 20, 16, 16);
-        KernelLaunch few = DeviceKernels.launch(Op.Matmul.linear(1576, 768, 32, Activation.NONE), limits);
+        KernelLaunch few = only(Op.Matmul.linear(1576, 768, 32, Activation.NONE), limits);
         assertEquals(64, few.global()[0], few.toString()); // 4 work-items per unit over 16 units, from one panel
-        KernelLaunch many = DeviceKernels.launch(Op.Matmul.linear(1576, 768, 3072, Activation.NONE), limits);
+        KernelLaunch many = only(Op.Matmul.linear(1576, 768, 3072, Activation.NONE), limits);
         assertEquals(1, many.global()[0], many.toString());
-        KernelLaunch tiny = DeviceKernels.launch(Op.Matmul.linear(5, 768, 32, Activation.NONE), limits);
+        KernelLaunch tiny = only(Op.Matmul.linear(5, 768, 32, Activation.NONE), limits);
         assertEquals(1, tiny.global()[0], "no more shares than row blocks: " + tiny);
     }
 
     @ParameterizedTest(name = "patch {0}")
     @ValueSource(ints = {1, 7, 16, 32})
     void cpuPatchEmbedChunksHoldWholePatchLines(int patch) {
-        KernelLaunch launch = DeviceKernels.launch(new Op.PatchEmbed(1, 3, 4 * patch, 4 * patch, patch, 17), cpu(4096, 1 << 20, 16));
+        KernelLaunch launch = only(new Op.PatchEmbed(1, 3, 4 * patch, 4 * patch, patch, 17), cpu(4096, 1 << 20, 16));
         int depth = Integer.parseInt(launch.program().defines().get(2).replace("DEPTH=", ""));
         assertEquals(0, depth % patch, launch.toString());
         assertTrue(depth * 2 * 16 * 4 <= CpuDeviceKernels.PANEL_BYTES, launch.toString());
         assertThrows(IllegalArgumentException.class,
-                () -> DeviceKernels.launch(new Op.PatchEmbed(1, 3, 64, 64, 32, 17), cpu(4096, 2048, 16)));
+                () -> DeviceKernels.launches(new Op.PatchEmbed(1, 3, 64, 64, 32, 17), cpu(4096, 2048, 16)));
     }
 
     @Test
     void cpuAttentionTakesOneBlockOfQueryRowsPerWorkItem() {
-        KernelLaunch launch = DeviceKernels.launch(new Op.Attention(2, 197, 12, 64), cpu(4096, 1 << 20, 16));
+        KernelLaunch launch = only(new Op.Attention(2, 197, 12, 64), cpu(4096, 1 << 20, 16));
         assertArrayEquals(new long[] {13, 12, 2}, launch.global());
         assertEquals(List.of("HEAD_DIM=64", "WIDTH=16"), launch.program().defines());
     }

@@ -48,7 +48,7 @@ class NvrtcTest {
                 new Op.Attention(3, 65, 4, 16), new Op.Gelu(17), new Op.Add(255), new Op.PatchEmbed(1, 3, 224, 224, 16, 768),
                 new Op.EmbedTokens(1, 196, 768), new Op.ClassToken(1, 197, 768));
         Set<KernelProgram> programs = new LinkedHashSet<>();
-        for (Op op : ops) programs.add(DeviceKernels.launch(op, GPU).program());
+        for (Op op : ops) DeviceKernels.launches(op, GPU).forEach(launch -> programs.add(launch.program()));
         programs.add(GemmEpilogue.launch(Op.Matmul.linear(1, 1, 1, Activation.GELU), GPU).orElseThrow().program());
         return programs;
     }
