@@ -25,6 +25,8 @@ final class CpuDeviceKernels {
     static final int ITEMS_PER_UNIT = 4;
     /** Work-items of a row-wise work-group, and of an elementwise one: few enough to share out, enough to amortise a group. */
     static final int ROWS_PER_GROUP = 16, ELEMENT_ITEMS_PER_GROUP = 256;
+    /** Elements a work-item of a sum of squares adds, at least: enough to be worth a work-item. */
+    static final int SQUARES_PER_ITEM = 16384;
 
     private CpuDeviceKernels() {}
 
@@ -39,12 +41,22 @@ final class CpuDeviceKernels {
                     DeviceKernels.tensors(4), new Int(o.rows()), new Int(o.dim()), new KernelArg.Float(o.eps())));
             case Op.Softmax o -> one(rowwise("softmax_cpu.cl", "softmax", o.rows(), width, limits,
                     DeviceKernels.tensors(2), new Int(o.rows()), new Int(o.dim())));
-            case Op.Gelu o -> one(gelu(o, width, limits));
+            case Op.Gelu o -> one(vectorwise("gelu_cpu.cl", "gelu_forward", o.n(), width, limits, DeviceKernels.tensors(2)));
             case Op.EmbedTokens o -> one(embedTokens(o, width, limits));
+            case Op.Transpose o -> one(transpose(o, width, limits));
+            case Op.SumRows o -> one(sumRows(o.rows(), o.cols(), new Tensor(0), new Tensor(1), width));
+            case Op.GeluBackward o -> one(vectorwise("gelu_backward_cpu.cl", "gelu_backward", o.n(), width, limits,
+                    DeviceKernels.tensors(3)));
+            case Op.EmbedTokensBackward o -> one(embedTokensBackward(o, width, limits));
+            case Op.AccumulateSquares o -> Optional.of(accumulateSquares(o, width, limits));
             // One output per work-item and no loop: PoCL's work-group loop vectorizes these as they are.
             case Op.Add o -> Optional.empty();
             case Op.ClassToken o -> Optional.empty();
-            default -> Optional.empty(); // training operators: none on devices yet (DeviceKernels.WITHOUT_DEVICE_KERNEL)
+            case Op.ClassTokenBackward o -> Optional.empty();
+            case Op.Fill o -> Optional.empty();
+            case Op.AdamW o -> Optional.empty();
+            case Op.CrossEntropy o -> Optional.empty(); // a row per work-item, and as many rows as images: no work to speak of
+            default -> Optional.empty(); // not on devices yet (DeviceKernels.WITHOUT_DEVICE_KERNEL)
         };
     }
 
@@ -121,14 +133,46 @@ final class CpuDeviceKernels {
                 new long[] {(long) DeviceKernels.blocks(rows, group) * group}, new long[] {group}, args);
     }
 
-    /** One work-item per vector of {@code width} elements. */
-    private static KernelLaunch gelu(Op.Gelu o, int width, DeviceLimits limits) {
+    /** One work-item per vector of {@code width} elements; the kernel's last argument is n. */
+    private static KernelLaunch vectorwise(String file, String kernel, long n, int width, DeviceLimits limits, List<KernelArg> args) {
         int group = Math.min(ELEMENT_ITEMS_PER_GROUP, limits.maxWorkGroupSize());
-        List<KernelArg> args = DeviceKernels.tensors(2);
-        args.add(new Int((int) o.n()));
-        long items = DeviceKernels.blocks(o.n(), width);
-        return new KernelLaunch(new KernelProgram("gelu_cpu.cl", List.of("WIDTH=" + width)), "gelu_forward",
+        args.add(new Int((int) n));
+        long items = DeviceKernels.blocks(n, width);
+        return new KernelLaunch(new KernelProgram(file, List.of("WIDTH=" + width)), kernel,
                 new long[] {(long) DeviceKernels.blocks(items, group) * group}, new long[] {group}, args);
+    }
+
+    /** One work-item per block of width × width (grid: column blocks, row blocks, batch), a few blocks down the rows per group. */
+    private static KernelLaunch transpose(Op.Transpose o, int width, DeviceLimits limits) {
+        int group = Math.min(ROWS_PER_GROUP, limits.maxWorkGroupSize());
+        long rowBlocks = DeviceKernels.blocks(o.rows(), width);
+        return new KernelLaunch(new KernelProgram("transpose_cpu.cl", List.of("WIDTH=" + width)), "transpose",
+                new long[] {DeviceKernels.blocks(o.cols(), width), DeviceKernels.blocks(rowBlocks, group) * (long) group, o.batch()},
+                new long[] {1, group, 1}, List.of(new Tensor(0), new Tensor(1), new Int(o.rows()), new Int(o.cols())));
+    }
+
+    /** One work-item per band of {@code width} columns. */
+    static KernelLaunch sumRows(int rows, int cols, KernelArg out, KernelArg in, int width) {
+        return new KernelLaunch(new KernelProgram("sum_rows_cpu.cl", List.of("WIDTH=" + width)), "sum_rows",
+                new long[] {DeviceKernels.blocks(cols, width)}, new long[] {1}, List.of(out, in, new Int(rows), new Int(cols)));
+    }
+
+    /** One work-item per token's row. */
+    private static KernelLaunch embedTokensBackward(Op.EmbedTokensBackward o, int width, DeviceLimits limits) {
+        int group = Math.min(ROWS_PER_GROUP, limits.maxWorkGroupSize());
+        List<KernelArg> args = DeviceKernels.tensors(4);
+        args.addAll(List.of(new Int(o.batch()), new Int(o.patches()), new Int(o.hidden())));
+        return new KernelLaunch(new KernelProgram("embed_tokens_backward_cpu.cl", List.of("WIDTH=" + width)), "embed_tokens_backward",
+                new long[] {(long) DeviceKernels.blocks(o.patches() + 1, group) * group}, new long[] {group}, args);
+    }
+
+    /** Partial sums over equal parts of x, one work-item each, then their total added to acc in order. */
+    private static List<KernelLaunch> accumulateSquares(Op.AccumulateSquares o, int width, DeviceLimits limits) {
+        int parts = (int) Math.clamp(DeviceKernels.blocks(o.n(), SQUARES_PER_ITEM), 1, (long) ITEMS_PER_UNIT * limits.computeUnits());
+        var partial = new KernelArg.Scratch(0, parts);
+        return List.of(new KernelLaunch(new KernelProgram("square_sums_cpu.cl", List.of("WIDTH=" + width)), "square_sums",
+                new long[] {parts}, new long[] {1}, List.of(partial, new Tensor(1), new Int((int) o.n()), new Int(parts))),
+                DeviceKernels.accumulateSum(partial, parts));
     }
 
     /** One work-item per token of each sequence (grid: tokens, batch). */

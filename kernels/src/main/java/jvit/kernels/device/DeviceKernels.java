@@ -27,9 +27,7 @@ import jvit.kernels.device.KernelArg.Tensor;
 public final class DeviceKernels {
     /** The operators that run on the java device only, for now: training's (see NOTES.md). */
     public static final java.util.Set<Class<? extends Op>> WITHOUT_DEVICE_KERNEL = java.util.Set.of(
-            Op.Transpose.class, Op.SumRows.class, Op.GeluBackward.class, Op.LayerNormBackward.class, Op.AttentionBackward.class,
-            Op.CrossEntropy.class, Op.PatchEmbedBackward.class, Op.EmbedTokensBackward.class, Op.ClassTokenBackward.class,
-            Op.Fill.class, Op.AccumulateSquares.class, Op.AdamW.class);
+            Op.LayerNormBackward.class, Op.AttentionBackward.class, Op.PatchEmbedBackward.class);
 
     /** Outputs a matmul thread computes along each side ({@code WORK} in gemm.h). */
     static final int MATMUL_WORK = 4;
@@ -39,6 +37,12 @@ public final class DeviceKernels {
     static final int GROUP = 256;
     /** Query rows of one attention work-group, and keys per local-memory tile, at most. */
     static final int QUERY_ROWS = 64, KEYS = 32;
+    /** Threads along x of a two-dimensional work-group (transpose, column sums): a warp's worth of neighbouring columns. */
+    static final int COLUMNS = 32;
+    /** Side of a transposed block ({@code TILE} in transpose.cl). */
+    static final int TRANSPOSE_TILE = 32;
+    /** Elements each thread of a sum of squares adds, at least, and its parts (work-groups) per compute unit, at most. */
+    static final int SQUARES_PER_THREAD = 16, PARTS_PER_UNIT = 8;
 
     private DeviceKernels() {}
 
@@ -72,8 +76,63 @@ public final class DeviceKernels {
                 yield List.of(elementwise("class_token.cl", "class_token", n, limits, tensors(2),
                         new Int(o.tokens()), new Int(o.hidden()), new Int((int) n)));
             }
+            case Op.Transpose o -> List.of(transpose(o, limits));
+            case Op.SumRows o -> List.of(sumRows(o.rows(), o.cols(), new Tensor(0), new Tensor(1), limits));
+            case Op.GeluBackward o -> List.of(elementwise("gelu_backward.cl", "gelu_backward", o.n(), limits, tensors(3),
+                    new Int((int) o.n())));
+            case Op.CrossEntropy o -> List.of(elementwise("cross_entropy.cl", "cross_entropy", o.rows(), limits, tensors(4),
+                    new Int(o.rows()), new Int(o.classes()), new KernelArg.Float(o.smoothing())));
+            case Op.EmbedTokensBackward o -> List.of(elementwise("embed_tokens_backward.cl", "embed_tokens_backward",
+                    (o.patches() + 1L) * o.hidden(), limits, tensors(4), new Int(o.batch()), new Int(o.patches()), new Int(o.hidden())));
+            case Op.ClassTokenBackward o -> {
+                long n = o.argElements()[0];
+                yield List.of(elementwise("class_token_backward.cl", "class_token_backward", n, limits, tensors(2),
+                        new Int(o.tokens()), new Int(o.hidden()), new Int((int) n)));
+            }
+            case Op.Fill o -> List.of(elementwise("fill.cl", "fill", o.n(), limits, tensors(1), new KernelArg.Float(o.value()),
+                    new Int((int) o.n())));
+            case Op.AccumulateSquares o -> accumulateSquares(o, limits);
+            case Op.AdamW o -> List.of(elementwise("adamw.cl", "adamw", o.n(), limits, tensors(6), new Int((int) o.n()),
+                    new KernelArg.Float(o.beta1()), new KernelArg.Float(o.beta2()), new KernelArg.Float(o.eps()),
+                    new KernelArg.Float(o.weightDecay()), new KernelArg.Float(o.maxNorm())));
             default -> throw new UnsupportedOperationException(op.name() + " has no device kernel yet; run training on the java device");
         };
+    }
+
+    /** One 32 × 32 block per work-group, the batch in z. */
+    private static KernelLaunch transpose(Op.Transpose o, DeviceLimits limits) {
+        long[] group = columnsByRows(limits);
+        return new KernelLaunch(new KernelProgram("transpose.cl", List.of()), "transpose",
+                new long[] {blocks(o.cols(), TRANSPOSE_TILE) * group[0], blocks(o.rows(), TRANSPOSE_TILE) * group[1], o.batch()},
+                new long[] {group[0], group[1], 1}, List.of(new Tensor(0), new Tensor(1), new Int(o.rows()), new Int(o.cols())));
+    }
+
+    /** {@code out[c] = Σ_r in[r, c]}: a work-group per band of columns, its rows of threads sharing the rows. */
+    static KernelLaunch sumRows(int rows, int cols, KernelArg out, KernelArg in, DeviceLimits limits) {
+        long[] group = columnsByRows(limits);
+        return new KernelLaunch(new KernelProgram("sum_rows.cl", List.of()), "sum_rows",
+                new long[] {blocks(cols, group[0]) * group[0], group[1]}, group, List.of(out, in, new Int(rows), new Int(cols)));
+    }
+
+    /** A work-group of a power of two threads, up to 256: up to 32 along x (columns), the rest along y. */
+    private static long[] columnsByRows(DeviceLimits limits) {
+        int group = Integer.highestOneBit(Math.min(GROUP, limits.maxWorkGroupSize())), x = Math.min(COLUMNS, group);
+        return new long[] {x, group / x};
+    }
+
+    /** Partial sums over equal parts of x, one work-group each, then their total added to acc in order. */
+    private static List<KernelLaunch> accumulateSquares(Op.AccumulateSquares o, DeviceLimits limits) {
+        int group = Integer.highestOneBit(Math.min(GROUP, limits.maxWorkGroupSize()));
+        int parts = (int) Math.clamp(blocks(o.n(), (long) group * SQUARES_PER_THREAD), 1, (long) PARTS_PER_UNIT * limits.computeUnits());
+        var partial = new KernelArg.Scratch(0, parts);
+        return List.of(new KernelLaunch(new KernelProgram("square_sums.cl", List.of()), "square_sums", new long[] {(long) parts * group},
+                new long[] {group}, List.of(partial, new Tensor(1), new Int((int) o.n()), new Int(parts))), accumulateSum(partial, parts));
+    }
+
+    /** {@code acc[0] += Σ partial}, by one thread, in order. */
+    static KernelLaunch accumulateSum(KernelArg.Scratch partial, int parts) {
+        return new KernelLaunch(new KernelProgram("accumulate_sum.cl", List.of()), "accumulate_sum", new long[] {1}, new long[] {1},
+                List.of(new Tensor(0), partial, new Int(parts)));
     }
 
     /** One 64 × 64 tile of C per work-group of 16 × 16 threads (smaller where the device needs), the batch in z. */

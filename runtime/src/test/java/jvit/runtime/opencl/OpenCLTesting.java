@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import jvit.kernels.Op;
 import jvit.kernels.device.DeviceLimits;
+import jvit.kernels.device.DeviceLimits.DeviceType;
 import jvit.runtime.Backend;
 import jvit.runtime.DataTransferMode;
 import jvit.runtime.Device;
@@ -31,6 +32,20 @@ final class OpenCLTesting {
     /** {@code opencl:0}. */
     static OpenCLDevice device() {
         return (OpenCLDevice) backend().devices().getFirst();
+    }
+
+    /** opencl:0 launching the GPU kernels (tiled, through local memory), as if it were a GPU. */
+    static OpenCLDevice asGpu() {
+        return deviceWith(l -> new DeviceLimits(DeviceType.GPU, l.maxWorkGroupSize(), l.localMemoryBytes(), l.computeUnits(), 1));
+    }
+
+    /**
+     * opencl:0 launching the CPU kernels as an AVX2 machine gets them (8-float vectors, 6-row matmul
+     * blocks), with 4 KiB of local memory: matmul panels 64 deep, so that most products run in
+     * several chunks, adding into C.
+     */
+    static OpenCLDevice asNarrowCpu() {
+        return deviceWith(l -> new DeviceLimits(DeviceType.CPU, l.maxWorkGroupSize(), 4096, l.computeUnits(), 8));
     }
 
     private static final Map<DeviceLimits, OpenCLDevice> AS_IF = new HashMap<>();
@@ -68,6 +83,33 @@ final class OpenCLTesting {
                 plan.execute();
             }
             return toDoubles(args[0].host(), (int) sizes[0]);
+        }
+    }
+
+    /**
+     * Runs {@code op} on {@code device} in a graph of its own with these arguments, outputs first, and
+     * returns its outputs. An output given as null is copied in poisoned with NaN, so that an element
+     * the kernel does not write fails the comparison; one given values (state updated in place, a sum
+     * added to) starts from them.
+     */
+    static double[][] outputs(Device device, Op op, double[]... args) {
+        long[] sizes = op.argElements();
+        try (Arena arena = Arena.ofShared()) {
+            Tensor[] tensors = new Tensor[sizes.length];
+            for (int i = 0; i < sizes.length; i++)
+                tensors[i] = Tensor.of("arg" + i, args[i] == null ? poisoned(arena, sizes[i]) : segment(arena, args[i]), sizes[i]);
+            Tensor[] outputs = java.util.Arrays.copyOf(tensors, op.outputs());
+            var graph = new TaskGraph(op.name())
+                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, tensors)
+                    .task(op.name(), op, tensors)
+                    .transferToHost(DataTransferMode.EVERY_EXECUTION, outputs)
+                    .snapshot();
+            try (var plan = new ExecutionPlan(graph, device)) {
+                plan.execute();
+            }
+            double[][] values = new double[op.outputs()][];
+            for (int i = 0; i < values.length; i++) values[i] = toDoubles(outputs[i].host(), (int) sizes[i]);
+            return values;
         }
     }
 
