@@ -48,6 +48,7 @@ final class CpuDeviceKernels {
             case Op.GeluBackward o -> one(vectorwise("gelu_backward_cpu.cl", "gelu_backward", o.n(), width, limits,
                     DeviceKernels.tensors(3)));
             case Op.EmbedTokensBackward o -> one(embedTokensBackward(o, width, limits));
+            case Op.LayerNormBackward o -> Optional.of(layerNormBackward(o, width, limits));
             case Op.AccumulateSquares o -> Optional.of(accumulateSquares(o, width, limits));
             // One output per work-item and no loop: PoCL's work-group loop vectorizes these as they are.
             case Op.Add o -> Optional.empty();
@@ -164,6 +165,15 @@ final class CpuDeviceKernels {
         args.addAll(List.of(new Int(o.batch()), new Int(o.patches()), new Int(o.hidden())));
         return new KernelLaunch(new KernelProgram("embed_tokens_backward_cpu.cl", List.of("WIDTH=" + width)), "embed_tokens_backward",
                 new long[] {(long) DeviceKernels.blocks(o.patches() + 1, group) * group}, new long[] {group}, args);
+    }
+
+    /** dx and each band's partial dgamma and dbeta, a work-item per band of rows; then the bands' sums, in order. */
+    private static List<KernelLaunch> layerNormBackward(Op.LayerNormBackward o, int width, DeviceLimits limits) {
+        int bands = Math.min(o.rows(), ITEMS_PER_UNIT * limits.computeUnits());
+        KernelArg.Scratch dgammaParts = new KernelArg.Scratch(0, (long) bands * o.dim()), dbetaParts = new KernelArg.Scratch(1, (long) bands * o.dim());
+        var rows = new KernelLaunch(new KernelProgram("layernorm_backward_cpu.cl", List.of("WIDTH=" + width)), "layernorm_backward",
+                new long[] {bands}, new long[] {1}, DeviceKernels.layerNormBackwardArgs(o, dgammaParts, dbetaParts, bands));
+        return List.of(rows, sumRows(bands, o.dim(), new Tensor(1), dgammaParts, width), sumRows(bands, o.dim(), new Tensor(2), dbetaParts, width));
     }
 
     /** Partial sums over equal parts of x, one work-item each, then their total added to acc in order. */

@@ -27,7 +27,7 @@ import jvit.kernels.device.KernelArg.Tensor;
 public final class DeviceKernels {
     /** The operators that run on the java device only, for now: training's (see NOTES.md). */
     public static final java.util.Set<Class<? extends Op>> WITHOUT_DEVICE_KERNEL = java.util.Set.of(
-            Op.LayerNormBackward.class, Op.AttentionBackward.class, Op.PatchEmbedBackward.class);
+            Op.AttentionBackward.class, Op.PatchEmbedBackward.class);
 
     /** Outputs a matmul thread computes along each side ({@code WORK} in gemm.h). */
     static final int MATMUL_WORK = 4;
@@ -43,6 +43,8 @@ public final class DeviceKernels {
     static final int TRANSPOSE_TILE = 32;
     /** Elements each thread of a sum of squares adds, at least, and its parts (work-groups) per compute unit, at most. */
     static final int SQUARES_PER_THREAD = 16, PARTS_PER_UNIT = 8;
+    /** Bands of rows (work-groups) per compute unit of a LayerNorm backward pass, at most. */
+    static final int BANDS_PER_UNIT = 4;
 
     private DeviceKernels() {}
 
@@ -91,6 +93,7 @@ public final class DeviceKernels {
             }
             case Op.Fill o -> List.of(elementwise("fill.cl", "fill", o.n(), limits, tensors(1), new KernelArg.Float(o.value()),
                     new Int((int) o.n())));
+            case Op.LayerNormBackward o -> layerNormBackward(o, limits);
             case Op.AccumulateSquares o -> accumulateSquares(o, limits);
             case Op.AdamW o -> List.of(elementwise("adamw.cl", "adamw", o.n(), limits, tensors(6), new Int((int) o.n()),
                     new KernelArg.Float(o.beta1()), new KernelArg.Float(o.beta2()), new KernelArg.Float(o.eps()),
@@ -186,13 +189,34 @@ public final class DeviceKernels {
                 new long[] {rows, 1, 1}, args);
     }
 
-    /** One work-group per row, its threads a power of two no larger than the row needs. */
+    /** One work-group per row. */
     private static KernelLaunch rowwise(String file, String kernel, int rows, int dim, DeviceLimits limits,
                                         List<KernelArg> args, KernelArg... scalars) {
-        int group = Integer.highestOneBit(Math.min(GROUP, limits.maxWorkGroupSize()));
-        while (group > 1 && group / 2 >= dim) group /= 2;
+        int group = rowGroup(dim, limits);
         args.addAll(List.of(scalars));
         return new KernelLaunch(new KernelProgram(file, List.of()), kernel, new long[] {(long) rows * group}, new long[] {group}, args);
+    }
+
+    /** Threads of a work-group that works along rows of {@code dim}: a power of two no larger than a row needs. */
+    private static int rowGroup(int dim, DeviceLimits limits) {
+        int group = Integer.highestOneBit(Math.min(GROUP, limits.maxWorkGroupSize()));
+        while (group > 1 && group / 2 >= dim) group /= 2;
+        return group;
+    }
+
+    /** dx and each band's partial dgamma and dbeta, a work-group per band of rows; then the bands' sums, in order. */
+    private static List<KernelLaunch> layerNormBackward(Op.LayerNormBackward o, DeviceLimits limits) {
+        int group = rowGroup(o.dim(), limits), bands = Math.min(o.rows(), BANDS_PER_UNIT * limits.computeUnits());
+        KernelArg.Scratch dgammaParts = new KernelArg.Scratch(0, (long) bands * o.dim()), dbetaParts = new KernelArg.Scratch(1, (long) bands * o.dim());
+        var rows = new KernelLaunch(new KernelProgram("layernorm_backward.cl", List.of()), "layernorm_backward",
+                new long[] {(long) bands * group}, new long[] {group}, layerNormBackwardArgs(o, dgammaParts, dbetaParts, bands));
+        return List.of(rows, sumRows(bands, o.dim(), new Tensor(1), dgammaParts, limits), sumRows(bands, o.dim(), new Tensor(2), dbetaParts, limits));
+    }
+
+    /** The arguments of both variants' layernorm_backward kernel. */
+    static List<KernelArg> layerNormBackwardArgs(Op.LayerNormBackward o, KernelArg dgammaParts, KernelArg dbetaParts, int bands) {
+        return List.of(new Tensor(0), dgammaParts, dbetaParts, new Tensor(3), new Tensor(4), new Tensor(5), new Int(o.rows()),
+                new Int(o.dim()), new KernelArg.Float(o.eps()), new Int(bands));
     }
 
     /** One thread per element. */

@@ -71,6 +71,17 @@ class OpenCLTrainingKernelsTest {
         assertClose("gelu " + random, Reference64.gelu(x), inPlace, 1e-5, 1e-6);
     }
 
+    @ParameterizedTest(name = "rows={0} dim={1} eps={2}")
+    @CsvSource({"1, 1, 1e-5", "3, 17, 1e-6", "67, 192, 1e-12", "5, 1031, 1e-5", "2, 16, 1e-6", "130, 24, 1e-6"})
+    void layerNormBackward(int rows, int dim, float eps) {
+        Random random = random();
+        double[] x = uniform(random, rows * dim, 2);
+        for (int i = 0; i < x.length; i++) x[i] = (float) (x[i] + 30); // an offset against the spread, as in the forward test
+        double[] gamma = roundToFloat(uniform(random, dim, 2)), dy = roundToFloat(uniform(random, rows * dim, 1));
+        assertLikeJava("layernorm backward " + random, new Op.LayerNormBackward(rows, dim, eps), 1e-3, 1e-4 * Math.sqrt(rows),
+                null, null, null, dy, x, gamma);
+    }
+
     @ParameterizedTest(name = "rows={0} classes={1} smoothing={2}")
     @CsvSource({"1, 1, 0", "3, 7, 0", "4, 10, 0.1", "2, 1000, 0.2", "300, 10, 0.1"})
     void crossEntropy(int rows, int classes, float smoothing) {
