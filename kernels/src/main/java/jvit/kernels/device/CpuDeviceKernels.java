@@ -43,12 +43,14 @@ final class CpuDeviceKernels {
                     DeviceKernels.tensors(2), new Int(o.rows()), new Int(o.dim())));
             case Op.Gelu o -> one(vectorwise("gelu_cpu.cl", "gelu_forward", o.n(), width, limits, DeviceKernels.tensors(2)));
             case Op.EmbedTokens o -> one(embedTokens(o, width, limits));
-            case Op.Transpose o -> one(transpose(o, width, limits));
+            case Op.Transpose o -> one(transpose(o.batch(), o.rows(), o.cols(), new Tensor(0), new Tensor(1), width, limits));
             case Op.SumRows o -> one(sumRows(o.rows(), o.cols(), new Tensor(0), new Tensor(1), width));
             case Op.GeluBackward o -> one(vectorwise("gelu_backward_cpu.cl", "gelu_backward", o.n(), width, limits,
                     DeviceKernels.tensors(3)));
             case Op.EmbedTokensBackward o -> one(embedTokensBackward(o, width, limits));
             case Op.LayerNormBackward o -> Optional.of(layerNormBackward(o, width, limits));
+            case Op.AttentionBackward o -> one(attentionBackward(o, width));
+            case Op.PatchEmbedBackward o -> Optional.of(patchEmbedBackward(o, width, limits));
             case Op.AccumulateSquares o -> Optional.of(accumulateSquares(o, width, limits));
             // One output per work-item and no loop: PoCL's work-group loop vectorizes these as they are.
             case Op.Add o -> Optional.empty();
@@ -57,7 +59,6 @@ final class CpuDeviceKernels {
             case Op.Fill o -> Optional.empty();
             case Op.AdamW o -> Optional.empty();
             case Op.CrossEntropy o -> Optional.empty(); // a row per work-item, and as many rows as images: no work to speak of
-            default -> Optional.empty(); // not on devices yet (DeviceKernels.WITHOUT_DEVICE_KERNEL)
         };
     }
 
@@ -116,6 +117,21 @@ final class CpuDeviceKernels {
         return new KernelLaunch(program, kernel, new long[] {shares, panels, batch}, new long[] {1, 1, 1}, args);
     }
 
+    /**
+     * dout transposed into scratch, so that the rows of dweight's product are contiguous; dweight as
+     * a matmul over it and the image's columns; dbias as dout's column sums.
+     */
+    private static List<KernelLaunch> patchEmbedBackward(Op.PatchEmbedBackward o, int width, DeviceLimits limits) {
+        int rows = o.batch() * DeviceKernels.patches(o), columns = o.channels() * o.patch() * o.patch();
+        var doutT = new KernelArg.Scratch(0, (long) rows * o.hidden());
+        List<KernelArg> args = new java.util.ArrayList<>(List.of(new Tensor(0), doutT, new Tensor(3), new Int(o.channels()),
+                new Int(o.height()), new Int(o.width()), new Int(o.patch()), new Int(rows), new Int(o.hidden())));
+        return List.of(transpose(1, rows, o.hidden(), doutT, new Tensor(2), width, limits),
+                gemm("patch_embed_backward_cpu.cl", "patch_embed_backward", width, panelDepth(width, limits, 1), o.hidden(), columns, 1,
+                        limits, args),
+                sumRows(rows, o.hidden(), new Tensor(1), new Tensor(2), width));
+    }
+
     /** One work-item per block of {@code width} query rows of one head of one sequence (grid: query blocks, heads, batch). */
     private static KernelLaunch attention(Op.Attention o, int width) {
         var program = new KernelProgram("attention_cpu.cl", List.of("HEAD_DIM=" + o.headDim(), "WIDTH=" + width));
@@ -123,6 +139,15 @@ final class CpuDeviceKernels {
         args.addAll(List.of(new Int(o.tokens()), new Int(o.heads()), new KernelArg.Float((float) (1 / Math.sqrt(o.headDim())))));
         return new KernelLaunch(program, "attention", new long[] {DeviceKernels.blocks(o.tokens(), width), o.heads(), o.batch()},
                 new long[] {1, 1, 1}, args);
+    }
+
+    /** One work-item per head of one sequence (grid: heads, batch), with 2 · tokens vectors of scratch. */
+    private static KernelLaunch attentionBackward(Op.AttentionBackward o, int width) {
+        var program = new KernelProgram("attention_backward_cpu.cl", List.of("HEAD_DIM=" + o.headDim(), "WIDTH=" + width));
+        var saved = new KernelArg.Scratch(0, 2L * o.batch() * o.heads() * o.tokens() * width);
+        List<KernelArg> args = List.of(new Tensor(0), saved, new Tensor(1), new Tensor(2), new Int(o.tokens()), new Int(o.heads()),
+                new KernelArg.Float((float) (1 / Math.sqrt(o.headDim()))));
+        return new KernelLaunch(program, "attention_backward", new long[] {o.heads(), o.batch()}, new long[] {1, 1}, args);
     }
 
     /** One work-item per row. */
@@ -144,12 +169,12 @@ final class CpuDeviceKernels {
     }
 
     /** One work-item per block of width × width (grid: column blocks, row blocks, batch), a few blocks down the rows per group. */
-    private static KernelLaunch transpose(Op.Transpose o, int width, DeviceLimits limits) {
+    private static KernelLaunch transpose(int batch, int rows, int cols, KernelArg out, KernelArg in, int width, DeviceLimits limits) {
         int group = Math.min(ROWS_PER_GROUP, limits.maxWorkGroupSize());
-        long rowBlocks = DeviceKernels.blocks(o.rows(), width);
+        long rowBlocks = DeviceKernels.blocks(rows, width);
         return new KernelLaunch(new KernelProgram("transpose_cpu.cl", List.of("WIDTH=" + width)), "transpose",
-                new long[] {DeviceKernels.blocks(o.cols(), width), DeviceKernels.blocks(rowBlocks, group) * (long) group, o.batch()},
-                new long[] {1, group, 1}, List.of(new Tensor(0), new Tensor(1), new Int(o.rows()), new Int(o.cols())));
+                new long[] {DeviceKernels.blocks(cols, width), DeviceKernels.blocks(rowBlocks, group) * (long) group, batch},
+                new long[] {1, group, 1}, List.of(out, in, new Int(rows), new Int(cols)));
     }
 
     /** One work-item per band of {@code width} columns. */

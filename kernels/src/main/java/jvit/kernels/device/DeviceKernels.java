@@ -25,10 +25,6 @@ import jvit.kernels.device.KernelArg.Tensor;
  * design of its kernel.
  */
 public final class DeviceKernels {
-    /** The operators that run on the java device only, for now: training's (see NOTES.md). */
-    public static final java.util.Set<Class<? extends Op>> WITHOUT_DEVICE_KERNEL = java.util.Set.of(
-            Op.AttentionBackward.class, Op.PatchEmbedBackward.class);
-
     /** Outputs a matmul thread computes along each side ({@code WORK} in gemm.h). */
     static final int MATMUL_WORK = 4;
     /** Threads along each side of a matmul work-group, at most; 16 gives 64 × 64 tiles. */
@@ -94,11 +90,13 @@ public final class DeviceKernels {
             case Op.Fill o -> List.of(elementwise("fill.cl", "fill", o.n(), limits, tensors(1), new KernelArg.Float(o.value()),
                     new Int((int) o.n())));
             case Op.LayerNormBackward o -> layerNormBackward(o, limits);
+            case Op.AttentionBackward o -> attentionBackward(o, limits);
+            case Op.PatchEmbedBackward o -> List.of(patchEmbedBackward(o, limits), sumRows(o.batch() * patches(o), o.hidden(),
+                    new Tensor(1), new Tensor(2), limits));
             case Op.AccumulateSquares o -> accumulateSquares(o, limits);
             case Op.AdamW o -> List.of(elementwise("adamw.cl", "adamw", o.n(), limits, tensors(6), new Int((int) o.n()),
                     new KernelArg.Float(o.beta1()), new KernelArg.Float(o.beta2()), new KernelArg.Float(o.eps()),
                     new KernelArg.Float(o.weightDecay()), new KernelArg.Float(o.maxNorm())));
-            default -> throw new UnsupportedOperationException(op.name() + " has no device kernel yet; run training on the java device");
         };
     }
 
@@ -157,6 +155,19 @@ public final class DeviceKernels {
         return tiled("patch_embed.cl", "patch_embed", threads, rows, o.hidden(), 1, args);
     }
 
+    /** dweight by the matmul tiling: M = hidden, N = channels · patch², summed over K = batch · patches. */
+    private static KernelLaunch patchEmbedBackward(Op.PatchEmbedBackward o, DeviceLimits limits) {
+        int threads = matmulThreads(limits);
+        List<KernelArg> args = List.of(new Tensor(0), new Tensor(2), new Tensor(3), new Int(o.channels()), new Int(o.height()),
+                new Int(o.width()), new Int(o.patch()), new Int(o.batch() * patches(o)), new Int(o.hidden()));
+        return tiled("patch_embed_backward.cl", "patch_embed_backward", threads, o.hidden(), o.channels() * o.patch() * o.patch(), 1,
+                args);
+    }
+
+    static int patches(Op.PatchEmbedBackward o) {
+        return (o.height() / o.patch()) * (o.width() / o.patch());
+    }
+
     private static KernelLaunch tiled(String file, String kernel, int threads, int m, int n, int batch, List<KernelArg> args) {
         int tile = threads * MATMUL_WORK;
         return new KernelLaunch(new KernelProgram(file, List.of("THREADS=" + threads)), kernel,
@@ -177,16 +188,44 @@ public final class DeviceKernels {
      * of a large head would not fit.
      */
     private static KernelLaunch attention(Op.Attention o, DeviceLimits limits) {
-        long keys = Math.min(KEYS, limits.localMemoryBytes() / (2L * Float.BYTES * o.headDim()));
-        if (keys < 1)
-            throw new IllegalArgumentException("attention head size " + o.headDim() + " needs more local memory than the device's "
-                    + limits.localMemoryBytes() + " bytes");
-        int rows = Math.min(QUERY_ROWS, limits.maxWorkGroupSize());
-        var program = new KernelProgram("attention.cl", List.of("HEAD_DIM=" + o.headDim(), "KEYS=" + keys));
+        var program = new KernelProgram("attention.cl", List.of("HEAD_DIM=" + o.headDim(), "KEYS=" + tileRows(o, 2L * o.headDim(), limits)));
         List<KernelArg> args = tensors(2);
         args.addAll(List.of(new Int(o.tokens()), new Int(o.heads()), new KernelArg.Float((float) (1 / Math.sqrt(o.headDim())))));
-        return new KernelLaunch(program, "attention", new long[] {(long) blocks(o.tokens(), rows) * rows, o.heads(), o.batch()},
-                new long[] {rows, 1, 1}, args);
+        return attentionLaunch(program, "attention", o.batch(), o.tokens(), o.heads(), limits, args);
+    }
+
+    /**
+     * Two launches, each with a work-group per block of rows of one head of one sequence: one thread
+     * per query row finds its softmax's log-sum-exp and D = Σ p·dp (kept in scratch) and computes dq;
+     * then one thread per key row computes dk and dv from them. Tiles of the other side's rows go
+     * through local memory, as in the forward.
+     */
+    private static List<KernelLaunch> attentionBackward(Op.AttentionBackward o, DeviceLimits limits) {
+        var stats = new KernelArg.Scratch(0, 2L * o.batch() * o.heads() * o.tokens());
+        List<KernelArg> args = List.of(new Tensor(0), stats, new Tensor(1), new Tensor(2), new Int(o.tokens()), new Int(o.heads()),
+                new KernelArg.Float((float) (1 / Math.sqrt(o.headDim()))));
+        var queries = new KernelProgram("attention_backward_queries.cl",
+                List.of("HEAD_DIM=" + o.headDim(), "KEYS=" + tileRows(o, 2L * o.headDim(), limits)));
+        var keys = new KernelProgram("attention_backward_keys.cl",
+                List.of("HEAD_DIM=" + o.headDim(), "QUERIES=" + tileRows(o, 2L * o.headDim() + 2, limits)));
+        return List.of(attentionLaunch(queries, "attention_backward_queries", o.batch(), o.tokens(), o.heads(), limits, args),
+                attentionLaunch(keys, "attention_backward_keys", o.batch(), o.tokens(), o.heads(), limits, args));
+    }
+
+    private static KernelLaunch attentionLaunch(KernelProgram program, String kernel, int batch, int tokens, int heads,
+                                                DeviceLimits limits, List<KernelArg> args) {
+        int rows = Math.min(QUERY_ROWS, limits.maxWorkGroupSize());
+        return new KernelLaunch(program, kernel, new long[] {(long) blocks(tokens, rows) * rows, heads, batch}, new long[] {rows, 1, 1},
+                args);
+    }
+
+    /** Rows of a local-memory tile of {@code floatsPerRow} floats: up to 32, as many as the device's local memory holds. */
+    private static long tileRows(Op op, long floatsPerRow, DeviceLimits limits) {
+        long rows = Math.min(KEYS, limits.localMemoryBytes() / (Float.BYTES * floatsPerRow));
+        if (rows < 1)
+            throw new IllegalArgumentException(op + " needs " + Float.BYTES * floatsPerRow + " bytes of local memory for a row of a tile;"
+                    + " the device has " + limits.localMemoryBytes());
+        return rows;
     }
 
     /** One work-group per row. */

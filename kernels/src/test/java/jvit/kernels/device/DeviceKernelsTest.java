@@ -6,6 +6,7 @@ import java.util.List;
 import jvit.kernels.Op;
 import jvit.kernels.Op.Activation;
 import jvit.kernels.device.DeviceLimits.DeviceType;
+import jvit.kernels.device.KernelArg.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -27,7 +28,20 @@ class DeviceKernelsTest {
             new Op.Add(1),
             new Op.PatchEmbed(2, 3, 224, 224, 16, 768),
             new Op.EmbedTokens(2, 196, 768),
-            new Op.ClassToken(2, 197, 768));
+            new Op.ClassToken(2, 197, 768),
+            new Op.Transpose(3, 197, 65),
+            new Op.SumRows(394, 768),
+            new Op.GeluBackward(100_003),
+            new Op.LayerNormBackward(394, 768, 1e-6f),
+            new Op.LayerNormBackward(5, 3, 1e-6f),
+            new Op.AttentionBackward(2, 197, 12, 64),
+            new Op.CrossEntropy(128, 10, 0.1f),
+            new Op.PatchEmbedBackward(2, 3, 224, 224, 16, 768),
+            new Op.EmbedTokensBackward(2, 196, 768),
+            new Op.ClassTokenBackward(2, 197, 768),
+            new Op.Fill(1, 0),
+            new Op.AccumulateSquares(2_359_296),
+            new Op.AdamW(2_359_296, 0.9f, 0.999f, 1e-8f, 0.05f, 1));
 
     /** The launch of an operator that takes one. */
     static KernelLaunch only(Op op, DeviceLimits limits) {
@@ -78,7 +92,11 @@ class DeviceKernelsTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"matmul.cl", "patch_embed.cl", "layernorm.cl", "softmax.cl", "attention.cl", "gelu.cl", "add.cl",
             "embed_tokens.cl", "class_token.cl", "matmul_cpu.cl", "patch_embed_cpu.cl", "attention_cpu.cl", "layernorm_cpu.cl",
-            "softmax_cpu.cl", "gelu_cpu.cl", "embed_tokens_cpu.cl"})
+            "softmax_cpu.cl", "gelu_cpu.cl", "embed_tokens_cpu.cl", "transpose.cl", "transpose_cpu.cl", "sum_rows.cl",
+            "sum_rows_cpu.cl", "gelu_backward.cl", "gelu_backward_cpu.cl", "layernorm_backward.cl", "layernorm_backward_cpu.cl",
+            "attention_backward_queries.cl", "attention_backward_keys.cl", "attention_backward_cpu.cl", "cross_entropy.cl",
+            "patch_embed_backward.cl", "patch_embed_backward_cpu.cl", "embed_tokens_backward.cl", "embed_tokens_backward_cpu.cl",
+            "class_token_backward.cl", "fill.cl", "square_sums.cl", "square_sums_cpu.cl", "accumulate_sum.cl", "adamw.cl"})
     void sourcesExpandTheirIncludes(String file) {
         String source = KernelSources.read(file);
         assertFalse(source.contains("#include"), file);
@@ -104,10 +122,48 @@ class DeviceKernelsTest {
     @Test
     void cpuDevicesGetTheCpuKernelsWhereThereAreAny() {
         for (Op op : OPS) {
-            String file = only(op, cpu(4096, 1 << 20, 16)).program().file();
-            boolean generic = op instanceof Op.Add || op instanceof Op.ClassToken;
+            String file = DeviceKernels.launches(op, cpu(4096, 1 << 20, 16)).getFirst().program().file();
+            boolean generic = op instanceof Op.Add || op instanceof Op.ClassToken || op instanceof Op.ClassTokenBackward
+                    || op instanceof Op.Fill || op instanceof Op.AdamW || op instanceof Op.CrossEntropy;
             assertEquals(generic, !file.endsWith("_cpu.cl"), op + " -> " + file);
-            assertFalse(only(op, gpu(1024, 48 * 1024)).program().file().endsWith("_cpu.cl"), op.toString());
+            for (KernelLaunch launch : DeviceKernels.launches(op, gpu(1024, 48 * 1024)))
+                assertFalse(launch.program().file().endsWith("_cpu.cl"), op + " -> " + launch);
+        }
+    }
+
+    @Test
+    void scratchBuffersAreSizedForTheirLargestUse() {
+        var program = new KernelProgram("add.cl", List.of());
+        var small = new KernelLaunch(program, "add", new long[] {1}, new long[] {1}, List.of(new KernelArg.Scratch(0, 10)));
+        var large = new KernelLaunch(program, "add", new long[] {1}, new long[] {1},
+                List.of(new KernelArg.Scratch(1, 3), new KernelArg.Scratch(0, 20), new Tensor(0)));
+        assertEquals(java.util.Map.of(0, 20L, 1, 3L), KernelLaunch.scratchFloats(List.of(small, large)));
+    }
+
+    @ParameterizedTest(name = "n={0}")
+    @ValueSource(ints = {1, 4095, 4097, 100_000_000})
+    void sumsOfSquaresAddTheirPartsUpInOneThreadLast(int n) {
+        for (DeviceLimits limits : List.of(gpu(256, 32 * 1024), cpu(4096, 1 << 20, 16))) {
+            List<KernelLaunch> launches = DeviceKernels.launches(new Op.AccumulateSquares(n), limits);
+            assertEquals(2, launches.size());
+            var partial = (KernelArg.Scratch) launches.getFirst().args().getFirst();
+            int parts = ((KernelArg.Int) launches.getFirst().args().get(3)).value();
+            assertTrue(parts >= 1 && parts <= 8 * limits.computeUnits() && partial.floats() == parts, launches.toString());
+            assertEquals(List.of(new Tensor(0), partial, new KernelArg.Int(parts)), launches.get(1).args());
+            assertArrayEquals(new long[] {1}, launches.get(1).global());
+        }
+    }
+
+    @Test
+    void layerNormBackwardSumsItsBandsInOrder() {
+        for (DeviceLimits limits : List.of(gpu(256, 32 * 1024), cpu(4096, 1 << 20, 16))) {
+            List<KernelLaunch> launches = DeviceKernels.launches(new Op.LayerNormBackward(394, 768, 1e-6f), limits);
+            int bands = ((KernelArg.Int) launches.getFirst().args().getLast()).value();
+            assertEquals(java.util.Map.of(0, bands * 768L, 1, bands * 768L), KernelLaunch.scratchFloats(launches));
+            assertEquals(List.of(new Tensor(1), new KernelArg.Scratch(0, bands * 768L), new KernelArg.Int(bands), new KernelArg.Int(768)),
+                    launches.get(1).args());
+            assertEquals(List.of(new Tensor(2), new KernelArg.Scratch(1, bands * 768L), new KernelArg.Int(bands), new KernelArg.Int(768)),
+                    launches.get(2).args());
         }
     }
 

@@ -1,9 +1,12 @@
 package jvit.runtime.opencl;
 
+import jvit.runtime.Device;
+import jvit.runtime.TrainingKernelsTest;
+
 /** The training kernel tests on the GPU kernels, run on opencl:0 as if it were a GPU. */
-class OpenCLGpuTrainingKernelsTest extends OpenCLTrainingKernelsTest {
+class OpenCLGpuTrainingKernelsTest extends TrainingKernelsTest {
     @Override
-    OpenCLDevice device() {
+    protected Device device() {
         return OpenCLTesting.asGpu();
     }
 }

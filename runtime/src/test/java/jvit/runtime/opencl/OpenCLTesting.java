@@ -86,33 +86,6 @@ final class OpenCLTesting {
         }
     }
 
-    /**
-     * Runs {@code op} on {@code device} in a graph of its own with these arguments, outputs first, and
-     * returns its outputs. An output given as null is copied in poisoned with NaN, so that an element
-     * the kernel does not write fails the comparison; one given values (state updated in place, a sum
-     * added to) starts from them.
-     */
-    static double[][] outputs(Device device, Op op, double[]... args) {
-        long[] sizes = op.argElements();
-        try (Arena arena = Arena.ofShared()) {
-            Tensor[] tensors = new Tensor[sizes.length];
-            for (int i = 0; i < sizes.length; i++)
-                tensors[i] = Tensor.of("arg" + i, args[i] == null ? poisoned(arena, sizes[i]) : segment(arena, args[i]), sizes[i]);
-            Tensor[] outputs = java.util.Arrays.copyOf(tensors, op.outputs());
-            var graph = new TaskGraph(op.name())
-                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, tensors)
-                    .task(op.name(), op, tensors)
-                    .transferToHost(DataTransferMode.EVERY_EXECUTION, outputs)
-                    .snapshot();
-            try (var plan = new ExecutionPlan(graph, device)) {
-                plan.execute();
-            }
-            double[][] values = new double[op.outputs()][];
-            for (int i = 0; i < values.length; i++) values[i] = toDoubles(outputs[i].host(), (int) sizes[i]);
-            return values;
-        }
-    }
-
     /** Runs an operator whose output may be its input ({@code out = op(out)}) in place. */
     static double[] runInPlace(Device device, Op op, double[] x) {
         try (Arena arena = Arena.ofShared()) {
