@@ -52,12 +52,12 @@ final class CpuDeviceKernels {
             case Op.AttentionBackward o -> one(attentionBackward(o, width));
             case Op.PatchEmbedBackward o -> Optional.of(patchEmbedBackward(o, width, limits));
             case Op.AccumulateSquares o -> Optional.of(accumulateSquares(o, width, limits));
+            case Op.ClassTokenBackward o -> one(classTokenBackward(o, width, limits));
+            case Op.AdamW o -> one(vectorwise("adamw_cpu.cl", "adamw", o.n(), width, limits, DeviceKernels.adamwArgs(o)));
             // One output per work-item and no loop: PoCL's work-group loop vectorizes these as they are.
             case Op.Add o -> Optional.empty();
             case Op.ClassToken o -> Optional.empty();
-            case Op.ClassTokenBackward o -> Optional.empty();
             case Op.Fill o -> Optional.empty();
-            case Op.AdamW o -> Optional.empty();
             case Op.CrossEntropy o -> Optional.empty(); // a row per work-item, and as many rows as images: no work to speak of
         };
     }
@@ -124,8 +124,8 @@ final class CpuDeviceKernels {
     private static List<KernelLaunch> patchEmbedBackward(Op.PatchEmbedBackward o, int width, DeviceLimits limits) {
         int rows = o.batch() * DeviceKernels.patches(o), columns = o.channels() * o.patch() * o.patch();
         var doutT = new KernelArg.Scratch(0, (long) rows * o.hidden());
-        List<KernelArg> args = new java.util.ArrayList<>(List.of(new Tensor(0), doutT, new Tensor(3), new Int(o.channels()),
-                new Int(o.height()), new Int(o.width()), new Int(o.patch()), new Int(rows), new Int(o.hidden())));
+        List<KernelArg> args = List.of(new Tensor(0), doutT, new Tensor(3), new Int(o.channels()), new Int(o.height()),
+                new Int(o.width()), new Int(o.patch()), new Int(rows), new Int(o.hidden()));
         return List.of(transpose(1, rows, o.hidden(), doutT, new Tensor(2), width, limits),
                 gemm("patch_embed_backward_cpu.cl", "patch_embed_backward", width, panelDepth(width, limits, 1), o.hidden(), columns, 1,
                         limits, args),
@@ -181,6 +181,14 @@ final class CpuDeviceKernels {
     static KernelLaunch sumRows(int rows, int cols, KernelArg out, KernelArg in, int width) {
         return new KernelLaunch(new KernelProgram("sum_rows_cpu.cl", List.of("WIDTH=" + width)), "sum_rows",
                 new long[] {DeviceKernels.blocks(cols, width)}, new long[] {1}, List.of(out, in, new Int(rows), new Int(cols)));
+    }
+
+    /** One work-item per token row (grid: tokens, batch). */
+    private static KernelLaunch classTokenBackward(Op.ClassTokenBackward o, int width, DeviceLimits limits) {
+        int group = Math.min(ROWS_PER_GROUP, limits.maxWorkGroupSize());
+        return new KernelLaunch(new KernelProgram("class_token_backward_cpu.cl", List.of("WIDTH=" + width)), "class_token_backward",
+                new long[] {(long) DeviceKernels.blocks(o.tokens(), group) * group, o.batch()}, new long[] {group, 1},
+                List.of(new Tensor(0), new Tensor(1), new Int(o.tokens()), new Int(o.hidden())));
     }
 
     /** One work-item per token's row. */

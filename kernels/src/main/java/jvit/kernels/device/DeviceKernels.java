@@ -94,10 +94,16 @@ public final class DeviceKernels {
             case Op.PatchEmbedBackward o -> List.of(patchEmbedBackward(o, limits), sumRows(o.batch() * patches(o), o.hidden(),
                     new Tensor(1), new Tensor(2), limits));
             case Op.AccumulateSquares o -> accumulateSquares(o, limits);
-            case Op.AdamW o -> List.of(elementwise("adamw.cl", "adamw", o.n(), limits, tensors(6), new Int((int) o.n()),
-                    new KernelArg.Float(o.beta1()), new KernelArg.Float(o.beta2()), new KernelArg.Float(o.eps()),
-                    new KernelArg.Float(o.weightDecay()), new KernelArg.Float(o.maxNorm())));
+            case Op.AdamW o -> List.of(elementwise("adamw.cl", "adamw", o.n(), limits, adamwArgs(o), new Int((int) o.n())));
         };
+    }
+
+    /** AdamW's tensors and hyperparameters, as both variants' kernels take them before n. */
+    static List<KernelArg> adamwArgs(Op.AdamW o) {
+        List<KernelArg> args = tensors(6);
+        args.addAll(List.of(new KernelArg.Float(o.beta1()), new KernelArg.Float(o.beta2()), new KernelArg.Float(o.eps()),
+                new KernelArg.Float(o.weightDecay()), new KernelArg.Float(o.maxNorm())));
+        return args;
     }
 
     /** One 32 × 32 block per work-group, the batch in z. */

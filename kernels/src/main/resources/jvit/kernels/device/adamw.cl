@@ -9,7 +9,7 @@
 #include "portable.h"
 
 KERNEL void adamw(GLOBAL float* param, GLOBAL float* m, GLOBAL float* v, GLOBAL const float* grad, GLOBAL const float* norm2,
-                  GLOBAL const float* schedule, int n, float beta1, float beta2, float eps, float weight_decay, float max_norm) {
+                  GLOBAL const float* schedule, float beta1, float beta2, float eps, float weight_decay, float max_norm, int n) {
     int i = GLOBAL_X;
     if (i >= n) return;
     float lr = schedule[0];
