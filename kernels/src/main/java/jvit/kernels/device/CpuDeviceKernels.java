@@ -25,27 +25,45 @@ final class CpuDeviceKernels {
     static final int ITEMS_PER_UNIT = 4;
     /** Work-items of a row-wise work-group, and of an elementwise one: few enough to share out, enough to amortise a group. */
     static final int ROWS_PER_GROUP = 16, ELEMENT_ITEMS_PER_GROUP = 256;
+    /** Elements a work-item of a sum of squares adds, at least: enough to be worth a work-item. */
+    static final int SQUARES_PER_ITEM = 16384;
 
     private CpuDeviceKernels() {}
 
-    /** The CPU kernel for {@code op}, or empty where the generic kernel is already right for a CPU. */
-    static Optional<KernelLaunch> launch(Op op, DeviceLimits limits) {
+    /** The CPU kernels' launches for {@code op}, or empty where the generic kernels are already right for a CPU. */
+    static Optional<List<KernelLaunch>> launches(Op op, DeviceLimits limits) {
         int width = width(limits);
         return switch (op) {
-            case Op.Matmul o -> Optional.of(matmul(o, width, limits));
-            case Op.PatchEmbed o -> Optional.of(patchEmbed(o, width, limits));
-            case Op.Attention o -> Optional.of(attention(o, width));
-            case Op.LayerNorm o -> Optional.of(rowwise("layernorm_cpu.cl", "layernorm", o.rows(), width, limits,
+            case Op.Matmul o -> one(matmul(o, width, limits));
+            case Op.PatchEmbed o -> one(patchEmbed(o, width, limits));
+            case Op.Attention o -> one(attention(o, width));
+            case Op.LayerNorm o -> one(rowwise("layernorm_cpu.cl", "layernorm", o.rows(), width, limits,
                     DeviceKernels.tensors(4), new Int(o.rows()), new Int(o.dim()), new KernelArg.Float(o.eps())));
-            case Op.Softmax o -> Optional.of(rowwise("softmax_cpu.cl", "softmax", o.rows(), width, limits,
+            case Op.Softmax o -> one(rowwise("softmax_cpu.cl", "softmax", o.rows(), width, limits,
                     DeviceKernels.tensors(2), new Int(o.rows()), new Int(o.dim())));
-            case Op.Gelu o -> Optional.of(gelu(o, width, limits));
-            case Op.EmbedTokens o -> Optional.of(embedTokens(o, width, limits));
+            case Op.Gelu o -> one(vectorwise("gelu_cpu.cl", "gelu_forward", o.n(), width, limits, DeviceKernels.tensors(2)));
+            case Op.EmbedTokens o -> one(embedTokens(o, width, limits));
+            case Op.Transpose o -> one(transpose(o.batch(), o.rows(), o.cols(), new Tensor(0), new Tensor(1), width, limits));
+            case Op.SumRows o -> one(sumRows(o.rows(), o.cols(), new Tensor(0), new Tensor(1), width));
+            case Op.GeluBackward o -> one(vectorwise("gelu_backward_cpu.cl", "gelu_backward", o.n(), width, limits,
+                    DeviceKernels.tensors(3)));
+            case Op.EmbedTokensBackward o -> one(embedTokensBackward(o, width, limits));
+            case Op.LayerNormBackward o -> Optional.of(layerNormBackward(o, width, limits));
+            case Op.AttentionBackward o -> one(attentionBackward(o, width));
+            case Op.PatchEmbedBackward o -> Optional.of(patchEmbedBackward(o, width, limits));
+            case Op.AccumulateSquares o -> Optional.of(accumulateSquares(o, width, limits));
+            case Op.ClassTokenBackward o -> one(classTokenBackward(o, width, limits));
+            case Op.AdamW o -> one(vectorwise("adamw_cpu.cl", "adamw", o.n(), width, limits, DeviceKernels.adamwArgs(o)));
             // One output per work-item and no loop: PoCL's work-group loop vectorizes these as they are.
             case Op.Add o -> Optional.empty();
             case Op.ClassToken o -> Optional.empty();
-            default -> Optional.empty(); // training operators: none on devices yet (DeviceKernels.WITHOUT_DEVICE_KERNEL)
+            case Op.Fill o -> Optional.empty();
+            case Op.CrossEntropy o -> Optional.empty(); // a row per work-item, and as many rows as images: no work to speak of
         };
+    }
+
+    private static Optional<List<KernelLaunch>> one(KernelLaunch launch) {
+        return Optional.of(List.of(launch));
     }
 
     /** The device's preferred float vector width, as one of 16, 8 and 4. */
@@ -99,6 +117,21 @@ final class CpuDeviceKernels {
         return new KernelLaunch(program, kernel, new long[] {shares, panels, batch}, new long[] {1, 1, 1}, args);
     }
 
+    /**
+     * dout transposed into scratch, so that the rows of dweight's product are contiguous; dweight as
+     * a matmul over it and the image's columns; dbias as dout's column sums.
+     */
+    private static List<KernelLaunch> patchEmbedBackward(Op.PatchEmbedBackward o, int width, DeviceLimits limits) {
+        int rows = o.batch() * DeviceKernels.patches(o), columns = o.channels() * o.patch() * o.patch();
+        var doutT = new KernelArg.Scratch(0, (long) rows * o.hidden());
+        List<KernelArg> args = List.of(new Tensor(0), doutT, new Tensor(3), new Int(o.channels()), new Int(o.height()),
+                new Int(o.width()), new Int(o.patch()), new Int(rows), new Int(o.hidden()));
+        return List.of(transpose(1, rows, o.hidden(), doutT, new Tensor(2), width, limits),
+                gemm("patch_embed_backward_cpu.cl", "patch_embed_backward", width, panelDepth(width, limits, 1), o.hidden(), columns, 1,
+                        limits, args),
+                sumRows(rows, o.hidden(), new Tensor(1), new Tensor(2), width));
+    }
+
     /** One work-item per block of {@code width} query rows of one head of one sequence (grid: query blocks, heads, batch). */
     private static KernelLaunch attention(Op.Attention o, int width) {
         var program = new KernelProgram("attention_cpu.cl", List.of("HEAD_DIM=" + o.headDim(), "WIDTH=" + width));
@@ -106,6 +139,15 @@ final class CpuDeviceKernels {
         args.addAll(List.of(new Int(o.tokens()), new Int(o.heads()), new KernelArg.Float((float) (1 / Math.sqrt(o.headDim())))));
         return new KernelLaunch(program, "attention", new long[] {DeviceKernels.blocks(o.tokens(), width), o.heads(), o.batch()},
                 new long[] {1, 1, 1}, args);
+    }
+
+    /** One work-item per head of one sequence (grid: heads, batch), with 2 · tokens vectors of scratch. */
+    private static KernelLaunch attentionBackward(Op.AttentionBackward o, int width) {
+        var program = new KernelProgram("attention_backward_cpu.cl", List.of("HEAD_DIM=" + o.headDim(), "WIDTH=" + width));
+        var saved = new KernelArg.Scratch(0, 2L * o.batch() * o.heads() * o.tokens() * width);
+        List<KernelArg> args = List.of(new Tensor(0), saved, new Tensor(1), new Tensor(2), new Int(o.tokens()), new Int(o.heads()),
+                new KernelArg.Float((float) (1 / Math.sqrt(o.headDim()))));
+        return new KernelLaunch(program, "attention_backward", new long[] {o.heads(), o.batch()}, new long[] {1, 1}, args);
     }
 
     /** One work-item per row. */
@@ -117,14 +159,63 @@ final class CpuDeviceKernels {
                 new long[] {(long) DeviceKernels.blocks(rows, group) * group}, new long[] {group}, args);
     }
 
-    /** One work-item per vector of {@code width} elements. */
-    private static KernelLaunch gelu(Op.Gelu o, int width, DeviceLimits limits) {
+    /** One work-item per vector of {@code width} elements; the kernel's last argument is n. */
+    private static KernelLaunch vectorwise(String file, String kernel, long n, int width, DeviceLimits limits, List<KernelArg> args) {
         int group = Math.min(ELEMENT_ITEMS_PER_GROUP, limits.maxWorkGroupSize());
-        List<KernelArg> args = DeviceKernels.tensors(2);
-        args.add(new Int((int) o.n()));
-        long items = DeviceKernels.blocks(o.n(), width);
-        return new KernelLaunch(new KernelProgram("gelu_cpu.cl", List.of("WIDTH=" + width)), "gelu_forward",
+        args.add(new Int((int) n));
+        long items = DeviceKernels.blocks(n, width);
+        return new KernelLaunch(new KernelProgram(file, List.of("WIDTH=" + width)), kernel,
                 new long[] {(long) DeviceKernels.blocks(items, group) * group}, new long[] {group}, args);
+    }
+
+    /** One work-item per block of width × width (grid: column blocks, row blocks, batch), a few blocks down the rows per group. */
+    private static KernelLaunch transpose(int batch, int rows, int cols, KernelArg out, KernelArg in, int width, DeviceLimits limits) {
+        int group = Math.min(ROWS_PER_GROUP, limits.maxWorkGroupSize());
+        long rowBlocks = DeviceKernels.blocks(rows, width);
+        return new KernelLaunch(new KernelProgram("transpose_cpu.cl", List.of("WIDTH=" + width)), "transpose",
+                new long[] {DeviceKernels.blocks(cols, width), DeviceKernels.blocks(rowBlocks, group) * (long) group, batch},
+                new long[] {1, group, 1}, List.of(out, in, new Int(rows), new Int(cols)));
+    }
+
+    /** One work-item per band of {@code width} columns. */
+    static KernelLaunch sumRows(int rows, int cols, KernelArg out, KernelArg in, int width) {
+        return new KernelLaunch(new KernelProgram("sum_rows_cpu.cl", List.of("WIDTH=" + width)), "sum_rows",
+                new long[] {DeviceKernels.blocks(cols, width)}, new long[] {1}, List.of(out, in, new Int(rows), new Int(cols)));
+    }
+
+    /** One work-item per token row (grid: tokens, batch). */
+    private static KernelLaunch classTokenBackward(Op.ClassTokenBackward o, int width, DeviceLimits limits) {
+        int group = Math.min(ROWS_PER_GROUP, limits.maxWorkGroupSize());
+        return new KernelLaunch(new KernelProgram("class_token_backward_cpu.cl", List.of("WIDTH=" + width)), "class_token_backward",
+                new long[] {(long) DeviceKernels.blocks(o.tokens(), group) * group, o.batch()}, new long[] {group, 1},
+                List.of(new Tensor(0), new Tensor(1), new Int(o.tokens()), new Int(o.hidden())));
+    }
+
+    /** One work-item per token's row. */
+    private static KernelLaunch embedTokensBackward(Op.EmbedTokensBackward o, int width, DeviceLimits limits) {
+        int group = Math.min(ROWS_PER_GROUP, limits.maxWorkGroupSize());
+        List<KernelArg> args = DeviceKernels.tensors(4);
+        args.addAll(List.of(new Int(o.batch()), new Int(o.patches()), new Int(o.hidden())));
+        return new KernelLaunch(new KernelProgram("embed_tokens_backward_cpu.cl", List.of("WIDTH=" + width)), "embed_tokens_backward",
+                new long[] {(long) DeviceKernels.blocks(o.patches() + 1, group) * group}, new long[] {group}, args);
+    }
+
+    /** dx and each band's partial dgamma and dbeta, a work-item per band of rows; then the bands' sums, in order. */
+    private static List<KernelLaunch> layerNormBackward(Op.LayerNormBackward o, int width, DeviceLimits limits) {
+        int bands = Math.min(o.rows(), ITEMS_PER_UNIT * limits.computeUnits());
+        KernelArg.Scratch dgammaParts = new KernelArg.Scratch(0, (long) bands * o.dim()), dbetaParts = new KernelArg.Scratch(1, (long) bands * o.dim());
+        var rows = new KernelLaunch(new KernelProgram("layernorm_backward_cpu.cl", List.of("WIDTH=" + width)), "layernorm_backward",
+                new long[] {bands}, new long[] {1}, DeviceKernels.layerNormBackwardArgs(o, dgammaParts, dbetaParts, bands));
+        return List.of(rows, sumRows(bands, o.dim(), new Tensor(1), dgammaParts, width), sumRows(bands, o.dim(), new Tensor(2), dbetaParts, width));
+    }
+
+    /** Partial sums over equal parts of x, one work-item each, then their total added to acc in order. */
+    private static List<KernelLaunch> accumulateSquares(Op.AccumulateSquares o, int width, DeviceLimits limits) {
+        int parts = (int) Math.clamp(DeviceKernels.blocks(o.n(), SQUARES_PER_ITEM), 1, (long) ITEMS_PER_UNIT * limits.computeUnits());
+        var partial = new KernelArg.Scratch(0, parts);
+        return List.of(new KernelLaunch(new KernelProgram("square_sums_cpu.cl", List.of("WIDTH=" + width)), "square_sums",
+                new long[] {parts}, new long[] {1}, List.of(partial, new Tensor(1), new Int((int) o.n()), new Int(parts))),
+                DeviceKernels.accumulateSum(partial, parts));
     }
 
     /** One work-item per token of each sequence (grid: tokens, batch). */

@@ -11,4 +11,15 @@ public sealed interface KernelArg {
     record Int(int value) implements KernelArg {}
 
     record Float(float value) implements KernelArg {}
+
+    /**
+     * Device memory of at least {@code floats} floats through which one launch of an operator hands
+     * partial results to the next (partial sums, per-row statistics): scratch buffer {@code index}.
+     * Its contents do not outlive the operator, so all the tasks of a graph may share one buffer per index.
+     */
+    record Scratch(int index, long floats) implements KernelArg {
+        public Scratch {
+            if (index < 0 || floats < 1) throw new IllegalArgumentException("scratch " + index + " of " + floats + " floats");
+        }
+    }
 }

@@ -1,7 +1,10 @@
 package jvit.kernels.device;
 
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * How a device runs one operator: which kernel of which program, over which grid, with which
@@ -22,6 +25,15 @@ public record KernelLaunch(KernelProgram program, String kernel, long[] global, 
     }
 
     public int dimensions() { return global.length; }
+
+    /** The scratch buffers these launches use: for each index, the most floats any of them needs. */
+    public static SortedMap<Integer, Long> scratchFloats(Collection<KernelLaunch> launches) {
+        SortedMap<Integer, Long> floats = new TreeMap<>();
+        for (KernelLaunch launch : launches)
+            for (KernelArg arg : launch.args)
+                if (arg instanceof KernelArg.Scratch s) floats.merge(s.index(), s.floats(), Math::max);
+        return floats;
+    }
 
     /** Threads in one work-group (CUDA block). */
     public long groupSize() { return Arrays.stream(local).reduce(1, (a, b) -> a * b); }

@@ -8,4 +8,9 @@ DEVICE float gelu(float x) {
     return 0.5f * x * (1.0f + ERF(x * 0.70710678118654752f));
 }
 
+/* Its derivative, Phi(x) + x * phi(x), for the backward pass. */
+DEVICE float gelu_derivative(float x) {
+    return 0.5f * (1.0f + ERF(x * 0.70710678118654752f)) + x * 0.39894228040143268f * EXP(-0.5f * x * x);
+}
+
 #endif

@@ -1,7 +1,7 @@
 /*
  * The few words in which OpenCL C and CUDA C differ, so that one kernel source compiles as both.
  * Kernels use only these names for qualifiers, indices, barriers and the float intrinsics whose
- * spelling differs (OpenCL overloads exp/erf/sqrt for float, CUDA spells them expf/erff/sqrtf).
+ * spelling differs (OpenCL overloads exp/log/erf/sqrt for float, CUDA spells them expf/logf/erff/sqrtf).
  */
 #ifndef JVIT_PORTABLE_H
 #define JVIT_PORTABLE_H
@@ -21,12 +21,15 @@
 #define GROUP_Y ((int) get_group_id(1))
 #define GROUP_Z ((int) get_group_id(2))
 #define GROUP_SIZE_X ((int) get_local_size(0))
+#define GROUP_SIZE_Y ((int) get_local_size(1))
 #define GLOBAL_X ((int) get_global_id(0))
 
 #define EXP(x) exp(x)
+#define LOG(x) log(x)
 #define ERF(x) erf(x)
 #define SQRT(x) sqrt(x)
 #define FMAX(a, b) fmax(a, b)
+#define FMIN(a, b) fmin(a, b)
 
 #else /* CUDA */
 
@@ -43,14 +46,20 @@
 #define GROUP_Y ((int) blockIdx.y)
 #define GROUP_Z ((int) blockIdx.z)
 #define GROUP_SIZE_X ((int) blockDim.x)
+#define GROUP_SIZE_Y ((int) blockDim.y)
 #define GLOBAL_X ((int) (blockIdx.x * blockDim.x + threadIdx.x))
 
 #define EXP(x) expf(x)
+#define LOG(x) logf(x)
 #define ERF(x) erff(x)
 #define SQRT(x) sqrtf(x)
 #define FMAX(a, b) fmaxf(a, b)
+#define FMIN(a, b) fminf(a, b)
 #ifndef INFINITY
 #define INFINITY __int_as_float(0x7f800000)
+#endif
+#ifndef NAN
+#define NAN __int_as_float(0x7fffffff)
 #endif
 
 #endif

@@ -32,17 +32,23 @@ static inline float lanes_max(VEC v) {
 }
 
 /*
- * GELU, erf form, with erf by Abramowitz–Stegun 7.1.26 (|error| <= 1.5e-7) as in the Java kernel:
- * a polynomial and one exp, which vectorize, where PoCL's erf on a float16 runs 2-3x slower and
- * GELU stops being limited by memory. Defined for floats and for vectors.
+ * GELU, erf form, and its derivative Phi(x) + x * phi(x), with erf by Abramowitz–Stegun 7.1.26
+ * (|error| <= 1.5e-7) as in the Java kernel: a polynomial and one exp, which vectorize, where
+ * PoCL's erf on a float16 runs 2-3x slower and GELU stops being limited by memory. Defined for
+ * floats and for vectors.
  */
 #define DEFINE_GELU(T)                                                                            \
-    static inline T __attribute__((overloadable)) gelu_polynomial(T x) {                          \
-        T a = fabs(x) * 0.70710678118654752f;                                                     \
+    static inline T __attribute__((overloadable)) erf_polynomial(T z) {                           \
+        T a = fabs(z);                                                                            \
         T t = 1.0f / fma(a, 0.3275911f, 1.0f);                                                    \
         T poly = t * fma(t, fma(t, fma(t, fma(t, 1.061405429f, -1.453152027f), 1.421413741f), -0.284496736f), 0.254829592f); \
-        T erf_a = 1.0f - poly * exp(-a * a);                                                      \
-        return 0.5f * x * (1.0f + copysign(erf_a, x));                                            \
+        return copysign(1.0f - poly * exp(-a * a), z);                                            \
+    }                                                                                             \
+    static inline T __attribute__((overloadable)) gelu_polynomial(T x) {                          \
+        return 0.5f * x * (1.0f + erf_polynomial(x * 0.70710678118654752f));                      \
+    }                                                                                             \
+    static inline T __attribute__((overloadable)) gelu_derivative_polynomial(T x) {               \
+        return 0.5f * (1.0f + erf_polynomial(x * 0.70710678118654752f)) + x * 0.39894228040143268f * exp(-0.5f * x * x); \
     }
 DEFINE_GELU(float)
 DEFINE_GELU(VEC)

@@ -8,6 +8,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,8 @@ import jvit.runtime.Task;
 import jvit.runtime.Tensor;
 
 /**
- * A graph loaded on a CUDA device: one device buffer per tensor, each task's kernel and argument
+ * A graph loaded on a CUDA device: one device buffer per tensor, and per scratch index for the
+ * operators that pass partial results between their launches; each launch's kernel and argument
  * values prepared once, and the steps queued in order on one stream. {@code FIRST_EXECUTION}
  * copies run on the first execution only, so weights stay resident; everything else runs every
  * time, and an execution waits for the stream to drain. When profiling, events recorded between
@@ -102,21 +104,23 @@ final class CudaExecutable implements Executable {
             releases.add(() -> Cuda.destroyStream(s));
             this.stream = s;
 
-            for (Tensor t : graph.tensors()) {
-                long buffer = Cuda.alloc(t.bytes());
-                releases.add(() -> Cuda.free(buffer));
-                buffers.put(t, buffer);
-            }
+            for (Tensor t : graph.tensors()) buffers.put(t, buffer(t.bytes()));
             boolean usesCublas = gemm == Gemm.CUBLAS && graph.tasks().stream().anyMatch(t -> t.op() instanceof Op.Matmul);
             MemorySegment cublas = usesCublas ? cublasHandle() : null;
+            Map<Task, List<KernelLaunch>> launches = new IdentityHashMap<>();
+            for (Task task : graph.tasks())
+                if (cublas == null || !(task.op() instanceof Op.Matmul)) launches.put(task, DeviceKernels.launches(task.op(), device.limits()));
+            Map<Integer, Long> scratch = new HashMap<>();
+            KernelLaunch.scratchFloats(launches.values().stream().flatMap(List::stream).toList())
+                    .forEach((index, floats) -> scratch.put(index, buffer(4 * floats)));
             for (Step step : graph.steps()) {
-                commands.add(switch (step) {
-                    case Step.CopyIn in -> new CopyIn(in.tensor().name(), buffers.get(in.tensor()), host(in.tensor()),
-                            in.tensor().bytes(), in.mode() == DataTransferMode.FIRST_EXECUTION);
-                    case Step.CopyOut out -> new CopyOut(out.tensor().name(), buffers.get(out.tensor()), host(out.tensor()),
-                            out.tensor().bytes(), out.mode() == DataTransferMode.FIRST_EXECUTION);
-                    case Step.Launch l -> launch(l.task(), shared.modules(), buffers, cublas);
-                });
+                switch (step) {
+                    case Step.CopyIn in -> commands.add(new CopyIn(in.tensor().name(), buffers.get(in.tensor()), host(in.tensor()),
+                            in.tensor().bytes(), in.mode() == DataTransferMode.FIRST_EXECUTION));
+                    case Step.CopyOut out -> commands.add(new CopyOut(out.tensor().name(), buffers.get(out.tensor()), host(out.tensor()),
+                            out.tensor().bytes(), out.mode() == DataTransferMode.FIRST_EXECUTION));
+                    case Step.Launch l -> commands.addAll(commands(l.task(), launches.get(l.task()), shared.modules(), scratch, cublas));
+                }
             }
             for (int i = 0; i <= commands.size(); i++) {
                 MemorySegment event = Cuda.createEvent();
@@ -137,20 +141,31 @@ final class CudaExecutable implements Executable {
         return handle;
     }
 
-    /** The task's command: its kernel with argument values bound, or for a matmul with cuBLAS, the library call. */
-    private Command launch(Task task, ModuleCache modules, Map<Tensor, Long> buffers, MemorySegment cublas) {
+    private long buffer(long bytes) {
+        long buffer = Cuda.alloc(bytes);
+        releases.add(() -> Cuda.free(buffer));
+        return buffer;
+    }
+
+    /**
+     * The task's commands: its kernels with argument values bound (launches is null for a matmul
+     * by cuBLAS), or for a matmul with cuBLAS, the library call.
+     */
+    private List<Command> commands(Task task, List<KernelLaunch> launches, ModuleCache modules, Map<Integer, Long> scratch,
+                                   MemorySegment cublas) {
         List<Long> tensors = task.args().stream().map(buffers::get).toList();
         if (cublas != null && task.op() instanceof Op.Matmul matmul) {
             Optional<KernelCall> epilogue = GemmEpilogue.launch(matmul, device.limits())
-                    .map(l -> kernelCall(task.name(), "matmul", l, modules, tensors));
-            return new LibraryMatmul(task.name(), cublas, ColumnMajorGemm.of(matmul), MemorySegment.ofAddress(tensors.get(1)),
+                    .map(l -> kernelCall(task.name(), "matmul", l, modules, tensors, scratch));
+            return List.of(new LibraryMatmul(task.name(), cublas, ColumnMajorGemm.of(matmul), MemorySegment.ofAddress(tensors.get(1)),
                     MemorySegment.ofAddress(tensors.get(2)), MemorySegment.ofAddress(tensors.get(0)),
-                    arena.allocateFrom(JAVA_FLOAT, 1f), arena.allocateFrom(JAVA_FLOAT, 0f), epilogue);
+                    arena.allocateFrom(JAVA_FLOAT, 1f), arena.allocateFrom(JAVA_FLOAT, 0f), epilogue));
         }
-        return kernelCall(task.name(), task.op().name(), DeviceKernels.launch(task.op(), device.limits()), modules, tensors);
+        return launches.stream().<Command>map(l -> kernelCall(task.name(), task.op().name(), l, modules, tensors, scratch)).toList();
     }
 
-    private KernelCall kernelCall(String name, String kind, KernelLaunch launch, ModuleCache modules, List<Long> tensors) {
+    private KernelCall kernelCall(String name, String kind, KernelLaunch launch, ModuleCache modules, List<Long> tensors,
+                                  Map<Integer, Long> scratch) {
         MemorySegment function = Cuda.function(modules.module(launch.program()), launch.kernel());
         CudaGrid grid = CudaGrid.of(launch);
         // Registers can leave a compiled kernel fewer threads per block than the device's maximum.
@@ -158,15 +173,16 @@ final class CudaExecutable implements Executable {
         if (grid.threadsPerBlock() > allowed)
             throw new IllegalStateException(launch + " has " + grid.threadsPerBlock() + " threads per block; compiled for "
                     + device + " it allows at most " + allowed);
-        return new KernelCall(name, kind, function, grid, params(launch.args(), tensors));
+        return new KernelCall(name, kind, function, grid, params(launch.args(), tensors, scratch));
     }
 
     /** The {@code void*[]} cuLaunchKernel reads: a pointer to each argument's value, in the arena for the graph's life. */
-    private MemorySegment params(List<KernelArg> args, List<Long> tensors) {
+    private MemorySegment params(List<KernelArg> args, List<Long> tensors, Map<Integer, Long> scratch) {
         MemorySegment params = arena.allocate(ADDRESS, Math.max(1, args.size()));
         for (int i = 0; i < args.size(); i++) {
             MemorySegment value = switch (args.get(i)) {
                 case KernelArg.Tensor t -> arena.allocateFrom(JAVA_LONG, tensors.get(t.index()));
+                case KernelArg.Scratch b -> arena.allocateFrom(JAVA_LONG, scratch.get(b.index()));
                 case KernelArg.Null none -> arena.allocateFrom(JAVA_LONG, 0L);
                 case KernelArg.Int v -> arena.allocateFrom(JAVA_INT, v.value());
                 case KernelArg.Float v -> arena.allocateFrom(JAVA_FLOAT, v.value());

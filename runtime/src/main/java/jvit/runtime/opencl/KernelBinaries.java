@@ -114,8 +114,8 @@ public final class KernelBinaries {
         Map<KernelProgram, Set<String>> programs = new LinkedHashMap<>();
         for (ImmutableTaskGraph graph : graphs)
             for (Task task : graph.tasks()) {
-                var launch = DeviceKernels.launch(task.op(), device.limits());
-                programs.computeIfAbsent(launch.program(), p -> new LinkedHashSet<>()).add(launch.kernel());
+                for (var launch : DeviceKernels.launches(task.op(), device.limits()))
+                    programs.computeIfAbsent(launch.program(), p -> new LinkedHashSet<>()).add(launch.kernel());
             }
         return programs;
     }

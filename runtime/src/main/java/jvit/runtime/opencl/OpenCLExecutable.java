@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,8 @@ import jvit.runtime.Task;
 import jvit.runtime.Tensor;
 
 /**
- * A graph loaded on an OpenCL device: one device buffer per tensor, one kernel per task with its
+ * A graph loaded on an OpenCL device: one device buffer per tensor, and per scratch index for the
+ * operators that pass partial results between their launches; one kernel per launch with its
  * arguments bound once, and the steps as commands on one in-order queue. {@code FIRST_EXECUTION}
  * copies run on the first execution only, so weights stay resident; everything else runs every
  * time, and an execution waits for the queue to drain.
@@ -87,19 +89,23 @@ final class OpenCLExecutable implements Executable {
             releases.add(() -> CL.releaseQueue(q));
             this.queue = q;
 
-            for (Tensor t : graph.tensors()) {
-                MemorySegment buffer = CL.createBuffer(context, t.bytes());
-                releases.add(() -> CL.releaseBuffer(buffer));
-                buffers.put(t, buffer);
-            }
+            for (Tensor t : graph.tensors()) buffers.put(t, buffer(context, t.bytes()));
+            Map<Task, List<KernelLaunch>> launches = new IdentityHashMap<>();
+            for (Task task : graph.tasks()) launches.put(task, DeviceKernels.launches(task.op(), device.limits()));
+            Map<Integer, MemorySegment> scratch = new HashMap<>();
+            KernelLaunch.scratchFloats(launches.values().stream().flatMap(List::stream).toList())
+                    .forEach((index, floats) -> scratch.put(index, buffer(context, 4 * floats)));
             for (Step step : graph.steps()) {
-                commands.add(switch (step) {
-                    case Step.CopyIn in -> new Write(in.tensor().name(), buffers.get(in.tensor()), host(in.tensor()),
-                            in.tensor().bytes(), in.mode() == DataTransferMode.FIRST_EXECUTION);
-                    case Step.CopyOut out -> new Read(out.tensor().name(), buffers.get(out.tensor()), host(out.tensor()),
-                            out.tensor().bytes(), out.mode() == DataTransferMode.FIRST_EXECUTION);
-                    case Step.Launch l -> launch(device, shared.programs(), l.task(), buffers);
-                });
+                switch (step) {
+                    case Step.CopyIn in -> commands.add(new Write(in.tensor().name(), buffers.get(in.tensor()), host(in.tensor()),
+                            in.tensor().bytes(), in.mode() == DataTransferMode.FIRST_EXECUTION));
+                    case Step.CopyOut out -> commands.add(new Read(out.tensor().name(), buffers.get(out.tensor()), host(out.tensor()),
+                            out.tensor().bytes(), out.mode() == DataTransferMode.FIRST_EXECUTION));
+                    case Step.Launch l -> {
+                        for (KernelLaunch launch : launches.get(l.task()))
+                            commands.add(launch(shared.programs(), l.task(), launch, scratch));
+                    }
+                }
             }
             this.events = arena.allocate(ADDRESS, commands.size());
         } catch (RuntimeException | Error e) {
@@ -108,9 +114,14 @@ final class OpenCLExecutable implements Executable {
         }
     }
 
-    /** Builds (or finds) the task's program, creates its kernel and binds its arguments once. */
-    private Launch launch(OpenCLDevice device, ProgramCache programs, Task task, Map<Tensor, MemorySegment> buffers) {
-        KernelLaunch launch = DeviceKernels.launch(task.op(), device.limits());
+    private MemorySegment buffer(MemorySegment context, long bytes) {
+        MemorySegment buffer = CL.createBuffer(context, bytes);
+        releases.add(() -> CL.releaseBuffer(buffer));
+        return buffer;
+    }
+
+    /** Builds (or finds) the program of one of the task's launches, creates its kernel and binds its arguments once. */
+    private Launch launch(ProgramCache programs, Task task, KernelLaunch launch, Map<Integer, MemorySegment> scratch) {
         MemorySegment program = programs.acquire(launch.program());
         releases.add(() -> CL.releaseProgram(program));
         MemorySegment kernel = CL.createKernel(program, launch.kernel());
@@ -119,6 +130,7 @@ final class OpenCLExecutable implements Executable {
         for (int i = 0; i < args.size(); i++) {
             switch (args.get(i)) {
                 case KernelArg.Tensor t -> CL.setBufferArg(kernel, i, buffers.get(task.args().get(t.index())));
+                case KernelArg.Scratch b -> CL.setBufferArg(kernel, i, scratch.get(b.index()));
                 case KernelArg.Null n -> CL.setBufferArg(kernel, i, MemorySegment.NULL);
                 case KernelArg.Int v -> CL.setArg(kernel, i, v.value());
                 case KernelArg.Float v -> CL.setArg(kernel, i, v.value());

@@ -28,11 +28,11 @@ class CudaGridTest {
     @Test
     void theViTB16LaunchesAtBatch64() {
         int rows = 64 * 197;
-        CudaGrid matmul = CudaGrid.of(DeviceKernels.launch(Op.Matmul.linear(rows, 768, 3072, Activation.GELU), GPU));
+        CudaGrid matmul = CudaGrid.of(DeviceKernels.launches(Op.Matmul.linear(rows, 768, 3072, Activation.GELU), GPU).getFirst());
         assertEquals(new CudaGrid(48, 197, 1, 16, 16, 1), matmul);
-        CudaGrid attention = CudaGrid.of(DeviceKernels.launch(new Op.Attention(64, 197, 12, 64), GPU));
+        CudaGrid attention = CudaGrid.of(DeviceKernels.launches(new Op.Attention(64, 197, 12, 64), GPU).getFirst());
         assertEquals(new CudaGrid(4, 12, 64, 64, 1, 1), attention);
-        CudaGrid layerNorm = CudaGrid.of(DeviceKernels.launch(new Op.LayerNorm(rows, 768, 1e-6f), GPU));
+        CudaGrid layerNorm = CudaGrid.of(DeviceKernels.launches(new Op.LayerNorm(rows, 768, 1e-6f), GPU).getFirst());
         assertEquals(new CudaGrid(rows, 1, 1, 256, 1, 1), layerNorm);
         assertEquals(256, matmul.threadsPerBlock());
     }

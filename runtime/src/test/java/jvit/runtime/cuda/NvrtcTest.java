@@ -40,15 +40,20 @@ class NvrtcTest {
         Assumptions.assumeTrue(Nvrtc.problem().isEmpty(), () -> "no NVRTC: " + Nvrtc.problem().orElseThrow());
     }
 
-    /** The programs of every operator at the sizes CudaKernelsTest and ViT-B/16 use, and the cuBLAS epilogue. */
+    /** The programs of every operator at the sizes the CUDA kernel tests and ViT-B/16 use, and the cuBLAS epilogue. */
     static Set<KernelProgram> programs() {
         List<Op> ops = List.of(
                 new Op.Matmul(2, 17, 31, 13, true, true, Activation.GELU), new Op.LayerNorm(197, 768, 1e-6f),
                 new Op.Softmax(3, 197), new Op.Attention(1, 1, 1, 1), new Op.Attention(2, 17, 3, 5), new Op.Attention(1, 197, 2, 64),
                 new Op.Attention(3, 65, 4, 16), new Op.Gelu(17), new Op.Add(255), new Op.PatchEmbed(1, 3, 224, 224, 16, 768),
-                new Op.EmbedTokens(1, 196, 768), new Op.ClassToken(1, 197, 768));
+                new Op.EmbedTokens(1, 196, 768), new Op.ClassToken(1, 197, 768), new Op.Transpose(1, 197, 768),
+                new Op.SumRows(197, 768), new Op.GeluBackward(17), new Op.LayerNormBackward(197, 768, 1e-6f),
+                new Op.AttentionBackward(2, 17, 3, 5), new Op.AttentionBackward(1, 197, 2, 64), new Op.CrossEntropy(3, 10, 0.1f),
+                new Op.PatchEmbedBackward(1, 3, 224, 224, 16, 768), new Op.EmbedTokensBackward(1, 196, 768),
+                new Op.ClassTokenBackward(1, 197, 768), new Op.Fill(1, 0), new Op.AccumulateSquares(4099),
+                new Op.AdamW(17, 0.9f, 0.999f, 1e-8f, 0.05f, 1));
         Set<KernelProgram> programs = new LinkedHashSet<>();
-        for (Op op : ops) programs.add(DeviceKernels.launch(op, GPU).program());
+        for (Op op : ops) DeviceKernels.launches(op, GPU).forEach(launch -> programs.add(launch.program()));
         programs.add(GemmEpilogue.launch(Op.Matmul.linear(1, 1, 1, Activation.GELU), GPU).orElseThrow().program());
         return programs;
     }

@@ -50,6 +50,7 @@ class GemmEpilogueKernelTest {
                 switch (args.get(i)) {
                     case KernelArg.Tensor t -> CL.setBufferArg(kernel, i, tensors.get(t.index()));
                     case KernelArg.Null none -> CL.setBufferArg(kernel, i, MemorySegment.NULL);
+                    case KernelArg.Scratch none -> throw new AssertionError("the epilogue needs no scratch");
                     case KernelArg.Int v -> CL.setArg(kernel, i, v.value());
                     case KernelArg.Float v -> CL.setArg(kernel, i, v.value());
                 }

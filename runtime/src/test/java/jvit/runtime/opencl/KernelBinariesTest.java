@@ -123,7 +123,7 @@ class KernelBinariesTest {
     void aFileWithoutAProgramTheGraphNeedsNamesIt() {
         Device device = OpenCLTesting.device().withProgramBinaries(build("add.jvitk", new Op.Add(10)));
         String message = refusal(() -> OpenCLTesting.run(device, new Op.Softmax(2, 3), new double[6]));
-        var softmax = jvit.kernels.device.DeviceKernels.launch(new Op.Softmax(2, 3), OpenCLTesting.device().limits()).program();
+        var softmax = jvit.kernels.device.DeviceKernels.launches(new Op.Softmax(2, 3), OpenCLTesting.device().limits()).getFirst().program();
         assertTrue(message.startsWith(dir.resolve("add.jvitk") + ": has no program " + softmax + ", which this graph needs"), message);
     }
 
@@ -195,7 +195,7 @@ class KernelBinariesTest {
             List<ImmutableTaskGraph> graphs = Arrays.stream(ops).map(op -> graph(arena, op)).toList();
             List<Path> written = KernelBinaries.writeSources(device, graphs, sources);
             // Which variant of attention a device gets depends on its kind (attention_cpu on PoCL).
-            String attention = KernelBinaries.name(jvit.kernels.device.DeviceKernels.launch(ops[1], device.limits()).program());
+            String attention = KernelBinaries.name(jvit.kernels.device.DeviceKernels.launches(ops[1], device.limits()).getFirst().program());
             assertEquals(List.of("add add", attention + " attention"), Files.readAllLines(sources.resolve("programs.txt")));
             assertEquals(List.of(sources.resolve("add.cl"), sources.resolve(attention + ".cl")), written);
             for (Path source : written) {

@@ -1,8 +1,5 @@
 package jvit.runtime.opencl;
 
-import jvit.kernels.device.DeviceLimits;
-import jvit.kernels.device.DeviceLimits.DeviceType;
-
 /**
  * The kernel tests on the CPU kernels as an AVX2 machine gets them (8-float vectors, 6-row matmul
  * blocks), with 4 KiB of local memory: matmul panels 64 deep, so that most products run in
@@ -11,6 +8,6 @@ import jvit.kernels.device.DeviceLimits.DeviceType;
 class OpenCLNarrowCpuKernelsTest extends OpenCLKernelsTest {
     @Override
     OpenCLDevice device() {
-        return OpenCLTesting.deviceWith(l -> new DeviceLimits(DeviceType.CPU, l.maxWorkGroupSize(), 4096, l.computeUnits(), 8));
+        return OpenCLTesting.asNarrowCpu();
     }
 }

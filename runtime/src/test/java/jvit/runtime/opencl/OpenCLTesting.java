@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import jvit.kernels.Op;
 import jvit.kernels.device.DeviceLimits;
+import jvit.kernels.device.DeviceLimits.DeviceType;
 import jvit.runtime.Backend;
 import jvit.runtime.DataTransferMode;
 import jvit.runtime.Device;
@@ -31,6 +32,20 @@ final class OpenCLTesting {
     /** {@code opencl:0}. */
     static OpenCLDevice device() {
         return (OpenCLDevice) backend().devices().getFirst();
+    }
+
+    /** opencl:0 launching the GPU kernels (tiled, through local memory), as if it were a GPU. */
+    static OpenCLDevice asGpu() {
+        return deviceWith(l -> new DeviceLimits(DeviceType.GPU, l.maxWorkGroupSize(), l.localMemoryBytes(), l.computeUnits(), 1));
+    }
+
+    /**
+     * opencl:0 launching the CPU kernels as an AVX2 machine gets them (8-float vectors, 6-row matmul
+     * blocks), with 4 KiB of local memory: matmul panels 64 deep, so that most products run in
+     * several chunks, adding into C.
+     */
+    static OpenCLDevice asNarrowCpu() {
+        return deviceWith(l -> new DeviceLimits(DeviceType.CPU, l.maxWorkGroupSize(), 4096, l.computeUnits(), 8));
     }
 
     private static final Map<DeviceLimits, OpenCLDevice> AS_IF = new HashMap<>();

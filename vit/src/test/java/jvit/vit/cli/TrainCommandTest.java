@@ -61,6 +61,23 @@ class TrainCommandTest {
         assertTrue(again.out().contains("resuming at epoch 3"), again.out());
     }
 
+    /** The whole run on opencl:0: training steps, validation and evaluation on the device. */
+    @Test
+    void aRunOnOpenCL() throws IOException {
+        CliTest.assumeOpenCL();
+        Path data = IdxFiles.write(dir.resolve("data"), FashionMnist.Split.TRAIN, 48, true);
+        Path out = dir.resolve("out");
+        CliTest.Result r = vit(train(data, out, "--device", "opencl:0", "--epochs", "1"));
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("training ViT") && r.out().contains("on opencl:0") && r.out().contains("epoch 1/1: train loss"), r.out());
+        Map<?, ?> metrics = (Map<?, ?>) Json.parse(Files.readAllLines(out.resolve("metrics.jsonl")).getFirst());
+        for (String key : List.of("train_loss", "validation_loss"))
+            assertTrue(Double.isFinite(((Number) metrics.get(key)).doubleValue()), key + " in " + metrics);
+        CliTest.Result eval = vit("eval", "--model", out.toString(), "--dataset", "fashion-mnist", "--data-dir", data.toString(),
+                "--split", "train", "--device", "opencl:0");
+        assertEquals(0, eval.status(), eval.err());
+    }
+
     @Test
     void failures() throws IOException {
         Path data = IdxFiles.write(dir.resolve("data"), FashionMnist.Split.TRAIN, 48, true);
