@@ -53,6 +53,7 @@ public final class ReportJson {
         o.put("mode", s.mode());
         o.put("rounds", s.rounds());
         o.put("warmup_runs", s.warmup());
+        o.put("warmup_seconds", s.warmupSeconds());
         o.put("min_runs_per_round", s.minRuns());
         o.put("max_runs_per_round", s.maxRuns());
         o.put("seconds_per_round", s.secondsPerRound());

@@ -28,7 +28,8 @@ public final class ReportMarkdown {
         md.append("# Devices compared: ").append(report.devices().stream().map(d -> "`" + d.id() + "`").collect(Collectors.joining(", ")))
                 .append(" (").append(report.date()).append(", ").append(s.mode()).append(")\n\n");
         md.append("Written by `").append(report.command()).append("`. Every case was loaded on every device, warmed up (")
-                .append(s.warmup()).append(" runs, not counted; NumPy one call per process), then timed in ").append(s.rounds())
+                .append(s.warmup()).append(" runs and ").append(Figures.significant(s.warmupSeconds()))
+                .append(" s, not counted; NumPy one call per process), then timed in ").append(s.rounds())
                 .append(" rounds, each running it on every device back to back and then on the NumPy peer where it has the case, ")
                 .append("so that a slow period on the shared machine falls on all of them alike. A round times ")
                 .append(s.minRuns()).append(" to ").append(s.maxRuns()).append(" runs (as many as fill ")

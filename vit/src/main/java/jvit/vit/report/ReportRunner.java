@@ -185,11 +185,7 @@ public final class ReportRunner {
      */
     private Map<String, Measurement> time(Map<String, Workload> open, IntFunction<long[]> peerRuns, String what) {
         Map<String, Integer> runs = new LinkedHashMap<>();
-        open.forEach((device, w) -> {
-            long[] warm = new long[settings.warmup()];
-            for (int i = 0; i < warm.length; i++) warm[i] = w.run();
-            runs.put(device, runsPerRound(warm));
-        });
+        open.forEach((device, w) -> runs.put(device, runsPerRound(warmUp(w))));
         Map<String, List<long[]>> rounds = new LinkedHashMap<>();
         for (int round = 0; round < settings.rounds(); round++) {
             open.forEach((device, w) -> {
@@ -211,7 +207,18 @@ public final class ReportRunner {
         return timed;
     }
 
-    /** As many runs as fill {@code secondsPerRound} at the warm-up's median pace, within the settings' bounds. */
+    /** Runs {@code w} at least {@code warmup} times and for at least {@code warmupSeconds}; the times of the last {@code warmup} runs. */
+    private long[] warmUp(Workload w) {
+        long end = System.nanoTime() + (long) (settings.warmupSeconds() * 1e9);
+        long[] last = new long[settings.warmup()];
+        for (int i = 0; i < last.length || System.nanoTime() < end; i++) {
+            long t = w.run();
+            if (last.length > 0) last[i % last.length] = t;
+        }
+        return last;
+    }
+
+    /** As many runs as fill {@code secondsPerRound} at the pace of the last warm-up runs, within the settings' bounds. */
     private int runsPerRound(long[] warmup) {
         if (warmup.length == 0) return settings.minRuns();
         double run = Latencies.of(warmup).p50();
