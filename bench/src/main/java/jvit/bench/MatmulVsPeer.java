@@ -12,6 +12,7 @@ import jvit.runtime.Devices;
 import jvit.runtime.ExecutionPlan;
 import jvit.runtime.TaskGraph;
 import jvit.runtime.Tensor;
+import jvit.vit.report.CpuClock;
 
 /**
  * One round of bench/matmul-vs-numpy.sh, jvit's side: an {@code n×n×n} float32 matmul on a
@@ -30,7 +31,7 @@ public final class MatmulVsPeer {
 
     public static void main(String[] args) {
         if (args.length == 1 && args[0].equals("clock")) {
-            System.out.printf("%.3f%n", clockGhz());
+            System.out.printf("%.3f%n", CpuClock.ghz(5, 1_000_000_000L));
             return;
         }
         if (args.length == 3 && args[0].equals("describe")) {
@@ -91,23 +92,5 @@ public final class MatmulVsPeer {
         Arrays.sort(sorted);
         int h = sorted.length / 2;
         return sorted.length % 2 == 1 ? sorted[h] : (sorted[h - 1] + sorted[h]) / 2;
-    }
-
-    /** The best of a few runs of 2·10⁹ dependent integer ops (xor, add: one cycle each). */
-    private static double clockGhz() {
-        double best = 0;
-        long sink = 0;
-        for (int run = 0; run < 5; run++) {
-            long x = System.nanoTime(), y = x;
-            long start = System.nanoTime();
-            for (long i = 0; i < 1_000_000_000L; i++) {
-                x = (x ^ i) + y;
-                y = x;
-            }
-            best = Math.max(best, 2e9 / (System.nanoTime() - start));
-            sink += x;
-        }
-        if (sink == 42) System.out.print("");
-        return best;
     }
 }

@@ -172,11 +172,11 @@ final class PanelPainter {
         return covered;
     }
 
-    private static void centred(Graphics2D g, String text, int x, int baseline) {
+    static void centred(Graphics2D g, String text, int x, int baseline) {
         g.drawString(text, x - g.getFontMetrics().stringWidth(text) / 2, baseline);
     }
 
-    private static void verticalLabel(Graphics2D g, String text, int baseline, int centreY) {
+    static void verticalLabel(Graphics2D g, String text, int baseline, int centreY) {
         AffineTransform saved = g.getTransform();
         g.rotate(-Math.PI / 2, baseline, centreY);
         centred(g, text, baseline, centreY);

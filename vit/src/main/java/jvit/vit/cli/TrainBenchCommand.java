@@ -1,24 +1,15 @@
 package jvit.vit.cli;
 
 import java.io.PrintWriter;
-import java.lang.foreign.Arena;
-import java.lang.foreign.ValueLayout;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import jvit.runtime.Device;
-import jvit.runtime.ExecutionPlan;
 import jvit.runtime.ExecutionResult;
-import jvit.runtime.Tensor;
 import jvit.vit.ViTConfig;
 import jvit.vit.ViTPresets;
+import jvit.vit.benchmark.TrainStepWorkload;
 import jvit.vit.io.Json;
-import jvit.vit.model.ViTWeights;
-import jvit.vit.train.Initialization;
-import jvit.vit.train.Optimizer;
-import jvit.vit.train.TrainSettings;
-import jvit.vit.train.TrainingGraph;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,27 +39,9 @@ final class TrainBenchCommand implements Runnable {
         measure.validate();
         ViTConfig c = preset.equals("fashion-mnist") ? TrainCommand.recipeModel() : ViTPresets.get(preset);
         Device d = measure.device();
-        TrainSettings settings = new TrainSettings(1, batch, 1e-3, 0, 0, 0.05, 0.9, 0.999, 1e-8, 1, 0.1, 0, false, 0, 1, 1);
-        try (Arena arena = Arena.ofShared()) {
-            ViTWeights weights = ViTWeights.allocate(c, arena);
-            Initialization.apply(weights, 1);
-            Optimizer optimizer = new Optimizer(weights, arena);
-            int size = c.imageSize();
-            var io = new TrainingGraph.Io(Tensor.allocate("images", arena, batch, c.channels(), size, size),
-                    Tensor.allocate("labels", arena, batch), Tensor.allocate("schedule", arena, 3),
-                    Tensor.allocate("losses", arena, batch), Tensor.allocate("logits", arena, batch, c.numLabels()));
-            SplittableRandom r = new SplittableRandom(1);
-            for (long i = 0; i < io.images().elements(); i++) io.images().host().setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) r.nextDouble(-1, 1));
-            for (int i = 0; i < batch; i++) io.labels().host().setAtIndex(ValueLayout.JAVA_FLOAT, i, r.nextInt(c.numLabels()));
-            io.schedule().host().setAtIndex(ValueLayout.JAVA_FLOAT, 0, 1e-4f);
-            io.schedule().host().setAtIndex(ValueLayout.JAVA_FLOAT, 1, 0.1f);
-            io.schedule().host().setAtIndex(ValueLayout.JAVA_FLOAT, 2, 0.001f);
-            try (var plan = new ExecutionPlan(TrainingGraph.record(weights, optimizer, settings, io), d)) {
-                plan.execute();
-                Timing t = measure.measure(() -> plan.execute().totalNanos());
-                ExecutionResult profile = plan.withProfiling(true).execute();
-                report(c, d, t, profile);
-            }
+        try (TrainStepWorkload step = TrainStepWorkload.open(c, batch, d)) {
+            Timing t = measure.measure(step::run);
+            report(c, d, t, step.profile());
         }
     }
 

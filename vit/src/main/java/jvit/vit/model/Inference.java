@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import jvit.runtime.Device;
 import jvit.runtime.ExecutionPlan;
 import jvit.runtime.ExecutionResult;
+import jvit.runtime.ImmutableTaskGraph;
 import jvit.runtime.Tensor;
 import jvit.vit.ViTConfig;
 
@@ -49,6 +50,9 @@ public final class Inference implements AutoCloseable {
     }
 
     public ViTConfig config() { return config; }
+
+    /** The forward graph, as loaded on the device. */
+    public ImmutableTaskGraph graph() { return plan.graph(); }
 
     /** Floating-point operations of one run, summed over the graph's operators. */
     public long flops() {

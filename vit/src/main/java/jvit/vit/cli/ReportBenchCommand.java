@@ -1,0 +1,115 @@
+package jvit.vit.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import jvit.runtime.Device;
+import jvit.runtime.Devices;
+import jvit.runtime.UserError;
+import jvit.runtime.io.IoErrors;
+import jvit.vit.report.MachineInfo;
+import jvit.vit.report.NumpyPeer;
+import jvit.vit.report.Report;
+import jvit.vit.report.ReportCharts;
+import jvit.vit.report.ReportJson;
+import jvit.vit.report.ReportMarkdown;
+import jvit.vit.report.ReportRunner;
+import jvit.vit.report.ReportSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vit bench report}: the devices compared, kernel by kernel and model by model, beside
+ * their measured limits and the NumPy peer; writes {@code DATE-HOST[-quick].json}, {@code .md}
+ * and the charts {@code -models.png} and {@code -kernels.png}.
+ */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Compare devices on every kernel and on ViT-Ti/S/B, beside their measured limits and NumPy; write JSON, Markdown and PNG charts.")
+final class ReportBenchCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--devices", split = ",", paramLabel = "ID", description = "The devices to compare (default: every device present; see `vit devices`).")
+    List<String> devices;
+    @Option(names = "--quick", description = "A few kernels and ViT-Ti/S forward, a few minutes; without it, everything that fits.")
+    boolean quick;
+    @Option(names = "--out", paramLabel = "DIR", description = "Where the files go (default: bench/results of the jvit checkout).")
+    Path out;
+    @Option(names = "--tiny", hidden = true, description = "Tiny sizes and few runs: tests of the report's plumbing.")
+    boolean tiny;
+
+    @Override
+    public void run() {
+        ReportSettings settings = tiny ? ReportSettings.tiny() : quick ? ReportSettings.quick() : ReportSettings.full();
+        List<Device> chosen = devices();
+        Path dir = outputDirectory();
+        String name = LocalDate.now() + "-" + MachineInfo.host() + (settings.mode().equals("full") ? "" : "-" + settings.mode());
+        PrintWriter progress = spec.commandLine().getOut();
+
+        Path home = home();
+        List<String> notes = new ArrayList<>();
+        NumpyPeer peer = null;
+        try {
+            peer = NumpyPeer.find(home);
+        } catch (NumpyPeer.Unavailable e) {
+            notes.add(e.getMessage());
+        }
+        Report report = new ReportRunner(settings, chosen, peer, progress).run(name, command(), home, notes);
+        ReportJson.write(report, dir.resolve(name + ".json"));
+        String models = ReportCharts.writeModels(report, dir.resolve(name + "-models.png")) ? name + "-models.png" : null;
+        String kernels = ReportCharts.writeKernels(report, dir.resolve(name + "-kernels.png")) ? name + "-kernels.png" : null;
+        ReportMarkdown.write(report, dir.resolve(name + ".md"), models, kernels);
+        progress.println("wrote " + dir.resolve(name + ".md") + " (and .json" + (models != null ? ", -models.png" : "")
+                + (kernels != null ? ", -kernels.png" : "") + ")");
+    }
+
+    /** The devices named, each once; by default every device present. */
+    private List<Device> devices() {
+        if (devices == null) return Devices.all();
+        List<Device> chosen = new ArrayList<>();
+        for (String id : devices) {
+            Device d = Devices.get(id.trim());
+            if (chosen.stream().anyMatch(c -> c.id().equals(d.id())))
+                throw new ParameterException(spec.commandLine(), "--devices names " + d.id() + " twice");
+            chosen.add(d);
+        }
+        return chosen;
+    }
+
+    /** --out, made now if missing, so that a bad one fails before minutes of measuring. */
+    private Path outputDirectory() {
+        Path home = home();
+        Path dir = out != null ? out : home != null ? home.resolve("bench").resolve("results") : Path.of("bench", "results");
+        if (Files.exists(dir) && !Files.isDirectory(dir))
+            throw UserError.inFile(dir, "is not a directory; give --out a directory (it is made if missing)");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw UserError.inFile(dir, "cannot be made (" + IoErrors.describe(e) + "); choose another --out");
+        }
+        if (!Files.isWritable(dir)) throw UserError.inFile(dir, "is not writable; choose another --out");
+        return dir;
+    }
+
+    private static Path home() {
+        String home = System.getProperty("jvit.home");
+        return home == null ? null : Path.of(home);
+    }
+
+    /** This command as typed, in the words of its options. */
+    private String command() {
+        StringBuilder c = new StringBuilder("vit bench report");
+        if (devices != null) c.append(" --devices ").append(String.join(",", devices));
+        if (quick) c.append(" --quick");
+        if (tiny) c.append(" --tiny");
+        if (out != null) c.append(" --out ").append(out);
+        return c.toString();
+    }
+}

@@ -1,0 +1,68 @@
+package jvit.vit.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import jvit.vit.io.Json;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vit bench report} end to end at tiny sizes, and its one-line refusals. */
+class ReportCommandTest {
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void home() {
+        CliTest.home();
+    }
+
+    @Test
+    void aTinyReportWritesItsJsonMarkdownAndCharts() {
+        CliTest.Result r = CliTest.vit("bench", "report", "--tiny", "--devices", "java", "--out", dir.toString());
+        assertEquals(0, r.status(), r.err());
+        String name = Files.exists(dir) ? dir.toFile().list((d, f) -> f.endsWith("-tiny.json"))[0].replace(".json", "") : null;
+        assertNotNull(name);
+        for (String file : List.of(".md", "-models.png", "-kernels.png")) assertTrue(Files.exists(dir.resolve(name + file)), name + file);
+        assertTrue(r.out().contains("wrote " + dir.resolve(name + ".md")), r.out());
+
+        var json = (Map<?, ?>) Json.read(dir.resolve(name + ".json"));
+        var results = (List<?>) json.get("results");
+        assertTrue(results.stream().map(o -> (Map<?, ?>) o).anyMatch(o -> o.get("name").equals("attention_backward") && o.get("device").equals("java")));
+        assertTrue(results.stream().map(o -> (Map<?, ?>) o).anyMatch(o -> o.get("kind").equals("train step")));
+        var peak = (Map<?, ?>) ((Map<?, ?>) ((List<?>) json.get("devices")).getFirst()).get("peak");
+        assertTrue(((Number) peak.get("gflops")).doubleValue() > 0 && ((Number) peak.get("bandwidth_gbps")).doubleValue() > 0, peak.toString());
+        if (json.get("peer") != null) {
+            // NumPy ran the tiny ViT on the same weights: its logits are jvit's
+            var check = (Map<?, ?>) ((List<?>) json.get("logit_checks")).getFirst();
+            assertEquals(Boolean.TRUE, check.get("agrees"), check.toString());
+        }
+    }
+
+    @Test
+    void anUnknownDeviceIsRefusedBeforeAnythingRuns() {
+        CliTest.vit("bench", "report", "--tiny", "--devices", "java,cuda:7", "--out", dir.toString()).failsWith("cuda:7");
+        assertEquals(0, dir.toFile().list().length);
+    }
+
+    @Test
+    void aDeviceNamedTwiceIsAUsageError() {
+        CliTest.vit("bench", "report", "--tiny", "--devices", "java,java", "--out", dir.toString()).failsWith("--devices names java twice");
+    }
+
+    @Test
+    void anOutputThatIsAFileIsRefused() throws Exception {
+        Path file = Files.writeString(dir.resolve("taken"), "x");
+        CliTest.vit("bench", "report", "--tiny", "--devices", "java", "--out", file.toString()).failsWith("taken", "is not a directory");
+    }
+
+    @Test
+    void anOutputThatCannotBeMadeIsRefused() throws Exception {
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        CliTest.vit("bench", "report", "--tiny", "--devices", "java", "--out", file.resolve("sub").toString()).failsWith("sub", "--out");
+    }
+}
