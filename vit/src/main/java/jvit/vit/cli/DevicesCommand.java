@@ -1,12 +1,17 @@
 package jvit.vit.cli;
 
 import java.io.PrintWriter;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 import jvit.runtime.Backend;
 import jvit.runtime.Device;
 import jvit.runtime.Devices;
+import jvit.runtime.schedule.DeviceProfile;
+import jvit.runtime.schedule.ProfileCache;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code vit devices}: every device present and what it can do, and why any backend is missing. */
@@ -15,9 +20,15 @@ final class DevicesCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--profile", description = "Measure each device (matmul GFLOP/s, memory bandwidth, transfer rate, launch"
+            + " overhead) and cache the profile the schedulers read (--schedule auto, pipeline, data-parallel).")
+    boolean profile;
+
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
+        ProfileCache cache = ProfileCache.standard();
+        Map<String, DeviceProfile> measured = new HashMap<>(); // identical devices (PoCL's pthread twice) are measured once
         for (Backend backend : Devices.backends()) {
             if (backend.unavailable().isPresent()) {
                 out.println(backend.name() + ": not available: " + backend.unavailable().get());
@@ -27,8 +38,18 @@ final class DevicesCommand implements Runnable {
                 out.println(d.id() + "  " + d.name());
                 for (Map.Entry<String, String> p : d.properties().entrySet())
                     out.printf("    %-18s %s%n", p.getKey(), p.getValue());
+                if (profile) print(out, measured.computeIfAbsent(ProfileCache.key(d), k -> cache.measure(d)), cache);
             }
         }
         out.println("default (--device auto): " + Devices.get("auto").id());
+    }
+
+    private static void print(PrintWriter out, DeviceProfile p, ProfileCache cache) {
+        out.printf("    %-18s %s GFLOP/s (n = %s)%n", "matmul", p.matmulGflops().values().stream().map(g -> String.format("%.1f", g))
+                .collect(Collectors.joining(", ")), p.matmulGflops().keySet().stream().map(String::valueOf).collect(Collectors.joining(", ")));
+        out.printf("    %-18s %.1f GB/s%n", "memory bandwidth", p.bandwidthGBs());
+        out.printf("    %-18s %.1f GB/s%n", "host transfer", p.transferGBs());
+        out.printf("    %-18s %.1f µs%n", "launch overhead", p.launchMicros());
+        out.printf("    %-18s %s%n", "profile cached in", cache.file(p.key()));
     }
 }
