@@ -1,0 +1,129 @@
+package jvit.runtime.schedule;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
+import jvit.runtime.ExecutionPlan;
+import jvit.runtime.ExecutionResult;
+import jvit.runtime.ExecutionResult.TaskTime;
+import jvit.runtime.Releases;
+
+/**
+ * Runs a {@link Placement}: each stage's graph loaded on its device by an {@link ExecutionPlan}.
+ * One run goes through the stages in order; micro-batches go through as a wavefront (at tick t,
+ * stage s runs micro-batch t − s, every busy stage at once on its own thread), the crossing tensors
+ * handed on between ticks.
+ */
+public final class PlacementPlan implements AutoCloseable {
+    private final Placement placement;
+    private final List<ExecutionPlan> plans = new ArrayList<>();
+    private final Releases releases = new Releases();
+    private ExecutorService threads;
+
+    public PlacementPlan(Placement placement) {
+        this.placement = placement;
+        try {
+            for (Placement.Stage stage : placement.stages()) {
+                ExecutionPlan plan;
+                try {
+                    plan = new ExecutionPlan(stage.graph(), stage.device());
+                } catch (RuntimeException e) {
+                    throw e instanceof jvit.runtime.UserError ? e : new DeviceFailure(stage.device(), 0, e);
+                }
+                plans.add(plan);
+                releases.add(plan::close);
+            }
+        } catch (RuntimeException e) {
+            releases.close();
+            throw e;
+        }
+    }
+
+    public Placement placement() { return placement; }
+
+    /** Runs the whole graph once. */
+    public ExecutionResult execute(boolean profile) {
+        return execute(1, i -> {}, i -> {}, profile);
+    }
+
+    /**
+     * Runs {@code microBatches} through the stages. {@code before.accept(i)} fills micro-batch i's
+     * inputs just before the first stage takes it; {@code after.accept(i)} reads its results once
+     * the last stage is done with it. A device that fails stops the run with a {@link DeviceFailure}
+     * after the stages busy at the time have finished.
+     */
+    public ExecutionResult execute(int microBatches, IntConsumer before, IntConsumer after, boolean profile) {
+        int stages = plans.size();
+        if (microBatches > 1 && stages > 1 && !placement.pipelinable())
+            throw new IllegalArgumentException("this placement cannot take micro-batches: tensors cross to stages other than the next");
+        List<TaskTime> times = new ArrayList<>();
+        long start = System.nanoTime();
+        int completed = 0;
+        for (int tick = 0; tick < microBatches + stages - 1; tick++) {
+            int first = Math.max(0, tick - microBatches + 1), last = Math.min(stages - 1, tick);
+            if (first == 0) before.accept(tick);
+            List<ExecutionResult> results = runStages(first, last, completed, profile);
+            results.forEach(r -> times.addAll(r.taskTimes()));
+            for (Placement.Transfer t : placement.transfers()) {
+                if (t.from() < first || t.from() > last) continue;
+                long t0 = System.nanoTime();
+                t.target().host().copyFrom(t.source().host());
+                if (profile) times.add(new TaskTime("transfer " + t.target().name(), "transfer", System.nanoTime() - t0));
+            }
+            if (last == stages - 1) after.accept(completed++);
+        }
+        return new ExecutionResult(System.nanoTime() - start, times);
+    }
+
+    /** Runs stages {@code first..last} once each; in parallel when more than one. */
+    private List<ExecutionResult> runStages(int first, int last, int completed, boolean profile) {
+        if (first == last) {
+            try {
+                return List.of(plans.get(first).withProfiling(profile).execute());
+            } catch (RuntimeException e) {
+                throw new DeviceFailure(placement.stages().get(first).device(), completed, e);
+            }
+        }
+        List<Future<ExecutionResult>> running = new ArrayList<>();
+        for (int s = first; s <= last; s++) {
+            ExecutionPlan plan = plans.get(s);
+            running.add(threads().submit(() -> plan.withProfiling(profile).execute()));
+        }
+        List<ExecutionResult> results = new ArrayList<>();
+        DeviceFailure failure = null;
+        for (int s = first; s <= last; s++) {
+            try {
+                results.add(running.get(s - first).get());
+            } catch (ExecutionException e) {
+                if (failure == null) failure = new DeviceFailure(placement.stages().get(s).device(), completed, e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while stage " + s + " ran", e);
+            }
+        }
+        if (failure != null) throw failure;
+        return results;
+    }
+
+    private ExecutorService threads() {
+        if (threads == null) {
+            // Platform threads outside any fork-join pool: the CPU kernels split their loops over all cores only then.
+            threads = Executors.newFixedThreadPool(plans.size(), r -> {
+                Thread t = new Thread(r, "jvit-stage");
+                t.setDaemon(true);
+                return t;
+            });
+            releases.add(threads::shutdownNow);
+        }
+        return threads;
+    }
+
+    @Override
+    public void close() {
+        releases.close();
+    }
+}
