@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import jvit.kernels.cpu.TopK;
 import jvit.runtime.Device;
+import jvit.runtime.schedule.Deployment;
 import jvit.vit.image.Preprocessor;
 import jvit.vit.model.Inference;
 import jvit.vit.model.ViTModel;
@@ -26,14 +27,18 @@ public final class Classifier implements AutoCloseable {
     public record Prediction(Path image, List<Score> top) {}
 
     private final ViTModel model;
-    private final Device device;
+    private final Deployment deployment;
     private final int maxBatch;
     private final Map<Integer, Inference> byBatch = new HashMap<>();
 
     public Classifier(ViTModel model, Device device, int maxBatch) {
+        this(model, Deployment.single(device), maxBatch);
+    }
+
+    public Classifier(ViTModel model, Deployment deployment, int maxBatch) {
         if (maxBatch < 1) throw new IllegalArgumentException("batch must be positive");
         this.model = model;
-        this.device = device;
+        this.deployment = deployment;
         this.maxBatch = maxBatch;
     }
 
@@ -43,7 +48,7 @@ public final class Classifier implements AutoCloseable {
         int topK = Math.min(k, config.numLabels());
         for (int start = 0; start < images.size(); start += maxBatch) {
             List<Path> chunk = images.subList(start, Math.min(images.size(), start + maxBatch));
-            Inference inference = byBatch.computeIfAbsent(chunk.size(), b -> model.inference(device, b));
+            Inference inference = inference(chunk.size());
             for (int i = 0; i < chunk.size(); i++)
                 Preprocessor.apply(chunk.get(i), config.preprocessing(), inference.images(), i * inference.imageElements());
             inference.run(false);
@@ -52,6 +57,11 @@ public final class Classifier implements AutoCloseable {
                 predictions.add(new Prediction(chunk.get(i), top(inference.logits(), i, config, topK)));
             sink.accept(predictions);
         }
+    }
+
+    /** The model loaded for batches of {@code size} images (kept for the next batch of that size). */
+    public Inference inference(int size) {
+        return byBatch.computeIfAbsent(size, b -> model.inference(deployment, b));
     }
 
     /** Softmax of row {@code row} of the logits, in float64, and its {@code k} most probable classes. */

@@ -5,8 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import jvit.runtime.Device;
-import jvit.runtime.Devices;
+import jvit.runtime.schedule.Deployment;
 import jvit.vit.Classifier;
 import jvit.vit.image.Images;
 import jvit.vit.io.Json;
@@ -31,6 +30,9 @@ final class ClassifyCommand implements Runnable {
     String device;
 
     @Mixin
+    PlacementOptions placement;
+
+    @Mixin
     KernelBinaryOption kernelBinary;
 
     @Option(names = "--topk", defaultValue = "3", description = "Classes to show per image (default ${DEFAULT-VALUE}).")
@@ -50,9 +52,10 @@ final class ClassifyCommand implements Runnable {
         modelOptions.validate();
         Checks.positive(spec, "--topk", topk, "--batch", batch);
         List<Path> images = Images.list(inputs);
-        Device d = kernelBinary.on(Devices.get(device));
+        Deployment d = placement.deployment(device, kernelBinary);
         PrintWriter out = spec.commandLine().getOut();
         try (ViTModel model = modelOptions.open(); Classifier classifier = new Classifier(model, d, batch)) {
+            if (placement.explain && !images.isEmpty()) placement.explain(out, classifier.inference(Math.min(batch, images.size())), d);
             classifier.classify(images, topk, predictions -> {
                 for (Classifier.Prediction p : predictions) out.println(json ? json(p) : text(p));
                 out.flush();

@@ -4,8 +4,9 @@ import java.io.PrintWriter;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.stream.Collectors;
 import jvit.runtime.Device;
-import jvit.runtime.Devices;
+import jvit.runtime.schedule.Deployment;
 import jvit.vit.ViTConfig;
 import jvit.vit.io.FloatTensor;
 import jvit.vit.io.Npy;
@@ -37,6 +38,9 @@ final class ForwardCommand implements Runnable {
     String device;
 
     @Mixin
+    PlacementOptions placement;
+
+    @Mixin
     KernelBinaryOption kernelBinary;
 
     @Option(names = "--batch", defaultValue = "8", description = "Images per forward pass (default ${DEFAULT-VALUE}).")
@@ -46,7 +50,7 @@ final class ForwardCommand implements Runnable {
     public void run() {
         modelOptions.validate();
         Checks.positive(spec, "--batch", batch);
-        Device d = kernelBinary.on(Devices.get(device));
+        Deployment d = placement.deployment(device, kernelBinary);
         try (ViTModel model = modelOptions.open(); Arena arena = Arena.ofShared()) {
             ViTConfig c = model.config();
             FloatTensor x = Npy.read(input, arena);
@@ -60,6 +64,7 @@ final class ForwardCommand implements Runnable {
             int per = Math.min(batch, n);
             Inference full = model.inference(d, per), rest = n % per == 0 ? null : model.inference(d, n % per);
             try {
+                placement.explain(spec.commandLine().getOut(), full, d);
                 for (int start = 0; start < n; start += per) {
                     Inference inf = start + per <= n ? full : rest;
                     long imageBytes = 4 * inf.imageElements();
@@ -74,7 +79,7 @@ final class ForwardCommand implements Runnable {
             }
             Npy.write(output, new FloatTensor(new long[] {n, c.numLabels()}, logits));
             PrintWriter out = spec.commandLine().getOut();
-            out.println("wrote " + output + " (" + n + " x " + c.numLabels() + " logits) on " + d.id());
+            out.println("wrote " + output + " (" + n + " x " + c.numLabels() + " logits) on " + d.devices().stream().map(Device::id).collect(Collectors.joining(", ")));
         }
     }
 }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import jvit.runtime.Device;
 import jvit.runtime.ExecutionResult;
+import jvit.runtime.schedule.Deployment;
 import jvit.vit.ViTPresets;
 import jvit.vit.ViTConfig;
 import jvit.vit.io.FloatTensor;
@@ -57,13 +58,15 @@ final class ModelBenchCommand implements Runnable {
     @Mixin
     MeasureOptions measure;
     @Mixin
+    PlacementOptions placement;
+    @Mixin
     KernelBinaryOption kernelBinary;
 
     @Override
     public void run() {
         Checks.positive(spec, "--batch", batch);
         measure.validate();
-        Device d = kernelBinary.on(measure.device());
+        Deployment d = placement.deployment(measure.device, kernelBinary);
         Path temp = null;
         try {
             ViTModel model;
@@ -80,11 +83,16 @@ final class ModelBenchCommand implements Runnable {
             }
             Memory.resetPeaks(); // count what inference needs, not the making of random weights
             try (model; Inference inference = model.inference(d, batch)) {
-                fill(inference.images());
-                inference.run(false); // first execution: weights to the device
-                Timing t = measure.measure(() -> inference.run(false).totalNanos());
+                placement.explain(spec.commandLine().getOut(), inference, d);
+                Timing t = time(inference);
                 ExecutionResult profile = inference.run(true);
-                report(name, model.config(), d, t, profile, inference.flops());
+                Map<String, Double> alone = new LinkedHashMap<>();
+                if (d.devices().size() > 1) // the placement against each of its devices on its own
+                    for (Device one : d.devices())
+                        try (Inference single = model.inference(one, batch)) {
+                            alone.put(one.id(), Math.round(batch / time(single).medianSeconds() * 100) / 100.0);
+                        }
+                report(name, model.config(), d, t, profile, inference.flops(), alone);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -93,12 +101,22 @@ final class ModelBenchCommand implements Runnable {
         }
     }
 
-    private void report(String name, ViTConfig c, Device d, Timing t, ExecutionResult profile, long flops) {
+    private Timing time(Inference inference) {
+        fill(inference.images());
+        inference.run(false); // first execution: weights to the device
+        return measure.measure(() -> inference.run(false).totalNanos());
+    }
+
+    private void report(String name, ViTConfig c, Deployment deployment, Timing t, ExecutionResult profile, long flops,
+                        Map<String, Double> alone) {
         double seconds = t.medianSeconds();
+        Device d = deployment.first();
+        String ids = deployment.devices().stream().map(Device::id).collect(java.util.stream.Collectors.joining(","));
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("model", name);
-        r.put("device", d.id());
+        r.put("device", ids);
         r.put("device_name", d.name());
+        r.put("schedule", deployment.schedule().id());
         r.put("batch", batch);
         r.put("images_per_s", Math.round(batch / seconds * 100) / 100.0);
         r.put("gflops", Math.round(flops / seconds / 1e7) / 100.0);
@@ -112,18 +130,21 @@ final class ModelBenchCommand implements Runnable {
         Map<String, Object> byOp = new LinkedHashMap<>();
         profile.nanosByKind().forEach((k, v) -> byOp.put(k, Math.round(v / 1e4) / 100.0));
         r.put("profile_ms", byOp);
+        if (!alone.isEmpty()) r.put("alone_images_per_s", alone);
         PrintWriter out = spec.commandLine().getOut();
         if (measure.json) {
             out.println(Json.write(r));
             return;
         }
-        out.printf("%s, batch %d, on %s (%s)%n", name, batch, d.id(), d.name());
+        out.printf("%s, batch %d, on %s (%s)%s%n", name, batch, ids, d.name(),
+                deployment.devices().size() > 1 ? ", schedule " + deployment.schedule().id() : "");
         out.printf("  %.2f images/s, %.1f GFLOP/s: %.1f ms per batch median (min %.1f, max %.1f, %d runs)%s%n", batch / seconds,
                 flops / seconds / 1e9, seconds * 1e3,
                 t.minSeconds() * 1e3, t.maxSeconds() * 1e3, t.nanos().length,
                 t.spread() > 0.1 ? String.format("  [unstable: spread %.0f%%]", 100 * t.spread()) : "");
         out.printf("  peak memory: %d MiB resident (weights memory-mapped, %d MiB of float32), Java heap peak %d MiB%n",
                 Memory.peakResidentMiB(), c.parameters() * 4 >> 20, Memory.peakHeapMiB());
+        alone.forEach((id, rate) -> out.printf("  %s alone: %.2f images/s (the placement: %.2fx)%n", id, rate, batch / seconds / rate));
         out.println("  time by operator (one profiled run): " + profile.nanosByKind().entrySet().stream()
                 .map(e -> String.format("%s %.1f ms", e.getKey(), e.getValue() / 1e6)).collect(java.util.stream.Collectors.joining(", ")));
     }

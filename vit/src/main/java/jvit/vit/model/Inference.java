@@ -3,31 +3,50 @@ package jvit.vit.model;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import jvit.runtime.Device;
-import jvit.runtime.ExecutionPlan;
 import jvit.runtime.ExecutionResult;
 import jvit.runtime.ImmutableTaskGraph;
 import jvit.runtime.Tensor;
+import jvit.runtime.schedule.Deployment;
+import jvit.runtime.schedule.Placement;
+import jvit.runtime.schedule.PlacementPlan;
+import jvit.runtime.schedule.Schedule;
 import jvit.vit.ViTConfig;
 
 /**
- * A ViT ready to run batches on one device: the forward graph recorded for a batch size and
- * loaded on the device, with host tensors for the images in and the logits out.
+ * A ViT ready to run batches on a device, or spread over several: the forward graph recorded for
+ * a batch size, placed and loaded, with host tensors for the images in and the logits out. A
+ * pipeline records the graph for a micro-batch and feeds the batch through in slices.
  */
 public final class Inference implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final ViTConfig config;
     private final Tensor images;
     private final Tensor logits;
-    private final ExecutionPlan plan;
+    /** What one run of the placed graph reads and writes: the whole batch, or a pipeline's micro-batch. */
+    private final Tensor microImages, microLogits;
+    private final ImmutableTaskGraph graph;
+    private final int microBatches;
+    private final PlacementPlan plan;
 
     public Inference(ViTWeights weights, Device device, int batch) {
+        this(weights, Deployment.single(device), batch);
+    }
+
+    public Inference(ViTWeights weights, Deployment deployment, int batch) {
         this.config = weights.config();
         int size = config.imageSize();
-        this.images = Tensor.allocate("images", arena, batch, config.channels(), size, size);
-        this.logits = Tensor.allocate("logits", arena, batch, config.numLabels());
-        ExecutionPlan loaded = null;
+        PlacementPlan loaded = null;
         try {
-            loaded = new ExecutionPlan(ForwardGraph.record(weights, images, logits), device);
+            this.images = Tensor.allocate("images", arena, batch, config.channels(), size, size);
+            this.logits = Tensor.allocate("logits", arena, batch, config.numLabels());
+            // Two micro-batches per stage keep every stage busy for most of a run.
+            int stages = deployment.schedule() == Schedule.PIPELINE ? deployment.devices().size() : 1;
+            int wanted = stages == 1 ? 1 : Math.min(batch, 2 * stages), micro = (batch + wanted - 1) / wanted;
+            this.microBatches = (batch + micro - 1) / micro;
+            this.microImages = microBatches == 1 ? images : Tensor.allocate("images", arena, micro, config.channels(), size, size);
+            this.microLogits = microBatches == 1 ? logits : Tensor.allocate("logits", arena, micro, config.numLabels());
+            this.graph = ForwardGraph.record(weights, microImages, microLogits);
+            loaded = new PlacementPlan(ForwardPlacement.of(graph, config.layers(), deployment, arena));
         } finally {
             if (loaded == null) arena.close();
         }
@@ -46,17 +65,31 @@ public final class Inference implements AutoCloseable {
     public MemorySegment logits() { return logits.host(); }
 
     public ExecutionResult run(boolean profile) {
-        return plan.withProfiling(profile).execute();
+        if (microBatches == 1) return plan.execute(profile);
+        int micro = (int) microImages.shape()[0];
+        long imageBytes = 4 * imageElements(), rowBytes = 4L * config.numLabels();
+        return plan.execute(microBatches, i -> {
+            int n = Math.min(micro, batch() - i * micro);
+            // A short last slice leaves the previous images in the rest: each image's logits depend on it alone.
+            MemorySegment.copy(images.host(), i * micro * imageBytes, microImages.host(), 0, n * imageBytes);
+        }, i -> {
+            int n = Math.min(micro, batch() - i * micro);
+            MemorySegment.copy(microLogits.host(), 0, logits.host(), i * micro * rowBytes, n * rowBytes);
+        }, profile);
     }
 
     public ViTConfig config() { return config; }
 
-    /** The forward graph, as loaded on the device. */
-    public ImmutableTaskGraph graph() { return plan.graph(); }
+    /** The forward graph before placement: for the whole batch, or for one micro-batch of a pipeline. */
+    public ImmutableTaskGraph graph() { return graph; }
 
-    /** Floating-point operations of one run, summed over the graph's operators. */
+    /** Where the graph runs: its stages and what crosses between them. */
+    public Placement placement() { return plan.placement(); }
+
+    /** Floating-point operations of one run of the batch, summed over the graph's operators. */
     public long flops() {
-        return plan.graph().tasks().stream().mapToLong(t -> t.op().flops()).sum();
+        long perRun = graph.tasks().stream().mapToLong(t -> t.op().flops()).sum();
+        return perRun / microImages.shape()[0] * batch(); // every operator's work grows with the batch, image by image
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.Map;
 import jvit.runtime.Device;
 import jvit.runtime.Tensor;
 import jvit.runtime.UserError;
+import jvit.runtime.schedule.Deployment;
 import jvit.vit.ModelConfigs;
 import jvit.vit.ViTConfig;
 import jvit.vit.io.Safetensors;
@@ -65,6 +66,11 @@ public final class ViTModel implements AutoCloseable {
     /** The model on {@code device}, for batches of up to {@code batch} images. */
     public Inference inference(Device device, int batch) {
         return new Inference(weights, device, batch);
+    }
+
+    /** The model over a deployment's devices, for batches of up to {@code batch} images. */
+    public Inference inference(Deployment deployment, int batch) {
+        return new Inference(weights, deployment, batch);
     }
 
     @Override

@@ -1,0 +1,35 @@
+package jvit.runtime.schedule;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.function.Function;
+import jvit.runtime.Device;
+import jvit.runtime.UserError;
+
+/**
+ * Where a model runs: the devices, the schedule that spreads work over them, and where their
+ * profiles come from (the cache, or fixed ones in tests).
+ */
+public record Deployment(List<Device> devices, Schedule schedule, Function<Device, DeviceProfile> profiles) {
+    public Deployment {
+        devices = List.copyOf(devices);
+        if (devices.isEmpty()) throw new IllegalArgumentException("a deployment needs a device");
+        var ids = new HashSet<String>();
+        for (Device d : devices) if (!ids.add(d.id())) throw new UserError("device " + d.id() + " is named twice; name each device once");
+        if (schedule == Schedule.SINGLE && devices.size() > 1)
+            throw new UserError("--schedule single runs on one device, not " + devices.size() + "; use auto or pipeline, or name one device");
+    }
+
+    /** One device, as before schedules existed. */
+    public static Deployment single(Device device) {
+        return new Deployment(List.of(device), Schedule.SINGLE, d -> { throw new IllegalStateException("single needs no profile"); });
+    }
+
+    /** Devices with the profiles in the user's cache, measured on first use. */
+    public static Deployment of(List<Device> devices, Schedule schedule) {
+        ProfileCache cache = ProfileCache.standard();
+        return new Deployment(devices, schedule, cache::profile);
+    }
+
+    public Device first() { return devices.getFirst(); }
+}

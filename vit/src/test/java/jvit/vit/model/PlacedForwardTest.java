@@ -1,0 +1,114 @@
+package jvit.vit.model;
+
+import static jvit.kernels.Tensors.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import jvit.runtime.Backend;
+import jvit.runtime.Device;
+import jvit.runtime.Devices;
+import jvit.runtime.UserError;
+import jvit.runtime.schedule.Deployment;
+import jvit.runtime.schedule.DeviceProfile;
+import jvit.runtime.schedule.Schedule;
+import jvit.vit.ViTConfig;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The forward pass placed over several devices (java and PoCL's opencl:0, opencl:1 where
+ * {@code POCL_DEVICES="pthread pthread"}) gives the logits one device gives, within 1e-4 relative.
+ */
+class PlacedForwardTest {
+    private static final int BATCH = 5; // a pipeline of two stages takes it as micro-batches of 2, 2 and 1
+
+    @Test
+    void aPipelineOverJavaAndOpenCLGivesTheLogitsOfOneDevice() {
+        assertSameLogits(pipeline(List.of(Devices.get("java"), openclDevices(1).getFirst()), 1, 1), 2);
+    }
+
+    @Test
+    void aPipelineOverTwoOpenCLDevicesGivesTheLogitsOfOneDevice() {
+        assertSameLogits(pipeline(openclDevices(2), 1, 3), 2);
+    }
+
+    @Test
+    void autoMovesWorkWhereTheProfilesSayAndGivesTheLogitsOfOneDevice() {
+        Device java = Devices.get("java"), opencl = openclDevices(1).getFirst();
+        // opencl:0 said to multiply at once but to take 10 µs a launch, java to launch for free but multiply slowly, with cheap
+        // transfers: the matmuls and attention (over 500 µs on java) go to opencl:0, the small operators (under 3 µs on java) to java.
+        Map<Device, DeviceProfile> profiles = Map.of(java, profile(10, 1000, 1000, 0), opencl, profile(1e6, 1000, 1000, 10));
+        assertSameLogits(new Deployment(List.of(java, opencl), Schedule.AUTO, profiles::get), 3);
+    }
+
+    @Test
+    void autoStaysOnOneDeviceWhenMovingCostsMoreThanItGains() {
+        Device java = Devices.get("java"), opencl = openclDevices(1).getFirst();
+        Map<Device, DeviceProfile> profiles = Map.of(java, profile(100, 10, 0.001, 1), opencl, profile(110, 11, 0.001, 1));
+        assertSameLogits(new Deployment(List.of(java, opencl), Schedule.AUTO, profiles::get), 1);
+    }
+
+    @Test
+    void layersAreSharedInProportionToSpeedAtLeastOneEach() {
+        assertArrayEquals(new int[] {2, 4}, ForwardPlacement.shares(6, new double[] {1, 2}));
+        assertArrayEquals(new int[] {1, 1}, ForwardPlacement.shares(2, new double[] {1, 100}));
+        assertArrayEquals(new int[] {4, 4, 4}, ForwardPlacement.shares(12, new double[] {5, 5, 5}));
+        assertThrows(UserError.class, () -> ForwardPlacement.shares(2, new double[] {1, 1, 1}));
+    }
+
+    /** Runs a model of 65 tokens, 64 wide, on one java device and over {@code deployment}; at least {@code stages} stages are used. */
+    private static void assertSameLogits(Deployment deployment, int stages) {
+        Random random = random();
+        ViTConfig config = OpenCLForwardTest.wide();
+        RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
+        try (Arena arena = Arena.ofShared()) {
+            ViTWeights weights = ViTWeights.from(config, checkpoint.tensors(CheckpointNames.TIMM, arena), Path.of("test.safetensors"), arena);
+            try (Inference one = new Inference(weights, Devices.get("java"), BATCH);
+                 Inference placed = new Inference(weights, deployment, BATCH)) {
+                assertTrue(placed.placement().stages().size() >= stages, placed.placement().describe());
+                for (int run = 0; run < 2; run++) {
+                    MemorySegment images = segment(arena, uniform(random, (int) (BATCH * one.imageElements()), 2));
+                    one.images().copyFrom(images);
+                    placed.images().copyFrom(images);
+                    placed.logits().fill((byte) 0xff);
+                    one.run(false);
+                    placed.run(run == 1);
+                    int n = BATCH * config.numLabels();
+                    double[] e = toDoubles(one.logits(), n), a = toDoubles(placed.logits(), n);
+                    double diff = 0, norm = 0;
+                    for (int i = 0; i < n; i++) {
+                        diff += (a[i] - e[i]) * (a[i] - e[i]);
+                        norm += e[i] * e[i];
+                    }
+                    double error = Math.sqrt(diff / norm);
+                    assertTrue(error <= 1e-4, deployment.schedule() + " run " + run + " " + random + ": logits differ by " + error
+                            + "\n" + placed.placement().describe());
+                }
+            }
+        }
+    }
+
+    /** Two devices, the second {@code ratio} times the first's speed. */
+    private static Deployment pipeline(List<Device> devices, double first, double second) {
+        Map<Device, DeviceProfile> profiles = Map.of(devices.get(0), profile(first, 10, 1, 1), devices.get(1), profile(second, 10, 1, 1));
+        return new Deployment(devices, Schedule.PIPELINE, profiles::get);
+    }
+
+    /** A profile: matmuls at {@code matmul} GFLOP/s, memory at {@code bandwidth} GB/s, copies at {@code transfer} GB/s, launches in {@code launch} µs. */
+    private static DeviceProfile profile(double matmul, double bandwidth, double transfer, double launch) {
+        return new DeviceProfile("test", new TreeMap<>(Map.of(512, matmul)), bandwidth, transfer, launch);
+    }
+
+    private static List<Device> openclDevices(int count) {
+        Backend backend = Devices.backends().stream().filter(b -> b.name().equals("opencl")).findFirst().orElseThrow();
+        Assumptions.assumeTrue(backend.unavailable().isEmpty(), () -> "no OpenCL: " + backend.unavailable().orElseThrow());
+        Assumptions.assumeTrue(backend.devices().size() >= count, () -> "fewer than " + count + " OpenCL devices (POCL_DEVICES=\"pthread pthread\" gives two)");
+        return backend.devices().subList(0, count);
+    }
+}
