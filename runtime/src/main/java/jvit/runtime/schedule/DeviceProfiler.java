@@ -15,7 +15,7 @@ import jvit.runtime.Tensor;
 /**
  * Measures a device's {@link DeviceProfile} with small task graphs run through the device's own
  * execution plans, so that what is measured is what the scheduler will run. Each figure is the best
- * of a few runs after a warm-up: on a shared machine the best is the least disturbed. About a second.
+ * of a few runs after a warm-up: on a shared machine the best is the least disturbed. A few seconds.
  */
 public final class DeviceProfiler {
     static final int[] MATMUL_SIZES = {128, 256, 512};
@@ -23,6 +23,8 @@ public final class DeviceProfiler {
     /** 16 MiB per array: well past the caches of the CPUs measured here. */
     private static final int STREAM_FLOATS = 4 << 20;
     private static final int LAUNCHES = 64;
+    /** Long enough for the JIT to compile the java device's vector kernels, which run 100x slower interpreted. */
+    private static final long WARM_UP_NANOS = 400_000_000;
 
     private DeviceProfiler() {}
 
@@ -56,10 +58,11 @@ public final class DeviceProfiler {
         }
     }
 
-    /** Seconds of the fastest of {@link #RUNS} executions, after one that copies the weights and compiles. */
+    /** Seconds of the fastest of {@link #RUNS} executions, after warming up (the first run also copies the weights in). */
     private static double best(Device device, ImmutableTaskGraph graph) {
         try (ExecutionPlan plan = new ExecutionPlan(graph, device)) {
-            plan.execute();
+            long warm = System.nanoTime();
+            do plan.execute(); while (System.nanoTime() - warm < WARM_UP_NANOS);
             long best = Long.MAX_VALUE;
             for (int i = 0; i < RUNS; i++) {
                 long start = System.nanoTime();

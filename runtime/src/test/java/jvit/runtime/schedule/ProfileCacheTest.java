@@ -32,7 +32,7 @@ class ProfileCacheTest {
         ProfileCache cache = new ProfileCache(dir);
         Path file = cache.file(ProfileCache.key(java));
         Files.createDirectories(dir);
-        Files.writeString(file, "format=1\nkey=" + ProfileCache.key(java).replace("\\", "\\\\") + "\nmatmul_128_gflops=fast\n");
+        Files.writeString(file, "format=2\nkey=" + ProfileCache.key(java).replace("\\", "\\\\") + "\nmatmul_128_gflops=fast\n");
         assertTrue(cache.cached(java).isEmpty());
         DeviceProfile p = cache.profile(java);
         assertEquals(p, cache.cached(java).orElseThrow());
