@@ -2,8 +2,14 @@ package jvit.vit.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
 import jvit.runtime.Device;
+import jvit.runtime.Devices;
 import jvit.runtime.UserError;
+import jvit.runtime.schedule.Deployment;
+import jvit.runtime.schedule.Schedule;
 import jvit.vit.ModelConfigs;
 import jvit.vit.ViTConfig;
 import jvit.vit.data.Augmentation;
@@ -39,9 +45,10 @@ final class TrainCommand implements Runnable {
     boolean resume;
     @Option(names = "--device", defaultValue = "java", description = "Device id from `vit devices` (default ${DEFAULT-VALUE}).")
     String device;
-    @Option(names = "--devices", paramLabel = "A,B", description = "Several devices (with --schedule): not available yet.")
-    String devices;
-    @Option(names = "--schedule", description = "How to spread training over --devices: not available yet.")
+    @Option(names = "--devices", split = ",", paramLabel = "A,B", description = "Several devices, with --schedule data-parallel.")
+    List<String> devices;
+    @Option(names = "--schedule", paramLabel = "S", description = "single, or data-parallel: the batch split over --devices in proportion"
+            + " to their profiled speed, gradients summed, one update (default single for one device, data-parallel for several).")
     String schedule;
 
     @Option(names = "--config", paramLabel = "FILE", description = "The model's shape from a config.json instead of the options below.")
@@ -88,8 +95,6 @@ final class TrainCommand implements Runnable {
     public void run() {
         if (!dataset.equals("fashion-mnist"))
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--dataset must be fashion-mnist, not " + dataset);
-        if (devices != null || schedule != null)
-            throw new UserError("training across several devices (--devices, --schedule) is not available yet; use --device");
         Checks.positive(spec, "--epochs", epochs, "--batch", batch, "--checkpoint-every", checkpointEvery);
         Checks.nonNegative(spec, "--validation", validation);
         Checks.nonNegative(spec, "--crop-padding", cropPadding);
@@ -97,7 +102,7 @@ final class TrainCommand implements Runnable {
         if (model.channels() != 1 || model.imageSize() != 28 || model.numLabels() != 10)
             throw new UserError((config != null ? config + ": " : "") + "Fashion-MNIST needs a model of 28×28 images, 1 channel and 10 classes, not "
                     + model.imageSize() + "×" + model.imageSize() + ", " + model.channels() + " channel(s) and " + model.numLabels() + " classes");
-        Device d = jvit.runtime.Devices.get(device);
+        Deployment d = deployment();
 
         Path dir = dataDir != null ? dataDir : FashionMnist.DEFAULT_DIRECTORY;
         Dataset all = FashionMnist.load(dir, FashionMnist.Split.TRAIN);
@@ -116,12 +121,25 @@ final class TrainCommand implements Runnable {
         }
         PrintWriter log = spec.commandLine().getOut();
         log.printf("training %s on %s: %,d parameters, %d training and %d validation images, %d steps of %d%n",
-                describe(model), d.id(), model.parameters(), split.train().count(), split.validation().count(),
+                describe(model), d.devices().stream().map(Device::id).collect(Collectors.joining(", ")) + (d.devices().size() > 1
+                        ? " (" + d.schedule().id() + ")" : ""), model.parameters(), split.train().count(), split.validation().count(),
                 (long) batches.perEpoch() * epochs, batch);
         log.flush();
         var progress = new Progress(spec.commandLine().getErr(), System.console() != null);
         new Trainer(model, settings, d, out, log, progress).run(batches, split.validation(), resume);
         log.println("wrote " + out.resolve("model.safetensors") + " and its config; metrics in " + out.resolve("metrics.jsonl"));
+    }
+
+    /** {@code --devices} with {@code --schedule}, else the one {@code --device}; refused before any data is read. */
+    private Deployment deployment() {
+        if (devices != null && spec.commandLine().getParseResult().hasMatchedOption("--device"))
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give --device or --devices, not both");
+        List<Device> chosen = new ArrayList<>();
+        for (String id : devices == null ? List.of(device) : devices) chosen.add(Devices.get(id.strip()));
+        Schedule s = schedule != null ? Schedule.parse(schedule) : chosen.size() == 1 ? Schedule.SINGLE : Schedule.DATA_PARALLEL;
+        if (s == Schedule.AUTO || s == Schedule.PIPELINE)
+            throw new UserError("--schedule " + s.id() + " is not available for training yet; use single or data-parallel");
+        return Deployment.of(chosen, s);
     }
 
     /** The default model's shape: the recipe's options at their defaults. */

@@ -13,6 +13,7 @@ import jvit.runtime.schedule.AutoPlacement;
 import jvit.runtime.schedule.Deployment;
 import jvit.runtime.schedule.GraphSplitter;
 import jvit.runtime.schedule.Placement;
+import jvit.runtime.schedule.Shares;
 
 /** The forward graph over a deployment's devices: which launch runs where, for each schedule. */
 public final class ForwardPlacement {
@@ -32,7 +33,9 @@ public final class ForwardPlacement {
     /** Each device a run of consecutive encoder blocks; the embedding goes with the first, the head with the last. */
     static List<Device> pipeline(ImmutableTaskGraph forward, int layers, Deployment deployment) {
         List<Device> devices = deployment.devices();
-        int[] perDevice = shares(layers, devices.stream().mapToDouble(d -> deployment.profiles().apply(d).speed()).toArray());
+        if (layers < devices.size())
+            throw new UserError("a pipeline over " + devices.size() + " devices needs at least as many encoder layers; the model has " + layers);
+        int[] perDevice = Shares.inProportion(layers, devices.stream().mapToDouble(d -> deployment.profiles().apply(d).speed()).toArray());
         Device[] ofLayer = new Device[layers];
         for (int d = 0, layer = 0; d < devices.size(); d++)
             for (int i = 0; i < perDevice[d]; i++) ofLayer[layer++] = devices.get(d);
@@ -45,30 +48,5 @@ public final class ForwardPlacement {
             chosen.add(ofLayer[layer]);
         }
         return chosen;
-    }
-
-    /** {@code total} split in proportion to {@code speeds} (largest remainders), at least one each. */
-    static int[] shares(int total, double[] speeds) {
-        int n = speeds.length;
-        if (total < n) throw new UserError("a pipeline over " + n + " devices needs at least " + n + " encoder layers; the model has " + total);
-        double sum = 0;
-        for (double s : speeds) sum += s;
-        int[] shares = new int[n];
-        double[] remainder = new double[n];
-        int given = 0;
-        for (int i = 0; i < n; i++) {
-            double exact = 1 + (total - n) * speeds[i] / sum;
-            shares[i] = (int) Math.floor(exact);
-            remainder[i] = exact - shares[i];
-            given += shares[i];
-        }
-        while (given < total) {
-            int best = 0;
-            for (int i = 1; i < n; i++) if (remainder[i] > remainder[best]) best = i;
-            shares[best]++;
-            remainder[best] = -1;
-            given++;
-        }
-        return shares;
     }
 }

@@ -13,9 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import jvit.kernels.cpu.TopK;
-import jvit.runtime.Device;
-import jvit.runtime.ExecutionPlan;
 import jvit.runtime.Tensor;
+import jvit.runtime.schedule.Deployment;
 import jvit.vit.ViTConfig;
 import jvit.vit.data.Dataset;
 import jvit.vit.data.EvaluationBatches;
@@ -36,15 +35,15 @@ public final class Trainer {
 
     private final ViTConfig config;
     private final TrainSettings settings;
-    private final Device device;
+    private final Deployment deployment;
     private final Path out;
     private final PrintWriter log;
     private final Progress progress;
 
-    public Trainer(ViTConfig config, TrainSettings settings, Device device, Path out, PrintWriter log, Progress progress) {
+    public Trainer(ViTConfig config, TrainSettings settings, Deployment deployment, Path out, PrintWriter log, Progress progress) {
         this.config = config;
         this.settings = settings;
-        this.device = device;
+        this.deployment = deployment;
         this.out = out;
         this.log = log;
         this.progress = progress;
@@ -67,7 +66,7 @@ public final class Trainer {
                     Tensor.allocate("labels", arena, batch), Tensor.allocate("schedule", arena, 3),
                     Tensor.allocate("losses", arena, batch), Tensor.allocate("logits", arena, batch, classes));
             long perEpoch = train.perEpoch(), total = perEpoch * settings.epochs();
-            try (ExecutionPlan plan = new ExecutionPlan(TrainingGraph.record(weights, optimizer, settings, io), device)) {
+            try (TrainingStep plan = TrainingStep.open(weights, optimizer, settings, io, deployment, arena)) {
                 long step = at.step();
                 for (int epoch = at.epoch(); epoch < settings.epochs(); epoch++) {
                     long started = System.nanoTime();
@@ -79,7 +78,7 @@ public final class Trainer {
                         train.fill(epoch, b, io.images().host(), io.labels().host());
                         lr = settings.learningRate(step, total);
                         schedule(io.schedule().host(), lr, step + 1);
-                        plan.execute();
+                        plan.run();
                         for (int i = 0; i < batch; i++) {
                             lossSum += io.losses().host().getAtIndex(ValueLayout.JAVA_FLOAT, i);
                             if (TopK.argmax(io.logits().host(), i, classes) == (int) io.labels().host().getAtIndex(ValueLayout.JAVA_FLOAT, i)) correct++;
@@ -88,7 +87,7 @@ public final class Trainer {
                         progress.step(epoch, settings.epochs(), b + 1, perEpoch, lossSum / seen, (double) correct / seen, started, (b + 1 - first) * (long) batch);
                         boolean epochEnd = b + 1 == perEpoch;
                         if (epochEnd || (step + 1) % settings.checkpointEvery() == 0) {
-                            copyToHost(plan, optimizer);
+                            plan.copyStateToHost();
                             Checkpoint.Position next = epochEnd ? new Checkpoint.Position(step + 1, epoch + 1, 0, 0, 0, 0)
                                     : new Checkpoint.Position(step + 1, epoch, b + 1, lossSum, correct, seen);
                             Checkpoint.write(out, optimizer, next, settingsJson);
@@ -122,10 +121,6 @@ public final class Trainer {
         s.setAtIndex(ValueLayout.JAVA_FLOAT, 2, (float) (1 - Math.pow(settings.beta2(), t)));
     }
 
-    private static void copyToHost(ExecutionPlan plan, Optimizer optimizer) {
-        for (Optimizer.Slot s : optimizer.slots()) plan.transferToHost(s.param(), s.m(), s.v());
-    }
-
     /** Mean loss (no label smoothing) and accuracy on the validation set; NaN for both when it is empty. */
     private double[] validate(ViTWeights weights, Dataset validation, Arena arena) {
         if (validation.count() == 0) return new double[] {Double.NaN, Double.NaN};
@@ -134,7 +129,7 @@ public final class Trainer {
         MemorySegment labels = arena.allocate(4L * batches.batchSize());
         double lossSum = 0;
         long correct = 0;
-        try (Inference inference = new Inference(weights, device, batches.batchSize())) {
+        try (Inference inference = new Inference(weights, deployment.first(), batches.batchSize())) {
             for (int b = 0; b < batches.count(); b++) {
                 int n = batches.fill(b, inference.images(), labels);
                 inference.run(false);

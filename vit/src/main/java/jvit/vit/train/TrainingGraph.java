@@ -2,6 +2,7 @@ package jvit.vit.train;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import jvit.kernels.Op;
 import jvit.kernels.Op.Activation;
 import jvit.runtime.DataTransferMode;
@@ -32,6 +33,8 @@ public final class TrainingGraph {
 
     private final ViTWeights w;
     private final Optimizer optimizer;
+    /** Where each parameter's gradient goes: the optimiser's device tensors, or a data-parallel worker's host tensors. */
+    private final Function<Tensor, Tensor> gradOf;
     private final TrainSettings settings;
     private final ViTConfig c;
     private final int batch, tokens, rows, h, mlp;
@@ -40,9 +43,10 @@ public final class TrainingGraph {
     /** Buffers that need not outlive a task or a block, shared by name and shape. */
     private final java.util.Map<String, Tensor> scratch = new java.util.HashMap<>();
 
-    private TrainingGraph(ViTWeights w, Optimizer optimizer, TrainSettings settings, int batch) {
+    private TrainingGraph(ViTWeights w, Optimizer optimizer, Function<Tensor, Tensor> gradOf, TrainSettings settings, int batch) {
         this.w = w;
         this.optimizer = optimizer;
+        this.gradOf = gradOf;
         this.settings = settings;
         this.c = w.config();
         this.batch = batch;
@@ -58,15 +62,48 @@ public final class TrainingGraph {
      *     schedule {@code [3]} (lr, 1 - β1^t, 1 - β2^t), losses {@code [batch]}, logits {@code [batch, classes]}
      */
     public static ImmutableTaskGraph record(ViTWeights weights, Optimizer optimizer, TrainSettings settings, Io io) {
-        return new TrainingGraph(weights, optimizer, settings, (int) io.images().shape()[0]).build(io);
-    }
-
-    private ImmutableTaskGraph build(Io io) {
+        TrainingGraph t = new TrainingGraph(weights, optimizer, optimizer::grad, settings, (int) io.images().shape()[0]);
         List<Tensor> state = new ArrayList<>();
         for (Optimizer.Slot s : optimizer.slots()) state.addAll(List.of(s.param(), s.m(), s.v()));
-        g.transferToDevice(DataTransferMode.FIRST_EXECUTION, state.toArray(Tensor[]::new))
+        t.g.transferToDevice(DataTransferMode.FIRST_EXECUTION, state.toArray(Tensor[]::new))
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, io.images(), io.labels(), io.schedule());
+        t.forwardBackward(io);
+        t.update(io.schedule());
+        return t.g.transferToHost(DataTransferMode.EVERY_EXECUTION, io.losses(), io.logits()).snapshot();
+    }
 
+    /**
+     * A data-parallel worker's part of a step: forward and backward over its share of the batch, the
+     * parameters copied in every step (another graph updates them) and the gradients, into
+     * {@code gradOf}'s host tensors, copied out. The schedule in {@code io} is not read.
+     */
+    public static ImmutableTaskGraph recordGradients(ViTWeights weights, Optimizer optimizer, Function<Tensor, Tensor> gradOf,
+                                                     TrainSettings settings, Io io) {
+        TrainingGraph t = new TrainingGraph(weights, optimizer, gradOf, settings, (int) io.images().shape()[0]);
+        t.g.transferToDevice(DataTransferMode.EVERY_EXECUTION, weights.all().toArray(Tensor[]::new))
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, io.images(), io.labels());
+        t.forwardBackward(io);
+        return t.g.transferToHost(DataTransferMode.EVERY_EXECUTION, optimizer.slots().stream().map(s -> gradOf.apply(s.param())).toArray(Tensor[]::new))
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, io.losses(), io.logits()).snapshot();
+    }
+
+    /**
+     * The update of a data-parallel step: the gradients (summed on the host, in {@code gradOf}'s
+     * tensors) copied in, clipped and applied by AdamW; the parameters copied out for the workers.
+     */
+    public static ImmutableTaskGraph recordUpdate(ViTWeights weights, Optimizer optimizer, Function<Tensor, Tensor> gradOf,
+                                                  TrainSettings settings, Tensor schedule) {
+        TrainingGraph t = new TrainingGraph(weights, optimizer, gradOf, settings, 1);
+        List<Tensor> state = new ArrayList<>();
+        for (Optimizer.Slot s : optimizer.slots()) state.addAll(List.of(s.param(), s.m(), s.v()));
+        t.g.transferToDevice(DataTransferMode.FIRST_EXECUTION, state.toArray(Tensor[]::new))
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, optimizer.slots().stream().map(s -> gradOf.apply(s.param())).toArray(Tensor[]::new))
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, schedule);
+        t.update(schedule);
+        return t.g.transferToHost(DataTransferMode.EVERY_EXECUTION, weights.all().toArray(Tensor[]::new)).snapshot();
+    }
+
+    private void forwardBackward(Io io) {
         // Forward.
         int patches = c.grid() * c.grid();
         Tensor embedded = act("patches", batch, patches, h), x = act("x0", batch, tokens, h);
@@ -106,17 +143,18 @@ public final class TrainingGraph {
                         grad(w.positions()), dx)
                 .task("patch_embed.backward", new Op.PatchEmbedBackward(batch, c.channels(), c.imageSize(), c.imageSize(),
                         c.patchSize(), h), grad(w.patchWeight()), grad(w.patchBias()), dpatches, io.images());
+    }
 
-        // Update.
+    /** Global-norm clipping and AdamW over every parameter's gradient. */
+    private void update(Tensor schedule) {
         Tensor norm2 = act("grad_norm2", 1);
         g.task("grad_norm.clear", new Op.Fill(1, 0), norm2);
         for (Optimizer.Slot s : optimizer.slots())
-            g.task("grad_norm." + s.param().name(), new Op.AccumulateSquares(s.param().elements()), norm2, s.grad());
+            g.task("grad_norm." + s.param().name(), new Op.AccumulateSquares(s.param().elements()), norm2, grad(s.param()));
         for (Optimizer.Slot s : optimizer.slots())
             g.task("adamw." + s.param().name(), new Op.AdamW(s.param().elements(), (float) settings.beta1(), (float) settings.beta2(),
                             (float) settings.eps(), s.decays() ? (float) settings.weightDecay() : 0, (float) settings.clipNorm()),
-                    s.param(), s.m(), s.v(), s.grad(), norm2, io.schedule());
-        return g.transferToHost(DataTransferMode.EVERY_EXECUTION, io.losses(), io.logits()).snapshot();
+                    s.param(), s.m(), s.v(), grad(s.param()), norm2, schedule);
     }
 
     private Saved blockForward(int i, Block b, Tensor in) {
@@ -178,7 +216,7 @@ public final class TrainingGraph {
         g.task(name + ".backward.input", new Op.Matmul(1, m, in, out, false, false, Activation.NONE), dx, dy, weight);
     }
 
-    private Tensor grad(Tensor param) { return optimizer.grad(param); }
+    private Tensor grad(Tensor param) { return gradOf.apply(param); }
 
     private static Tensor act(String name, long... shape) { return Tensor.onDevice(name, shape); }
 

@@ -88,7 +88,10 @@ class TrainCommandTest {
         vit(train(data, dir.resolve("d"), "--batch", "100")).failsWith("--batch 100");
         vit(train(data, dir.resolve("e"), "--hidden", "10", "--heads", "3")).failsWith("divisible");
         vit("train", "--dataset", "cifar", "--out", dir.toString()).failsWith("fashion-mnist");
-        vit(train(data, dir.resolve("f"), "--devices", "java,opencl:0")).failsWith("not available yet");
+        vit(train(data, dir.resolve("f"), "--devices", "java,cuda:7")).failsWith("cuda:7");
+        vit(train(data, dir.resolve("f"), "--schedule", "pipeline")).failsWith("--schedule pipeline is not available for training yet");
+        vit(train(data, dir.resolve("f"), "--schedule", "sideways")).failsWith("unknown schedule 'sideways'");
+        vit(train(data, dir.resolve("f"), "--device", "java", "--devices", "java")).failsWith("--device or --devices");
         Files.writeString(dir.resolve("c").resolve("checkpoint.safetensors"), "garbage");
         vit(train(data, dir.resolve("c"), "--resume")).failsWith("checkpoint.safetensors");
     }

@@ -13,7 +13,6 @@ import java.util.TreeMap;
 import jvit.runtime.Backend;
 import jvit.runtime.Device;
 import jvit.runtime.Devices;
-import jvit.runtime.UserError;
 import jvit.runtime.schedule.Deployment;
 import jvit.runtime.schedule.DeviceProfile;
 import jvit.runtime.schedule.Schedule;
@@ -52,14 +51,6 @@ class PlacedForwardTest {
         Device java = Devices.get("java"), opencl = openclDevices(1).getFirst();
         Map<Device, DeviceProfile> profiles = Map.of(java, profile(100, 10, 0.001, 1), opencl, profile(110, 11, 0.001, 1));
         assertSameLogits(new Deployment(List.of(java, opencl), Schedule.AUTO, profiles::get), 1);
-    }
-
-    @Test
-    void layersAreSharedInProportionToSpeedAtLeastOneEach() {
-        assertArrayEquals(new int[] {2, 4}, ForwardPlacement.shares(6, new double[] {1, 2}));
-        assertArrayEquals(new int[] {1, 1}, ForwardPlacement.shares(2, new double[] {1, 100}));
-        assertArrayEquals(new int[] {4, 4, 4}, ForwardPlacement.shares(12, new double[] {5, 5, 5}));
-        assertThrows(UserError.class, () -> ForwardPlacement.shares(2, new double[] {1, 1, 1}));
     }
 
     /** Runs a model of 65 tokens, 64 wide, on one java device and over {@code deployment}; at least {@code stages} stages are used. */

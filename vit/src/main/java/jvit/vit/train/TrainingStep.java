@@ -1,0 +1,31 @@
+package jvit.vit.train;
+
+import java.lang.foreign.Arena;
+import jvit.runtime.UserError;
+import jvit.runtime.schedule.Deployment;
+import jvit.vit.model.ViTWeights;
+
+/**
+ * One training step loaded where it runs: fill the images, labels and schedule of its
+ * {@link TrainingGraph.Io}, {@link #run}, read the losses and logits.
+ */
+public interface TrainingStep extends AutoCloseable {
+    void run();
+
+    /** Copies the parameters and both AdamW moments to their host memory, for a checkpoint. */
+    void copyStateToHost();
+
+    @Override
+    void close();
+
+    /** The step for a deployment: the whole graph on one device, or the batch split over several. */
+    static TrainingStep open(ViTWeights weights, Optimizer optimizer, TrainSettings settings, TrainingGraph.Io io, Deployment deployment,
+                             Arena arena) {
+        return switch (deployment.schedule()) {
+            case SINGLE -> new SingleDeviceStep(TrainingGraph.record(weights, optimizer, settings, io), deployment.first(), optimizer);
+            case DATA_PARALLEL -> new DataParallelStep(weights, optimizer, settings, io, deployment, arena);
+            default -> throw new UserError("--schedule " + deployment.schedule().id()
+                    + " is not available for training yet; use single or data-parallel");
+        };
+    }
+}
