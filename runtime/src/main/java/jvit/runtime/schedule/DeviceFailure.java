@@ -10,7 +10,7 @@ public final class DeviceFailure extends UserError {
 
     DeviceFailure(Device device, int completed, Throwable cause) {
         super("device " + device.id() + " failed: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage())
-                + "; run without it, or with --on-failure fallback to finish on the other devices", cause);
+                + "; run again without it (see `vit devices`)", cause);
         this.device = device;
         this.completed = completed;
     }
