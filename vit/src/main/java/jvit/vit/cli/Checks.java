@@ -17,4 +17,8 @@ final class Checks {
     static void nonNegative(CommandSpec spec, String name, long value) {
         if (value < 0) throw new ParameterException(spec.commandLine(), name + " must not be negative, got " + value);
     }
+
+    static void nonNegative(CommandSpec spec, String name, double value) {
+        if (!(value >= 0)) throw new ParameterException(spec.commandLine(), name + " must be a number >= 0, got " + value);
+    }
 }

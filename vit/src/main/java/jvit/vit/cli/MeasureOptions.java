@@ -16,6 +16,8 @@ final class MeasureOptions {
     String device;
     @Option(names = "--warmup", defaultValue = "3", description = "Untimed runs first (default ${DEFAULT-VALUE}).")
     int warmup;
+    @Option(names = "--warmup-seconds", defaultValue = "3", description = "... and for at least this long (default ${DEFAULT-VALUE}).")
+    double warmupSeconds;
     @Option(names = "--runs", defaultValue = "10", description = "Timed runs (default ${DEFAULT-VALUE}).")
     int runs;
     @Option(names = "--json", description = "Print one JSON object instead of text.")
@@ -25,6 +27,7 @@ final class MeasureOptions {
     void validate() {
         Checks.positive(spec, "--runs", runs);
         Checks.nonNegative(spec, "--warmup", warmup);
+        Checks.nonNegative(spec, "--warmup-seconds", warmupSeconds);
     }
 
     Device device() {
@@ -32,6 +35,6 @@ final class MeasureOptions {
     }
 
     Timing measure(LongSupplier once) {
-        return Timing.measure(warmup, runs, once);
+        return Timing.measure(warmup, warmupSeconds, runs, once);
     }
 }
