@@ -69,7 +69,7 @@ public final class Attention {
                 for (int i0 = 0; i0 < tokens; i0 += ROWS) {
                     int rows = Math.min(ROWS, tokens - i0);
                     head.probabilities(i0, rows, scores, 0);
-                    mix(scores, 0, head.keys, rows, head.v, tokens, headDim, o, 0);
+                    mix(scores, 0, head.keys, 1, rows, head.v, tokens, headDim, o, 0);
                     for (int r = 0; r < rows; r++)
                         F32.copy(o, r * headDim, out, ((long) b * tokens + i0 + r) * width + (long) h * headDim, headDim);
                 }
@@ -96,7 +96,7 @@ public final class Attention {
     private static final class HeadGradient {
         final Head head;
         final int tokens, headDim, keys;
-        final float[] p, ds, t, dO, vt, dq, dk, dv;
+        final float[] p, ds, dO, vt, dq, dk, dv;
 
         HeadGradient(int tokens, int headDim) {
             head = new Head(tokens, headDim);
@@ -105,7 +105,6 @@ public final class Attention {
             keys = head.keys;
             p = new float[tokens * keys];
             ds = new float[tokens * keys];
-            t = new float[tokens * keys];
             dO = new float[tokens * headDim];
             vt = new float[headDim * keys];
             dq = new float[tokens * headDim];
@@ -144,13 +143,12 @@ public final class Attention {
                 scoreGradient(p, ds, i * keys, tokens, dot);
             }
             for (int i0 = 0; i0 < tokens; i0 += ROWS)
-                mix(ds, i0 * keys, keys, Math.min(ROWS, tokens - i0), head.k, tokens, headDim, dq, i0 * headDim);
-            transpose(ds, tokens, keys, t);
+                mix(ds, i0 * keys, keys, 1, Math.min(ROWS, tokens - i0), head.k, tokens, headDim, dq, i0 * headDim);
+            // dSᵀ and Pᵀ read in place: weight (row j, step i) at [i·keys + j].
             for (int j0 = 0; j0 < tokens; j0 += ROWS)
-                mix(t, j0 * keys, keys, Math.min(ROWS, tokens - j0), head.q, tokens, headDim, dk, j0 * headDim);
-            transpose(p, tokens, keys, t);
+                mix(ds, j0, 1, keys, Math.min(ROWS, tokens - j0), head.q, tokens, headDim, dk, j0 * headDim);
             for (int j0 = 0; j0 < tokens; j0 += ROWS)
-                mix(t, j0 * keys, keys, Math.min(ROWS, tokens - j0), dO, tokens, headDim, dv, j0 * headDim);
+                mix(p, j0, 1, keys, Math.min(ROWS, tokens - j0), dO, tokens, headDim, dv, j0 * headDim);
             for (i = 0; i < tokens; i++) {
                 long row = ((long) b * tokens + i) * 3 * width + (long) h * headDim;
                 int d = 0;
@@ -175,11 +173,6 @@ public final class Attention {
     /** {@code m [count][d]} transposed into {@code out [d][keys]}. */
     private static void transposed(float[] m, int count, int d, int keys, float[] out) {
         for (int j = 0; j < count; j++) for (int e = 0; e < d; e++) out[e * keys + j] = m[j * d + e];
-    }
-
-    /** The square {@code tokens × tokens} part of {@code m} (row stride {@code keys}) transposed into {@code out}, same stride. */
-    private static void transpose(float[] m, int tokens, int keys, float[] out) {
-        for (int i = 0; i < tokens; i++) for (int j = 0; j < tokens; j++) out[j * keys + i] = m[i * keys + j];
     }
 
     /**
@@ -251,31 +244,31 @@ public final class Attention {
     }
 
     /**
-     * {@code out[at + r·d ..] = Σ_{j < count} w[wAt + r·stride + j]·m[j]} for {@code r < rows <= 4}
+     * {@code out[at + r·d ..] = Σ_{j < count} w[wAt + r·stride + j·step]·m[j]} for {@code r < rows <= 4}
      * rows of weights and rows of {@code m [count][d]}: 16 columns at a time, accumulated in registers.
      */
-    private static void mix(float[] w, int wAt, int stride, int rows, float[] m, int count, int d, float[] out, int at) {
+    private static void mix(float[] w, int wAt, int stride, int step, int rows, float[] m, int count, int d, float[] out, int at) {
         int e = 0;
-        for (; e + 2 * L <= d; e += 2 * L) mixColumns2(w, wAt, stride, rows, m, count, d, out, at, e);
-        for (; e + L <= d; e += L) mixColumns(w, wAt, stride, rows, m, count, d, out, at, e, null);
-        if (e < d) mixColumns(w, wAt, stride, rows, m, count, d, out, at, e, S.indexInRange(e, d));
+        for (; e + 2 * L <= d; e += 2 * L) mixColumns2(w, wAt, stride, step, rows, m, count, d, out, at, e);
+        for (; e + L <= d; e += L) mixColumns(w, wAt, stride, step, rows, m, count, d, out, at, e, null);
+        if (e < d) mixColumns(w, wAt, stride, step, rows, m, count, d, out, at, e, S.indexInRange(e, d));
     }
 
     /** {@link #mix} for the 32 columns from {@code e}: 8 accumulators, two loads and four broadcasts per 8 FMAs, sums over {@code j} in order. */
-    private static void mixColumns2(float[] w, int wAt, int stride, int rows, float[] m, int count, int d, float[] out, int at, int e) {
+    private static void mixColumns2(float[] w, int wAt, int stride, int step, int rows, float[] m, int count, int d, float[] out, int at, int e) {
         int w0 = wAt, w1 = wAt + Math.min(1, rows - 1) * stride;
         int w2 = wAt + Math.min(2, rows - 1) * stride, w3 = wAt + Math.min(3, rows - 1) * stride;
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
-        for (int j = 0, row = e; j < count; j++, row += d) {
+        for (int j = 0, row = e, wj = 0; j < count; j++, row += d, wj += step) {
             FloatVector m0 = FloatVector.fromArray(S, m, row), m1 = FloatVector.fromArray(S, m, row + L);
-            FloatVector x = FloatVector.broadcast(S, w[w0 + j]);
+            FloatVector x = FloatVector.broadcast(S, w[w0 + wj]);
             c00 = m0.fma(x, c00); c01 = m1.fma(x, c01);
-            x = FloatVector.broadcast(S, w[w1 + j]);
+            x = FloatVector.broadcast(S, w[w1 + wj]);
             c10 = m0.fma(x, c10); c11 = m1.fma(x, c11);
-            x = FloatVector.broadcast(S, w[w2 + j]);
+            x = FloatVector.broadcast(S, w[w2 + wj]);
             c20 = m0.fma(x, c20); c21 = m1.fma(x, c21);
-            x = FloatVector.broadcast(S, w[w3 + j]);
+            x = FloatVector.broadcast(S, w[w3 + wj]);
             c30 = m0.fma(x, c30); c31 = m1.fma(x, c31);
         }
         c00.intoArray(out, at + e); c01.intoArray(out, at + e + L);
@@ -285,17 +278,17 @@ public final class Attention {
     }
 
     /** {@link #mix} for the 16 columns from {@code e}; {@code part} masks the last, partial vector (null: a whole one). */
-    private static void mixColumns(float[] w, int wAt, int stride, int rows, float[] m, int count, int d, float[] out, int at,
+    private static void mixColumns(float[] w, int wAt, int stride, int step, int rows, float[] m, int count, int d, float[] out, int at,
                                    int e, VectorMask<Float> part) {
         int w0 = wAt, w1 = wAt + Math.min(1, rows - 1) * stride;
         int w2 = wAt + Math.min(2, rows - 1) * stride, w3 = wAt + Math.min(3, rows - 1) * stride;
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
-        for (int j = 0; j < count; j++) {
+        for (int j = 0, wj = 0; j < count; j++, wj += step) {
             FloatVector mj = part == null ? FloatVector.fromArray(S, m, j * d + e) : FloatVector.fromArray(S, m, j * d + e, part);
-            c0 = mj.fma(FloatVector.broadcast(S, w[w0 + j]), c0);
-            c1 = mj.fma(FloatVector.broadcast(S, w[w1 + j]), c1);
-            c2 = mj.fma(FloatVector.broadcast(S, w[w2 + j]), c2);
-            c3 = mj.fma(FloatVector.broadcast(S, w[w3 + j]), c3);
+            c0 = mj.fma(FloatVector.broadcast(S, w[w0 + wj]), c0);
+            c1 = mj.fma(FloatVector.broadcast(S, w[w1 + wj]), c1);
+            c2 = mj.fma(FloatVector.broadcast(S, w[w2 + wj]), c2);
+            c3 = mj.fma(FloatVector.broadcast(S, w[w3 + wj]), c3);
         }
         if (part == null) {
             c0.intoArray(out, at + e);
