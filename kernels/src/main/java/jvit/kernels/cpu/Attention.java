@@ -40,10 +40,11 @@ public final class Attention {
                 F32.copy(qkv, row, q, t * headDim, headDim);
                 F32.copy(qkv, row + width, k, t * headDim, headDim);
                 F32.copy(qkv, row + 2L * width, v, t * headDim, headDim);
-                for (int d = 0; d < headDim; d++) {
-                    q[t * headDim + d] *= scale;
-                    kt[d * keys + t] = k[t * headDim + d];
-                }
+                int d = 0;
+                for (; d + L <= headDim; d += L)
+                    FloatVector.fromArray(S, q, t * headDim + d).mul(scale).intoArray(q, t * headDim + d);
+                for (; d < headDim; d++) q[t * headDim + d] *= scale;
+                for (d = 0; d < headDim; d++) kt[d * keys + t] = k[t * headDim + d];
             }
         }
 
@@ -68,7 +69,7 @@ public final class Attention {
                 for (int i0 = 0; i0 < tokens; i0 += ROWS) {
                     int rows = Math.min(ROWS, tokens - i0);
                     head.probabilities(i0, rows, scores, 0);
-                    mix(scores, 0, head.keys, rows, head.v, tokens, headDim, o, 0);
+                    mix(scores, 0, head.keys, 1, rows, head.v, tokens, headDim, o, 0);
                     for (int r = 0; r < rows; r++)
                         F32.copy(o, r * headDim, out, ((long) b * tokens + i0 + r) * width + (long) h * headDim, headDim);
                 }
@@ -95,7 +96,7 @@ public final class Attention {
     private static final class HeadGradient {
         final Head head;
         final int tokens, headDim, keys;
-        final float[] p, ds, t, dO, vt, dq, dk, dv;
+        final float[] p, ds, dO, vt, dq, dk, dv;
 
         HeadGradient(int tokens, int headDim) {
             head = new Head(tokens, headDim);
@@ -104,7 +105,6 @@ public final class Attention {
             keys = head.keys;
             p = new float[tokens * keys];
             ds = new float[tokens * keys];
-            t = new float[tokens * keys];
             dO = new float[tokens * headDim];
             vt = new float[headDim * keys];
             dq = new float[tokens * headDim];
@@ -122,22 +122,39 @@ public final class Attention {
                 head.probabilities(i0, rows, p, i0 * keys);
                 dots(dO, i0, rows, vt, keys, tokens, headDim, ds, i0 * keys); // dP, made dS below
             }
-            for (int i = 0; i < tokens; i++) {
+            int i = 0;
+            for (; i + 4 <= tokens; i += 4) { // four rows' sums side by side: four independent chains, each in order
+                int r0 = i * keys, r1 = r0 + keys, r2 = r1 + keys, r3 = r2 + keys;
+                float dot0 = 0, dot1 = 0, dot2 = 0, dot3 = 0;
+                for (int j = 0; j < tokens; j++) {
+                    dot0 += p[r0 + j] * ds[r0 + j];
+                    dot1 += p[r1 + j] * ds[r1 + j];
+                    dot2 += p[r2 + j] * ds[r2 + j];
+                    dot3 += p[r3 + j] * ds[r3 + j];
+                }
+                scoreGradient(p, ds, r0, tokens, dot0);
+                scoreGradient(p, ds, r1, tokens, dot1);
+                scoreGradient(p, ds, r2, tokens, dot2);
+                scoreGradient(p, ds, r3, tokens, dot3);
+            }
+            for (; i < tokens; i++) {
                 float dot = 0;
                 for (int j = 0; j < tokens; j++) dot += p[i * keys + j] * ds[i * keys + j];
-                for (int j = 0; j < tokens; j++) ds[i * keys + j] = p[i * keys + j] * (ds[i * keys + j] - dot);
+                scoreGradient(p, ds, i * keys, tokens, dot);
             }
             for (int i0 = 0; i0 < tokens; i0 += ROWS)
-                mix(ds, i0 * keys, keys, Math.min(ROWS, tokens - i0), head.k, tokens, headDim, dq, i0 * headDim);
-            transpose(ds, tokens, keys, t);
+                mix(ds, i0 * keys, keys, 1, Math.min(ROWS, tokens - i0), head.k, tokens, headDim, dq, i0 * headDim);
+            // dSᵀ and Pᵀ read in place: weight (row j, step i) at [i·keys + j].
             for (int j0 = 0; j0 < tokens; j0 += ROWS)
-                mix(t, j0 * keys, keys, Math.min(ROWS, tokens - j0), head.q, tokens, headDim, dk, j0 * headDim);
-            transpose(p, tokens, keys, t);
+                mix(ds, j0, 1, keys, Math.min(ROWS, tokens - j0), head.q, tokens, headDim, dk, j0 * headDim);
             for (int j0 = 0; j0 < tokens; j0 += ROWS)
-                mix(t, j0 * keys, keys, Math.min(ROWS, tokens - j0), dO, tokens, headDim, dv, j0 * headDim);
-            for (int i = 0; i < tokens; i++) {
+                mix(p, j0, 1, keys, Math.min(ROWS, tokens - j0), dO, tokens, headDim, dv, j0 * headDim);
+            for (i = 0; i < tokens; i++) {
                 long row = ((long) b * tokens + i) * 3 * width + (long) h * headDim;
-                for (int d = 0; d < headDim; d++) dq[i * headDim + d] *= scale;
+                int d = 0;
+                for (; d + L <= headDim; d += L)
+                    FloatVector.fromArray(S, dq, i * headDim + d).mul(scale).intoArray(dq, i * headDim + d);
+                for (; d < headDim; d++) dq[i * headDim + d] *= scale;
                 F32.copy(dq, i * headDim, dqkv, row, headDim);
                 F32.copy(dk, i * headDim, dqkv, row + width, headDim);
                 F32.copy(dv, i * headDim, dqkv, row + 2L * width, headDim);
@@ -145,14 +162,17 @@ public final class Attention {
         }
     }
 
+    /** {@code ds[at + j] = p[at + j]·(ds[at + j] - dot)} for {@code j < n}. */
+    private static void scoreGradient(float[] p, float[] ds, int at, int n, float dot) {
+        int j = 0;
+        for (; j + L <= n; j += L)
+            FloatVector.fromArray(S, p, at + j).mul(FloatVector.fromArray(S, ds, at + j).sub(dot)).intoArray(ds, at + j);
+        for (; j < n; j++) ds[at + j] = p[at + j] * (ds[at + j] - dot);
+    }
+
     /** {@code m [count][d]} transposed into {@code out [d][keys]}. */
     private static void transposed(float[] m, int count, int d, int keys, float[] out) {
         for (int j = 0; j < count; j++) for (int e = 0; e < d; e++) out[e * keys + j] = m[j * d + e];
-    }
-
-    /** The square {@code tokens × tokens} part of {@code m} (row stride {@code keys}) transposed into {@code out}, same stride. */
-    private static void transpose(float[] m, int tokens, int keys, float[] out) {
-        for (int i = 0; i < tokens; i++) for (int j = 0; j < tokens; j++) out[j * keys + i] = m[i * keys + j];
     }
 
     /**
@@ -162,7 +182,9 @@ public final class Attention {
     private static void dots(float[] a, int i0, int rows, float[] bt, int keys, int count, int d, float[] out, int at) {
         int a0 = i0 * d, a1 = Math.min(i0 + 1, i0 + rows - 1) * d;
         int a2 = Math.min(i0 + 2, i0 + rows - 1) * d, a3 = Math.min(i0 + 3, i0 + rows - 1) * d;
-        for (int j = 0; j < keys; j += L) {
+        int j = 0;
+        for (; j + 4 * L <= keys; j += 4 * L) dots4(a, a0, a1, a2, a3, rows, bt, keys, j, count, d, out, at);
+        for (; j < keys; j += L) {
             FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
             for (int e = 0; e < d; e++) {
                 FloatVector b = FloatVector.fromArray(S, bt, e * keys + j);
@@ -187,27 +209,86 @@ public final class Attention {
     }
 
     /**
-     * {@code out[at + r·d ..] = Σ_{j < count} w[wAt + r·stride + j]·m[j]} for {@code r < rows <= 4}
+     * {@link #dots} for the four vectors of keys from {@code j}: 16 accumulators, four loads of
+     * Kᵀ and four broadcasts per 16 FMAs. Each sum runs over {@code e} in order, as in the one-vector loop.
+     */
+    private static void dots4(float[] a, int a0, int a1, int a2, int a3, int rows, float[] bt, int keys, int j, int count,
+                              int d, float[] out, int at) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c02 = z, c03 = z, c10 = z, c11 = z, c12 = z, c13 = z;
+        FloatVector c20 = z, c21 = z, c22 = z, c23 = z, c30 = z, c31 = z, c32 = z, c33 = z;
+        for (int e = 0, row = j; e < d; e++, row += keys) {
+            FloatVector b0 = FloatVector.fromArray(S, bt, row), b1 = FloatVector.fromArray(S, bt, row + L);
+            FloatVector b2 = FloatVector.fromArray(S, bt, row + 2 * L), b3 = FloatVector.fromArray(S, bt, row + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + e]);
+            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01); c02 = b2.fma(x, c02); c03 = b3.fma(x, c03);
+            x = FloatVector.broadcast(S, a[a1 + e]);
+            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11); c12 = b2.fma(x, c12); c13 = b3.fma(x, c13);
+            x = FloatVector.broadcast(S, a[a2 + e]);
+            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21); c22 = b2.fma(x, c22); c23 = b3.fma(x, c23);
+            x = FloatVector.broadcast(S, a[a3 + e]);
+            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31); c32 = b2.fma(x, c32); c33 = b3.fma(x, c33);
+        }
+        // Whole vectors, padding columns included: they lie inside the row's stride and nothing reads them.
+        int o = at + j;
+        c00.intoArray(out, o); c01.intoArray(out, o + L); c02.intoArray(out, o + 2 * L); c03.intoArray(out, o + 3 * L);
+        if (rows < 2) return;
+        o += keys;
+        c10.intoArray(out, o); c11.intoArray(out, o + L); c12.intoArray(out, o + 2 * L); c13.intoArray(out, o + 3 * L);
+        if (rows < 3) return;
+        o += keys;
+        c20.intoArray(out, o); c21.intoArray(out, o + L); c22.intoArray(out, o + 2 * L); c23.intoArray(out, o + 3 * L);
+        if (rows < 4) return;
+        o += keys;
+        c30.intoArray(out, o); c31.intoArray(out, o + L); c32.intoArray(out, o + 2 * L); c33.intoArray(out, o + 3 * L);
+    }
+
+    /**
+     * {@code out[at + r·d ..] = Σ_{j < count} w[wAt + r·stride + j·step]·m[j]} for {@code r < rows <= 4}
      * rows of weights and rows of {@code m [count][d]}: 16 columns at a time, accumulated in registers.
      */
-    private static void mix(float[] w, int wAt, int stride, int rows, float[] m, int count, int d, float[] out, int at) {
+    private static void mix(float[] w, int wAt, int stride, int step, int rows, float[] m, int count, int d, float[] out, int at) {
         int e = 0;
-        for (; e + L <= d; e += L) mixColumns(w, wAt, stride, rows, m, count, d, out, at, e, null);
-        if (e < d) mixColumns(w, wAt, stride, rows, m, count, d, out, at, e, S.indexInRange(e, d));
+        for (; e + 2 * L <= d; e += 2 * L) mixColumns2(w, wAt, stride, step, rows, m, count, d, out, at, e);
+        for (; e + L <= d; e += L) mixColumns(w, wAt, stride, step, rows, m, count, d, out, at, e, null);
+        if (e < d) mixColumns(w, wAt, stride, step, rows, m, count, d, out, at, e, S.indexInRange(e, d));
+    }
+
+    /** {@link #mix} for the 32 columns from {@code e}: 8 accumulators, two loads and four broadcasts per 8 FMAs, sums over {@code j} in order. */
+    private static void mixColumns2(float[] w, int wAt, int stride, int step, int rows, float[] m, int count, int d, float[] out, int at, int e) {
+        int w0 = wAt, w1 = wAt + Math.min(1, rows - 1) * stride;
+        int w2 = wAt + Math.min(2, rows - 1) * stride, w3 = wAt + Math.min(3, rows - 1) * stride;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        for (int j = 0, row = e, wj = 0; j < count; j++, row += d, wj += step) {
+            FloatVector m0 = FloatVector.fromArray(S, m, row), m1 = FloatVector.fromArray(S, m, row + L);
+            FloatVector x = FloatVector.broadcast(S, w[w0 + wj]);
+            c00 = m0.fma(x, c00); c01 = m1.fma(x, c01);
+            x = FloatVector.broadcast(S, w[w1 + wj]);
+            c10 = m0.fma(x, c10); c11 = m1.fma(x, c11);
+            x = FloatVector.broadcast(S, w[w2 + wj]);
+            c20 = m0.fma(x, c20); c21 = m1.fma(x, c21);
+            x = FloatVector.broadcast(S, w[w3 + wj]);
+            c30 = m0.fma(x, c30); c31 = m1.fma(x, c31);
+        }
+        c00.intoArray(out, at + e); c01.intoArray(out, at + e + L);
+        if (rows > 1) { c10.intoArray(out, at + d + e); c11.intoArray(out, at + d + e + L); }
+        if (rows > 2) { c20.intoArray(out, at + 2 * d + e); c21.intoArray(out, at + 2 * d + e + L); }
+        if (rows > 3) { c30.intoArray(out, at + 3 * d + e); c31.intoArray(out, at + 3 * d + e + L); }
     }
 
     /** {@link #mix} for the 16 columns from {@code e}; {@code part} masks the last, partial vector (null: a whole one). */
-    private static void mixColumns(float[] w, int wAt, int stride, int rows, float[] m, int count, int d, float[] out, int at,
+    private static void mixColumns(float[] w, int wAt, int stride, int step, int rows, float[] m, int count, int d, float[] out, int at,
                                    int e, VectorMask<Float> part) {
         int w0 = wAt, w1 = wAt + Math.min(1, rows - 1) * stride;
         int w2 = wAt + Math.min(2, rows - 1) * stride, w3 = wAt + Math.min(3, rows - 1) * stride;
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0;
-        for (int j = 0; j < count; j++) {
+        for (int j = 0, wj = 0; j < count; j++, wj += step) {
             FloatVector mj = part == null ? FloatVector.fromArray(S, m, j * d + e) : FloatVector.fromArray(S, m, j * d + e, part);
-            c0 = mj.fma(FloatVector.broadcast(S, w[w0 + j]), c0);
-            c1 = mj.fma(FloatVector.broadcast(S, w[w1 + j]), c1);
-            c2 = mj.fma(FloatVector.broadcast(S, w[w2 + j]), c2);
-            c3 = mj.fma(FloatVector.broadcast(S, w[w3 + j]), c3);
+            c0 = mj.fma(FloatVector.broadcast(S, w[w0 + wj]), c0);
+            c1 = mj.fma(FloatVector.broadcast(S, w[w1 + wj]), c1);
+            c2 = mj.fma(FloatVector.broadcast(S, w[w2 + wj]), c2);
+            c3 = mj.fma(FloatVector.broadcast(S, w[w3 + wj]), c3);
         }
         if (part == null) {
             c0.intoArray(out, at + e);

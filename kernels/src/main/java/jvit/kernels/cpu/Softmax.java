@@ -5,6 +5,7 @@ import static jvit.kernels.cpu.F32.S;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /** Softmax over the last dimension, shifted by the row maximum so that exp never overflows. */
@@ -45,9 +46,10 @@ public final class Softmax {
             vsum = vsum.add(e);
         }
         float sum = F32.sum(vsum);
-        for (; i < n; i++) {
-            row[at + i] = F32.exp(row[at + i] - max);
-            sum += row[at + i];
+        if (i < n) { // the tail's exps in one masked vector (the same bits as scalar ones), summed after the lanes as before
+            VectorMask<Float> tail = S.indexInRange(i, n);
+            F32.exp(FloatVector.fromArray(S, row, at + i, tail).sub(max)).intoArray(row, at + i, tail);
+            for (; i < n; i++) sum += row[at + i];
         }
 
         float inv = 1 / sum;
