@@ -43,6 +43,17 @@ export JVIT_OPENCL_ICDS
 JVIT_CUDA_DRIVER=$( (ldconfig -p 2>/dev/null || true) | awk '/libcuda\.so\.1 /{print $NF; exit}')
 export JVIT_CUDA_DRIVER
 if [ -z "${CUDA_HOME:-}" ] && [ -x /usr/local/cuda/bin/nvcc ]; then export CUDA_HOME=/usr/local/cuda; fi
+# PoCL loads LLVM, which installs its own SIGSEGV/SIGBUS/SIGILL/SIGFPE handlers over the JVM's;
+# the JVM raises SIGSEGV on purpose (safepoint polls, implicit null checks), so any JVM that has
+# listed OpenCL devices could then die with "Segmentation fault" and no hs_err file. The JDK's
+# signal-chaining library, preloaded, keeps the JVM's handlers first. jvit_java_env exports it for
+# the JVMs a script starts (not for the user's shell).
+jvit_java_env() {
+    local jsig="$JAVA_HOME/lib/libjsig.so"
+    case ":${LD_PRELOAD:-}:" in *":$jsig:"*) return 0 ;; esac
+    [ -f "$jsig" ] && export LD_PRELOAD="$jsig${LD_PRELOAD:+:$LD_PRELOAD}"
+    return 0
+}
 # Maven's own libraries call sun.misc.Unsafe; JDK 24+ warns about it on every build.
 export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 

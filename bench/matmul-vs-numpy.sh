@@ -20,6 +20,7 @@ side=${device%:0}
 side=${side//:/}
 
 . "$root/tornado-env.sh"
+jvit_java_env
 [ -n "$JVIT_JDK" ] || { echo "matmul-vs-numpy: no JDK >= 22 found; set JAVA_HOME" >&2; exit 1; }
 python3 -c 'import numpy' 2>/dev/null || { echo "matmul-vs-numpy: python3 with numpy is needed" >&2; exit 1; }
 

@@ -17,6 +17,7 @@ fi
 rounds=${1:-3}
 
 . "$root/tornado-env.sh"
+jvit_java_env
 [ -n "$JVIT_JDK" ] || { echo "opencl-vs-java: no JDK >= 22 found; set JAVA_HOME" >&2; exit 1; }
 python3 -c 'import numpy' 2>/dev/null || { echo "opencl-vs-java: python3 with numpy is needed (the bandwidth probe)" >&2; exit 1; }
 

@@ -24,6 +24,8 @@ WORK=$(mktemp -d)   # the 350 MB model stays out of OUTDIR
 trap 'rm -rf "$WORK"' EXIT
 PY="python3 $ROOT/bench/gpu/torch_vit.py"
 JVM=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xmn96m -Xss8m)
+# The JVM's signal handlers first, whatever a native library installs (see tornado-env.sh).
+[ -f "$GPU/jdk/lib/libjsig.so" ] && export LD_PRELOAD="$GPU/jdk/lib/libjsig.so${LD_PRELOAD:+:$LD_PRELOAD}"
 export JVIT_REQUIRE_CUDA=1   # a CUDA test that cannot find the GPU fails instead of being skipped
 
 vit() {  # the CLI, as bin/vit runs it; JVIT_JAVA_OPTS adds JVM options (-Djvit.cuda.gemm=cublas)
