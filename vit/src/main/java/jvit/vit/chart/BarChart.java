@@ -1,16 +1,8 @@
 package jvit.vit.chart;
 
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.Rectangle;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import javax.imageio.ImageIO;
-import jvit.runtime.io.AtomicFile;
 
 /**
  * Grouped bars: in each panel, one group per category (a kernel, a batch size) and in each group
@@ -27,11 +19,6 @@ import jvit.runtime.io.AtomicFile;
  * @param panels drawn left to right
  */
 public record BarChart(String title, List<Panel> panels) {
-    static {
-        // A chart needs no display; without this, a $DISPLAY that cannot be reached fails the drawing.
-        if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
-    }
-
     /**
      * One bar per category: {@code values[i]} for category i, NaN for none (a case that did not
      * run there); {@code labels.get(i)} above it, lines split at {@code \n}.
@@ -62,30 +49,11 @@ public record BarChart(String title, List<Panel> panels) {
 
     /** The chart as an RGB image of {@code width × height} pixels on white. */
     public BufferedImage render(int width, int height) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, width, height);
-            g.setColor(Color.BLACK);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-            g.drawString(title, (width - g.getFontMetrics().stringWidth(title)) / 2, 22);
-            int panelWidth = width / panels.size();
-            for (int i = 0; i < panels.size(); i++)
-                BarPainter.paint(g, panels.get(i), new Rectangle(i * panelWidth, LineChart.TITLE_HEIGHT, panelWidth, height - LineChart.TITLE_HEIGHT));
-        } finally {
-            g.dispose();
-        }
-        return image;
+        return PanelCanvas.render(title, panels.size(), width, height, (g, i, area) -> BarPainter.paint(g, panels.get(i), area));
     }
 
-    /** Writes the chart as a PNG of {@code width × height} pixels, atomically. */
+    /** Writes the chart as a PNG of {@code width × height} pixels, atomically: the file is the old one or the whole new one. */
     public void write(Path png, int width, int height) {
-        BufferedImage image = render(width, height);
-        AtomicFile.write(png, out -> {
-            if (!ImageIO.write(image, "png", out)) throw new IOException("no PNG writer in this Java runtime");
-        });
+        PanelCanvas.writePng(render(width, height), png);
     }
 }

@@ -1,16 +1,8 @@
 package jvit.vit.chart;
 
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.Rectangle;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import javax.imageio.ImageIO;
-import jvit.runtime.io.AtomicFile;
 
 /**
  * A chart of values per epoch: one or more panels side by side, each with its own y axis and
@@ -27,14 +19,6 @@ import jvit.runtime.io.AtomicFile;
  * @param panels drawn left to right
  */
 public record LineChart(String title, String xLabel, List<Panel> panels) {
-    /** Pixels above the panels, for the title. */
-    static final int TITLE_HEIGHT = 32;
-
-    static {
-        // A chart needs no display; without this, a $DISPLAY that cannot be reached fails the drawing.
-        if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
-    }
-
     /**
      * One line: {@code values[i]} is the value at x = i + 1 (epochs count from 1). NaN and infinite
      * values are gaps: the line stops before them and starts again after.
@@ -59,30 +43,11 @@ public record LineChart(String title, String xLabel, List<Panel> panels) {
 
     /** The chart as an RGB image of {@code width × height} pixels on white. */
     public BufferedImage render(int width, int height) {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, width, height);
-            g.setColor(Color.BLACK);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-            g.drawString(title, (width - g.getFontMetrics().stringWidth(title)) / 2, 22);
-            int panelWidth = width / panels.size();
-            for (int i = 0; i < panels.size(); i++)
-                PanelPainter.paint(g, panels.get(i), xLabel, new Rectangle(i * panelWidth, TITLE_HEIGHT, panelWidth, height - TITLE_HEIGHT));
-        } finally {
-            g.dispose();
-        }
-        return image;
+        return PanelCanvas.render(title, panels.size(), width, height, (g, i, area) -> PanelPainter.paint(g, panels.get(i), xLabel, area));
     }
 
     /** Writes the chart as a PNG of {@code width × height} pixels, atomically: the file is the old one or the whole new one. */
     public void write(Path png, int width, int height) {
-        BufferedImage image = render(width, height);
-        AtomicFile.write(png, out -> {
-            if (!ImageIO.write(image, "png", out)) throw new IOException("no PNG writer in this Java runtime");
-        });
+        PanelCanvas.writePng(render(width, height), png);
     }
 }

@@ -47,7 +47,7 @@ class BarChartTest {
         boolean inBar = false;
         for (int x = 0; x < image.getWidth(); x++) {
             int run = 0;
-            for (int y = BarPainter.TOP + LineChart.TITLE_HEIGHT; y < image.getHeight(); y++)
+            for (int y = BarPainter.TOP + PanelCanvas.TITLE_HEIGHT; y < image.getHeight(); y++)
                 if (image.getRGB(x, y) == (colour.getRGB())) run++;
             if (run > 0 && !inBar) bars.add(run);
             inBar = run > 0;

@@ -39,7 +39,7 @@ class LineChartTest {
             assertTrue(pixels(image, plot, TRAIN) > 100, "train line in " + plot);
             assertTrue(pixels(image, plot, VALIDATION) > 100, "validation line in " + plot);
         }
-        assertTrue(nonWhite(image, new Rectangle(0, 0, 1000, LineChart.TITLE_HEIGHT)) > 50, "a title");
+        assertTrue(nonWhite(image, new Rectangle(0, 0, 1000, PanelCanvas.TITLE_HEIGHT)) > 50, "a title");
     }
 
     @Test
@@ -84,7 +84,7 @@ class LineChartTest {
     private static List<Rectangle> plots(BufferedImage image, int panels) {
         int width = image.getWidth() / panels;
         return java.util.stream.IntStream.range(0, panels)
-                .mapToObj(i -> PanelPainter.plotArea(new Rectangle(i * width, LineChart.TITLE_HEIGHT, width, image.getHeight() - LineChart.TITLE_HEIGHT))).toList();
+                .mapToObj(i -> PanelPainter.plotArea(new Rectangle(i * width, PanelCanvas.TITLE_HEIGHT, width, image.getHeight() - PanelCanvas.TITLE_HEIGHT))).toList();
     }
 
     private static int pixels(BufferedImage image, Rectangle area, Color color) {
