@@ -48,4 +48,17 @@ public record Deployment(List<Device> devices, Schedule schedule, Function<Devic
     }
 
     public Device first() { return devices.getFirst(); }
+
+    /** Each device's profiled speed, in the order of {@link #devices()}. */
+    public double[] speeds() {
+        return devices.stream().mapToDouble(d -> profiles.apply(d).speed()).toArray();
+    }
+
+    /** The device the profiles say is fastest; on a tie the one named first. */
+    public Device fastest() {
+        double[] speeds = speeds();
+        int best = 0;
+        for (int i = 1; i < speeds.length; i++) if (speeds[i] > speeds[best]) best = i;
+        return devices.get(best);
+    }
 }

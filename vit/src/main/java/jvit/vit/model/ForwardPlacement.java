@@ -35,7 +35,7 @@ public final class ForwardPlacement {
         List<Device> devices = deployment.devices();
         if (layers < devices.size())
             throw new UserError("a pipeline over " + devices.size() + " devices needs at least as many encoder layers; the model has " + layers);
-        int[] perDevice = Shares.inProportion(layers, devices.stream().mapToDouble(d -> deployment.profiles().apply(d).speed()).toArray());
+        int[] perDevice = Shares.inProportion(layers, deployment.speeds());
         Device[] ofLayer = new Device[layers];
         for (int d = 0, layer = 0; d < devices.size(); d++)
             for (int i = 0; i < perDevice[d]; i++) ofLayer[layer++] = devices.get(d);
