@@ -89,7 +89,7 @@ class TrainCommandTest {
         vit(train(data, dir.resolve("e"), "--hidden", "10", "--heads", "3")).failsWith("divisible");
         vit("train", "--dataset", "cifar", "--out", dir.toString()).failsWith("fashion-mnist");
         vit(train(data, dir.resolve("f"), "--devices", "java,cuda:7")).failsWith("cuda:7");
-        vit(train(data, dir.resolve("f"), "--schedule", "pipeline")).failsWith("--schedule pipeline is not available for training yet");
+        vit(train(data, dir.resolve("f"), "--schedule", "auto")).failsWith("--schedule auto is not for training; use single, pipeline, data-parallel");
         vit(train(data, dir.resolve("f"), "--schedule", "sideways")).failsWith("unknown schedule 'sideways'");
         vit(train(data, dir.resolve("f"), "--device", "java", "--devices", "java")).failsWith("--device or --devices");
         Files.writeString(dir.resolve("c").resolve("checkpoint.safetensors"), "garbage");
