@@ -78,6 +78,24 @@ class TrainCommandTest {
         assertEquals(0, eval.status(), eval.err());
     }
 
+    /** A pipeline over java and opencl:0, its profiles measured into a cache of the test's own. */
+    @Test
+    void aPipelineRunOverJavaAndOpenCL() throws IOException {
+        CliTest.assumeOpenCL();
+        Path data = IdxFiles.write(dir.resolve("data"), FashionMnist.Split.TRAIN, 48, true);
+        String saved = System.getProperty("jvit.cache");
+        System.setProperty("jvit.cache", dir.resolve("cache").toString());
+        try {
+            CliTest.Result r = vit(train(data, dir.resolve("out"), "--devices", "java,opencl:0", "--schedule", "pipeline", "--layers", "2",
+                    "--epochs", "1"));
+            assertEquals(0, r.status(), r.err());
+            assertTrue(r.out().contains("on java, opencl:0 (pipeline)") && r.out().contains("epoch 1/1: train loss"), r.out());
+        } finally {
+            if (saved == null) System.clearProperty("jvit.cache");
+            else System.setProperty("jvit.cache", saved);
+        }
+    }
+
     @Test
     void failures() throws IOException {
         Path data = IdxFiles.write(dir.resolve("data"), FashionMnist.Split.TRAIN, 48, true);
