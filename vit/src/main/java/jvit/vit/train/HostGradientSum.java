@@ -39,11 +39,11 @@ final class HostGradientSum implements AutoCloseable {
         for (Tensor t : summed.values()) t.host().fill((byte) 0);
     }
 
-    /** Adds a part's gradients, times {@code weight}. */
+    /** Adds a part's gradients (by parameter: all of them, or those a pipeline stage makes), times {@code weight}. */
     void add(Map<Tensor, Tensor> part, float weight) {
-        for (Optimizer.Slot s : optimizer.slots()) {
-            MemorySegment from = part.get(s.param()).host(), to = summed.get(s.param()).host();
-            for (long j = 0; j < s.param().elements(); j++)
+        for (Map.Entry<Tensor, Tensor> e : part.entrySet()) {
+            MemorySegment from = e.getValue().host(), to = summed.get(e.getKey()).host();
+            for (long j = 0; j < e.getKey().elements(); j++)
                 to.setAtIndex(ValueLayout.JAVA_FLOAT, j, to.getAtIndex(ValueLayout.JAVA_FLOAT, j) + weight * from.getAtIndex(ValueLayout.JAVA_FLOAT, j));
         }
     }

@@ -1,9 +1,16 @@
 package jvit.vit.train;
 
 import java.lang.foreign.Arena;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import jvit.runtime.ImmutableTaskGraph;
 import jvit.runtime.Releases;
+import jvit.runtime.Step;
 import jvit.runtime.Tensor;
 import jvit.runtime.schedule.Deployment;
 import jvit.runtime.schedule.GraphSplitter;
@@ -15,26 +22,42 @@ import jvit.vit.model.ViTWeights;
 /**
  * A training step with the encoder blocks split over devices in proportion to their profiled speed
  * ({@link LayerPipeline}): the batch goes through in micro-batches of equal size, each forward
- * through the stages and backward through them in reverse, what the backward pass needs of a
- * stage's forward pass kept on the host between the two. The host adds up the micro-batches'
- * gradients ({@link HostGradientSum}) and one AdamW update runs on the fastest device. A device
- * holds only its blocks' work for one micro-batch at a time; the stages take the micro-batches one
- * after another (no two stages run at once yet).
+ * through the stages and backward through them in reverse, as a wavefront (a stage runs one
+ * micro-batch while the next stage runs the one before). What a stage's backward pass needs of its
+ * forward pass, and the images and labels, wait on the host for their micro-batch. As each stage
+ * runs a micro-batch the host adds the gradients it copied out ({@link HostGradientSum}, in
+ * micro-batch order, so a step is reproducible); one AdamW update on the fastest device ends the step.
  */
 final class PipelineStep implements TrainingStep {
     private final TrainingGraph.Io io, micro;
-    private final Map<Tensor, Tensor> grads;
+    private final int microBatches;
     private final Placement placement;
+    /** The gradients each stage copies out, by parameter. */
+    private final List<Map<Tensor, Tensor>> gradsOfStage = new ArrayList<>();
+    private final int lossStage;
     private final PlacementPlan plan;
     private final HostGradientSum update;
     private final Releases releases = new Releases();
 
     PipelineStep(ViTWeights weights, Optimizer optimizer, TrainSettings settings, TrainingGraph.Io io, Deployment deployment, Arena arena) {
         this.io = io;
-        this.micro = io.part(io.rows() / microBatches(io.rows(), deployment.devices().size()), arena);
-        this.grads = HostGradientSum.gradients(optimizer, arena);
+        this.microBatches = microBatches(io.rows(), deployment.devices().size());
+        this.micro = io.part(io.rows() / microBatches, arena);
+        Map<Tensor, Tensor> grads = HostGradientSum.gradients(optimizer, arena);
         ImmutableTaskGraph graph = TrainingGraph.recordGradients(weights, optimizer, grads::get, settings, micro);
         this.placement = GraphSplitter.split(graph, LayerPipeline.devices(graph, weights.config().layers(), deployment), arena);
+        int loss = -1;
+        for (int s = 0; s < placement.stages().size(); s++) {
+            Set<Tensor> out = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (Step step : placement.stages().get(s).graph().steps()) if (step instanceof Step.CopyOut o) out.add(o.tensor());
+            Map<Tensor, Tensor> mine = new LinkedHashMap<>();
+            grads.forEach((param, grad) -> {
+                if (out.contains(grad)) mine.put(param, grad);
+            });
+            gradsOfStage.add(mine);
+            if (out.contains(micro.losses())) loss = s;
+        }
+        this.lossStage = loss;
         try {
             this.plan = new PlacementPlan(placement);
             releases.add(plan::close);
@@ -56,13 +79,13 @@ final class PipelineStep implements TrainingStep {
     Placement placement() { return placement; }
 
     public void run() {
+        int rows = micro.rows();
+        float weight = (float) rows / io.rows(); // each micro-batch's gradient is of its own rows' mean loss
         update.clear();
-        for (int first = 0; first < io.rows(); first += micro.rows()) {
-            micro.copyInputsFrom(io, first);
-            plan.execute(false);
-            micro.copyOutputsTo(io, first);
-            update.add(grads, (float) micro.rows() / io.rows()); // each micro-batch's gradient is of its own rows' mean loss
-        }
+        plan.executeByStage(microBatches, i -> micro.copyInputsFrom(io, i * rows), (stage, i) -> {
+            if (stage == lossStage) micro.copyOutputsTo(io, i * rows);
+            update.add(gradsOfStage.get(stage), weight);
+        }, false);
         update.apply();
     }
 
