@@ -7,10 +7,10 @@ import jvit.runtime.Device;
 import jvit.runtime.UserError;
 
 /**
- * Where a model runs: the devices, the schedule that spreads work over them, and where their
- * profiles come from (the cache, or fixed ones in tests).
+ * Where a model runs: the devices, the schedule that spreads work over them, where their profiles
+ * come from (the cache, or fixed ones in tests) and what a failing device does to the run.
  */
-public record Deployment(List<Device> devices, Schedule schedule, Function<Device, DeviceProfile> profiles) {
+public record Deployment(List<Device> devices, Schedule schedule, Function<Device, DeviceProfile> profiles, Failover failover) {
     public Deployment {
         devices = List.copyOf(devices);
         if (devices.isEmpty()) throw new IllegalArgumentException("a deployment needs a device");
@@ -18,6 +18,11 @@ public record Deployment(List<Device> devices, Schedule schedule, Function<Devic
         for (Device d : devices) if (!ids.add(d.id())) throw new UserError("device " + d.id() + " is named twice; name each device once");
         if (schedule == Schedule.SINGLE && devices.size() > 1)
             throw new UserError("--schedule single runs on one device, not " + devices.size() + "; use auto or pipeline, or name one device");
+    }
+
+    /** A failing device stops the run. */
+    public Deployment(List<Device> devices, Schedule schedule, Function<Device, DeviceProfile> profiles) {
+        this(devices, schedule, profiles, Failover.stop());
     }
 
     /** One device, as before schedules existed. */
@@ -31,5 +36,29 @@ public record Deployment(List<Device> devices, Schedule schedule, Function<Devic
         return new Deployment(devices, schedule, cache::profile);
     }
 
+    public Deployment withFailover(Failover f) {
+        return new Deployment(devices, schedule, profiles, f);
+    }
+
+    /** The devices that have not failed, under the same schedule (single when one is left). */
+    public Deployment working() {
+        List<Device> left = devices.stream().filter(d -> !failover.failed(d)).toList();
+        if (left.size() == devices.size()) return this;
+        return new Deployment(left, left.size() == 1 ? Schedule.SINGLE : schedule, profiles, failover);
+    }
+
     public Device first() { return devices.getFirst(); }
+
+    /** Each device's profiled speed, in the order of {@link #devices()}. */
+    public double[] speeds() {
+        return devices.stream().mapToDouble(d -> profiles.apply(d).speed()).toArray();
+    }
+
+    /** The device the profiles say is fastest; on a tie the one named first. */
+    public Device fastest() {
+        double[] speeds = speeds();
+        int best = 0;
+        for (int i = 1; i < speeds.length; i++) if (speeds[i] > speeds[best]) best = i;
+        return devices.get(best);
+    }
 }

@@ -20,7 +20,9 @@ import jvit.runtime.Tensor;
  * launches on one device form a stage. Each stage copies in the graph's inputs it reads (weights
  * stay {@code FIRST_EXECUTION}); a tensor written in one stage and read in a later one gets, in
  * each of the two, its own host-backed stand-in, copied out by the producer and in by the consumer,
- * so that stages running different micro-batches at once never share memory. (Tensors are equal
+ * so that stages running different micro-batches at once never share memory. For the same reason
+ * an input copied in every run that a later stage reads crosses to it from the first stage's host
+ * memory, as a tensor the first stage wrote would. (Tensors are equal
  * only to themselves, so the hash maps here are identity maps that keep their order.)
  */
 public final class GraphSplitter {
@@ -56,7 +58,11 @@ public final class GraphSplitter {
             int s = stageOf[i];
             for (Tensor t : tasks.get(i).inputs()) {
                 Integer writer = lastWriter.get(t);
-                if (writer == null) copyIns.get(s).add(t);
+                if (writer == null && s > 0 && inputs.get(t) == DataTransferMode.EVERY_EXECUTION) {
+                    // Taken from the host as the first stage takes its micro-batch: later stages run earlier ones by then.
+                    Tensor target = standIn(standIns.get(s), t, s, arena);
+                    if (transfers.stream().noneMatch(x -> x.target() == target)) transfers.add(new Placement.Transfer(0, s, t, target));
+                } else if (writer == null) copyIns.get(s).add(t);
                 else if (writer != s) {
                     if (inputs.containsKey(t))
                         throw new IllegalArgumentException("graph " + graph.name() + ": " + t + " is copied in, then written, and read on another device");

@@ -103,6 +103,56 @@ class PlacementTest {
     }
 
     @Test
+    void aTensorSkippingAStageAndAnInputReadLaterGoWithTheirMicroBatch() {
+        Random random = random();
+        int rows = 2, count = 5;
+        try (Arena arena = Arena.ofShared()) {
+            // x → fc1 → h; g = h + h; k = g + h; z = k + u; fc2(z) → y, over java, other, java: h skips stage 1, u is read by stage 2 only.
+            Tensor x = Tensor.allocate("x", arena, rows, IN), u = Tensor.allocate("u", arena, rows, HIDDEN), y = Tensor.allocate("y", arena, rows, OUT);
+            Tensor w1 = Tensor.of("w1", segment(arena, uniform(random, HIDDEN * IN, 1)), HIDDEN, IN);
+            Tensor w2 = Tensor.of("w2", segment(arena, uniform(random, OUT * HIDDEN, 1)), OUT, HIDDEN);
+            Tensor h = Tensor.onDevice("h", rows, HIDDEN), g = Tensor.onDevice("g", rows, HIDDEN), k = Tensor.onDevice("k", rows, HIDDEN);
+            Tensor z = Tensor.onDevice("z", rows, HIDDEN);
+            long n = (long) rows * HIDDEN;
+            ImmutableTaskGraph graph = new TaskGraph("skip")
+                    .transferToDevice(DataTransferMode.FIRST_EXECUTION, w1, w2)
+                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, x, u)
+                    .task("fc1", new Op.Matmul(1, rows, HIDDEN, IN, true, false, Activation.NONE), h, x, w1)
+                    .task("double", new Op.Add(n), g, h, h)
+                    .task("again", new Op.Add(n), k, g, h)
+                    .task("plus_u", new Op.Add(n), z, k, u)
+                    .task("fc2", new Op.Matmul(1, rows, OUT, HIDDEN, true, false, Activation.NONE), y, z, w2)
+                    .transferToHost(DataTransferMode.EVERY_EXECUTION, y)
+                    .snapshot();
+            List<MemorySegment> xs = new ArrayList<>(), us = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                xs.add(segment(arena, uniform(random, rows * IN, 1)));
+                us.add(segment(arena, uniform(random, (int) n, 1)));
+            }
+            List<float[]> expected = new ArrayList<>(), actual = new ArrayList<>();
+            try (var single = new ExecutionPlan(graph, java)) {
+                for (int i = 0; i < count; i++) {
+                    x.host().copyFrom(xs.get(i));
+                    u.host().copyFrom(us.get(i));
+                    single.execute();
+                    expected.add(y.host().toArray(JAVA_FLOAT));
+                }
+            }
+            Placement placement = GraphSplitter.split(graph, List.of(java, other, java, java, java), arena);
+            assertEquals(List.of("0->1 h", "0->2 h", "0->2 u", "1->2 g"), placement.transfers().stream()
+                    .map(t -> t.from() + "->" + t.to() + " " + t.source().name().replaceFirst("@.*", "")).sorted().toList());
+            assertTrue(placement.pipelinable());
+            try (var plan = new PlacementPlan(placement)) {
+                plan.execute(count, i -> {
+                    x.host().copyFrom(xs.get(i));
+                    u.host().copyFrom(us.get(i));
+                }, i -> actual.add(y.host().toArray(JAVA_FLOAT)), false);
+            }
+            for (int i = 0; i < count; i++) assertArrayEquals(expected.get(i), actual.get(i), "micro-batch " + i + " " + random);
+        }
+    }
+
+    @Test
     void aFailingDeviceIsNamedWithTheResultsAlreadyOut() {
         Random random = random();
         try (Arena arena = Arena.ofShared()) {

@@ -8,8 +8,8 @@ import jvit.runtime.ImmutableTaskGraph;
 import jvit.runtime.Tensor;
 
 /** Another device made of the java device, for placements over two devices on any machine; it may fail after some runs. */
-record StandInDevice(Device base, String id, int runsBeforeFailing) implements Device {
-    StandInDevice(Device base, String id) {
+public record StandInDevice(Device base, String id, int runsBeforeFailing) implements Device {
+    public StandInDevice(Device base, String id) {
         this(base, id, Integer.MAX_VALUE);
     }
 

@@ -56,7 +56,7 @@ public final class TrainStepWorkload implements Workload {
     }
 
     /** Images uniform in [-1, 1), random labels, and the schedule of an early step (lr, 1 - β1^t, 1 - β2^t). */
-    private static void fill(TrainingGraph.Io io, int classes) {
+    static void fill(TrainingGraph.Io io, int classes) {
         SplittableRandom r = new SplittableRandom(1);
         for (long i = 0; i < io.images().elements(); i++) io.images().host().setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) r.nextDouble(-1, 1));
         for (long i = 0; i < io.labels().elements(); i++) io.labels().host().setAtIndex(ValueLayout.JAVA_FLOAT, i, r.nextInt(classes));

@@ -5,16 +5,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import jvit.runtime.Device;
-import jvit.runtime.Devices;
-import jvit.runtime.UserError;
 import jvit.runtime.schedule.AutoPlacement;
 import jvit.runtime.schedule.Deployment;
+import jvit.runtime.schedule.Failover;
 import jvit.runtime.schedule.Placement;
 import jvit.runtime.schedule.Schedule;
 import jvit.vit.model.Inference;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code --devices A,B --schedule S --explain}: inference over several devices, beside a command's {@code --device}. */
@@ -29,17 +27,15 @@ final class PlacementOptions {
     String schedule;
     @Option(names = "--explain", description = "Print where each part of the model runs.")
     boolean explain;
+    @Option(names = "--on-failure", defaultValue = "fail", paramLabel = "fail|fallback", description = "When a device fails: fail (stop,"
+            + " naming it) or fallback (say so on stderr, finish on the other devices); default ${DEFAULT-VALUE}.")
+    String onFailure;
 
     /** The devices and schedule asked for: {@code --devices} with {@code --schedule}, else the one {@code --device}. */
     Deployment deployment(String device, KernelBinaryOption kernelBinary) {
-        if (devices != null && spec.commandLine().getParseResult().hasMatchedOption("--device"))
-            throw new ParameterException(spec.commandLine(), "give --device or --devices, not both");
-        List<Device> chosen = new ArrayList<>();
-        for (String id : devices == null ? List.of(device) : devices) chosen.add(kernelBinary.on(Devices.get(id.strip())));
-        Schedule s = schedule != null ? Schedule.parse(schedule) : chosen.size() == 1 ? Schedule.SINGLE : Schedule.AUTO;
-        if (s == Schedule.DATA_PARALLEL)
-            throw new UserError("--schedule data-parallel is for training (vit train); inference takes single, auto or pipeline");
-        return Deployment.of(chosen, s);
+        PrintWriter err = spec.commandLine().getErr();
+        return DeploymentArguments.parse(spec, device, devices, schedule, DeploymentArguments.Use.INFERENCE, kernelBinary::on)
+                .withFailover(Failover.parse(onFailure, line -> err.println("vit: " + line)));
     }
 
     /** With {@code --explain}: the stages, and the profiles' estimate of one run in order against each device alone. */

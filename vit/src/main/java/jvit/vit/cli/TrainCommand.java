@@ -2,14 +2,12 @@ package jvit.vit.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import jvit.runtime.Device;
-import jvit.runtime.Devices;
 import jvit.runtime.UserError;
 import jvit.runtime.schedule.Deployment;
-import jvit.runtime.schedule.Schedule;
 import jvit.vit.ModelConfigs;
 import jvit.vit.ViTConfig;
 import jvit.vit.data.Augmentation;
@@ -45,10 +43,11 @@ final class TrainCommand implements Runnable {
     boolean resume;
     @Option(names = "--device", defaultValue = "java", description = "Device id from `vit devices` (default ${DEFAULT-VALUE}).")
     String device;
-    @Option(names = "--devices", split = ",", paramLabel = "A,B", description = "Several devices, with --schedule data-parallel.")
+    @Option(names = "--devices", split = ",", paramLabel = "A,B", description = "Several devices, spread by --schedule.")
     List<String> devices;
-    @Option(names = "--schedule", paramLabel = "S", description = "single, or data-parallel: the batch split over --devices in proportion"
-            + " to their profiled speed, gradients summed, one update (default single for one device, data-parallel for several).")
+    @Option(names = "--schedule", paramLabel = "S", description = "single; data-parallel: the batch split over --devices in proportion"
+            + " to their profiled speed, gradients summed, one update; or pipeline: the encoder layers split so, micro-batches forward"
+            + " and backward through them, gradients summed, one update (default single for one device, data-parallel for several).")
     String schedule;
 
     @Option(names = "--config", paramLabel = "FILE", description = "The model's shape from a config.json instead of the options below.")
@@ -103,7 +102,7 @@ final class TrainCommand implements Runnable {
         if (model.channels() != 1 || model.imageSize() != 28 || model.numLabels() != 10)
             throw new UserError((config != null ? config + ": " : "") + "Fashion-MNIST needs a model of 28×28 images, 1 channel and 10 classes, not "
                     + model.imageSize() + "×" + model.imageSize() + ", " + model.channels() + " channel(s) and " + model.numLabels() + " classes");
-        Deployment d = deployment();
+        Deployment d = DeploymentArguments.parse(spec, device, devices, schedule, DeploymentArguments.Use.TRAINING, UnaryOperator.identity());
 
         Path dir = dataDir != null ? dataDir : FashionMnist.DEFAULT_DIRECTORY;
         Dataset all = FashionMnist.load(dir, FashionMnist.Split.TRAIN);
@@ -129,18 +128,6 @@ final class TrainCommand implements Runnable {
         var progress = new Progress(spec.commandLine().getErr(), System.console() != null);
         new Trainer(model, settings, d, out, log, progress).run(batches, split.validation(), resume);
         log.println("wrote " + out.resolve("model.safetensors") + " and its config; metrics in " + out.resolve("metrics.jsonl"));
-    }
-
-    /** {@code --devices} with {@code --schedule}, else the one {@code --device}; refused before any data is read. */
-    private Deployment deployment() {
-        if (devices != null && spec.commandLine().getParseResult().hasMatchedOption("--device"))
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give --device or --devices, not both");
-        List<Device> chosen = new ArrayList<>();
-        for (String id : devices == null ? List.of(device) : devices) chosen.add(Devices.get(id.strip()));
-        Schedule s = schedule != null ? Schedule.parse(schedule) : chosen.size() == 1 ? Schedule.SINGLE : Schedule.DATA_PARALLEL;
-        if (s == Schedule.AUTO || s == Schedule.PIPELINE)
-            throw new UserError("--schedule " + s.id() + " is not available for training yet; use single or data-parallel");
-        return Deployment.of(chosen, s);
     }
 
     /** The default model's shape: the recipe's options at their defaults. */

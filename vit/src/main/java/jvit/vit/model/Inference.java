@@ -7,6 +7,7 @@ import jvit.runtime.ExecutionResult;
 import jvit.runtime.ImmutableTaskGraph;
 import jvit.runtime.Tensor;
 import jvit.runtime.schedule.Deployment;
+import jvit.runtime.schedule.DeviceFailure;
 import jvit.runtime.schedule.Placement;
 import jvit.runtime.schedule.PlacementPlan;
 import jvit.runtime.schedule.Schedule;
@@ -26,7 +27,8 @@ public final class Inference implements AutoCloseable {
     private final Tensor microImages, microLogits;
     private final ImmutableTaskGraph graph;
     private final int microBatches;
-    private final PlacementPlan plan;
+    private final Deployment deployment;
+    private PlacementPlan plan;
 
     public Inference(ViTWeights weights, Device device, int batch) {
         this(weights, Deployment.single(device), batch);
@@ -34,8 +36,9 @@ public final class Inference implements AutoCloseable {
 
     public Inference(ViTWeights weights, Deployment deployment, int batch) {
         this.config = weights.config();
+        this.deployment = deployment;
         int size = config.imageSize();
-        PlacementPlan loaded = null;
+        boolean loaded = false;
         try {
             this.images = Tensor.allocate("images", arena, batch, config.channels(), size, size);
             this.logits = Tensor.allocate("logits", arena, batch, config.numLabels());
@@ -46,11 +49,24 @@ public final class Inference implements AutoCloseable {
             this.microImages = microBatches == 1 ? images : Tensor.allocate("images", arena, micro, config.channels(), size, size);
             this.microLogits = microBatches == 1 ? logits : Tensor.allocate("logits", arena, micro, config.numLabels());
             this.graph = ForwardGraph.record(weights, microImages, microLogits);
-            loaded = new PlacementPlan(ForwardPlacement.of(graph, config.layers(), deployment, arena));
+            place();
+            loaded = true;
         } finally {
-            if (loaded == null) arena.close();
+            if (!loaded) arena.close();
         }
-        this.plan = loaded;
+    }
+
+    /** Loads the graph on the deployment's devices that work; one that fails to load is given to the failover. */
+    private void place() {
+        while (true) {
+            Deployment working = deployment.working();
+            try {
+                plan = new PlacementPlan(ForwardPlacement.of(graph, config.layers(), working, arena));
+                return;
+            } catch (DeviceFailure f) {
+                deployment.failover().recover(f, working);
+            }
+        }
     }
 
     public int batch() { return (int) images.shape()[0]; }
@@ -64,18 +80,46 @@ public final class Inference implements AutoCloseable {
     /** The output of the last run, {@code [batch, classes]}. */
     public MemorySegment logits() { return logits.host(); }
 
+    /**
+     * Runs the batch. A device that fails goes to the deployment's failover: if it lets the run go
+     * on, the micro-batches not yet out run again on the devices left, the graph placed anew.
+     */
     public ExecutionResult run(boolean profile) {
+        if (!deployment.working().devices().containsAll(plan.placement().devices())) replace(); // another plan saw a device fail
+        int done = 0;
+        while (true) {
+            try {
+                return runFrom(done, profile);
+            } catch (DeviceFailure f) {
+                deployment.failover().recover(f, deployment.working());
+                done += f.completed();
+                replace();
+            }
+        }
+    }
+
+    /** Runs micro-batches {@code first..microBatches-1}. */
+    private ExecutionResult runFrom(int first, boolean profile) {
         if (microBatches == 1) return plan.execute(profile);
         int micro = (int) microImages.shape()[0];
         long imageBytes = 4 * imageElements(), rowBytes = 4L * config.numLabels();
-        return plan.execute(microBatches, i -> {
-            int n = Math.min(micro, batch() - i * micro);
+        return plan.execute(microBatches - first, j -> {
+            int i = first + j, n = Math.min(micro, batch() - i * micro);
             // A short last slice leaves the previous images in the rest: each image's logits depend on it alone.
             MemorySegment.copy(images.host(), i * micro * imageBytes, microImages.host(), 0, n * imageBytes);
-        }, i -> {
-            int n = Math.min(micro, batch() - i * micro);
+        }, j -> {
+            int i = first + j, n = Math.min(micro, batch() - i * micro);
             MemorySegment.copy(microLogits.host(), 0, logits.host(), i * micro * rowBytes, n * rowBytes);
         }, profile);
+    }
+
+    private void replace() {
+        try {
+            plan.close();
+        } catch (RuntimeException e) {
+            // A failed device may fail to free its buffers too; the run goes on without it all the same.
+        }
+        place();
     }
 
     public ViTConfig config() { return config; }

@@ -1,5 +1,7 @@
 package jvit.vit.train;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -26,7 +28,31 @@ import jvit.vit.model.ViTWeights.Block;
  */
 public final class TrainingGraph {
     /** The tensors a step exchanges with the host. */
-    public record Io(Tensor images, Tensor labels, Tensor schedule, Tensor losses, Tensor logits) {}
+    public record Io(Tensor images, Tensor labels, Tensor schedule, Tensor losses, Tensor logits) {
+        /** Tensors like these for {@code rows} images: a part of the batch (the schedule is shared). */
+        Io part(int rows, Arena arena) {
+            long[] image = images.shape();
+            image[0] = rows;
+            return new Io(Tensor.allocate("images", arena, image), Tensor.allocate("labels", arena, rows), schedule,
+                    Tensor.allocate("losses", arena, rows), Tensor.allocate("logits", arena, rows, logits.shape()[1]));
+        }
+
+        /** Fills this part's images and labels with the batch's, from row {@code first}. */
+        void copyInputsFrom(Io batch, int first) {
+            long imageBytes = images.bytes() / rows();
+            MemorySegment.copy(batch.images.host(), first * imageBytes, images.host(), 0, rows() * imageBytes);
+            MemorySegment.copy(batch.labels.host(), 4L * first, labels.host(), 0, 4L * rows());
+        }
+
+        /** Puts this part's losses and logits into the batch's, from row {@code first}. */
+        void copyOutputsTo(Io batch, int first) {
+            long classBytes = 4 * logits.shape()[1];
+            MemorySegment.copy(losses.host(), 0, batch.losses.host(), 4L * first, 4L * rows());
+            MemorySegment.copy(logits.host(), 0, batch.logits.host(), first * classBytes, rows() * classBytes);
+        }
+
+        int rows() { return (int) images.shape()[0]; }
+    }
 
     /** What the forward pass keeps of one block for the backward pass. */
     private record Saved(Tensor in, Tensor ln1, Tensor qkv, Tensor att, Tensor mid, Tensor ln2, Tensor fc1, Tensor gelu, Tensor out) {}

@@ -18,14 +18,14 @@ public interface TrainingStep extends AutoCloseable {
     @Override
     void close();
 
-    /** The step for a deployment: the whole graph on one device, or the batch split over several. */
+    /** The step for a deployment: the whole graph on one device, the batch split over several, or the layers. */
     static TrainingStep open(ViTWeights weights, Optimizer optimizer, TrainSettings settings, TrainingGraph.Io io, Deployment deployment,
                              Arena arena) {
         return switch (deployment.schedule()) {
             case SINGLE -> new SingleDeviceStep(TrainingGraph.record(weights, optimizer, settings, io), deployment.first(), optimizer);
             case DATA_PARALLEL -> new DataParallelStep(weights, optimizer, settings, io, deployment, arena);
-            default -> throw new UserError("--schedule " + deployment.schedule().id()
-                    + " is not available for training yet; use single or data-parallel");
+            case PIPELINE -> new PipelineStep(weights, optimizer, settings, io, deployment, arena);
+            case AUTO -> throw new UserError("--schedule auto is not available for training; use single, pipeline or data-parallel");
         };
     }
 }

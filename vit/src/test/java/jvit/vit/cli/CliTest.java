@@ -303,6 +303,12 @@ class CliTest {
     }
 
     @Test
+    void anUnknownOnFailureIsRefused() {
+        vit("classify", "--model", DEMO.toString(), "--on-failure", "retry", MODELS.resolve("samples").toString())
+                .failsWith("--on-failure 'retry'", "fail or fallback");
+    }
+
+    @Test
     void devicesListsJava() {
         Result r = vit("devices");
         assertEquals(0, r.status(), r.err());

@@ -78,6 +78,24 @@ class TrainCommandTest {
         assertEquals(0, eval.status(), eval.err());
     }
 
+    /** A pipeline over java and opencl:0, its profiles measured into a cache of the test's own. */
+    @Test
+    void aPipelineRunOverJavaAndOpenCL() throws IOException {
+        CliTest.assumeOpenCL();
+        Path data = IdxFiles.write(dir.resolve("data"), FashionMnist.Split.TRAIN, 48, true);
+        String saved = System.getProperty("jvit.cache");
+        System.setProperty("jvit.cache", dir.resolve("cache").toString());
+        try {
+            CliTest.Result r = vit(train(data, dir.resolve("out"), "--devices", "java,opencl:0", "--schedule", "pipeline", "--layers", "2",
+                    "--epochs", "1"));
+            assertEquals(0, r.status(), r.err());
+            assertTrue(r.out().contains("on java, opencl:0 (pipeline)") && r.out().contains("epoch 1/1: train loss"), r.out());
+        } finally {
+            if (saved == null) System.clearProperty("jvit.cache");
+            else System.setProperty("jvit.cache", saved);
+        }
+    }
+
     @Test
     void failures() throws IOException {
         Path data = IdxFiles.write(dir.resolve("data"), FashionMnist.Split.TRAIN, 48, true);
@@ -89,7 +107,7 @@ class TrainCommandTest {
         vit(train(data, dir.resolve("e"), "--hidden", "10", "--heads", "3")).failsWith("divisible");
         vit("train", "--dataset", "cifar", "--out", dir.toString()).failsWith("fashion-mnist");
         vit(train(data, dir.resolve("f"), "--devices", "java,cuda:7")).failsWith("cuda:7");
-        vit(train(data, dir.resolve("f"), "--schedule", "pipeline")).failsWith("--schedule pipeline is not available for training yet");
+        vit(train(data, dir.resolve("f"), "--schedule", "auto")).failsWith("--schedule auto is not for training; use single, pipeline, data-parallel");
         vit(train(data, dir.resolve("f"), "--schedule", "sideways")).failsWith("unknown schedule 'sideways'");
         vit(train(data, dir.resolve("f"), "--device", "java", "--devices", "java")).failsWith("--device or --devices");
         Files.writeString(dir.resolve("c").resolve("checkpoint.safetensors"), "garbage");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -14,7 +15,10 @@ import jvit.runtime.Backend;
 import jvit.runtime.Device;
 import jvit.runtime.Devices;
 import jvit.runtime.schedule.Deployment;
+import jvit.runtime.schedule.DeviceFailure;
 import jvit.runtime.schedule.DeviceProfile;
+import jvit.runtime.schedule.Failover;
+import jvit.runtime.schedule.StandInDevice;
 import jvit.runtime.schedule.Schedule;
 import jvit.vit.ViTConfig;
 import org.junit.jupiter.api.Assumptions;
@@ -22,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The forward pass placed over several devices (java and PoCL's opencl:0, opencl:1 where
- * {@code POCL_DEVICES="pthread pthread"}) gives the logits one device gives, within 1e-4 relative.
+ * {@code POCL_DEVICES="pthread pthread"}) gives the logits one device gives, within 1e-4 relative; with
+ * {@code --on-failure fallback} also when a device fails half-way (a stand-in for java that fails on purpose).
  */
 class PlacedForwardTest {
     private static final int BATCH = 5; // a pipeline of two stages takes it as micro-batches of 2, 2 and 1
@@ -51,6 +56,54 @@ class PlacedForwardTest {
         Device java = Devices.get("java"), opencl = openclDevices(1).getFirst();
         Map<Device, DeviceProfile> profiles = Map.of(java, profile(100, 10, 0.001, 1), opencl, profile(110, 11, 0.001, 1));
         assertSameLogits(new Deployment(List.of(java, opencl), Schedule.AUTO, profiles::get), 1);
+    }
+
+    @Test
+    void withFallbackAPipelineWhoseDeviceFailsFinishesOnTheOther() {
+        Device java = Devices.get("java"), flaky = new StandInDevice(java, "java#flaky", 1); // fails at its second micro-batch
+        List<String> reports = new ArrayList<>();
+        Deployment deployment = pipeline(List.of(java, flaky), 1, 1).withFailover(Failover.fallback(reports::add));
+        assertSameLogits(deployment, 2);
+        assertEquals(List.of("device java#flaky failed (the device was unplugged); going on without it"), reports);
+        assertOnlyOn(java, deployment);
+        assertEquals(1, reports.size(), "reported once");
+    }
+
+    @Test
+    void withFallbackAnAutoPlacementWhoseDeviceFailsFinishesOnTheOther() {
+        Device java = Devices.get("java"), flaky = new StandInDevice(java, "java#flaky", 0);
+        Map<Device, DeviceProfile> profiles = Map.of(java, profile(10, 1000, 1000, 0), flaky, profile(1e6, 1000, 1000, 10));
+        List<String> reports = new ArrayList<>();
+        assertSameLogits(new Deployment(List.of(java, flaky), Schedule.AUTO, profiles::get, Failover.fallback(reports::add)), 3);
+        assertEquals(1, reports.size(), reports.toString());
+    }
+
+    @Test
+    void withFailAFailingDeviceStopsTheRunNamingIt() {
+        Device java = Devices.get("java"), flaky = new StandInDevice(java, "java#flaky", 1);
+        Random random = random();
+        ViTConfig config = OpenCLForwardTest.wide();
+        try (Arena arena = Arena.ofShared()) {
+            ViTWeights weights = ViTWeights.from(config, new RandomCheckpoint(config, random).tensors(CheckpointNames.TIMM, arena),
+                    Path.of("test.safetensors"), arena);
+            try (Inference placed = new Inference(weights, pipeline(List.of(java, flaky), 1, 1), BATCH)) {
+                DeviceFailure f = assertThrows(DeviceFailure.class, () -> placed.run(false));
+                assertSame(flaky, f.device());
+                assertTrue(f.getMessage().startsWith("device java#flaky failed: the device was unplugged;"), f.getMessage());
+            }
+        }
+    }
+
+    /** A new inference over {@code deployment} leaves out the devices that failed before. */
+    private static void assertOnlyOn(Device device, Deployment deployment) {
+        ViTConfig config = OpenCLForwardTest.wide();
+        try (Arena arena = Arena.ofShared()) {
+            ViTWeights weights = ViTWeights.from(config, new RandomCheckpoint(config, random()).tensors(CheckpointNames.TIMM, arena),
+                    Path.of("test.safetensors"), arena);
+            try (Inference later = new Inference(weights, deployment, BATCH)) {
+                assertEquals(List.of(device), later.placement().devices(), later.placement().describe());
+            }
+        }
     }
 
     /** Runs a model of 65 tokens, 64 wide, on one java device and over {@code deployment}; at least {@code stages} stages are used. */

@@ -17,7 +17,9 @@ import jvit.runtime.Devices;
 import jvit.runtime.Tensor;
 import jvit.runtime.schedule.Deployment;
 import jvit.runtime.schedule.DeviceProfile;
+import jvit.runtime.schedule.Placement;
 import jvit.runtime.schedule.Schedule;
+import jvit.runtime.schedule.StandInDevice;
 import jvit.vit.ViTConfig;
 import jvit.vit.image.Preprocessing;
 import jvit.vit.model.ViTWeights;
@@ -25,15 +27,17 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three data-parallel steps over java and opencl:0 (the batch of 5 split 2 + 3) against the same
- * steps on java alone: each step's losses, then every parameter and both AdamW moments, within
- * 1e-4 relative (as a whole tensor: ‖difference‖ / ‖single's‖).
+ * Three training steps over several devices against the same steps on java alone: each step's
+ * losses, then every parameter and both AdamW moments, within 1e-4 relative (as a whole tensor:
+ * ‖difference‖ / ‖single's‖). Data-parallel over java and opencl:0 (a batch of 5 split 2 + 3); a
+ * pipeline over java and opencl:0, and over java and a stand-in for it (a batch of 6 in 3
+ * micro-batches of 2, one block per device).
  */
-class DataParallelTrainingTest {
+class PlacedTrainingTest {
     private static final ViTConfig CONFIG = new ViTConfig(20, 4, 3, 36, 2, 3, 52, 1e-6, true, ViTConfig.defaultLabels(7),
             Preprocessing.huggingFace(20, 3));
-    private static final int BATCH = 5, STEPS = 3;
-    private static final TrainSettings SETTINGS = new TrainSettings(1, BATCH, 1e-3, 0, 0, 0.05, 0.9, 0.999, 1e-8, 1, 0.1, 0,
+    private static final int STEPS = 3;
+    private static final TrainSettings SETTINGS = new TrainSettings(1, 5, 1e-3, 0, 0, 0.05, 0.9, 0.999, 1e-8, 1, 0.1, 0,
             false, 0, 1, 1);
 
     private record Trained(List<double[]> losses, Map<String, double[]> state) {}
@@ -41,18 +45,63 @@ class DataParallelTrainingTest {
     @Test
     void dataParallelStepsEqualSingleDeviceSteps() {
         Device java = Devices.get("java"), opencl = openclDevice();
+        // opencl:0 profiled twice as fast: it takes 3 images of 5, and does the update.
+        Map<Device, DeviceProfile> profiles = Map.of(java, profile(1), opencl, profile(2));
+        assertSameAsSingleDevice(new Deployment(List.of(java, opencl), Schedule.DATA_PARALLEL, profiles::get), 5);
+    }
+
+    @Test
+    void pipelineStepsOverJavaAndOpenCLEqualSingleDeviceSteps() {
+        Device java = Devices.get("java"), opencl = openclDevice();
+        Map<Device, DeviceProfile> profiles = Map.of(java, profile(1), opencl, profile(1));
+        assertSameAsSingleDevice(new Deployment(List.of(java, opencl), Schedule.PIPELINE, profiles::get), 6);
+    }
+
+    @Test
+    void pipelineStepsOverTwoDevicesEqualSingleDeviceSteps() {
+        Device java = Devices.get("java"), other = new StandInDevice(java, "java#2");
+        Map<Device, DeviceProfile> profiles = Map.of(java, profile(1), other, profile(1));
+        assertSameAsSingleDevice(new Deployment(List.of(java, other), Schedule.PIPELINE, profiles::get), 6);
+    }
+
+    @Test
+    void aPipelineRunsTheBackwardPassBackThroughTheStages() {
+        Device java = Devices.get("java"), other = new StandInDevice(java, "java#2");
+        Map<Device, DeviceProfile> profiles = Map.of(java, profile(1), other, profile(1));
+        try (Arena arena = Arena.ofShared()) {
+            ViTWeights weights = ViTWeights.allocate(CONFIG, arena);
+            var io = io(6, arena);
+            try (var step = (PipelineStep) TrainingStep.open(weights, new Optimizer(weights, arena), SETTINGS, io,
+                    new Deployment(List.of(java, other), Schedule.PIPELINE, profiles::get), arena)) {
+                var stages = step.placement().stages();
+                assertEquals(List.of(java, other, java), stages.stream().map(Placement.Stage::device).toList(), step.placement().describe());
+                assertEquals(List.of("patch_embed", "blocks.0.residual2"), firstAndLast(stages.get(0)));
+                assertEquals(List.of("blocks.1.norm1", "blocks.1.residual1.backward"), firstAndLast(stages.get(1)));
+                assertEquals(List.of("blocks.0.mlp.fc2.backward.transpose", "patch_embed.backward"), firstAndLast(stages.get(2)));
+            }
+        }
+        assertEquals(3, PipelineStep.microBatches(6, 2));
+        assertEquals(4, PipelineStep.microBatches(128, 2));
+        assertEquals(1, PipelineStep.microBatches(5, 2));
+    }
+
+    private static List<String> firstAndLast(Placement.Stage stage) {
+        var tasks = stage.graph().tasks();
+        return List.of(tasks.getFirst().name(), tasks.getLast().name());
+    }
+
+    /** Three steps of {@code batch} images over {@code placed} and on java alone. */
+    private static void assertSameAsSingleDevice(Deployment placed, int batch) {
         Random random = random();
         double[][] init = initial(random);
         List<double[]> images = new ArrayList<>(), labels = new ArrayList<>();
         int perImage = CONFIG.channels() * CONFIG.imageSize() * CONFIG.imageSize();
         for (int step = 0; step < STEPS; step++) {
-            images.add(roundToFloat(uniform(random, BATCH * perImage, 2)));
-            labels.add(random.ints(BATCH, 0, CONFIG.numLabels()).asDoubleStream().toArray());
+            images.add(roundToFloat(uniform(random, batch * perImage, 2)));
+            labels.add(random.ints(batch, 0, CONFIG.numLabels()).asDoubleStream().toArray());
         }
-        // opencl:0 profiled twice as fast: it takes 3 images of 5, and does the update.
-        Map<Device, DeviceProfile> profiles = Map.of(java, profile(1), opencl, profile(2));
-        Trained expected = train(Deployment.single(java), init, images, labels);
-        Trained actual = train(new Deployment(List.of(java, opencl), Schedule.DATA_PARALLEL, profiles::get), init, images, labels);
+        Trained expected = train(Deployment.single(Devices.get("java")), init, images, labels, batch);
+        Trained actual = train(placed, init, images, labels, batch);
 
         for (int step = 0; step < STEPS; step++)
             assertClose("losses of step " + (step + 1) + " " + random, expected.losses().get(step), actual.losses().get(step), 1e-4, 0);
@@ -87,15 +136,12 @@ class DataParallelTrainingTest {
         }
     }
 
-    private static Trained train(Deployment deployment, double[][] init, List<double[]> images, List<double[]> labels) {
+    private static Trained train(Deployment deployment, double[][] init, List<double[]> images, List<double[]> labels, int batch) {
         try (Arena arena = Arena.ofShared()) {
             ViTWeights weights = ViTWeights.allocate(CONFIG, arena);
             for (int i = 0; i < init.length; i++) weights.all().get(i).host().copyFrom(segment(arena, init[i]));
             Optimizer optimizer = new Optimizer(weights, arena);
-            int size = CONFIG.imageSize();
-            var io = new TrainingGraph.Io(Tensor.allocate("images", arena, BATCH, CONFIG.channels(), size, size),
-                    Tensor.allocate("labels", arena, BATCH), Tensor.allocate("schedule", arena, 3),
-                    Tensor.allocate("losses", arena, BATCH), Tensor.allocate("logits", arena, BATCH, CONFIG.numLabels()));
+            var io = io(batch, arena);
             List<double[]> losses = new ArrayList<>();
             Map<String, double[]> state = new LinkedHashMap<>();
             try (TrainingStep step = TrainingStep.open(weights, optimizer, SETTINGS, io, deployment, arena)) {
@@ -105,9 +151,9 @@ class DataParallelTrainingTest {
                     int t = s + 1;
                     io.schedule().host().copyFrom(segment(arena, new double[] {SETTINGS.lr(), 1 - Math.pow(SETTINGS.beta1(), t),
                             1 - Math.pow(SETTINGS.beta2(), t)}));
-                    io.losses().host().copyFrom(poisoned(arena, BATCH));
+                    io.losses().host().copyFrom(poisoned(arena, batch));
                     step.run();
-                    losses.add(toDoubles(io.losses().host(), BATCH));
+                    losses.add(toDoubles(io.losses().host(), batch));
                 }
                 step.copyStateToHost();
                 for (Optimizer.Slot s : optimizer.slots())
@@ -115,6 +161,13 @@ class DataParallelTrainingTest {
             }
             return new Trained(losses, state);
         }
+    }
+
+    private static TrainingGraph.Io io(int batch, Arena arena) {
+        int size = CONFIG.imageSize();
+        return new TrainingGraph.Io(Tensor.allocate("images", arena, batch, CONFIG.channels(), size, size),
+                Tensor.allocate("labels", arena, batch), Tensor.allocate("schedule", arena, 3),
+                Tensor.allocate("losses", arena, batch), Tensor.allocate("logits", arena, batch, CONFIG.numLabels()));
     }
 
     private static DeviceProfile profile(double speed) {
