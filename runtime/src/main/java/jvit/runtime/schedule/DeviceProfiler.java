@@ -23,7 +23,13 @@ public final class DeviceProfiler {
     /** 16 MiB per array: well past the caches of the CPUs measured here. */
     private static final int STREAM_FLOATS = 4 << 20;
     private static final int LAUNCHES = 64;
-    /** Long enough for the JIT to compile the java device's vector kernels, which run 100x slower interpreted. */
+    /**
+     * Warm-up before the first figure, the smallest matmul: long enough for the JIT to compile the
+     * java device's matmul kernel (shared by every size), which runs 100x slower until C2 has it;
+     * at n = 128 that took 2 s here, so 0.4 s left `auto` believing java 300x slower than it is.
+     */
+    private static final long FIRST_WARM_UP_NANOS = 3_000_000_000L;
+    /** Warm-up before each later figure: its kernel is compiled, or small and quickly compiled (add, fill). */
     private static final long WARM_UP_NANOS = 400_000_000;
 
     private DeviceProfiler() {}
@@ -37,32 +43,32 @@ public final class DeviceProfiler {
                         .transferToDevice(DataTransferMode.FIRST_EXECUTION, a, b)
                         .task("matmul", new Op.Matmul(1, n, n, n, false, false, Activation.NONE), Tensor.onDevice("c", n, n), a, b)
                         .snapshot();
-                gflops.put(n, 2.0 * n * n * n / best(device, g) / 1e9);
+                gflops.put(n, 2.0 * n * n * n / best(device, g, gflops.isEmpty() ? FIRST_WARM_UP_NANOS : WARM_UP_NANOS) / 1e9);
             }
             Tensor x = Tensor.allocate("x", arena, STREAM_FLOATS), y = Tensor.allocate("y", arena, STREAM_FLOATS);
             ImmutableTaskGraph add = new TaskGraph("profile_bandwidth")
                     .transferToDevice(DataTransferMode.FIRST_EXECUTION, x, y)
                     .task("add", new Op.Add(STREAM_FLOATS), Tensor.onDevice("z", STREAM_FLOATS), x, y)
                     .snapshot();
-            double bandwidth = 12.0 * STREAM_FLOATS / best(device, add) / 1e9;
+            double bandwidth = 12.0 * STREAM_FLOATS / best(device, add, WARM_UP_NANOS) / 1e9;
             ImmutableTaskGraph roundTrip = new TaskGraph("profile_transfer")
                     .transferToDevice(DataTransferMode.EVERY_EXECUTION, x)
                     .transferToHost(DataTransferMode.EVERY_EXECUTION, x)
                     .snapshot();
-            double transfer = 8.0 * STREAM_FLOATS / best(device, roundTrip) / 1e9;
+            double transfer = 8.0 * STREAM_FLOATS / best(device, roundTrip, WARM_UP_NANOS) / 1e9;
             TaskGraph fills = new TaskGraph("profile_launch");
             Tensor one = Tensor.onDevice("one", 1);
             for (int i = 0; i < LAUNCHES; i++) fills.task("fill" + i, new Op.Fill(1, i), one);
-            double launch = best(device, fills.snapshot()) / LAUNCHES * 1e6;
+            double launch = best(device, fills.snapshot(), WARM_UP_NANOS) / LAUNCHES * 1e6;
             return new DeviceProfile(ProfileCache.key(device), gflops, bandwidth, transfer, launch);
         }
     }
 
-    /** Seconds of the fastest of {@link #RUNS} executions, after warming up (the first run also copies the weights in). */
-    private static double best(Device device, ImmutableTaskGraph graph) {
+    /** Seconds of the fastest of {@link #RUNS} executions, after warming up for {@code warmUpNanos} (the first run also copies the weights in). */
+    private static double best(Device device, ImmutableTaskGraph graph, long warmUpNanos) {
         try (ExecutionPlan plan = new ExecutionPlan(graph, device)) {
             long warm = System.nanoTime();
-            do plan.execute(); while (System.nanoTime() - warm < WARM_UP_NANOS);
+            do plan.execute(); while (System.nanoTime() - warm < warmUpNanos);
             long best = Long.MAX_VALUE;
             for (int i = 0; i < RUNS; i++) {
                 long start = System.nanoTime();

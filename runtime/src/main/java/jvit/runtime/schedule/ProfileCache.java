@@ -18,7 +18,7 @@ import jvit.runtime.io.AtomicFile;
  */
 public final class ProfileCache {
     /** Bumped when what a profile measures changes, so that old files are measured again. */
-    private static final String FORMAT = "2";
+    private static final String FORMAT = "3";
 
     private final Path directory;
 
