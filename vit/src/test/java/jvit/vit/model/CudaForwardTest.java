@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Random;
 import jvit.runtime.Backend;
 import jvit.runtime.Device;
+import jvit.vit.DeviceTesting;
 import jvit.runtime.Devices;
 import jvit.vit.ViTConfig;
 import org.junit.jupiter.api.Assumptions;
@@ -45,7 +46,7 @@ class CudaForwardTest {
                             java.run(false);
                             device.run(false);
                             int n = batch * config.numLabels();
-                            double error = relativeError(toDoubles(java.logits(), n), toDoubles(device.logits(), n));
+                            double error = DeviceTesting.relativeError(toDoubles(java.logits(), n), toDoubles(device.logits(), n));
                             assertTrue(error <= 1e-4, naming + " " + gemm + " " + config.hidden() + "-wide run " + run + " " + random
                                     + ": logits differ from the Java device's by " + error);
                         }
@@ -56,16 +57,6 @@ class CudaForwardTest {
             if (before == null) System.clearProperty("jvit.cuda.gemm");
             else System.setProperty("jvit.cuda.gemm", before);
         }
-    }
-
-    /** ‖actual − expected‖ / ‖expected‖; NaN (an unwritten logit) gives NaN, which fails. */
-    private static double relativeError(double[] expected, double[] actual) {
-        double diff = 0, norm = 0;
-        for (int i = 0; i < expected.length; i++) {
-            diff += (actual[i] - expected[i]) * (actual[i] - expected[i]);
-            norm += expected[i] * expected[i];
-        }
-        return Math.sqrt(diff / norm);
     }
 
     private static Device cudaDevice() {

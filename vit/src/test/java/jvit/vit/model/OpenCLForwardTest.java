@@ -8,14 +8,13 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import jvit.runtime.Backend;
 import jvit.runtime.Device;
+import jvit.vit.DeviceTesting;
 import jvit.runtime.Devices;
 import jvit.runtime.Tensor;
 import jvit.runtime.opencl.KernelBinaries;
 import jvit.vit.ViTConfig;
 import jvit.vit.image.Preprocessing;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,7 +30,7 @@ class OpenCLForwardTest {
     @ParameterizedTest
     @EnumSource(CheckpointNames.class)
     void logitsAgreeWithTheJavaDevice(CheckpointNames naming) {
-        Device opencl = openclDevice();
+        Device opencl = DeviceTesting.opencl();
         for (ViTConfig config : new ViTConfig[] {ForwardTest.rgb(), ForwardTest.grey(), wide()}) {
             Random random = random();
             RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
@@ -48,7 +47,7 @@ class OpenCLForwardTest {
                         java.run(false);
                         device.run(false);
                         int n = batch * config.numLabels();
-                        double error = relativeError(toDoubles(java.logits(), n), toDoubles(device.logits(), n));
+                        double error = DeviceTesting.relativeError(toDoubles(java.logits(), n), toDoubles(device.logits(), n));
                         assertTrue(error <= 1e-4, naming + " " + config.hidden() + "-wide run " + run + " " + random
                                 + ": logits differ from the Java device's by " + error);
                     }
@@ -60,7 +59,7 @@ class OpenCLForwardTest {
     /** The FPGA flow on PoCL: the forward graph's programs built into a file, then run from it, give the logits compiling gives. */
     @Test
     void logitsFromProgramBinariesEqualThoseFromSource(@TempDir Path dir) {
-        Device opencl = openclDevice();
+        Device opencl = DeviceTesting.opencl();
         ViTConfig config = wide();
         Random random = random();
         RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
@@ -84,21 +83,5 @@ class OpenCLForwardTest {
                         "logits from binaries differ from those from source " + random);
             }
         }
-    }
-
-    /** ‖actual − expected‖ / ‖expected‖; NaN (an unwritten logit) gives NaN, which fails. */
-    private static double relativeError(double[] expected, double[] actual) {
-        double diff = 0, norm = 0;
-        for (int i = 0; i < expected.length; i++) {
-            diff += (actual[i] - expected[i]) * (actual[i] - expected[i]);
-            norm += expected[i] * expected[i];
-        }
-        return Math.sqrt(diff / norm);
-    }
-
-    private static Device openclDevice() {
-        Backend backend = Devices.backends().stream().filter(b -> b.name().equals("opencl")).findFirst().orElseThrow();
-        Assumptions.assumeTrue(backend.unavailable().isEmpty(), () -> "no OpenCL: " + backend.unavailable().orElseThrow());
-        return backend.devices().getFirst();
     }
 }

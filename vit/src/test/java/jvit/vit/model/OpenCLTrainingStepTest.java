@@ -11,8 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import jvit.runtime.Backend;
 import jvit.runtime.Device;
+import jvit.vit.DeviceTesting;
 import jvit.runtime.Devices;
 import jvit.runtime.ExecutionPlan;
 import jvit.runtime.Tensor;
@@ -21,7 +21,6 @@ import jvit.vit.image.Preprocessing;
 import jvit.vit.train.Optimizer;
 import jvit.vit.train.TrainSettings;
 import jvit.vit.train.TrainingGraph;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,7 +42,7 @@ class OpenCLTrainingStepTest {
 
     @Test
     void twoStepsAgreeWithTheJavaDevice() {
-        Device opencl = openclDevice();
+        Device opencl = DeviceTesting.opencl();
         Random random = random();
         RandomCheckpoint checkpoint = new RandomCheckpoint(CONFIG, random);
         int perImage = CONFIG.channels() * CONFIG.imageSize() * CONFIG.imageSize();
@@ -69,7 +68,7 @@ class OpenCLTrainingStepTest {
                 Arrays.fill(e, h, 2 * h, 0);
                 Arrays.fill(a, h, 2 * h, 0);
             }
-            double error = relativeError(e, a);
+            double error = DeviceTesting.relativeError(e, a);
             assertTrue(error <= 1e-4, name + " differs from the java device's by " + error + " " + random);
         }
     }
@@ -105,21 +104,5 @@ class OpenCLTrainingStepTest {
             }
             return new Trained(losses, state);
         }
-    }
-
-    /** ‖actual − expected‖ / ‖expected‖; NaN anywhere gives NaN, which fails. */
-    private static double relativeError(double[] expected, double[] actual) {
-        double diff = 0, norm = 0;
-        for (int i = 0; i < expected.length; i++) {
-            diff += (actual[i] - expected[i]) * (actual[i] - expected[i]);
-            norm += expected[i] * expected[i];
-        }
-        return Math.sqrt(diff / norm);
-    }
-
-    private static Device openclDevice() {
-        Backend backend = Devices.backends().stream().filter(b -> b.name().equals("opencl")).findFirst().orElseThrow();
-        Assumptions.assumeTrue(backend.unavailable().isEmpty(), () -> "no OpenCL: " + backend.unavailable().orElseThrow());
-        return backend.devices().getFirst();
     }
 }

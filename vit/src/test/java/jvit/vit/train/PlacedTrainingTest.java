@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import jvit.runtime.Backend;
 import jvit.runtime.Device;
+import jvit.vit.DeviceTesting;
 import jvit.runtime.Devices;
 import jvit.runtime.Tensor;
 import jvit.runtime.schedule.Deployment;
@@ -23,7 +23,6 @@ import jvit.runtime.schedule.StandInDevice;
 import jvit.vit.ViTConfig;
 import jvit.vit.image.Preprocessing;
 import jvit.vit.model.ViTWeights;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,7 +43,7 @@ class PlacedTrainingTest {
 
     @Test
     void dataParallelStepsEqualSingleDeviceSteps() {
-        Device java = Devices.get("java"), opencl = openclDevice();
+        Device java = Devices.get("java"), opencl = DeviceTesting.opencl();
         // opencl:0 profiled twice as fast: it takes 3 images of 5, and does the update.
         Map<Device, DeviceProfile> profiles = Map.of(java, profile(1), opencl, profile(2));
         assertSameAsSingleDevice(new Deployment(List.of(java, opencl), Schedule.DATA_PARALLEL, profiles::get), 5);
@@ -52,7 +51,7 @@ class PlacedTrainingTest {
 
     @Test
     void pipelineStepsOverJavaAndOpenCLEqualSingleDeviceSteps() {
-        Device java = Devices.get("java"), opencl = openclDevice();
+        Device java = Devices.get("java"), opencl = DeviceTesting.opencl();
         Map<Device, DeviceProfile> profiles = Map.of(java, profile(1), opencl, profile(1));
         assertSameAsSingleDevice(new Deployment(List.of(java, opencl), Schedule.PIPELINE, profiles::get), 6);
     }
@@ -172,11 +171,5 @@ class PlacedTrainingTest {
 
     private static DeviceProfile profile(double speed) {
         return new DeviceProfile("test", new TreeMap<>(Map.of(512, speed)), 10, 10, 1);
-    }
-
-    private static Device openclDevice() {
-        Backend backend = Devices.backends().stream().filter(b -> b.name().equals("opencl")).findFirst().orElseThrow();
-        Assumptions.assumeTrue(backend.unavailable().isEmpty(), () -> "no OpenCL: " + backend.unavailable().orElseThrow());
-        return backend.devices().getFirst();
     }
 }
