@@ -24,12 +24,10 @@ jvit_java_env
 [ -n "$JVIT_JDK" ] || { echo "matmul-vs-numpy: no JDK >= 22 found; set JAVA_HOME" >&2; exit 1; }
 python3 -c 'import numpy' 2>/dev/null || { echo "matmul-vs-numpy: python3 with numpy is needed" >&2; exit 1; }
 
-jar=bench/target/benchmarks.jar
-if [ ! -f "$jar" ] || [ -n "$(find kernels/src/main runtime/src/main bench/src bench/pom.xml kernels/pom.xml runtime/pom.xml \
-        -newer "$jar" -type f | head -1)" ]; then
-    echo "building $jar" >&2
-    mvn -q -B package -pl bench -am -DskipTests
-fi
+ROOT=$root
+. "$root/bin/jvit-build.sh"
+jvit_bench_jar
+jar=$JVIT_BENCH_JAR
 java=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "$jar" jvit.bench.MatmulVsPeer)
 
 # NumPy's side of a round: same output format as MatmulVsPeer.

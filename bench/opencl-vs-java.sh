@@ -21,12 +21,10 @@ jvit_java_env
 [ -n "$JVIT_JDK" ] || { echo "opencl-vs-java: no JDK >= 22 found; set JAVA_HOME" >&2; exit 1; }
 python3 -c 'import numpy' 2>/dev/null || { echo "opencl-vs-java: python3 with numpy is needed (the bandwidth probe)" >&2; exit 1; }
 
-jar=bench/target/benchmarks.jar
-if [ ! -f "$jar" ] || [ -n "$(find kernels/src/main runtime/src/main bench/src bench/pom.xml kernels/pom.xml runtime/pom.xml \
-        -newer "$jar" -type f | head -1)" ]; then
-    echo "building $jar" >&2
-    mvn -q -B package -pl bench -am -DskipTests
-fi
+ROOT=$root
+. "$root/bin/jvit-build.sh"
+jvit_bench_jar
+jar=$JVIT_BENCH_JAR
 peer=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "$jar" jvit.bench.MatmulVsPeer)
 device_name=$("${peer[@]}" describe --device "$device") || { echo "opencl-vs-java: no device $device (see bin/vit devices)" >&2; exit 1; }
 java_name=$("${peer[@]}" describe --device java)

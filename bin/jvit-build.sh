@@ -25,11 +25,27 @@ jvit_require_tools() {
 
 JVIT_JAR="$ROOT/vit/target/jvit-vit-0.1.0-SNAPSHOT.jar"
 
-# True when a source, resource or build file is newer than the jar that bin/vit runs.
+# jvit_newer_sources JAR MODULE...: true when a source, resource or pom of the modules is newer than JAR.
+jvit_newer_sources() {
+    local jar=$1 modules=() m
+    shift
+    for m in "$@"; do modules+=("$ROOT/$m"); done
+    [ -n "$(find "$ROOT/pom.xml" "${modules[@]}" \
+        \( -path '*/target' -prune \) -o \( -path '*/src/main/*' -o -name pom.xml \) -type f -newer "$jar" -print -quit)" ]
+}
+
+# True when the jar that bin/vit runs is missing or older than its sources.
 jvit_stale() {
     [ -f "$JVIT_JAR" ] && [ -d "$ROOT/vit/target/lib" ] || return 0
-    [ -n "$(find "$ROOT/pom.xml" "$ROOT/kernels" "$ROOT/runtime" "$ROOT/vit" \
-        \( -path '*/target' -prune \) -o \( -path '*/src/main/*' -o -name pom.xml \) -type f -newer "$JVIT_JAR" -print -quit)" ]
+    jvit_newer_sources "$JVIT_JAR" kernels runtime vit
+}
+
+JVIT_BENCH_JAR="$ROOT/bench/target/benchmarks.jar"
+
+jvit_bench_jar() {  # builds bench/'s JMH and peer jar (it holds every module) when missing or stale
+    [ -f "$JVIT_BENCH_JAR" ] && ! jvit_newer_sources "$JVIT_BENCH_JAR" kernels runtime vit bench && return 0
+    echo "building $JVIT_BENCH_JAR" >&2
+    (cd "$ROOT" && mvn -q -B package -pl bench -am -DskipTests)
 }
 
 jvit_build() {  # builds the jars bin/vit runs (no tests), quietly, saying so
