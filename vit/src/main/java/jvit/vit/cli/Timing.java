@@ -2,21 +2,16 @@ package jvit.vit.cli;
 
 import java.util.Arrays;
 import java.util.function.LongSupplier;
+import jvit.vit.benchmark.WarmUp;
 
 /**
  * Repeated timings of one piece of work: warm-up runs first (not counted), then the median and
  * spread of the counted runs. The median is what to quote on a shared, noisy machine.
  */
 record Timing(long[] nanos) {
-    /**
-     * Runs {@code once} (returning its own nanoseconds) at least {@code warmup} times and for at least
-     * {@code warmupSeconds}, then {@code runs} times counted. The time floor matters on the {@code java}
-     * device: the JIT compiles a small kernel's Vector API code only after some hundreds of runs, and
-     * until then it runs about 100x slower.
-     */
+    /** Runs {@code once} (returning its own nanoseconds) after a {@link WarmUp} of {@code warmup} runs and {@code warmupSeconds}, then {@code runs} times counted. */
     static Timing measure(int warmup, double warmupSeconds, int runs, LongSupplier once) {
-        long end = System.nanoTime() + (long) (warmupSeconds * 1e9);
-        for (int i = 0; i < warmup || System.nanoTime() < end; i++) once.getAsLong();
+        WarmUp.run(once, warmup, warmupSeconds);
         long[] t = new long[runs];
         for (int i = 0; i < runs; i++) t[i] = once.getAsLong();
         Arrays.sort(t);

@@ -20,6 +20,7 @@ import jvit.vit.benchmark.KernelCase;
 import jvit.vit.benchmark.KernelWorkload;
 import jvit.vit.benchmark.ModelCase;
 import jvit.vit.benchmark.Support;
+import jvit.vit.benchmark.WarmUp;
 import jvit.vit.benchmark.Workload;
 
 /**
@@ -185,7 +186,7 @@ public final class ReportRunner {
      */
     private Map<String, Measurement> time(Map<String, Workload> open, IntFunction<long[]> peerRuns, String what) {
         Map<String, Integer> runs = new LinkedHashMap<>();
-        open.forEach((device, w) -> runs.put(device, runsPerRound(warmUp(w))));
+        open.forEach((device, w) -> runs.put(device, runsPerRound(WarmUp.run(w::run, settings.warmup(), settings.warmupSeconds()))));
         Map<String, List<long[]>> rounds = new LinkedHashMap<>();
         for (int round = 0; round < settings.rounds(); round++) {
             open.forEach((device, w) -> {
@@ -205,17 +206,6 @@ public final class ReportRunner {
         Map<String, Measurement> timed = new LinkedHashMap<>();
         rounds.forEach((device, r) -> timed.put(device, new Measurement(r)));
         return timed;
-    }
-
-    /** Runs {@code w} at least {@code warmup} times and for at least {@code warmupSeconds}; the times of the last {@code warmup} runs. */
-    private long[] warmUp(Workload w) {
-        long end = System.nanoTime() + (long) (settings.warmupSeconds() * 1e9);
-        long[] last = new long[settings.warmup()];
-        for (int i = 0; i < last.length || System.nanoTime() < end; i++) {
-            long t = w.run();
-            if (last.length > 0) last[i % last.length] = t;
-        }
-        return last;
     }
 
     /** As many runs as fill {@code secondsPerRound} at the pace of the last warm-up runs, within the settings' bounds. */
