@@ -39,7 +39,6 @@ public class KernelBench {
             "cross_entropy",
             "class_token_backward",
             "matmul_fc2_dx",
-            "transpose",
             "matmul_fc2_dw",
             "sum_rows",
             "gelu_backward",

@@ -52,7 +52,7 @@ public final class MatmulVsPeer {
             for (boolean transposedB : new boolean[] {false, true}) {
                 var graph = new TaskGraph("matmul")
                         .transferToDevice(DataTransferMode.FIRST_EXECUTION, a, b)
-                        .task("matmul", new Op.Matmul(1, n, n, n, transposedB, false, Activation.NONE), Tensor.onDevice("c", n, n), a, b)
+                        .task("matmul", new Op.Matmul(1, n, n, n, false, transposedB, false, Activation.NONE), Tensor.onDevice("c", n, n), a, b)
                         .snapshot();
                 try (var plan = new ExecutionPlan(graph, device)) {
                     plan.execute(); // copies the inputs in, builds the kernels

@@ -34,12 +34,14 @@ public sealed interface Op {
     enum Activation { NONE, GELU }
 
     /**
-     * {@code C[b] = A[b]·op(B[b]) (+ bias) (then activation)}, for each of {@code batch} matrices.
-     * A is {@code [batch, m, k]}; B is {@code [batch, n, k]} when {@code transposedB} (A·Bᵀ, the
-     * layout of a {@code Linear} weight) and {@code [batch, k, n]} otherwise (A·B); bias is
-     * {@code [n]}; C is {@code [batch, m, n]}. Arguments: C, A, B and, when {@code bias}, bias.
+     * {@code C[b] = op(A[b])·op(B[b]) (+ bias) (then activation)}, for each of {@code batch} matrices.
+     * A is {@code [batch, m, k]}, or {@code [batch, k, m]} when {@code transposedA} (Aᵀ·…, the
+     * weight gradient {@code dyᵀ·x} of a linear layer read straight from {@code dy}); B is
+     * {@code [batch, n, k]} when {@code transposedB} (…·Bᵀ, the layout of a {@code Linear} weight)
+     * and {@code [batch, k, n]} otherwise; bias is {@code [n]}; C is {@code [batch, m, n]}.
+     * Arguments: C, A, B and, when {@code bias}, bias.
      */
-    record Matmul(int batch, int m, int n, int k, boolean transposedB, boolean bias, Activation activation)
+    record Matmul(int batch, int m, int n, int k, boolean transposedA, boolean transposedB, boolean bias, Activation activation)
             implements Op {
         public Matmul {
             positive(batch, m, n, k);
@@ -47,7 +49,12 @@ public sealed interface Op {
 
         /** A linear layer {@code y = x·Wᵀ + b} over {@code rows} rows. */
         public static Matmul linear(int rows, int in, int out, Activation activation) {
-            return new Matmul(1, rows, out, in, true, true, activation);
+            return new Matmul(1, rows, out, in, false, true, true, activation);
+        }
+
+        /** That layer's weight gradient {@code dW = dyᵀ·x}, {@code [out, in]}, from {@code dy [rows, out]} and {@code x [rows, in]}. */
+        public static Matmul weightGradient(int rows, int in, int out) {
+            return new Matmul(1, out, in, rows, true, false, false, Activation.NONE);
         }
 
         public String name() { return "matmul"; }
@@ -199,19 +206,6 @@ public sealed interface Op {
 
     // ---- Training: backward passes, loss and optimiser. Gradients are written, not accumulated;
     // where two paths meet (residuals) the graph adds them with Add.
-
-    /** {@code out[b] = in[b]ᵀ}: in {@code [batch, rows, cols]}, out {@code [batch, cols, rows]}. Args: out, in. */
-    record Transpose(int batch, int rows, int cols) implements Op {
-        public Transpose {
-            positive(batch, rows, cols);
-        }
-
-        public String name() { return "transpose"; }
-
-        public long[] argElements() { long n = (long) batch * rows * cols; return new long[] {n, n}; }
-
-        public long flops() { return 0; }
-    }
 
     /** Column sums, {@code out[c] = Σ_r in[r, c]} (a bias's gradient): in {@code [rows, cols]}, out {@code [cols]}. Args: out, in. */
     record SumRows(int rows, int cols) implements Op {

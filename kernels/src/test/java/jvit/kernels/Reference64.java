@@ -10,7 +10,7 @@ public final class Reference64 {
 
     /** See {@link Op.Matmul}; {@code bias} may be null; {@code gelu} applies the activation. */
     public static double[] matmul(double[] a, double[] b, double[] bias, int batch, int m, int n, int k,
-                                  boolean transposedB, boolean gelu) {
+                                  boolean transposedA, boolean transposedB, boolean gelu) {
         double[] c = new double[batch * m * n];
         for (int bi = 0; bi < batch; bi++)
             for (int i = 0; i < m; i++)
@@ -18,7 +18,8 @@ public final class Reference64 {
                     double sum = bias == null ? 0 : bias[j];
                     for (int p = 0; p < k; p++) {
                         double bv = transposedB ? b[(bi * n + j) * k + p] : b[(bi * k + p) * n + j];
-                        sum += a[(bi * m + i) * k + p] * bv;
+                        double av = transposedA ? a[(bi * k + p) * m + i] : a[(bi * m + i) * k + p];
+                        sum += av * bv;
                     }
                     c[(bi * m + i) * n + j] = gelu ? gelu(sum) : sum;
                 }
@@ -165,14 +166,6 @@ public final class Reference64 {
                 loss[r] -= target * Math.log(p[r * classes + c]);
             }
         return loss;
-    }
-
-    public static double[] transpose(double[] x, int batch, int rows, int cols) {
-        double[] out = new double[x.length];
-        for (int b = 0; b < batch; b++)
-            for (int r = 0; r < rows; r++)
-                for (int c = 0; c < cols; c++) out[(b * cols + c) * rows + r] = x[(b * rows + r) * cols + c];
-        return out;
     }
 
     /**

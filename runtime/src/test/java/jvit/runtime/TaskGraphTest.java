@@ -17,7 +17,7 @@ class TaskGraphTest {
         int rows = 7, in = 13, out = 5;
         double[] x = roundToFloat(uniform(random, rows * in, 1)), w = roundToFloat(uniform(random, out * in, 1));
         double[] b = roundToFloat(uniform(random, out, 1));
-        double[] hidden = Reference64.matmul(x, w, b, 1, rows, out, in, true, true);
+        double[] hidden = Reference64.matmul(x, w, b, 1, rows, out, in, false, true, true);
         double[] expected = Reference64.add(hidden, hidden);
         try (Arena arena = Arena.ofShared()) {
             Tensor input = Tensor.of("x", segment(arena, x), rows, in);

@@ -63,13 +63,16 @@ public abstract class TrainingKernelsTest {
         for (int i = 0; i < expected.length; i++) assertClose(what + ", output " + i, expected[i], actual[i], rtol, atol);
     }
 
-    @ParameterizedTest(name = "batch={0} rows={1} cols={2}")
-    @CsvSource({"1, 1, 1", "2, 17, 33", "1, 67, 129", "3, 16, 16", "1, 197, 64", "1, 33, 5", "2, 64, 32"})
-    void transpose(int batch, int rows, int cols) {
+    /** A matmul that reads A down its columns, as a linear layer's weight gradient {@code dyᵀ·x} does. */
+    @ParameterizedTest(name = "batch={0} m={1} n={2} k={3} transposedB={4}")
+    @CsvSource({"1, 1, 1, 1, false", "1, 7, 33, 130, false", "2, 17, 31, 13, true", "1, 96, 192, 1000, false", "1, 67, 129, 97, true",
+            "1, 13, 33, 2049, false", "3, 5, 70, 11, false"})
+    void transposedAMatmul(int batch, int m, int n, int k, boolean transposedB) {
         Random random = random();
-        double[] x = roundToFloat(uniform(random, batch * rows * cols, 1));
-        double[] actual = onDevice(new Op.Transpose(batch, rows, cols), null, x)[0];
-        assertClose("transpose " + random, Reference64.transpose(x, batch, rows, cols), actual, 0, 0);
+        double[] a = roundToFloat(uniform(random, batch * m * k, 1)), b = roundToFloat(uniform(random, batch * n * k, 1));
+        double[] actual = onDevice(new Op.Matmul(batch, m, n, k, true, transposedB, false, Op.Activation.NONE), null, a, b)[0];
+        assertClose("matmul Aᵀ " + random, Reference64.matmul(a, b, null, batch, m, n, k, true, transposedB, false), actual, 1e-5,
+                1e-6 * (k + 1));
     }
 
     @ParameterizedTest(name = "rows={0} cols={1}")
@@ -79,7 +82,7 @@ public abstract class TrainingKernelsTest {
         double[] x = roundToFloat(uniform(random, rows * cols, 1));
         double[] ones = new double[rows];
         Arrays.fill(ones, 1);
-        double[] expected = Reference64.matmul(ones, x, null, 1, 1, cols, rows, false, false);
+        double[] expected = Reference64.matmul(ones, x, null, 1, 1, cols, rows, false, false, false);
         assertClose("sum rows " + random, expected, onDevice(new Op.SumRows(rows, cols), null, x)[0], 1e-5, 1e-6 * rows);
     }
 

@@ -11,7 +11,7 @@ public final class CpuKernels {
     public static void run(Op op, MemorySegment... args) {
         switch (op) {
             case Op.Matmul o -> Matmul.forward(args[0], args[1], args[2], o.bias() ? args[3] : null,
-                    o.batch(), o.m(), o.n(), o.k(), o.transposedB(), o.activation());
+                    o.batch(), o.m(), o.n(), o.k(), o.transposedA(), o.transposedB(), o.activation());
             case Op.LayerNorm o -> LayerNorm.forward(args[0], args[1], args[2], args[3], o.rows(), o.dim(), o.eps());
             case Op.Softmax o -> Softmax.forward(args[0], args[1], o.rows(), o.dim());
             case Op.Attention o -> Attention.forward(args[0], args[1], o.batch(), o.tokens(), o.heads(), o.headDim());
@@ -21,7 +21,6 @@ public final class CpuKernels {
                     o.batch(), o.channels(), o.height(), o.width(), o.patch(), o.hidden());
             case Op.EmbedTokens o -> EmbedTokens.forward(args[0], args[1], args[2], args[3], o.batch(), o.patches(), o.hidden());
             case Op.ClassToken o -> ClassToken.forward(args[0], args[1], o.batch(), o.tokens(), o.hidden());
-            case Op.Transpose o -> Transpose.forward(args[0], args[1], o.batch(), o.rows(), o.cols());
             case Op.SumRows o -> SumRows.forward(args[0], args[1], o.rows(), o.cols());
             case Op.GeluBackward o -> Gelu.backward(args[0], args[1], args[2], o.n());
             case Op.LayerNormBackward o -> LayerNorm.backward(args[0], args[1], args[2], args[3], args[4], args[5],

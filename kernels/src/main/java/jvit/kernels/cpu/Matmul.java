@@ -7,14 +7,15 @@ import java.lang.foreign.MemorySegment;
 import jvit.kernels.Op.Activation;
 
 /**
- * Matrix multiplication, {@code C[b] = A[b]·op(B[b]) (+ bias) (then activation)}. See
+ * Matrix multiplication, {@code C[b] = op(A[b])·op(B[b]) (+ bias) (then activation)}. See
  * {@link jvit.kernels.Op.Matmul} for the layouts.
  *
  * <p>Blocked as in GotoBLAS/BLIS: C is cut into tasks of rows × a block of up to NC columns (a
  * batch item each), spread over the cores. A task packs its columns of B, all of k, into panels
  * ({@link MatmulPacking}), then sweeps A's rows through {@link MatmulKernel} MR at a time, A read
- * in place; k deeper than KC is summed in C, MC rows at a time. Fewer than {@value #SMALL_M} rows
- * take {@link MatmulSmall}, where packing would cost more than it saves.
+ * in place (a transposed A down its columns); k deeper than KC is summed in C, MC rows at a time.
+ * Fewer than {@value #SMALL_M} rows take {@link MatmulSmall}, where packing would cost more than it
+ * saves.
  */
 public final class Matmul {
     /**
@@ -36,13 +37,14 @@ public final class Matmul {
 
     /**
      * @param bias {@code [n]}, or {@code null}
-     * @param transposedB B is {@code [n, k]} (A·Bᵀ) rather than {@code [k, n]} (A·B)
+     * @param transposedA A is {@code [k, m]} (Aᵀ·…) rather than {@code [m, k]}
+     * @param transposedB B is {@code [n, k]} (…·Bᵀ) rather than {@code [k, n]}
      */
     public static void forward(MemorySegment c, MemorySegment a, MemorySegment b, MemorySegment bias,
-                               int batch, int m, int n, int k, boolean transposedB, Activation activation) {
+                               int batch, int m, int n, int k, boolean transposedA, boolean transposedB, Activation activation) {
         boolean gelu = activation == Activation.GELU;
         if (m < SMALL_M) {
-            MatmulSmall.forward(c, a, b, bias, batch, m, n, k, transposedB, gelu);
+            MatmulSmall.forward(c, a, b, bias, batch, m, n, k, transposedA, transposedB, gelu);
             return;
         }
         int wanted = Parallel.THREADS * 4;
@@ -57,7 +59,7 @@ public final class Matmul {
                 int item = t / tasksPerItem, cb = t % tasksPerItem / rows.parts(), rb = t % rows.parts();
                 int j0 = cb * cols.each() * NR, j1 = Math.min(n, j0 + cols.each() * NR);
                 int i0 = rb * rows.each() * MR, i1 = Math.min(m, i0 + rows.each() * MR);
-                block(c, a, b, bias, item, m, n, k, transposedB, gelu, i0, i1, j0, j1, kc, tile);
+                block(c, a, b, bias, item, m, n, k, transposedA, transposedB, gelu, i0, i1, j0, j1, kc, tile);
             }
         });
     }
@@ -67,9 +69,10 @@ public final class Matmul {
      * packed first, so that the C block of MC rows can stay in L2 while its k blocks are summed.
      */
     private static void block(MemorySegment c, MemorySegment a, MemorySegment b, MemorySegment bias, int item,
-                              int m, int n, int k, boolean transposedB, boolean gelu,
+                              int m, int n, int k, boolean transposedA, boolean transposedB, boolean gelu,
                               int i0, int i1, int j0, int j1, int kc, float[] tile) {
         long aBase = (long) item * m * k, bBase = (long) item * n * k, cBase = (long) item * m * n;
+        long rowStride = transposedA ? 1 : k, depthStride = transposedA ? m : 1;
         int width = (j1 - j0 + NR - 1) / NR * NR;
         float[] packed = packedB(Math.multiplyExact(k, width));
         for (int p0 = 0; p0 < k; p0 += kc)
@@ -82,7 +85,8 @@ public final class Matmul {
                 for (int i = ic; i < ie; i += MR) {
                     int rows = Math.min(MR, ie - i);
                     for (int j = j0, panel = p0 * width; j < j1; j += NR, panel += depth * NR) {
-                        MatmulKernel.multiply(a, aBase + (long) i * k + p0, k, rows, packed, panel, depth, tile);
+                        MatmulKernel.multiply(a, aBase + i * rowStride + p0 * depthStride, rowStride, depthStride, rows, packed, panel,
+                                depth, tile);
                         MatmulKernel.store(tile, rows, Math.min(NR, j1 - j), c, cBase + (long) i * n + j, n, !first,
                                 bias, j, gelu && last);
                     }

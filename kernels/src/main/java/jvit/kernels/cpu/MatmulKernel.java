@@ -26,23 +26,25 @@ final class MatmulKernel {
     private MatmulKernel() {}
 
     /**
-     * {@code tile[i][j] = Σ_p A[row + i·stride + p]·packedB[panel + p·NR + j]} for {@code p < kc}.
-     * A is read in place from its segment; rows at or past {@code rows} repeat the last valid row
-     * (in bounds, and their results are not stored).
+     * {@code tile[i][j] = Σ_p A[row + i·rowStride + p·depthStride]·packedB[panel + p·NR + j]} for
+     * {@code p < kc}: A read in place, along its rows ({@code depthStride} 1) or, transposed, down its
+     * columns ({@code rowStride} 1, the MR values of a step side by side). Rows at or past
+     * {@code rows} repeat the last valid row (in bounds, and their results are not stored).
      */
-    static void multiply(MemorySegment a, long row, long stride, int rows, float[] packedB, int panel, int kc, float[] tile) {
+    static void multiply(MemorySegment a, long row, long rowStride, long depthStride, int rows, float[] packedB, int panel, int kc,
+                         float[] tile) {
         long a0 = row * 4;
-        long a1 = a0 + (rows > 1 ? stride * 4 : 0);
-        long a2 = a1 + (rows > 2 ? stride * 4 : 0);
-        long a3 = a2 + (rows > 3 ? stride * 4 : 0);
-        long a4 = a3 + (rows > 4 ? stride * 4 : 0);
-        long a5 = a4 + (rows > 5 ? stride * 4 : 0);
-        long a6 = a5 + (rows > 6 ? stride * 4 : 0);
-        long a7 = a6 + (rows > 7 ? stride * 4 : 0);
-        long a8 = a7 + (rows > 8 ? stride * 4 : 0);
-        long a9 = a8 + (rows > 9 ? stride * 4 : 0);
-        long a10 = a9 + (rows > 10 ? stride * 4 : 0);
-        long a11 = a10 + (rows > 11 ? stride * 4 : 0);
+        long a1 = a0 + (rows > 1 ? rowStride * 4 : 0);
+        long a2 = a1 + (rows > 2 ? rowStride * 4 : 0);
+        long a3 = a2 + (rows > 3 ? rowStride * 4 : 0);
+        long a4 = a3 + (rows > 4 ? rowStride * 4 : 0);
+        long a5 = a4 + (rows > 5 ? rowStride * 4 : 0);
+        long a6 = a5 + (rows > 6 ? rowStride * 4 : 0);
+        long a7 = a6 + (rows > 7 ? rowStride * 4 : 0);
+        long a8 = a7 + (rows > 8 ? rowStride * 4 : 0);
+        long a9 = a8 + (rows > 9 ? rowStride * 4 : 0);
+        long a10 = a9 + (rows > 10 ? rowStride * 4 : 0);
+        long a11 = a10 + (rows > 11 ? rowStride * 4 : 0);
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
@@ -55,8 +57,9 @@ final class MatmulKernel {
         FloatVector c9_0 = FloatVector.zero(S), c9_1 = FloatVector.zero(S);
         FloatVector c10_0 = FloatVector.zero(S), c10_1 = FloatVector.zero(S);
         FloatVector c11_0 = FloatVector.zero(S), c11_1 = FloatVector.zero(S);
+        long step = 4 * depthStride;
         for (int p = 0, b = panel; p < kc; p++, b += NR) {
-            long q = 4L * p;
+            long q = step * p;
             FloatVector b0 = FloatVector.fromArray(S, packedB, b);
             FloatVector b1 = FloatVector.fromArray(S, packedB, b + 1 * L);
             FloatVector a0p = FloatVector.broadcast(S, a.get(F32.LAYOUT, a0 + q));

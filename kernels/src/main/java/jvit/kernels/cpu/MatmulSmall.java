@@ -21,20 +21,26 @@ final class MatmulSmall {
     private MatmulSmall() {}
 
     static void forward(MemorySegment c, MemorySegment a, MemorySegment b, MemorySegment bias,
-                        int batch, int m, int n, int k, boolean transposedB, boolean gelu) {
+                        int batch, int m, int n, int k, boolean transposedA, boolean transposedB, boolean gelu) {
         int chunks = (n + COLUMNS - 1) / COLUMNS;
         Parallel.forRange(batch * chunks, (from, to) -> {
             float[] rows = new float[m * k];
             int loaded = -1;
             for (int t = from; t < to; t++) {
                 int item = t / chunks, j0 = t % chunks * COLUMNS, j1 = Math.min(n, j0 + COLUMNS);
-                if (item != loaded) F32.copy(a, (long) item * m * k, rows, 0, m * k);
+                if (item != loaded) copyRows(a, (long) item * m * k, m, k, transposedA, rows);
                 loaded = item;
                 long bBase = (long) item * n * k, cBase = (long) item * m * n;
                 if (transposedB) dots(c, cBase, rows, b, bBase, bias, m, n, k, j0, j1, gelu);
                 else rowCombinations(c, cBase, rows, b, bBase, bias, m, n, k, j0, j1, gelu);
             }
         });
+    }
+
+    /** A's m rows of k into {@code rows}, from {@code [m, k]} or, transposed, {@code [k, m]} memory. */
+    private static void copyRows(MemorySegment a, long base, int m, int k, boolean transposed, float[] rows) {
+        if (!transposed) F32.copy(a, base, rows, 0, m * k);
+        else for (int p = 0; p < k; p++) for (int i = 0; i < m; i++) rows[i * k + p] = F32.get(a, base + (long) p * m + i);
     }
 
     /** B is {@code [n, k]}: {@code C[i, j] = A[i]·B[j]}; B's row stays in L1 across A's rows. */

@@ -21,7 +21,7 @@ public final class PatchEmbed {
         int patches = (height / patch) * (width / patch), patchElements = channels * patch * patch;
         try (Arena arena = Arena.ofShared()) {
             MemorySegment columns = columns(arena, image, batch, channels, height, width, patch);
-            Matmul.forward(out, columns, weight, bias, 1, batch * patches, hidden, patchElements, true, Activation.NONE);
+            Matmul.forward(out, columns, weight, bias, 1, batch * patches, hidden, patchElements, false, true, Activation.NONE);
         }
     }
 
@@ -34,9 +34,7 @@ public final class PatchEmbed {
         int rows = batch * (height / patch) * (width / patch), patchElements = channels * patch * patch;
         try (Arena arena = Arena.ofShared()) {
             MemorySegment columns = columns(arena, image, batch, channels, height, width, patch);
-            MemorySegment doutT = arena.allocate(4L * rows * hidden, 64);
-            Transpose.forward(doutT, dout, 1, rows, hidden);
-            Matmul.forward(dweight, doutT, columns, null, 1, hidden, patchElements, rows, false, Activation.NONE);
+            Matmul.forward(dweight, dout, columns, null, 1, hidden, patchElements, rows, true, false, Activation.NONE);
             SumRows.forward(dbias, dout, rows, hidden);
         }
     }

@@ -1,5 +1,6 @@
 package jvit.kernels.device;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import jvit.kernels.Op;
@@ -43,7 +44,6 @@ final class CpuDeviceKernels {
                     DeviceKernels.tensors(2), new Int(o.rows()), new Int(o.dim())));
             case Op.Gelu o -> one(vectorwise("gelu_cpu.cl", "gelu_forward", o.n(), width, limits, DeviceKernels.tensors(2)));
             case Op.EmbedTokens o -> one(embedTokens(o, width, limits));
-            case Op.Transpose o -> one(transpose(o.batch(), o.rows(), o.cols(), new Tensor(0), new Tensor(1), width, limits));
             case Op.SumRows o -> one(sumRows(o.rows(), o.cols(), new Tensor(0), new Tensor(1), width));
             case Op.GeluBackward o -> one(vectorwise("gelu_backward_cpu.cl", "gelu_backward", o.n(), width, limits,
                     DeviceKernels.tensors(3)));
@@ -89,13 +89,18 @@ final class CpuDeviceKernels {
         return Math.toIntExact(steps * step);
     }
 
-    /** One work-item per panel of 2 vectors of columns (y) and share of the row blocks (x), the batch in z. */
+    /**
+     * One work-item per panel of 2 vectors of columns (y) and share of the row blocks (x), the batch
+     * in z; A's layout is built into the program (TRANSPOSED_A), so that the untransposed inner loop
+     * steps by a constant.
+     */
     private static KernelLaunch matmul(Op.Matmul o, int width, DeviceLimits limits) {
         List<KernelArg> args = DeviceKernels.tensors(3);
         args.add(o.bias() ? new Tensor(3) : new Null());
         args.addAll(List.of(new Int(o.m()), new Int(o.n()), new Int(o.k()),
                 new Int(o.transposedB() ? 1 : 0), new Int(o.activation() == Activation.GELU ? 1 : 0)));
-        return gemm("matmul_cpu.cl", "matmul", width, panelDepth(width, limits, 1), o.m(), o.n(), o.batch(), limits, args);
+        return gemm("matmul_cpu.cl", "matmul", width, panelDepth(width, limits, 1), o.m(), o.n(), o.batch(), limits, args,
+                "TRANSPOSED_A=" + (o.transposedA() ? 1 : 0));
     }
 
     /** The matmul's grid with im2col on the fly: M = batch · patches, N = hidden, K = channels · patch², a patch line at a time. */
@@ -109,11 +114,13 @@ final class CpuDeviceKernels {
     }
 
     private static KernelLaunch gemm(String file, String kernel, int width, int depth, int m, int n, int batch,
-                                     DeviceLimits limits, List<KernelArg> args) {
+                                     DeviceLimits limits, List<KernelArg> args, String... moreDefines) {
         int rows = gemmRows(width);
         long panels = DeviceKernels.blocks(n, 2L * width), blocks = DeviceKernels.blocks(m, rows);
         long shares = Math.clamp(DeviceKernels.blocks((long) ITEMS_PER_UNIT * limits.computeUnits(), panels * batch), 1, blocks);
-        var program = new KernelProgram(file, List.of("WIDTH=" + width, "ROWS=" + rows, "DEPTH=" + depth));
+        List<String> defines = new ArrayList<>(List.of("WIDTH=" + width, "ROWS=" + rows, "DEPTH=" + depth));
+        defines.addAll(List.of(moreDefines));
+        var program = new KernelProgram(file, List.copyOf(defines));
         return new KernelLaunch(program, kernel, new long[] {shares, panels, batch}, new long[] {1, 1, 1}, args);
     }
 
@@ -123,11 +130,9 @@ final class CpuDeviceKernels {
      */
     private static List<KernelLaunch> patchEmbedBackward(Op.PatchEmbedBackward o, int width, DeviceLimits limits) {
         int rows = o.batch() * DeviceKernels.patches(o), columns = o.channels() * o.patch() * o.patch();
-        var doutT = new KernelArg.Scratch(0, (long) rows * o.hidden());
-        List<KernelArg> args = List.of(new Tensor(0), doutT, new Tensor(3), new Int(o.channels()), new Int(o.height()),
+        List<KernelArg> args = List.of(new Tensor(0), new Tensor(2), new Tensor(3), new Int(o.channels()), new Int(o.height()),
                 new Int(o.width()), new Int(o.patch()), new Int(rows), new Int(o.hidden()));
-        return List.of(transpose(1, rows, o.hidden(), doutT, new Tensor(2), width, limits),
-                gemm("patch_embed_backward_cpu.cl", "patch_embed_backward", width, panelDepth(width, limits, 1), o.hidden(), columns, 1,
+        return List.of(gemm("patch_embed_backward_cpu.cl", "patch_embed_backward", width, panelDepth(width, limits, 1), o.hidden(), columns, 1,
                         limits, args),
                 sumRows(rows, o.hidden(), new Tensor(1), new Tensor(2), width));
     }
@@ -166,15 +171,6 @@ final class CpuDeviceKernels {
         long items = DeviceKernels.blocks(n, width);
         return new KernelLaunch(new KernelProgram(file, List.of("WIDTH=" + width)), kernel,
                 new long[] {(long) DeviceKernels.blocks(items, group) * group}, new long[] {group}, args);
-    }
-
-    /** One work-item per block of width × width (grid: column blocks, row blocks, batch), a few blocks down the rows per group. */
-    private static KernelLaunch transpose(int batch, int rows, int cols, KernelArg out, KernelArg in, int width, DeviceLimits limits) {
-        int group = Math.min(ROWS_PER_GROUP, limits.maxWorkGroupSize());
-        long rowBlocks = DeviceKernels.blocks(rows, width);
-        return new KernelLaunch(new KernelProgram("transpose_cpu.cl", List.of("WIDTH=" + width)), "transpose",
-                new long[] {DeviceKernels.blocks(cols, width), DeviceKernels.blocks(rowBlocks, group) * (long) group, batch},
-                new long[] {1, group, 1}, List.of(out, in, new Int(rows), new Int(cols)));
     }
 
     /** One work-item per band of {@code width} columns. */

@@ -35,8 +35,6 @@ public final class DeviceKernels {
     static final int QUERY_ROWS = 64, KEYS = 32;
     /** Threads along x of a two-dimensional work-group (transpose, column sums): a warp's worth of neighbouring columns. */
     static final int COLUMNS = 32;
-    /** Side of a transposed block ({@code TILE} in transpose.cl). */
-    static final int TRANSPOSE_TILE = 32;
     /** Elements each thread of a sum of squares adds, at least, and its parts (work-groups) per compute unit, at most. */
     static final int SQUARES_PER_THREAD = 16, PARTS_PER_UNIT = 8;
     /** Bands of rows (work-groups) per compute unit of a LayerNorm backward pass, at most. */
@@ -74,7 +72,6 @@ public final class DeviceKernels {
                 yield List.of(elementwise("class_token.cl", "class_token", n, limits, tensors(2),
                         new Int(o.tokens()), new Int(o.hidden()), new Int((int) n)));
             }
-            case Op.Transpose o -> List.of(transpose(o, limits));
             case Op.SumRows o -> List.of(sumRows(o.rows(), o.cols(), new Tensor(0), new Tensor(1), limits));
             case Op.GeluBackward o -> List.of(elementwise("gelu_backward.cl", "gelu_backward", o.n(), limits, tensors(3),
                     new Int((int) o.n())));
@@ -104,14 +101,6 @@ public final class DeviceKernels {
         args.addAll(List.of(new KernelArg.Float(o.beta1()), new KernelArg.Float(o.beta2()), new KernelArg.Float(o.eps()),
                 new KernelArg.Float(o.weightDecay()), new KernelArg.Float(o.maxNorm())));
         return args;
-    }
-
-    /** One 32 × 32 block per work-group, the batch in z. */
-    private static KernelLaunch transpose(Op.Transpose o, DeviceLimits limits) {
-        long[] group = columnsByRows(limits);
-        return new KernelLaunch(new KernelProgram("transpose.cl", List.of()), "transpose",
-                new long[] {blocks(o.cols(), TRANSPOSE_TILE) * group[0], blocks(o.rows(), TRANSPOSE_TILE) * group[1], o.batch()},
-                new long[] {group[0], group[1], 1}, List.of(new Tensor(0), new Tensor(1), new Int(o.rows()), new Int(o.cols())));
     }
 
     /** {@code out[c] = Σ_r in[r, c]}: a work-group per band of columns, its rows of threads sharing the rows. */
@@ -147,7 +136,7 @@ public final class DeviceKernels {
         int threads = matmulThreads(limits);
         List<KernelArg> args = tensors(3);
         args.add(o.bias() ? new Tensor(3) : new Null());
-        args.addAll(List.of(new Int(o.m()), new Int(o.n()), new Int(o.k()),
+        args.addAll(List.of(new Int(o.m()), new Int(o.n()), new Int(o.k()), new Int(o.transposedA() ? 1 : 0),
                 new Int(o.transposedB() ? 1 : 0), new Int(o.activation() == Activation.GELU ? 1 : 0)));
         return tiled("matmul.cl", "matmul", threads, o.m(), o.n(), o.batch(), args);
     }

@@ -37,8 +37,8 @@ KERNEL void attention(GLOBAL float* out, GLOBAL const float* qkv, int tokens, in
 
     for (int j0 = 0; j0 < tokens; j0 += KEYS) {
         int count = min(KEYS, tokens - j0);
-        VEC p[KEYS]; /* scores, then their exponentials; -inf past the last key */
-        for (int g = 0; g < KEYS; g += KEY_GROUP) {
+        VEC p[KEYS]; /* scores, then their exponentials; only the first count are used */
+        for (int g = 0; g < count; g += KEY_GROUP) {
             GLOBAL const float* key[KEY_GROUP];
             VEC s[KEY_GROUP];
 #pragma unroll
@@ -52,7 +52,7 @@ KERNEL void attention(GLOBAL float* out, GLOBAL const float* qkv, int tokens, in
                 for (int j = 0; j < KEY_GROUP; j++) s[j] = fma((VEC) key[j][d], q, s[j]);
             }
 #pragma unroll
-            for (int j = 0; j < KEY_GROUP; j++) p[g + j] = g + j < count ? s[j] : (VEC) -INFINITY;
+            for (int j = 0; j < KEY_GROUP; j++) p[g + j] = s[j];
         }
 
         VEC new_max = running_max;
@@ -60,7 +60,7 @@ KERNEL void attention(GLOBAL float* out, GLOBAL const float* qkv, int tokens, in
         VEC rescale = exp(running_max - new_max); /* 0 on the first tile, where the maximum is -inf */
         running_max = new_max;
         sum *= rescale;
-        for (int j = 0; j < KEYS; j++) {
+        for (int j = 0; j < count; j++) {
             p[j] = exp(p[j] - new_max);
             sum += p[j];
         }

@@ -39,13 +39,16 @@ static inline void gemm_pack_panel(LOCAL float* panel, GLOBAL const float* b, in
     }
 }
 
-/* acc[i][h] += sum over kk < depth of rows[i][kk] * panel[kk][h*WIDTH .. h*WIDTH + WIDTH) */
-static inline void gemm_multiply(VEC acc[ROWS][2], GLOBAL const float* rows[ROWS], LOCAL const VEC* panel, int depth) {
+/*
+ * acc[i][h] += sum over kk < depth of rows[i][kk * step] * panel[kk][h*WIDTH .. h*WIDTH + WIDTH): step is 1
+ * along A's rows, m down the columns of a transposed A.
+ */
+static inline void gemm_multiply(VEC acc[ROWS][2], GLOBAL const float* rows[ROWS], int step, LOCAL const VEC* panel, int depth) {
     for (int kk = 0; kk < depth; kk++) {
         VEC b0 = panel[2 * kk], b1 = panel[2 * kk + 1];
 #pragma unroll
         for (int i = 0; i < ROWS; i++) {
-            VEC a = rows[i][kk];
+            VEC a = rows[i][kk * step];
             acc[i][0] = fma(a, b0, acc[i][0]);
             acc[i][1] = fma(a, b1, acc[i][1]);
         }

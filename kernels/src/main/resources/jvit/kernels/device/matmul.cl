@@ -1,13 +1,13 @@
 /*
- * C[b] = A[b]*op(B[b]) (+ bias) (then GELU), the tiled product of gemm.h. Grid: one work-group
- * per TILE x TILE block of C, the batch in the third dimension. A is [m, k]; B is [n, k] when
- * transposed_b, else [k, n]; bias [n] or null.
+ * C[b] = op(A[b])*op(B[b]) (+ bias) (then GELU), the tiled product of gemm.h. Grid: one work-group
+ * per TILE x TILE block of C, the batch in the third dimension. A is [k, m] when transposed_a, else
+ * [m, k]; B is [n, k] when transposed_b, else [k, n]; bias [n] or null.
  */
 #include "portable.h"
 #include "gemm.h"
 
 KERNEL void matmul(GLOBAL float* c, GLOBAL const float* a, GLOBAL const float* b, GLOBAL const float* bias,
-                   int m, int n, int k, int transposed_b, int apply_gelu) {
+                   int m, int n, int k, int transposed_a, int transposed_b, int apply_gelu) {
     LOCAL float as[TILE_K * TILE];
     LOCAL float bs[TILE_K * TILE];
     int batch = GROUP_Z;
@@ -23,9 +23,13 @@ KERNEL void matmul(GLOBAL float* c, GLOBAL const float* a, GLOBAL const float* b
 
     for (int k0 = 0; k0 < k; k0 += TILE_K) {
         for (int e = tid; e < TILE_K * TILE; e += GROUP_THREADS) {
-            int kk = e % TILE_K, row = e / TILE_K; /* neighbouring threads read along A's rows */
+            int kk, row;
+            if (transposed_a) { row = e % TILE; kk = e / TILE; } /* neighbouring threads read along A's memory rows (m) */
+            else { kk = e % TILE_K; row = e / TILE_K; }          /* ... (k) */
             int gr = row0 + row, gk = k0 + kk;
-            as[kk * TILE + row] = gr < m && gk < k ? a[gr * k + gk] : 0.0f;
+            float v = 0.0f;
+            if (gr < m && gk < k) v = transposed_a ? a[gk * m + gr] : a[gr * k + gk];
+            as[kk * TILE + row] = v;
         }
         gemm_load_b(bs, b, n, k, col0, k0, transposed_b, tid);
         BARRIER();

@@ -1,7 +1,11 @@
 /*
- * C[b] = A[b]*op(B[b]) (+ bias) (then GELU) on CPU devices, the product of gemm_cpu.h. Grid: x
+ * C[b] = op(A[b])*op(B[b]) (+ bias) (then GELU) on CPU devices, the product of gemm_cpu.h. Grid: x
  * splits the row blocks, y the panels of COLS columns of C, z the batch; one work-item per group.
- * A is [m, k]; B is [n, k] when transposed_b, else [k, n]; bias [n] or null.
+ * A is [k, m] when TRANSPOSED_A, else [m, k]; B is [n, k] when transposed_b, else [k, n]; bias [n]
+ * or null. A transposed A is read down its columns, the ROWS values of a step side by side.
+ * TRANSPOSED_A is fixed when the program is built: with a stride known only at run time, the
+ * product of an untransposed A ran 20% slower (and PoCL 3.1 miscompiled a branch between two
+ * inlined products).
  */
 #include "portable.h"
 #include "gemm_cpu.h"
@@ -25,10 +29,11 @@ KERNEL void matmul(GLOBAL float* c, GLOBAL const float* a, GLOBAL const float* b
             VEC acc[ROWS][2];
 #pragma unroll
             for (int i = 0; i < ROWS; i++) {
-                rows[i] = a + min(row0 + i, m - 1) * k + k0;
+                int row = min(row0 + i, m - 1);
+                rows[i] = TRANSPOSED_A ? a + k0 * m + row : a + row * k + k0;
                 acc[i][0] = acc[i][1] = 0.0f;
             }
-            gemm_multiply(acc, rows, panel, depth);
+            gemm_multiply(acc, rows, TRANSPOSED_A ? m : 1, panel, depth);
             gemm_store(c, bias, acc, m, n, row0, col0, k0 == 0, k0 + depth == k, apply_gelu);
         }
     }

@@ -1,13 +1,13 @@
 /*
  * Patch embedding's weight gradient on CPU devices, dweight = dout^T * columns, as the product of
- * gemm_cpu.h: A = dout^T [hidden, rows], transposed by the launch before so that its rows are
- * contiguous; B = the image's columns [rows, channels * patch^2], packed into the panel straight
- * from the image (im2col a chunk of rows at a time). Grid as matmul_cpu's, without the batch.
+ * gemm_cpu.h: A = dout^T, read down dout's [rows, hidden] columns; B = the image's columns
+ * [rows, channels * patch^2], packed into the panel straight from the image (im2col a chunk of
+ * rows at a time). Grid as matmul_cpu's, without the batch.
  */
 #include "portable.h"
 #include "gemm_cpu.h"
 
-KERNEL void patch_embed_backward(GLOBAL float* dweight, GLOBAL const float* dout_t, GLOBAL const float* image,
+KERNEL void patch_embed_backward(GLOBAL float* dweight, GLOBAL const float* dout, GLOBAL const float* image,
                                  int channels, int height, int width, int patch, int rows, int hidden) {
     LOCAL VEC panel[DEPTH * 2];
     int across = width / patch, patches = (height / patch) * across, area = patch * patch;
@@ -34,10 +34,10 @@ KERNEL void patch_embed_backward(GLOBAL float* dweight, GLOBAL const float* dout
             VEC acc[ROWS][2];
 #pragma unroll
             for (int i = 0; i < ROWS; i++) {
-                a[i] = dout_t + min(row0 + i, hidden - 1) * rows + k0;
+                a[i] = dout + k0 * hidden + min(row0 + i, hidden - 1);
                 acc[i][0] = acc[i][1] = 0.0f;
             }
-            gemm_multiply(acc, a, panel, depth);
+            gemm_multiply(acc, a, hidden, panel, depth);
             gemm_store(dweight, 0, acc, hidden, n, row0, col0, k0 == 0, k0 + depth == rows, 0);
         }
     }

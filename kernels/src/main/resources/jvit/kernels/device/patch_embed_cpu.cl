@@ -34,7 +34,7 @@ KERNEL void patch_embed(GLOBAL float* out, GLOBAL const float* image, GLOBAL con
                 int offset = ((line / patch) * height + line % patch) * width;
 #pragma unroll
                 for (int i = 0; i < ROWS; i++) pixels[i] = corner[i] + offset;
-                gemm_multiply(acc, pixels, panel + 2 * (line * patch - k0), patch);
+                gemm_multiply(acc, pixels, 1, panel + 2 * (line * patch - k0), patch);
             }
             gemm_store(out, bias, acc, rows, hidden, row0, col0, k0 == 0, k0 + depth == k, 0);
         }

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Shapes around every edge of the tiling (with 16-float vectors: MR = 12 rows, NR = 32 columns,
  * 16×16 transposes, KC = 1024, MC = 192 rows, NC = 256 columns a task, fewer than 4 rows on the
- * small path, rows split between tasks when there are few columns), both layouts, with and
+ * small path, rows split between tasks when there are few columns), every layout, with and
  * without bias and GELU.
  */
 class MatmulTest {
@@ -63,32 +63,52 @@ class MatmulTest {
             "12, 29, 29, 64, true, false, false",
     })
     void matchesFloat64Reference(int batch, int m, int n, int k, boolean transposedB, boolean bias, boolean gelu) {
-        check(batch, m, n, k, transposedB, bias, gelu, 0);
+        check(batch, m, n, k, false, transposedB, bias, gelu, 0);
+    }
+
+    /** A read down its columns ({@code [k, m]}): the same tiling edges, and a linear layer's weight gradient. */
+    @ParameterizedTest(name = "batch={0} m={1} n={2} k={3} transposedB={4} bias={5} gelu={6}")
+    @CsvSource({
+            "1, 1, 1, 1, false, false, false",
+            "1, 3, 5, 7, true, true, false",
+            "2, 2, 130, 33, false, true, true",
+            "1, 4, 16, 16, true, false, false",
+            "1, 13, 33, 17, false, false, false",
+            "2, 17, 31, 13, true, true, true",
+            "1, 67, 129, 97, false, false, false",
+            "1, 193, 33, 1030, true, false, true",
+            "1, 23, 257, 2049, false, true, false",
+            "1, 96, 192, 6401, false, false, false",
+    })
+    void transposedAMatchesFloat64Reference(int batch, int m, int n, int k, boolean transposedB, boolean bias, boolean gelu) {
+        check(batch, m, n, k, true, transposedB, bias, gelu, 0);
     }
 
     /** Memory-mapped weights and slices of larger tensors need not be aligned to a float, let alone a vector. */
-    @ParameterizedTest(name = "m={0} n={1} k={2} transposedB={3} offset={4} bytes")
+    @ParameterizedTest(name = "m={0} n={1} k={2} transposedA={3} transposedB={4} offset={5} bytes")
     @CsvSource({
-            "2, 33, 35, true, 1",
-            "2, 33, 35, false, 2",
-            "19, 70, 33, true, 4",
-            "19, 70, 33, false, 3",
+            "2, 33, 35, false, true, 1",
+            "2, 33, 35, true, false, 2",
+            "19, 70, 33, false, true, 4",
+            "19, 70, 33, false, false, 3",
+            "19, 70, 33, true, true, 1",
     })
-    void acceptsUnalignedSegments(int m, int n, int k, boolean transposedB, int offset) {
-        check(1, m, n, k, transposedB, true, false, offset);
+    void acceptsUnalignedSegments(int m, int n, int k, boolean transposedA, boolean transposedB, int offset) {
+        check(1, m, n, k, transposedA, transposedB, true, false, offset);
     }
 
-    private static void check(int batch, int m, int n, int k, boolean transposedB, boolean bias, boolean gelu, int offset) {
+    private static void check(int batch, int m, int n, int k, boolean transposedA, boolean transposedB, boolean bias, boolean gelu,
+                              int offset) {
         Random random = random();
         double[] a = roundToFloat(uniform(random, batch * m * k, 1));
         double[] b = roundToFloat(uniform(random, batch * n * k, 1));
         double[] c = bias ? roundToFloat(uniform(random, n, 1)) : null;
-        double[] expected = Reference64.matmul(a, b, c, batch, m, n, k, transposedB, gelu);
+        double[] expected = Reference64.matmul(a, b, c, batch, m, n, k, transposedA, transposedB, gelu);
         try (Arena arena = Arena.ofShared()) {
             MemorySegment out = shifted(arena, poisoned(arena, (long) batch * m * n + 1), offset);
             Matmul.forward(out, shifted(arena, segment(arena, a), offset), shifted(arena, segment(arena, b), offset),
                     bias ? shifted(arena, segment(arena, c), offset) : null,
-                    batch, m, n, k, transposedB, gelu ? Activation.GELU : Activation.NONE);
+                    batch, m, n, k, transposedA, transposedB, gelu ? Activation.GELU : Activation.NONE);
             MemorySegment aligned = arena.allocate(out.byteSize(), 64).copyFrom(out);
             assertClose("matmul " + random, expected, aligned, 1e-5, 1e-6 * (k + 1));
         }

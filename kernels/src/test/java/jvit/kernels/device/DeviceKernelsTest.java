@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DeviceKernelsTest {
     static final List<Op> OPS = List.of(
-            new Op.Matmul(3, 67, 129, 97, false, true, Activation.GELU),
+            new Op.Matmul(3, 67, 129, 97, false, false, true, Activation.GELU),
             Op.Matmul.linear(1, 1, 1, Activation.NONE),
             new Op.LayerNorm(197, 768, 1e-6f),
             new Op.LayerNorm(5, 3, 1e-6f),
@@ -29,7 +29,7 @@ class DeviceKernelsTest {
             new Op.PatchEmbed(2, 3, 224, 224, 16, 768),
             new Op.EmbedTokens(2, 196, 768),
             new Op.ClassToken(2, 197, 768),
-            new Op.Transpose(3, 197, 65),
+            Op.Matmul.weightGradient(197, 65, 3),
             new Op.SumRows(394, 768),
             new Op.GeluBackward(100_003),
             new Op.LayerNormBackward(394, 768, 1e-6f),
@@ -80,7 +80,7 @@ class DeviceKernelsTest {
     @ParameterizedTest(name = "matmul tiles at max work-group size {0}")
     @ValueSource(ints = {1, 64, 256})
     void matmulGridCoversTheOutput(int maxWorkGroupSize) {
-        var op = new Op.Matmul(3, 67, 129, 97, true, false, Activation.NONE);
+        var op = new Op.Matmul(3, 67, 129, 97, false, true, false, Activation.NONE);
         KernelLaunch launch = only(op, gpu(maxWorkGroupSize, 32 * 1024));
         long[] global = launch.global(), local = launch.local();
         long tile = local[0] * DeviceKernels.MATMUL_WORK;
@@ -92,7 +92,7 @@ class DeviceKernelsTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"matmul.cl", "patch_embed.cl", "layernorm.cl", "softmax.cl", "attention.cl", "gelu.cl", "add.cl",
             "embed_tokens.cl", "class_token.cl", "matmul_cpu.cl", "patch_embed_cpu.cl", "attention_cpu.cl", "layernorm_cpu.cl",
-            "softmax_cpu.cl", "gelu_cpu.cl", "embed_tokens_cpu.cl", "transpose.cl", "transpose_cpu.cl", "sum_rows.cl",
+            "softmax_cpu.cl", "gelu_cpu.cl", "embed_tokens_cpu.cl", "sum_rows.cl",
             "sum_rows_cpu.cl", "gelu_backward.cl", "gelu_backward_cpu.cl", "layernorm_backward.cl", "layernorm_backward_cpu.cl",
             "attention_backward_queries.cl", "attention_backward_keys.cl", "attention_backward_cpu.cl", "cross_entropy.cl",
             "patch_embed_backward.cl", "patch_embed_backward_cpu.cl", "embed_tokens_backward.cl", "embed_tokens_backward_cpu.cl",
@@ -177,9 +177,11 @@ class DeviceKernelsTest {
     @ParameterizedTest(name = "width {0}, local memory {1}")
     @CsvSource({"16, 1048576, 12, 2048", "16, 32768, 12, 256", "8, 1048576, 6, 4096", "4, 4096, 6, 128"})
     void cpuMatmulCoversTheOutputWithAPanelThatFitsLocalMemory(int width, long localMemory, int rows, int depth) {
-        var op = new Op.Matmul(3, 67, 129, 97, true, false, Activation.NONE);
+        var op = new Op.Matmul(3, 67, 129, 97, false, true, false, Activation.NONE);
         KernelLaunch launch = only(op, cpu(4096, localMemory, width));
-        assertEquals(List.of("WIDTH=" + width, "ROWS=" + rows, "DEPTH=" + depth), launch.program().defines());
+        assertEquals(List.of("WIDTH=" + width, "ROWS=" + rows, "DEPTH=" + depth, "TRANSPOSED_A=0"), launch.program().defines());
+        var transposedA = new Op.Matmul(3, 67, 129, 97, true, true, false, Activation.NONE);
+        assertEquals("TRANSPOSED_A=1", only(transposedA, cpu(4096, localMemory, width)).program().defines().getLast());
         long[] global = launch.global();
         assertArrayEquals(new long[] {1, 1, 1}, launch.local());
         assertTrue(global[1] * 2 * width >= 129 && global[0] >= 1 && global[0] <= (67 + rows - 1) / rows, launch.toString());

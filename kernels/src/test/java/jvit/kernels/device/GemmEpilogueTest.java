@@ -16,12 +16,12 @@ class GemmEpilogueTest {
 
     @Test
     void aBareProductNeedsNoEpilogue() {
-        assertTrue(GemmEpilogue.launch(new Op.Matmul(2, 5, 7, 3, true, false, Activation.NONE), LIMITS).isEmpty());
+        assertTrue(GemmEpilogue.launch(new Op.Matmul(2, 5, 7, 3, false, true, false, Activation.NONE), LIMITS).isEmpty());
     }
 
     @Test
     void biasAndGeluCoverEveryElementOfEveryBatch() {
-        KernelLaunch launch = GemmEpilogue.launch(new Op.Matmul(3, 67, 129, 97, false, true, Activation.GELU), LIMITS).orElseThrow();
+        KernelLaunch launch = GemmEpilogue.launch(new Op.Matmul(3, 67, 129, 97, false, false, true, Activation.GELU), LIMITS).orElseThrow();
         int total = 3 * 67 * 129;
         assertTrue(launch.global()[0] >= total && launch.global()[0] - launch.local()[0] < total, launch.toString());
         assertEquals(List.of(new Tensor(0), new Tensor(3), new Int(129), new Int(total), new Int(1)), launch.args());
@@ -30,7 +30,7 @@ class GemmEpilogueTest {
 
     @Test
     void geluWithoutBiasPassesANullBias() {
-        KernelLaunch launch = GemmEpilogue.launch(new Op.Matmul(1, 4, 6, 8, true, false, Activation.GELU),
+        KernelLaunch launch = GemmEpilogue.launch(new Op.Matmul(1, 4, 6, 8, false, true, false, Activation.GELU),
                 new DeviceLimits(DeviceLimits.DeviceType.GPU, 3, 1024, 1, 1)).orElseThrow();
         assertEquals(new Null(), launch.args().get(1));
         assertEquals(3, launch.groupSize());

@@ -10,9 +10,11 @@ import jvit.kernels.Op;
  * <p>B is {@code [n, k]} when the matmul multiplies by Bᵀ: read column-major that is the
  * {@code k × n} matrix Bᵀ, which cuBLAS transposes back ({@code OP_T}). B {@code [k, n]} read
  * column-major is the {@code n × k} matrix Bᵀ already ({@code OP_N}). A {@code [m, k]} read
- * column-major is the {@code k × m} matrix Aᵀ, used as it is.
+ * column-major is the {@code k × m} matrix Aᵀ, used as it is; a transposed A, {@code [k, m]}, read
+ * column-major is the {@code m × k} matrix A, which cuBLAS transposes ({@code OP_T}).
  *
  * @param transposeFirst whether cuBLAS transposes its first operand (B's memory)
+ * @param transposeSecond whether cuBLAS transposes its second operand (A's memory)
  * @param m rows of cuBLAS's result: the matmul's n
  * @param n columns of cuBLAS's result: the matmul's m
  * @param k the inner dimension
@@ -23,10 +25,11 @@ import jvit.kernels.Op;
  * @param strideSecond elements between one batch's A and the next
  * @param strideResult elements between one batch's C and the next
  */
-record ColumnMajorGemm(boolean transposeFirst, int m, int n, int k, int ldFirst, int ldSecond, int ldResult,
-                       long strideFirst, long strideSecond, long strideResult, int batch) {
+record ColumnMajorGemm(boolean transposeFirst, boolean transposeSecond, int m, int n, int k, int ldFirst, int ldSecond,
+                       int ldResult, long strideFirst, long strideSecond, long strideResult, int batch) {
     static ColumnMajorGemm of(Op.Matmul op) {
-        return new ColumnMajorGemm(op.transposedB(), op.n(), op.m(), op.k(), op.transposedB() ? op.k() : op.n(), op.k(), op.n(),
+        return new ColumnMajorGemm(op.transposedB(), op.transposedA(), op.n(), op.m(), op.k(), op.transposedB() ? op.k() : op.n(),
+                op.transposedA() ? op.m() : op.k(), op.n(),
                 (long) op.n() * op.k(), (long) op.m() * op.k(), (long) op.m() * op.n(), op.batch());
     }
 }

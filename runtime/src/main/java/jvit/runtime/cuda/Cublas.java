@@ -88,17 +88,17 @@ final class Cublas {
     }
 
     /**
-     * Queues {@code result = alpha · op(first) · second + beta · result} for each batch, as
+     * Queues {@code result = alpha · op(first) · op(second) + beta · result} for each batch, as
      * {@code g} lays it out; {@code alpha} and {@code beta} are host floats.
      */
     static void gemm(MemorySegment handle, ColumnMajorGemm g, MemorySegment first, MemorySegment second, MemorySegment result,
                      MemorySegment alpha, MemorySegment beta) {
-        int op = g.transposeFirst() ? OP_T : OP_N;
+        int op = g.transposeFirst() ? OP_T : OP_N, op2 = g.transposeSecond() ? OP_T : OP_N;
         if (g.batch() == 1) {
-            check("cublasSgemm_v2", () -> (int) Bound.cublasSgemm.invokeExact(handle, op, OP_N, g.m(), g.n(), g.k(), alpha,
+            check("cublasSgemm_v2", () -> (int) Bound.cublasSgemm.invokeExact(handle, op, op2, g.m(), g.n(), g.k(), alpha,
                     first, g.ldFirst(), second, g.ldSecond(), beta, result, g.ldResult()));
         } else {
-            check("cublasSgemmStridedBatched", () -> (int) Bound.cublasSgemmStridedBatched.invokeExact(handle, op, OP_N,
+            check("cublasSgemmStridedBatched", () -> (int) Bound.cublasSgemmStridedBatched.invokeExact(handle, op, op2,
                     g.m(), g.n(), g.k(), alpha, first, g.ldFirst(), g.strideFirst(), second, g.ldSecond(), g.strideSecond(),
                     beta, result, g.ldResult(), g.strideResult(), g.batch()));
         }

@@ -41,7 +41,7 @@ public final class DeviceProfiler {
                 Tensor a = Tensor.allocate("a", arena, n, n), b = Tensor.allocate("b", arena, n, n);
                 ImmutableTaskGraph g = new TaskGraph("profile_matmul_" + n)
                         .transferToDevice(DataTransferMode.FIRST_EXECUTION, a, b)
-                        .task("matmul", new Op.Matmul(1, n, n, n, false, false, Activation.NONE), Tensor.onDevice("c", n, n), a, b)
+                        .task("matmul", new Op.Matmul(1, n, n, n, false, false, false, Activation.NONE), Tensor.onDevice("c", n, n), a, b)
                         .snapshot();
                 gflops.put(n, 2.0 * n * n * n / best(device, g, gflops.isEmpty() ? FIRST_WARM_UP_NANOS : WARM_UP_NANOS) / 1e9);
             }

@@ -62,7 +62,7 @@ class CudaGraphTest {
                     if (run == 1) weight.host().fill((byte) 0xff); // NaN: a second copy of the weights would spoil the result
                     ExecutionResult result = plan.execute();
 
-                    double[] h = Reference64.matmul(x, w, b, 1, rows, out, in, true, true);
+                    double[] h = Reference64.matmul(x, w, b, 1, rows, out, in, false, true, true);
                     double[] n = Reference64.layerNorm(h, new double[] {1, 2, 3, 4, 5}, new double[] {0, 0, 1, 1, 0}, rows, out, 1e-6);
                     double[] expected = Reference64.softmax(Reference64.add(n, h), rows, out);
                     assertClose(gemm + " run " + run + " " + random, expected, y.host(), 1e-4, 1e-6);
@@ -110,7 +110,7 @@ class CudaGraphTest {
             ImmutableTaskGraph graph = new TaskGraph("leak_check")
                     .transferToDevice(DataTransferMode.FIRST_EXECUTION, w)
                     .transferToDevice(DataTransferMode.EVERY_EXECUTION, x)
-                    .task("fc", new Op.Matmul(1, rows, dim, dim, true, false, Activation.NONE), h, x, w)
+                    .task("fc", new Op.Matmul(1, rows, dim, dim, false, true, false, Activation.NONE), h, x, w)
                     .task("gelu", new Op.Gelu((long) rows * dim), y, h)
                     .transferToHost(DataTransferMode.EVERY_EXECUTION, y)
                     .snapshot();

@@ -36,8 +36,8 @@ class CudaKernelsTest {
         double[] a = roundToFloat(uniform(random, batch * m * k, 1));
         double[] b = roundToFloat(uniform(random, batch * n * k, 1));
         double[] c = roundToFloat(uniform(random, n, 1));
-        var op = new Op.Matmul(batch, m, n, k, transposedB, bias, gelu ? Activation.GELU : Activation.NONE);
-        double[] expected = Reference64.matmul(a, b, bias ? c : null, batch, m, n, k, transposedB, gelu);
+        var op = new Op.Matmul(batch, m, n, k, false, transposedB, bias, gelu ? Activation.GELU : Activation.NONE);
+        double[] expected = Reference64.matmul(a, b, bias ? c : null, batch, m, n, k, false, transposedB, gelu);
         for (Gemm gemm : CudaTesting.gemms()) {
             double[] actual = withGemm(gemm, () -> bias ? run(op, a, b, c) : run(op, a, b));
             assertClose("matmul by " + gemm + " " + random, expected, actual, 1e-5, 1e-6 * (k + 1));

@@ -29,8 +29,8 @@ class GemmEpilogueKernelTest {
         int k = 7;
         double[] a = roundToFloat(uniform(random, batch * m * k, 1)), b = roundToFloat(uniform(random, batch * n * k, 1));
         double[] c = roundToFloat(uniform(random, n, 1));
-        var op = new Op.Matmul(batch, m, n, k, true, bias, gelu ? Activation.GELU : Activation.NONE);
-        double[] product = roundToFloat(Reference64.matmul(a, b, null, batch, m, n, k, true, false));
+        var op = new Op.Matmul(batch, m, n, k, false, true, bias, gelu ? Activation.GELU : Activation.NONE);
+        double[] product = roundToFloat(Reference64.matmul(a, b, null, batch, m, n, k, false, true, false));
         KernelLaunch launch = GemmEpilogue.launch(op, OpenCLTesting.device().limits()).orElseThrow();
 
         OpenCLDevice device = OpenCLTesting.device();
@@ -60,7 +60,7 @@ class GemmEpilogueKernelTest {
             MemorySegment result = poisoned(arena, product.length);
             CL.enqueueRead(queue, cBuffer, result, 4L * product.length, MemorySegment.NULL);
             CL.finish(queue);
-            double[] expected = Reference64.matmul(a, b, bias ? c : null, batch, m, n, k, true, gelu);
+            double[] expected = Reference64.matmul(a, b, bias ? c : null, batch, m, n, k, false, true, gelu);
             assertClose("epilogue " + random, expected, result, 1e-5, 1e-6 * (k + 1));
         }
     }

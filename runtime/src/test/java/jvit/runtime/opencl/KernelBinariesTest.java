@@ -80,7 +80,7 @@ class KernelBinariesTest {
 
     @Test
     void programsRunFromTheirBinariesAsFromSource() {
-        Op[] ops = {new Op.Add(1000), new Op.Matmul(2, 67, 33, 29, true, true, Activation.GELU),
+        Op[] ops = {new Op.Add(1000), new Op.Matmul(2, 67, 33, 29, false, true, true, Activation.GELU),
                 new Op.Attention(2, 37, 2, 16), new Op.LayerNorm(3, 17, 1e-6f)};
         Device fromBinaries = OpenCLTesting.device().withProgramBinaries(build("ops.jvitk", ops));
         Random random = random();

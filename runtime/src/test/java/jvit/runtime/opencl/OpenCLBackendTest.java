@@ -42,7 +42,7 @@ class OpenCLBackendTest {
             Tensor c = Tensor.onDevice("c", side, side);
             var graph = new TaskGraph("too_large")
                     .transferToDevice(DataTransferMode.EVERY_EXECUTION, a, b)
-                    .task("outer", new Op.Matmul(1, side, side, 1, true, false, Op.Activation.NONE), c, a, b)
+                    .task("outer", new Op.Matmul(1, side, side, 1, false, true, false, Op.Activation.NONE), c, a, b)
                     .snapshot();
             // A user error naming the device, the call and the code, with what to do.
             var e = assertThrows(jvit.runtime.UserError.class, () -> new ExecutionPlan(graph, device));

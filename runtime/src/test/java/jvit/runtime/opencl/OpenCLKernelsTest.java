@@ -52,9 +52,9 @@ class OpenCLKernelsTest {
         double[] a = roundToFloat(uniform(random, batch * m * k, 1));
         double[] b = roundToFloat(uniform(random, batch * n * k, 1));
         double[] c = roundToFloat(uniform(random, n, 1));
-        var op = new Op.Matmul(batch, m, n, k, transposedB, bias, gelu ? Activation.GELU : Activation.NONE);
+        var op = new Op.Matmul(batch, m, n, k, false, transposedB, bias, gelu ? Activation.GELU : Activation.NONE);
         double[] actual = bias ? run(op, a, b, c) : run(op, a, b);
-        double[] expected = Reference64.matmul(a, b, bias ? c : null, batch, m, n, k, transposedB, gelu);
+        double[] expected = Reference64.matmul(a, b, bias ? c : null, batch, m, n, k, false, transposedB, gelu);
         assertClose("matmul " + random, expected, actual, 1e-5, 1e-6 * (k + 1));
     }
 

@@ -29,7 +29,7 @@ class OpenCLReleaseTest {
             ImmutableTaskGraph graph = new TaskGraph("leak_check")
                     .transferToDevice(DataTransferMode.FIRST_EXECUTION, w)
                     .transferToDevice(DataTransferMode.EVERY_EXECUTION, x)
-                    .task("fc", new Op.Matmul(1, rows, dim, dim, true, false, Activation.NONE), h, x, w)
+                    .task("fc", new Op.Matmul(1, rows, dim, dim, false, true, false, Activation.NONE), h, x, w)
                     .task("gelu", new Op.Gelu((long) rows * dim), y, h)
                     .transferToHost(DataTransferMode.EVERY_EXECUTION, y)
                     .snapshot();

@@ -35,7 +35,7 @@ class TwoOpenCLDevicesTest {
         int batch = 2, tokens = 37, heads = 3, headDim = 8, width = heads * headDim;
         double[] x = roundToFloat(uniform(random, batch * tokens * width, 1));
         double[] w = roundToFloat(uniform(random, 3 * width * width, 0.3)), b = roundToFloat(uniform(random, 3 * width, 0.1));
-        double[] qkv = Reference64.matmul(x, w, b, 1, batch * tokens, 3 * width, width, true, false);
+        double[] qkv = Reference64.matmul(x, w, b, 1, batch * tokens, 3 * width, width, false, true, false);
         double[] expected = Reference64.attention(qkv, batch, tokens, heads, headDim);
 
         try (Arena arena = Arena.ofShared(); ExecutorService pool = Executors.newFixedThreadPool(2)) {

@@ -117,11 +117,11 @@ class PlacementTest {
             ImmutableTaskGraph graph = new TaskGraph("skip")
                     .transferToDevice(DataTransferMode.FIRST_EXECUTION, w1, w2)
                     .transferToDevice(DataTransferMode.EVERY_EXECUTION, x, u)
-                    .task("fc1", new Op.Matmul(1, rows, HIDDEN, IN, true, false, Activation.NONE), h, x, w1)
+                    .task("fc1", new Op.Matmul(1, rows, HIDDEN, IN, false, true, false, Activation.NONE), h, x, w1)
                     .task("double", new Op.Add(n), g, h, h)
                     .task("again", new Op.Add(n), k, g, h)
                     .task("plus_u", new Op.Add(n), z, k, u)
-                    .task("fc2", new Op.Matmul(1, rows, OUT, HIDDEN, true, false, Activation.NONE), y, z, w2)
+                    .task("fc2", new Op.Matmul(1, rows, OUT, HIDDEN, false, true, false, Activation.NONE), y, z, w2)
                     .transferToHost(DataTransferMode.EVERY_EXECUTION, y)
                     .snapshot();
             List<MemorySegment> xs = new ArrayList<>(), us = new ArrayList<>();

@@ -58,9 +58,9 @@ class ProfileCacheTest {
         gflops.put(512, 100.0);
         DeviceProfile p = new DeviceProfile("k", gflops, 20, 5, 10);
         // 512³ matmul: 2.68e8 flops at 100 GFLOP/s, plus 10 µs.
-        assertEquals(2.0 * 512 * 512 * 512 / 100e9 + 10e-6, p.seconds(new Op.Matmul(1, 512, 512, 512, false, false, Activation.NONE)), 1e-12);
+        assertEquals(2.0 * 512 * 512 * 512 / 100e9 + 10e-6, p.seconds(new Op.Matmul(1, 512, 512, 512, false, false, false, Activation.NONE)), 1e-12);
         // 128³ at 10 GFLOP/s (its memory traffic takes 3·64 KiB / 20 GB/s, less).
-        assertEquals(2.0 * 128 * 128 * 128 / 10e9 + 10e-6, p.seconds(new Op.Matmul(1, 128, 128, 128, false, false, Activation.NONE)), 1e-12);
+        assertEquals(2.0 * 128 * 128 * 128 / 10e9 + 10e-6, p.seconds(new Op.Matmul(1, 128, 128, 128, false, false, false, Activation.NONE)), 1e-12);
         // An add of 1M floats is memory-bound: 12 MB at 20 GB/s.
         assertEquals(12.0 * (1 << 20) / 20e9 + 10e-6, p.seconds(new Op.Add(1 << 20)), 1e-12);
         assertEquals(4e6 / 5e9, p.transferSeconds(4_000_000), 1e-15);

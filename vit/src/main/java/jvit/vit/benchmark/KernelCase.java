@@ -12,7 +12,7 @@ public record KernelCase(String name, Op op) {
     public String shape() {
         return switch (op) {
             case Op.Matmul o -> (o.batch() > 1 ? o.batch() + "×" : "") + o.m() + "×" + o.n() + "×" + o.k()
-                    + (o.transposedB() ? " A·Bᵀ" : " A·B") + (o.bias() ? " +bias" : "")
+                    + (o.transposedA() ? " Aᵀ" : " A") + (o.transposedB() ? "·Bᵀ" : "·B") + (o.bias() ? " +bias" : "")
                     + (o.activation() == Op.Activation.GELU ? " GELU" : "");
             case Op.LayerNorm o -> o.rows() + "×" + o.dim();
             case Op.LayerNormBackward o -> o.rows() + "×" + o.dim();
@@ -21,7 +21,6 @@ public record KernelCase(String name, Op op) {
             case Op.AttentionBackward o -> o.batch() + "×" + o.tokens() + " tokens, " + o.heads() + "×" + o.headDim();
             case Op.PatchEmbed o -> o.batch() + "×" + o.channels() + "×" + o.height() + "², /" + o.patch() + " → " + o.hidden();
             case Op.PatchEmbedBackward o -> o.batch() + "×" + o.channels() + "×" + o.height() + "², /" + o.patch() + " → " + o.hidden();
-            case Op.Transpose o -> (o.batch() > 1 ? o.batch() + "×" : "") + o.rows() + "×" + o.cols();
             case Op.SumRows o -> o.rows() + "×" + o.cols();
             case Op.CrossEntropy o -> o.rows() + "×" + o.classes();
             default -> String.format("%,d elements", Arrays.stream(op.argElements()).max().orElseThrow());

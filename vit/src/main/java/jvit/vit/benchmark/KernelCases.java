@@ -41,7 +41,7 @@ public final class KernelCases {
 
     /** An {@code n×n×n} product, A·Bᵀ (a Linear weight's layout) or A·B. */
     public static KernelCase square(int n, boolean transposedB) {
-        return new KernelCase("matmul_square_" + n + (transposedB ? "" : "_nn"), new Op.Matmul(1, n, n, n, transposedB, false, Activation.NONE));
+        return new KernelCase("matmul_square_" + n + (transposedB ? "" : "_nn"), new Op.Matmul(1, n, n, n, false, transposedB, false, Activation.NONE));
     }
 
     /** Every operator of a forward and a training step of {@code config} at {@code batch} images, at its shape there. */
@@ -60,15 +60,14 @@ public final class KernelCases {
                 new KernelCase("add", new Op.Add((long) rows * h)),
                 new KernelCase("matmul_fc1", Op.Matmul.linear(rows, h, mlp, Activation.GELU)),
                 new KernelCase("matmul_fc2", Op.Matmul.linear(rows, mlp, h, Activation.NONE)),
-                new KernelCase("matmul_scores", new Op.Matmul(batch * heads, tokens, tokens, c.headDim(), true, false, Activation.NONE)),
+                new KernelCase("matmul_scores", new Op.Matmul(batch * heads, tokens, tokens, c.headDim(), false, true, false, Activation.NONE)),
                 new KernelCase("softmax", new Op.Softmax(batch * heads * tokens, tokens)),
                 new KernelCase("gelu", new Op.Gelu(mlpElements)),
                 new KernelCase("class_token", new Op.ClassToken(batch, tokens, h)),
                 new KernelCase("cross_entropy", new Op.CrossEntropy(batch, c.numLabels(), 0.1f)),
                 new KernelCase("class_token_backward", new Op.ClassTokenBackward(batch, tokens, h)),
-                new KernelCase("matmul_fc2_dx", new Op.Matmul(1, rows, mlp, h, false, false, Activation.NONE)),
-                new KernelCase("transpose", new Op.Transpose(1, rows, mlp)),
-                new KernelCase("matmul_fc2_dw", new Op.Matmul(1, h, mlp, rows, false, false, Activation.NONE)),
+                new KernelCase("matmul_fc2_dx", new Op.Matmul(1, rows, mlp, h, false, false, false, Activation.NONE)),
+                new KernelCase("matmul_fc2_dw", Op.Matmul.weightGradient(rows, mlp, h)),
                 new KernelCase("sum_rows", new Op.SumRows(rows, h)),
                 new KernelCase("gelu_backward", new Op.GeluBackward(mlpElements)),
                 new KernelCase("layernorm_backward", new Op.LayerNormBackward(rows, h, eps)),

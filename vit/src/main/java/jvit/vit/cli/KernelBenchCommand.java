@@ -44,7 +44,8 @@ final class KernelBenchCommand implements Runnable {
     int n;
     @Option(names = "--k", defaultValue = "2048", description = "matmul: the inner dimension (default ${DEFAULT-VALUE}).")
     int k;
-    @Option(names = "--layout", defaultValue = "nt", description = "matmul: nt = A·Bᵀ (a Linear weight), nn = A·B (default ${DEFAULT-VALUE}).")
+    @Option(names = "--layout", defaultValue = "nt", description = "matmul: nt = A·Bᵀ (a Linear weight), nn = A·B, tn = Aᵀ·B (a weight "
+            + "gradient), tt = Aᵀ·Bᵀ (default ${DEFAULT-VALUE}).")
     String layout;
     @Option(names = "--rows", defaultValue = "1576", description = "layernorm, softmax: rows (default ${DEFAULT-VALUE}).")
     int rows;
@@ -110,10 +111,10 @@ final class KernelBenchCommand implements Runnable {
     private Op op() {
         return switch (kernel) {
             case matmul -> {
-                if (!layout.equals("nt") && !layout.equals("nn"))
-                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--layout must be nt or nn, not " + layout);
+                if (!layout.matches("[nt][nt]"))
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--layout must be nt, nn, tn or tt, not " + layout);
                 Checks.positive(spec, "--m", m, "--n", n, "--k", k);
-                yield new Op.Matmul(1, m, n, k, layout.equals("nt"), false, Activation.NONE);
+                yield new Op.Matmul(1, m, n, k, layout.charAt(0) == 't', layout.charAt(1) == 't', false, Activation.NONE);
             }
             case layernorm -> {
                 Checks.positive(spec, "--rows", rows, "--dim", dim);

@@ -58,7 +58,7 @@ public final class ForwardGraph {
             if (b.qkvBias() != null)
                 g.task(n + "attn.qkv", Op.Matmul.linear(rows, h, 3 * h, Activation.NONE), qkv, normed, b.qkvWeight(), b.qkvBias());
             else
-                g.task(n + "attn.qkv", new Op.Matmul(1, rows, 3 * h, h, true, false, Activation.NONE), qkv, normed, b.qkvWeight());
+                g.task(n + "attn.qkv", new Op.Matmul(1, rows, 3 * h, h, false, true, false, Activation.NONE), qkv, normed, b.qkvWeight());
             g.task(n + "attn", new Op.Attention(batch, tokens, c.heads(), c.headDim()), attended, qkv)
                     .task(n + "attn.proj", Op.Matmul.linear(rows, h, h, Activation.NONE), branch, attended, b.projWeight(), b.projBias())
                     .task(n + "residual1", new Op.Add((long) rows * h), x, x, branch)

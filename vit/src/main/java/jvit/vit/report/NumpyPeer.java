@@ -66,9 +66,10 @@ public final class NumpyPeer {
         return out;
     }
 
-    /** {@code [BATCHx]MxNxK:nt|nn[+bias]}, as numpy_matmul.py reads it. */
+    /** {@code [BATCHx]MxNxK:[nt][nt][+bias]} (A's layout, then B's), as numpy_matmul.py reads it. */
     static String shape(Op.Matmul m) {
-        return (m.batch() > 1 ? m.batch() + "x" : "") + m.m() + "x" + m.n() + "x" + m.k() + ":" + (m.transposedB() ? "nt" : "nn")
+        return (m.batch() > 1 ? m.batch() + "x" : "") + m.m() + "x" + m.n() + "x" + m.k() + ":" + (m.transposedA() ? "t" : "n")
+                + (m.transposedB() ? "t" : "n")
                 + (m.bias() ? "+bias" : "");
     }
 

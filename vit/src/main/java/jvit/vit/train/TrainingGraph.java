@@ -23,8 +23,7 @@ import jvit.vit.model.ViTWeights.Block;
  * come out every step.
  *
  * <p>A linear layer {@code y = x·Wᵀ + b} over R rows has gradients {@code dx = dy·W},
- * {@code dW = dyᵀ·x} and {@code db = Σ_rows dy}; {@code dyᵀ} is made with an explicit transpose so
- * that both products are plain matmuls.
+ * {@code dW = dyᵀ·x} (a matmul that reads A transposed) and {@code db = Σ_rows dy}.
  */
 public final class TrainingGraph {
     /** The tensors a step exchanges with the host. */
@@ -227,7 +226,7 @@ public final class TrainingGraph {
 
     private void linear(String name, Tensor x, Tensor weight, Tensor bias, Tensor y, int in, int out) {
         if (bias != null) g.task(name, Op.Matmul.linear(rows, in, out, Activation.NONE), y, x, weight, bias);
-        else g.task(name, new Op.Matmul(1, rows, out, in, true, false, Activation.NONE), y, x, weight);
+        else g.task(name, new Op.Matmul(1, rows, out, in, false, true, false, Activation.NONE), y, x, weight);
     }
 
     /**
@@ -235,11 +234,9 @@ public final class TrainingGraph {
      * {@code dW = dyᵀ·x}, {@code db = Σ dy}, and {@code dx = dy·W} into {@code dx}.
      */
     private void linearBackward(String name, Tensor dy, Tensor x, Tensor weight, Tensor bias, Tensor dx, int m, int in, int out) {
-        Tensor dyT = scratch("d.out_t", out, m);
-        g.task(name + ".backward.transpose", new Op.Transpose(1, m, out), dyT, dy)
-                .task(name + ".backward.weight", new Op.Matmul(1, out, in, m, false, false, Activation.NONE), grad(weight), dyT, x);
+        g.task(name + ".backward.weight", Op.Matmul.weightGradient(m, in, out), grad(weight), dy, x);
         if (bias != null) g.task(name + ".backward.bias", new Op.SumRows(m, out), grad(bias), dy);
-        g.task(name + ".backward.input", new Op.Matmul(1, m, in, out, false, false, Activation.NONE), dx, dy, weight);
+        g.task(name + ".backward.input", new Op.Matmul(1, m, in, out, false, false, false, Activation.NONE), dx, dy, weight);
     }
 
     private Tensor grad(Tensor param) { return gradOf.apply(param); }

@@ -76,7 +76,7 @@ class PlacedTrainingTest {
                 assertEquals(List.of(java, other, java), stages.stream().map(Placement.Stage::device).toList(), step.placement().describe());
                 assertEquals(List.of("patch_embed", "blocks.0.residual2"), firstAndLast(stages.get(0)));
                 assertEquals(List.of("blocks.1.norm1", "blocks.1.residual1.backward"), firstAndLast(stages.get(1)));
-                assertEquals(List.of("blocks.0.mlp.fc2.backward.transpose", "patch_embed.backward"), firstAndLast(stages.get(2)));
+                assertEquals(List.of("blocks.0.mlp.fc2.backward.weight", "patch_embed.backward"), firstAndLast(stages.get(2)));
             }
         }
         assertEquals(3, PipelineStep.microBatches(6, 2));
