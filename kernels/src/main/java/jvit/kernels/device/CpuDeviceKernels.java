@@ -22,6 +22,15 @@ final class CpuDeviceKernels {
     static final int MAX_WIDTH = 16, MIN_WIDTH = 4;
     /** Local memory a matmul work-item packs B's panel into, at most: 256 KiB holds 2048 steps of 32 columns. */
     static final long PANEL_BYTES = 256 * 1024;
+    /**
+     * Bytes of A that one chunk of k-steps may span when A is read down its columns (each step a
+     * row of A, revisited by every row block): more, and the product slows down. On Zen 5 (PoCL),
+     * 6304-deep products with m = 1152 and 1536 ran at 140-170 GFLOP/s with 2048-step chunks,
+     * 257-302 with 3 MiB's worth, 290-320 with 256 steps (an untransposed A: 395); at m ≤ 288 (the
+     * default model's weight gradients, whose chunks stay whole under this budget, so that its
+     * training keeps its bits) shorter chunks gained nothing.
+     */
+    static final long TRANSPOSED_A_SPAN = 3L << 20;
     /** Matmul work-items to aim for per compute unit, so that all units stay busy to the end. */
     static final int ITEMS_PER_UNIT = 4;
     /** Work-items of a row-wise work-group, and of an elementwise one: few enough to share out, enough to amortise a group. */
@@ -99,7 +108,9 @@ final class CpuDeviceKernels {
         args.add(o.bias() ? new Tensor(3) : new Null());
         args.addAll(List.of(new Int(o.m()), new Int(o.n()), new Int(o.k()),
                 new Int(o.transposedB() ? 1 : 0), new Int(o.activation() == Activation.GELU ? 1 : 0)));
-        return gemm("matmul_cpu.cl", "matmul", width, panelDepth(width, limits, 1), o.m(), o.n(), o.batch(), limits, args,
+        int depth = panelDepth(width, limits, 1);
+        if (o.transposedA()) depth = (int) Math.clamp(TRANSPOSED_A_SPAN / (Float.BYTES * (long) o.m()), 1, depth);
+        return gemm("matmul_cpu.cl", "matmul", width, depth, o.m(), o.n(), o.batch(), limits, args,
                 "TRANSPOSED_A=" + (o.transposedA() ? 1 : 0));
     }
 

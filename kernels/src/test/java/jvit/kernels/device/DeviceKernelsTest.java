@@ -174,6 +174,14 @@ class DeviceKernelsTest {
         assertEquals(List.of("WIDTH=" + width), launch.program().defines());
     }
 
+    /** A transposed A's chunks span at most TRANSPOSED_A_SPAN bytes of it; narrow ones keep the whole panel depth. */
+    @ParameterizedTest(name = "m={0}")
+    @CsvSource({"96, 2048", "288, 2048", "1536, 512", "1152, 682", "300000, 2"})
+    void cpuTransposedAChunksSpanABoundedPartOfA(int m, int depth) {
+        var op = new Op.Matmul(1, m, 384, 6304, true, false, false, Activation.NONE);
+        assertTrue(only(op, cpu(4096, 1048576, 16)).program().defines().contains("DEPTH=" + depth));
+    }
+
     @ParameterizedTest(name = "width {0}, local memory {1}")
     @CsvSource({"16, 1048576, 12, 2048", "16, 32768, 12, 256", "8, 1048576, 6, 4096", "4, 4096, 6, 128"})
     void cpuMatmulCoversTheOutputWithAPanelThatFitsLocalMemory(int width, long localMemory, int rows, int depth) {
