@@ -301,7 +301,7 @@ public final class Safetensors implements AutoCloseable {
      */
     public static void write(Path file, Map<String, FloatTensor> tensors, Map<String, String> metadata, FloatFormat format) {
         Map<String, Object> header = new LinkedHashMap<>();
-        if (!metadata.isEmpty()) header.put(METADATA, new LinkedHashMap<>(metadata));
+        if (!metadata.isEmpty()) header.put(METADATA, new java.util.TreeMap<>(metadata)); // sorted: the same bytes every run
         long offset = 0;
         for (Map.Entry<String, FloatTensor> e : tensors.entrySet()) {
             if (e.getKey().equals(METADATA)) throw new IllegalArgumentException(METADATA + " is not a tensor name");

@@ -63,7 +63,10 @@ public final class ModelFiles {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("image_processor_type", "ViTImageProcessor");
         o.put("do_resize", true);
-        o.put("size", Map.of("height", p.size(), "width", p.size()));
+        Map<String, Object> size = new LinkedHashMap<>(); // in order, so that every run writes the same file
+        size.put("height", p.size());
+        size.put("width", p.size());
+        o.put("size", size);
         o.put("resample", p.interpolation() == Preprocessing.Interpolation.BICUBIC ? 3 : 2);
         if (p.cropPct() != 1) o.put("crop_pct", p.cropPct());
         o.put("do_rescale", true);
