@@ -80,7 +80,7 @@ final class TrainCommand implements Runnable {
     @Option(names = "--clip-norm", defaultValue = "1.0", description = "Largest global gradient norm, 0 for none (default ${DEFAULT-VALUE}).")
     double clipNorm;
     @Option(names = "--crop-padding", defaultValue = "0",
-            description = "Random-crop padding in pixels, 0 for none (default ${DEFAULT-VALUE}; the default model used 1 over 45 epochs).")
+            description = "Random-crop padding in pixels, 0 for none (default ${DEFAULT-VALUE}; the default model used 1 over 56 epochs).")
     int cropPadding;
     @Option(names = "--no-flip", description = "No random horizontal flips.")
     boolean noFlip;
