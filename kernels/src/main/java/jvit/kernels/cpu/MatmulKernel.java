@@ -9,17 +9,18 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
 /**
- * The register-blocked core of {@link Matmul}: an {@value #MR}×{@code NR} tile of C, summed over
+ * The register-blocked core of {@link Matmul}: an {@code MR}×{@code NR} tile of C, summed over
  * {@code kc} steps of broadcast(A)·panel(B) FMAs in registers.
  *
- * <p>12×2 vectors is 24 accumulators, 2 B vectors and a broadcast: 27 of AVX-512's 32 registers,
- * 24 FMAs per 14 loads. On Zen 5 it beat 8×2, 10×2 and 6×3 by 4–8%; 14×2 and 8×3 spill (C2 then
- * falls to 60% and 15%). With 256-bit vectors (16 registers) it spills too: about a quarter of
- * peak there. History: bench/results/2026-11-23-matmul-history.md.
+ * <p>12×2 vectors is 24 accumulators, 2 B vectors and a broadcast: 27 of AVX-512's (or NEON's) 32
+ * registers, 24 FMAs per 14 loads. On Zen 5 it beat 8×2, 10×2 and 6×3 by 4–8%; 14×2 and 8×3 spill
+ * (C2 then falls to 60% and 15%). Where there are 16 vector registers (AVX2, SSE) the 12-row tile
+ * spills (a quarter of peak): there the tile is 6×2, 15 registers. History:
+ * bench/results/2026-11-23-matmul-history.md.
  */
 final class MatmulKernel {
-    /** Rows of A per tile. */
-    static final int MR = 12;
+    /** Rows of A per tile: 12 where there are 32 vector registers, else 6. */
+    static final int MR = L >= 16 || System.getProperty("os.arch").equals("aarch64") ? 12 : 6;
     /** Columns per tile and per packed B panel: two vectors. */
     static final int NR = 2 * L;
 
@@ -33,6 +34,12 @@ final class MatmulKernel {
      */
     static void multiply(MemorySegment a, long row, long rowStride, long depthStride, int rows, float[] packedB, int panel, int kc,
                          float[] tile) {
+        if (MR == 12) multiply12(a, row, rowStride, depthStride, rows, packedB, panel, kc, tile);
+        else multiply6(a, row, rowStride, depthStride, rows, packedB, panel, kc, tile);
+    }
+
+    private static void multiply12(MemorySegment a, long row, long rowStride, long depthStride, int rows, float[] packedB, int panel,
+                                   int kc, float[] tile) {
         long a0 = row * 4;
         long a1 = a0 + (rows > 1 ? rowStride * 4 : 0);
         long a2 = a1 + (rows > 2 ? rowStride * 4 : 0);
@@ -99,6 +106,47 @@ final class MatmulKernel {
         c9_0.intoArray(tile, 9 * NR); c9_1.intoArray(tile, 9 * NR + 1 * L);
         c10_0.intoArray(tile, 10 * NR); c10_1.intoArray(tile, 10 * NR + 1 * L);
         c11_0.intoArray(tile, 11 * NR); c11_1.intoArray(tile, 11 * NR + 1 * L);
+    }
+
+
+    private static void multiply6(MemorySegment a, long row, long rowStride, long depthStride, int rows, float[] packedB, int panel,
+                                  int kc, float[] tile) {
+        long a0 = row * 4;
+        long a1 = a0 + (rows > 1 ? rowStride * 4 : 0);
+        long a2 = a1 + (rows > 2 ? rowStride * 4 : 0);
+        long a3 = a2 + (rows > 3 ? rowStride * 4 : 0);
+        long a4 = a3 + (rows > 4 ? rowStride * 4 : 0);
+        long a5 = a4 + (rows > 5 ? rowStride * 4 : 0);
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        long step = 4 * depthStride;
+        for (int p = 0, b = panel; p < kc; p++, b += NR) {
+            long q = step * p;
+            FloatVector b0 = FloatVector.fromArray(S, packedB, b);
+            FloatVector b1 = FloatVector.fromArray(S, packedB, b + 1 * L);
+            FloatVector a0p = FloatVector.broadcast(S, a.get(F32.LAYOUT, a0 + q));
+            c0_0 = b0.fma(a0p, c0_0); c0_1 = b1.fma(a0p, c0_1);
+            FloatVector a1p = FloatVector.broadcast(S, a.get(F32.LAYOUT, a1 + q));
+            c1_0 = b0.fma(a1p, c1_0); c1_1 = b1.fma(a1p, c1_1);
+            FloatVector a2p = FloatVector.broadcast(S, a.get(F32.LAYOUT, a2 + q));
+            c2_0 = b0.fma(a2p, c2_0); c2_1 = b1.fma(a2p, c2_1);
+            FloatVector a3p = FloatVector.broadcast(S, a.get(F32.LAYOUT, a3 + q));
+            c3_0 = b0.fma(a3p, c3_0); c3_1 = b1.fma(a3p, c3_1);
+            FloatVector a4p = FloatVector.broadcast(S, a.get(F32.LAYOUT, a4 + q));
+            c4_0 = b0.fma(a4p, c4_0); c4_1 = b1.fma(a4p, c4_1);
+            FloatVector a5p = FloatVector.broadcast(S, a.get(F32.LAYOUT, a5 + q));
+            c5_0 = b0.fma(a5p, c5_0); c5_1 = b1.fma(a5p, c5_1);
+        }
+        c0_0.intoArray(tile, 0 * NR); c0_1.intoArray(tile, 0 * NR + 1 * L);
+        c1_0.intoArray(tile, 1 * NR); c1_1.intoArray(tile, 1 * NR + 1 * L);
+        c2_0.intoArray(tile, 2 * NR); c2_1.intoArray(tile, 2 * NR + 1 * L);
+        c3_0.intoArray(tile, 3 * NR); c3_1.intoArray(tile, 3 * NR + 1 * L);
+        c4_0.intoArray(tile, 4 * NR); c4_1.intoArray(tile, 4 * NR + 1 * L);
+        c5_0.intoArray(tile, 5 * NR); c5_1.intoArray(tile, 5 * NR + 1 * L);
     }
 
 

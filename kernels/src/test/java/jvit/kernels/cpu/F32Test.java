@@ -7,6 +7,13 @@ import org.junit.jupiter.api.Test;
 
 /** The reductions that keep training reproducible: they must agree bit for bit however they are run. */
 class F32Test {
+    /** kernels/pom.xml's second run asks for narrower vectors; if the JVM ignored that, that run would test nothing new. */
+    @Test
+    void runsWithTheVectorsAsked() {
+        String most = System.getProperty("jvit.test.mostLanes");
+        if (most != null) assertTrue(F32.L <= Integer.parseInt(most), F32.L + " lanes, asked for at most " + most);
+    }
+
     @Test
     void expIsAccurateAndTheSameInVectorsAndScalars() {
         float[] x = new float[F32.L * 4096];
