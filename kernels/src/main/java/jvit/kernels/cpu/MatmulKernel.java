@@ -109,6 +109,7 @@ final class MatmulKernel {
     }
 
 
+    /** multiply12's first 6 rows, written out again: C2 keeps named locals in registers, not arrays of vectors. */
     private static void multiply6(MemorySegment a, long row, long rowStride, long depthStride, int rows, float[] packedB, int panel,
                                   int kc, float[] tile) {
         long a0 = row * 4;
