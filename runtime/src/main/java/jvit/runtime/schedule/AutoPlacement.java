@@ -15,14 +15,34 @@ import jvit.runtime.Tensor;
 /**
  * Per-operator placement from device profiles: each launch, in order, goes to the device where it
  * would finish first, counting the copies its inputs would need to get there (through the host,
- * as the stages exchange them). Weights cost nothing: they are copied once. Greedy, so a device
- * is left only when an operator gains more there than the move costs.
+ * as the stages exchange them: each copy's bytes, and each device's round-trip latency once per
+ * crossing tensor). Weights cost nothing: they are copied once. Greedy, so a device is left only
+ * when an operator gains more there than the move costs; and no placement is kept that the same
+ * estimates put behind one device alone.
  */
 public final class AutoPlacement {
     private AutoPlacement() {}
 
-    /** The device of each of {@code graph.tasks()}; on a tie the one named first. */
+    /**
+     * The device of each of {@code graph.tasks()}; on a tie the one named first. The greedy choice,
+     * unless one device alone is estimated faster (the greedy cannot see that a move pays only
+     * later, or never): then that device for all.
+     */
     public static List<Device> assign(ImmutableTaskGraph graph, List<Device> devices, Function<Device, DeviceProfile> profiles) {
+        List<Device> best = greedy(graph, devices, profiles);
+        double bestSeconds = seconds(graph, best, profiles);
+        for (Device d : devices) {
+            List<Device> alone = java.util.Collections.nCopies(graph.tasks().size(), d);
+            double s = seconds(graph, alone, profiles);
+            if (s < bestSeconds) {
+                best = alone;
+                bestSeconds = s;
+            }
+        }
+        return best;
+    }
+
+    private static List<Device> greedy(ImmutableTaskGraph graph, List<Device> devices, Function<Device, DeviceProfile> profiles) {
         Costs costs = new Costs(graph, profiles);
         List<Device> chosen = new ArrayList<>();
         for (Task task : graph.tasks()) {
@@ -70,7 +90,11 @@ public final class AutoPlacement {
             for (Tensor t : task.inputs()) {
                 Device at = where.get(t);
                 if (at == null && inputs.get(t) == DataTransferMode.EVERY_EXECUTION) s += here.transferSeconds(t.bytes());
-                else if (at != null && at != d) s += profiles.apply(at).transferSeconds(t.bytes()) + here.transferSeconds(t.bytes());
+                else if (at != null && at != d) {
+                    DeviceProfile there = profiles.apply(at);
+                    s += there.transferSeconds(t.bytes()) + here.transferSeconds(t.bytes())
+                            + (there.roundTripMicros() + here.roundTripMicros()) * 1e-6;
+                }
             }
             return s;
         }

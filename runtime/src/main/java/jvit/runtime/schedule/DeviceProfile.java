@@ -8,14 +8,16 @@ import jvit.kernels.Op;
 
 /**
  * What a device was measured to do: matmul throughput at a few square sizes, memory bandwidth,
- * host↔device transfer rate and the fixed cost of a launch. The scheduler's cost model: how long
- * an operator, or a copy, would take there.
+ * host↔device transfer rate, the fixed cost of a launch and that of a round trip through the
+ * host. The scheduler's cost model: how long an operator, or a copy, would take there.
  *
  * @param key the driver and device name it was measured for (two identical devices share one)
  * @param matmulGflops GFLOP/s of an n×n×n matmul, by n
+ * @param roundTripMicros one float in and out again, waited for: what a stage boundary costs
+ *     however little crosses it
  */
 public record DeviceProfile(String key, SortedMap<Integer, Double> matmulGflops, double bandwidthGBs, double transferGBs,
-                            double launchMicros) {
+                            double launchMicros, double roundTripMicros) {
     public DeviceProfile {
         if (matmulGflops.isEmpty()) throw new IllegalArgumentException("a profile needs a matmul figure");
         matmulGflops = Collections.unmodifiableSortedMap(new TreeMap<>(matmulGflops));
@@ -23,6 +25,7 @@ public record DeviceProfile(String key, SortedMap<Integer, Double> matmulGflops,
         positive(bandwidthGBs);
         positive(transferGBs);
         if (!(launchMicros >= 0)) throw new IllegalArgumentException("launch overhead must be >= 0, got " + launchMicros);
+        if (!(roundTripMicros >= 0)) throw new IllegalArgumentException("round-trip latency must be >= 0, got " + roundTripMicros);
     }
 
     private static void positive(double v) {
@@ -64,6 +67,7 @@ public record DeviceProfile(String key, SortedMap<Integer, Double> matmulGflops,
         m.put("bandwidth_gbs", bandwidthGBs);
         m.put("transfer_gbs", transferGBs);
         m.put("launch_us", launchMicros);
+        m.put("round_trip_us", roundTripMicros);
         return m;
     }
 }

@@ -60,7 +60,13 @@ public final class DeviceProfiler {
             Tensor one = Tensor.onDevice("one", 1);
             for (int i = 0; i < LAUNCHES; i++) fills.task("fill" + i, new Op.Fill(1, i), one);
             double launch = best(device, fills.snapshot(), WARM_UP_NANOS) / LAUNCHES * 1e6;
-            return new DeviceProfile(ProfileCache.key(device), gflops, bandwidth, transfer, launch);
+            Tensor single = Tensor.allocate("single", arena, 1);
+            ImmutableTaskGraph tiny = new TaskGraph("profile_round_trip")
+                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, single)
+                    .transferToHost(DataTransferMode.EVERY_EXECUTION, single)
+                    .snapshot();
+            double latency = best(device, tiny, WARM_UP_NANOS) * 1e6;
+            return new DeviceProfile(ProfileCache.key(device), gflops, bandwidth, transfer, launch, latency);
         }
     }
 

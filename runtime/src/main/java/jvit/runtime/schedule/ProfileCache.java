@@ -18,7 +18,7 @@ import jvit.runtime.io.AtomicFile;
  */
 public final class ProfileCache {
     /** Bumped when what a profile measures changes, so that old files are measured again. */
-    private static final String FORMAT = "3";
+    private static final String FORMAT = "4";
 
     private final Path directory;
 
@@ -64,7 +64,7 @@ public final class ProfileCache {
             SortedMap<Integer, Double> gflops = new TreeMap<>();
             for (int n : DeviceProfiler.MATMUL_SIZES) gflops.put(n, number(p, "matmul_" + n + "_gflops"));
             return Optional.of(new DeviceProfile(key(device), gflops, number(p, "bandwidth_gbs"), number(p, "transfer_gbs"),
-                    number(p, "launch_us")));
+                    number(p, "launch_us"), number(p, "round_trip_us")));
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // a damaged or foreign file: measure again, and overwrite it
         }

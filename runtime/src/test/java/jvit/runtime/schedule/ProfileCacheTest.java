@@ -56,7 +56,7 @@ class ProfileCacheTest {
         var gflops = new TreeMap<Integer, Double>();
         gflops.put(128, 10.0);
         gflops.put(512, 100.0);
-        DeviceProfile p = new DeviceProfile("k", gflops, 20, 5, 10);
+        DeviceProfile p = new DeviceProfile("k", gflops, 20, 5, 10, 30);
         // 512³ matmul: 2.68e8 flops at 100 GFLOP/s, plus 10 µs.
         assertEquals(2.0 * 512 * 512 * 512 / 100e9 + 10e-6, p.seconds(new Op.Matmul(1, 512, 512, 512, false, false, false, Activation.NONE)), 1e-12);
         // 128³ at 10 GFLOP/s (its memory traffic takes 3·64 KiB / 20 GB/s, less).

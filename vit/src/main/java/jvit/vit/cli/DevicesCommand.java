@@ -50,6 +50,7 @@ final class DevicesCommand implements Runnable {
         out.printf("    %-18s %.1f GB/s%n", "memory bandwidth", p.bandwidthGBs());
         out.printf("    %-18s %.1f GB/s%n", "host transfer", p.transferGBs());
         out.printf("    %-18s %.1f µs%n", "launch overhead", p.launchMicros());
+        out.printf("    %-18s %.1f µs%n", "host round trip", p.roundTripMicros());
         out.printf("    %-18s %s%n", "profile cached in", cache.file(p.key()));
     }
 }

@@ -47,14 +47,22 @@ class PlacedForwardTest {
         Device java = Devices.get("java"), opencl = openclDevices(1).getFirst();
         // opencl:0 said to multiply at once but to take 10 µs a launch, java to launch for free but multiply slowly, with cheap
         // transfers: the matmuls and attention (over 500 µs on java) go to opencl:0, the small operators (under 3 µs on java) to java.
-        Map<Device, DeviceProfile> profiles = Map.of(java, profile(10, 1000, 1000, 0), opencl, profile(1e6, 1000, 1000, 10));
+        Map<Device, DeviceProfile> profiles = Map.of(java, profile(10, 1000, 1000, 0, 0), opencl, profile(1e6, 1000, 1000, 10, 0));
         assertSameLogits(new Deployment(List.of(java, opencl), Schedule.AUTO, profiles::get), 3);
+    }
+
+    @Test
+    void autoStaysOnOneDeviceWhenARoundTripCostsMoreThanTheMoveGains() {
+        Device java = Devices.get("java"), opencl = openclDevices(1).getFirst();
+        // The profiles of the first test, but a stage boundary costs 10 ms on each side: more than opencl:0 would gain.
+        Map<Device, DeviceProfile> profiles = Map.of(java, profile(10, 1000, 1000, 0, 10_000), opencl, profile(1e6, 1000, 1000, 10, 10_000));
+        assertSameLogits(new Deployment(List.of(java, opencl), Schedule.AUTO, profiles::get), 1);
     }
 
     @Test
     void autoStaysOnOneDeviceWhenMovingCostsMoreThanItGains() {
         Device java = Devices.get("java"), opencl = openclDevices(1).getFirst();
-        Map<Device, DeviceProfile> profiles = Map.of(java, profile(100, 10, 0.001, 1), opencl, profile(110, 11, 0.001, 1));
+        Map<Device, DeviceProfile> profiles = Map.of(java, profile(100, 10, 0.001, 1, 0), opencl, profile(110, 11, 0.001, 1, 0));
         assertSameLogits(new Deployment(List.of(java, opencl), Schedule.AUTO, profiles::get), 1);
     }
 
@@ -72,7 +80,7 @@ class PlacedForwardTest {
     @Test
     void withFallbackAnAutoPlacementWhoseDeviceFailsFinishesOnTheOther() {
         Device java = Devices.get("java"), flaky = new StandInDevice(java, "java#flaky", 0);
-        Map<Device, DeviceProfile> profiles = Map.of(java, profile(10, 1000, 1000, 0), flaky, profile(1e6, 1000, 1000, 10));
+        Map<Device, DeviceProfile> profiles = Map.of(java, profile(10, 1000, 1000, 0, 0), flaky, profile(1e6, 1000, 1000, 10, 0));
         List<String> reports = new ArrayList<>();
         assertSameLogits(new Deployment(List.of(java, flaky), Schedule.AUTO, profiles::get, Failover.fallback(reports::add)), 3);
         assertEquals(1, reports.size(), reports.toString());
@@ -140,13 +148,16 @@ class PlacedForwardTest {
 
     /** Two devices, the second {@code ratio} times the first's speed. */
     private static Deployment pipeline(List<Device> devices, double first, double second) {
-        Map<Device, DeviceProfile> profiles = Map.of(devices.get(0), profile(first, 10, 1, 1), devices.get(1), profile(second, 10, 1, 1));
+        Map<Device, DeviceProfile> profiles = Map.of(devices.get(0), profile(first, 10, 1, 1, 0), devices.get(1), profile(second, 10, 1, 1, 0));
         return new Deployment(devices, Schedule.PIPELINE, profiles::get);
     }
 
-    /** A profile: matmuls at {@code matmul} GFLOP/s, memory at {@code bandwidth} GB/s, copies at {@code transfer} GB/s, launches in {@code launch} µs. */
-    private static DeviceProfile profile(double matmul, double bandwidth, double transfer, double launch) {
-        return new DeviceProfile("test", new TreeMap<>(Map.of(512, matmul)), bandwidth, transfer, launch);
+    /**
+     * A profile: matmuls at {@code matmul} GFLOP/s, memory at {@code bandwidth} GB/s, copies at {@code transfer} GB/s, launches in
+     * {@code launch} µs, a round trip through the host in {@code roundTrip} µs.
+     */
+    private static DeviceProfile profile(double matmul, double bandwidth, double transfer, double launch, double roundTrip) {
+        return new DeviceProfile("test", new TreeMap<>(Map.of(512, matmul)), bandwidth, transfer, launch, roundTrip);
     }
 
     private static List<Device> openclDevices(int count) {

@@ -170,6 +170,6 @@ class PlacedTrainingTest {
     }
 
     private static DeviceProfile profile(double speed) {
-        return new DeviceProfile("test", new TreeMap<>(Map.of(512, speed)), 10, 10, 1);
+        return new DeviceProfile("test", new TreeMap<>(Map.of(512, speed)), 10, 10, 1, 0);
     }
 }
