@@ -33,7 +33,7 @@ public final class DeviceKernels {
     static final int GROUP = 256;
     /** Query rows of one attention work-group, and keys per local-memory tile, at most. */
     static final int QUERY_ROWS = 64, KEYS = 32;
-    /** Threads along x of a two-dimensional work-group (transpose, column sums): a warp's worth of neighbouring columns. */
+    /** Threads along x of a two-dimensional work-group (column sums): a warp's worth of neighbouring columns. */
     static final int COLUMNS = 32;
     /** Elements each thread of a sum of squares adds, at least, and its parts (work-groups) per compute unit, at most. */
     static final int SQUARES_PER_THREAD = 16, PARTS_PER_UNIT = 8;

@@ -24,8 +24,11 @@
 #define TILE_K 16
 #define GROUP_THREADS (THREADS * THREADS)
 
-/* bs[kk][col] = op(B)[k0 + kk][col0 + col], zero outside k x n. B is [n, k] when transposed (a Linear weight), else [k, n]. */
-DEVICE void gemm_load_b(LOCAL_PTR float* bs, GLOBAL const float* b, int n, int k, int col0, int k0, int transposed, int tid) {
+/*
+ * bs[kk][col] = X[k0 + kk][col0 + col] of a k x n matrix X, zero outside it; X's memory b is [n, k] when transposed (B a
+ * Linear weight; A as the matmul's left operand, X = A^T), else [k, n] (B; a transposed A).
+ */
+DEVICE void gemm_load_tile(LOCAL_PTR float* bs, GLOBAL const float* b, int n, int k, int col0, int k0, int transposed, int tid) {
     for (int e = tid; e < TILE_K * TILE; e += GROUP_THREADS) {
         int kk, col;
         if (transposed) { kk = e % TILE_K; col = e / TILE_K; } /* neighbouring threads read along B's rows (k) */

@@ -22,16 +22,8 @@ KERNEL void matmul(GLOBAL float* c, GLOBAL const float* a, GLOBAL const float* b
         for (int j = 0; j < WORK; j++) acc[i][j] = 0.0f;
 
     for (int k0 = 0; k0 < k; k0 += TILE_K) {
-        for (int e = tid; e < TILE_K * TILE; e += GROUP_THREADS) {
-            int kk, row;
-            if (transposed_a) { row = e % TILE; kk = e / TILE; } /* neighbouring threads read along A's memory rows (m) */
-            else { kk = e % TILE_K; row = e / TILE_K; }          /* ... (k) */
-            int gr = row0 + row, gk = k0 + kk;
-            float v = 0.0f;
-            if (gr < m && gk < k) v = transposed_a ? a[gk * m + gr] : a[gr * k + gk];
-            as[kk * TILE + row] = v;
-        }
-        gemm_load_b(bs, b, n, k, col0, k0, transposed_b, tid);
+        gemm_load_tile(as, a, m, k, row0, k0, !transposed_a, tid); /* as[kk][row] = A[row][kk] */
+        gemm_load_tile(bs, b, n, k, col0, k0, transposed_b, tid);
         BARRIER();
         gemm_multiply(as, bs, acc, tx, ty);
         BARRIER();

@@ -32,7 +32,7 @@ KERNEL void patch_embed(GLOBAL float* out, GLOBAL const float* image, GLOBAL con
             }
             as[kk * TILE + row] = v;
         }
-        gemm_load_b(bs, weight, hidden, k, col0, k0, 1, tid);
+        gemm_load_tile(bs, weight, hidden, k, col0, k0, 1, tid);
         BARRIER();
         gemm_multiply(as, bs, acc, tx, ty);
         BARRIER();

@@ -1,6 +1,7 @@
 package jvit.runtime.schedule;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,7 @@ public final class AutoPlacement {
         List<Device> best = greedy(graph, devices, profiles);
         double bestSeconds = seconds(graph, best, profiles);
         for (Device d : devices) {
-            List<Device> alone = java.util.Collections.nCopies(graph.tasks().size(), d);
+            List<Device> alone = Collections.nCopies(graph.tasks().size(), d);
             double s = seconds(graph, alone, profiles);
             if (s < bestSeconds) {
                 best = alone;
