@@ -12,7 +12,6 @@ import jvit.runtime.Devices;
 import jvit.runtime.UserError;
 import jvit.runtime.io.IoErrors;
 import jvit.vit.report.MachineInfo;
-import jvit.vit.report.NumpyPeer;
 import jvit.vit.report.Report;
 import jvit.vit.report.ReportCharts;
 import jvit.vit.report.ReportJson;
@@ -42,6 +41,9 @@ final class ReportBenchCommand implements Runnable {
     boolean quick;
     @Option(names = "--out", paramLabel = "DIR", description = "Where the files go (default: bench/results of the jvit checkout).")
     Path out;
+    @Option(names = "--peers", split = ",", paramLabel = "P", defaultValue = "numpy,pytorch,onnxruntime",
+            description = "The peers to run beside the devices: numpy, pytorch, onnxruntime, or none (default ${DEFAULT-VALUE}).")
+    List<String> peers;
     @Option(names = "--tiny", hidden = true, description = "Tiny sizes and few runs: tests of the report's plumbing.")
     boolean tiny;
 
@@ -55,13 +57,8 @@ final class ReportBenchCommand implements Runnable {
 
         Path home = home();
         List<String> notes = new ArrayList<>();
-        NumpyPeer peer = null;
-        try {
-            peer = NumpyPeer.find(home);
-        } catch (NumpyPeer.Unavailable e) {
-            notes.add(e.getMessage());
-        }
-        Report report = new ReportRunner(settings, chosen, peer, progress).run(name, command(), home, notes);
+        PeerChoice.Found found = PeerChoice.find(spec, peers, home, notes::add);
+        Report report = new ReportRunner(settings, chosen, found.numpy(), found.forward(), progress).run(name, command(), home, notes);
         ReportJson.write(report, dir.resolve(name + ".json"));
         String models = ReportCharts.writeModels(report, dir.resolve(name + "-models.png")) ? name + "-models.png" : null;
         String kernels = ReportCharts.writeKernels(report, dir.resolve(name + "-kernels.png")) ? name + "-kernels.png" : null;
@@ -108,6 +105,7 @@ final class ReportBenchCommand implements Runnable {
         StringBuilder c = new StringBuilder("vit bench report");
         if (devices != null) c.append(" --devices ").append(String.join(",", devices));
         if (quick) c.append(" --quick");
+        if (!String.join(",", peers).equals("numpy,pytorch,onnxruntime")) c.append(" --peers ").append(String.join(",", peers));
         if (tiny) c.append(" --tiny");
         if (out != null) c.append(" --out ").append(out);
         return c.toString();

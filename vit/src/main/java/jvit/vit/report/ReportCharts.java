@@ -11,9 +11,9 @@ import java.util.function.Predicate;
 import jvit.vit.chart.BarChart;
 
 /**
- * A report's charts, devices side by side with the NumPy peer: images/s per model (a panel per
+ * A report's charts, devices side by side with the peers: images/s per model (a panel per
  * model, a group per step and batch) and % of floor per kernel. Bars carry their figure and,
- * where the peer ran the case, the speed over it.
+ * where a peer ran the case, the speed over the strongest one (ONNX Runtime, then PyTorch, then NumPy).
  */
 public final class ReportCharts {
     private ReportCharts() {}
@@ -27,9 +27,12 @@ public final class ReportCharts {
             List<List<Result>> cases = report.byCase().stream().filter(c -> !c.getFirst().isKernel() && c.getFirst().name().equals(model)).toList();
             List<String> categories = cases.stream().map(c -> c.getFirst().kind() + ", batch " + c.getFirst().batch()).toList();
             panels.add(new BarChart.Panel(model, "images/s", categories,
-                    series(report, cases, r -> OptionalDouble.of(r.imagesPerSecond()), v -> Figures.significant(v))));
+                    series(report, cases, r -> OptionalDouble.of(r.imagesPerSecond()), v -> Figures.significant(v),
+                            report.peersOf(false).stream().findFirst().orElse(null))));
         }
-        new BarChart("Images/s by model and device (labels: images/s, and the speed over NumPy)", panels)
+        String peer = report.peersOf(false).stream().findFirst().orElse(null);
+        new BarChart("Images/s by model, device and peer (labels: images/s" + (peer == null ? "" : ", and the speed over " + ForwardPeer.label(peer))
+                + ")", panels)
                 .write(png, Math.max(900, 480 * panels.size()), 520);
         return true;
     }
@@ -40,7 +43,7 @@ public final class ReportCharts {
         if (cases.isEmpty() || report.devices().stream().allMatch(d -> d.peak() == null)) return false;
         List<String> categories = cases.stream().map(c -> c.getFirst().name()).toList();
         List<BarChart.Series> series = series(report, cases,
-                r -> floorShare(report, r), v -> Figures.percent(v / 100));
+                r -> floorShare(report, r), v -> Figures.percent(v / 100), NumpyPeer.ID);
         int bars = series.size();
         new BarChart("Kernels: % of the floor (the compute or memory limit) by device; labels: that, and the speed over NumPy",
                 List.of(new BarChart.Panel("", "% of floor", categories, series)))
@@ -53,12 +56,15 @@ public final class ReportCharts {
         return floor.isPresent() ? OptionalDouble.of(100 * floor.getAsDouble() / r.measurement().seconds()) : OptionalDouble.empty();
     }
 
-    /** A series per device (the report's order, the peer last) over the cases; a case a device did not run has no bar. */
+    /**
+     * A series per device (the report's order, the peers last) over the cases; a case a device did
+     * not run has no bar. Labels carry the speed over {@code peer} (null: none).
+     */
     private static List<BarChart.Series> series(Report report, List<List<Result>> cases, Function<Result, OptionalDouble> value,
-                                                Function<Double, String> label) {
+                                                Function<Double, String> label, String peer) {
         Set<String> devices = new LinkedHashSet<>();
         report.devices().forEach(d -> devices.add(d.id()));
-        devices.add(NumpyPeer.ID);
+        devices.addAll(List.of(TorchPeer.ONNXRUNTIME, TorchPeer.PYTORCH, NumpyPeer.ID));
         List<BarChart.Series> series = new ArrayList<>();
         for (String device : devices) {
             Predicate<Result> here = r -> r.device().equals(device);
@@ -69,10 +75,10 @@ public final class ReportCharts {
                 Result r = cases.get(i).stream().filter(here).findFirst().orElse(null);
                 OptionalDouble v = r == null ? OptionalDouble.empty() : value.apply(r);
                 values[i] = v.orElse(Double.NaN);
-                OptionalDouble speedup = r == null ? OptionalDouble.empty() : report.speedupOverPeer(r);
+                OptionalDouble speedup = r == null || peer == null ? OptionalDouble.empty() : report.speedupOver(r, peer);
                 labels.add(v.isEmpty() ? "" : label.apply(v.getAsDouble()) + (speedup.isPresent() ? "\n" + Figures.ratio(speedup.getAsDouble()) : ""));
             }
-            series.add(new BarChart.Series(device.equals(NumpyPeer.ID) ? "NumPy" : device, values, labels));
+            series.add(new BarChart.Series(ForwardPeer.isPeer(device) ? ForwardPeer.label(device) : device, values, labels));
         }
         return series;
     }
