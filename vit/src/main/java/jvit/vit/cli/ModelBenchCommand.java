@@ -83,7 +83,6 @@ final class ModelBenchCommand implements Runnable {
         measure.validate();
         List<String> notes = new ArrayList<>();
         List<ForwardPeer> peerList = PeerChoice.find(spec, peers, home(), notes::add).forward();
-        Deployment d = placement.deployment(measure.device, kernelBinary);
         Path temp = null;
         try {
             ViTModel model;
@@ -98,6 +97,7 @@ final class ModelBenchCommand implements Runnable {
                 model = ViTModel.open(temp, config);
                 name = source.preset + " (random weights)";
             }
+            Deployment d = placement.deployment(measure.device, kernelBinary, model.weights(), batch);
             Memory.resetPeaks(); // count what inference needs, not the making of random weights
             try (model; Inference inference = model.inference(d, batch);
                  PeerForward peerForward = peerList.isEmpty() ? null : startPeers(peerList, model, inference, notes)) {
