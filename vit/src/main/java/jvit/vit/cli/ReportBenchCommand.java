@@ -39,6 +39,9 @@ final class ReportBenchCommand implements Runnable {
     List<String> devices;
     @Option(names = "--quick", description = "A few kernels and ViT-Ti/S forward, a few minutes; without it, everything that fits.")
     boolean quick;
+    @Option(names = "--inference", description = "ViT-B/16 forward at batch 1 and 8 and ViT-S/16 at batch 8 beside the peers, with"
+            + " the floors: what bench/peers-report.sh runs.")
+    boolean inference;
     @Option(names = "--out", paramLabel = "DIR", description = "Where the files go (default: bench/results of the jvit checkout).")
     Path out;
     @Option(names = "--peers", split = ",", paramLabel = "P", defaultValue = "numpy,pytorch,onnxruntime",
@@ -49,7 +52,8 @@ final class ReportBenchCommand implements Runnable {
 
     @Override
     public void run() {
-        ReportSettings settings = tiny ? ReportSettings.tiny() : quick ? ReportSettings.quick() : ReportSettings.full();
+        ReportSettings settings = tiny ? ReportSettings.tiny() : quick ? ReportSettings.quick()
+                : inference ? ReportSettings.inference() : ReportSettings.full();
         List<Device> chosen = devices();
         Path dir = outputDirectory();
         String name = LocalDate.now() + "-" + MachineInfo.host() + (settings.mode().equals("full") ? "" : "-" + settings.mode());
@@ -105,6 +109,7 @@ final class ReportBenchCommand implements Runnable {
         StringBuilder c = new StringBuilder("vit bench report");
         if (devices != null) c.append(" --devices ").append(String.join(",", devices));
         if (quick) c.append(" --quick");
+        if (inference) c.append(" --inference");
         if (!String.join(",", peers).equals("numpy,pytorch,onnxruntime")) c.append(" --peers ").append(String.join(",", peers));
         if (tiny) c.append(" --tiny");
         if (out != null) c.append(" --out ").append(out);

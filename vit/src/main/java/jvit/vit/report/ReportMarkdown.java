@@ -99,9 +99,9 @@ public final class ReportMarkdown {
         md.append("Random weights (timm's initialisation), random images; a run is one batch, images in and logits out, weights resident. ")
                 .append("\"tensors\" is what the case's graph holds on the device.\n\n");
         List<String> peers = report.peersOf(false);
-        md.append("| model | step | batch | device | images/s | spread | latency p50 | p99 | GFLOP/s | % of peak | tensors |")
+        md.append("| model | step | batch | device | images/s | spread | latency p50 | p99 | GFLOP/s | % of peak | floor | tensors |")
                 .append(peers.stream().map(p -> " × " + ForwardPeer.label(p) + " |").collect(Collectors.joining())).append('\n');
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|").append("---|".repeat(peers.size())).append('\n');
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|").append("---|".repeat(peers.size())).append('\n');
         for (List<Result> c : cases)
             for (Result r : c) {
                 Latencies l = r.measurement().all();
@@ -110,10 +110,13 @@ public final class ReportMarkdown {
                         .append(spread(r)).append(" | ").append(Figures.time(l.p50() / 1e9)).append(" | ").append(Figures.time(l.p99() / 1e9))
                         .append(" | ").append(Figures.significant(r.gflops())).append(" | ")
                         .append(report.peak(r.device()).map(p -> Figures.percent(r.gflops() / p.gflops())).orElse("")).append(" | ")
+                        .append(report.peak(r.device()).map(p -> Figures.significant(p.gflops() * 1e9 * r.batch() / r.flops()) + " images/s")
+                                .orElse("")).append(" | ")
                         .append(r.footprintBytes() == 0 ? "" : Figures.mib(r.footprintBytes())).append(" |")
                         .append(peers.stream().map(p -> " " + speedup(report, r, p) + " |").collect(Collectors.joining())).append('\n');
             }
-        md.append("\n\"× PyTorch\" and the like: the speed over that peer on the same case (above 1, faster).\n\n");
+        md.append("\n\"floor\": the images/s of the case's FLOPs at the compute peak (the peers' at the first CPU device's). ")
+                .append("\"× PyTorch\" and the like: the speed over that peer on the same case (above 1, faster).\n\n");
         if (!report.checks().isEmpty()) {
             md.append("Logits against the peers', same weights and images (largest |difference|, largest |logit|):\n\n");
             for (LogitCheck c : report.checks())

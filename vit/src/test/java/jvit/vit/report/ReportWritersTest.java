@@ -53,7 +53,9 @@ class ReportWritersTest {
         assertTrue(md.contains("| matmul_fc1 | 1576×3072×768 A·Bᵀ | `opencl:0` | **5.00 ms** |"), md);
         // ViT-S/16: rounds 100 and 120 ms, 20% apart: unstable; median 110 ms → 72.7 images/s;
         // 0.80× ONNX Runtime's 88 ms, 2.00× PyTorch's 220 ms, 3.64× NumPy's 400 ms, in that order
-        assertTrue(md.contains("| tensors | × ONNX Runtime | × PyTorch | × NumPy |"), md);
+        assertTrue(md.contains("| % of peak | floor | tensors | × ONNX Runtime | × PyTorch | × NumPy |"), md);
+        // 37 GFLOP per batch of 8 at 500 GFLOP/s: 108 images/s
+        assertTrue(md.contains("| 336 | 67% | 108 images/s | 116 MiB |"), md);
         assertTrue(md.contains("| ViT-S/16 | forward | 8 | `java` | **72.7** | 18% ⚠ |"), md);
         assertTrue(md.contains("| 116 MiB | **0.80×** | **2.00×** | **3.64×** |"), md);
         assertTrue(md.contains("| ViT-S/16 | forward | 8 | ONNX Runtime | **90.9** |"), md);
