@@ -80,5 +80,8 @@ class FastestDeviceTest {
             for (Path file : files.toList()) Files.writeString(file, "garbage\u0000");
         }
         assertEquals(2.0, new GraphTimes(dir, (g, d) -> 2.0).applyAsDouble(graph(8), FAST), "a damaged file is timed again");
+        var again = new GraphTimes(dir, (g, d) -> 0.25).timedAgain();
+        assertEquals(0.25, again.applyAsDouble(graph(8), FAST), "timed again when asked to");
+        assertEquals(0.25, new GraphTimes(dir, (g, d) -> fail("timed")).applyAsDouble(graph(8), FAST), "and kept");
     }
 }
