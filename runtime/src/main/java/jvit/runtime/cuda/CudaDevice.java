@@ -9,6 +9,7 @@ import jvit.runtime.Device;
 import jvit.runtime.Executable;
 import jvit.runtime.ImmutableTaskGraph;
 import jvit.runtime.UserError;
+import jvit.runtime.driver.DriverExecutable;
 
 /**
  * One CUDA GPU. Its primary context and compiled modules are set up on first load and shared by
@@ -66,7 +67,7 @@ final class CudaDevice implements Device {
         if (gemm == Gemm.CUBLAS && Cublas.problem().isPresent())
             throw new UserError("-D" + Gemm.PROPERTY + "=cublas but " + Cublas.problem().get());
         try {
-            return new CudaExecutable(this, graph, gemm);
+            return new DriverExecutable<>(id, graph, new CudaDriver(this, gemm));
         } catch (CudaException e) {
             throw userFacing(e, "loading " + graph.name());
         }

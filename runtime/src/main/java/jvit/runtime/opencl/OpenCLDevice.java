@@ -14,6 +14,7 @@ import jvit.runtime.Device;
 import jvit.runtime.Executable;
 import jvit.runtime.ImmutableTaskGraph;
 import jvit.runtime.UserError;
+import jvit.runtime.driver.DriverExecutable;
 
 /**
  * One OpenCL device. Its context and built programs are created on first load and shared by every
@@ -99,7 +100,7 @@ final class OpenCLDevice implements Device {
 
     public Executable load(ImmutableTaskGraph graph) {
         try {
-            return new OpenCLExecutable(this, graph);
+            return new DriverExecutable<>(id, graph, new OpenCLDriver(this));
         } catch (CLException e) {
             throw userFacing(e, "loading " + graph.name());
         }
