@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.lang.foreign.Arena;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import jvit.kernels.Op;
 import org.junit.jupiter.api.Assumptions;
 
@@ -17,21 +18,29 @@ import org.junit.jupiter.api.Assumptions;
 public final class TestDevices {
     private TestDevices() {}
 
-    /** The backend named {@code name}, present or not. */
+    /** The backend named {@code name}, its devices present or not. */
     public static Backend backend(String name) {
-        return Devices.backends().stream().filter(b -> b.name().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no backend " + name + " among " + Devices.backends()));
+        return find(name).orElseThrow(() -> new AssertionError("no backend " + name + " among " + Devices.backends()));
     }
 
-    /** The first device of backend {@code name}: {@code opencl:0}, {@code cuda:0}; skips (or fails, see above) without one. */
+    private static Optional<Backend> find(String name) {
+        return Devices.backends().stream().filter(b -> b.name().equals(name)).findFirst();
+    }
+
+    /**
+     * The first device of backend {@code name}: {@code opencl:0}, {@code cuda:0}; skips (or fails, see
+     * above) where the backend is not built in or has no device.
+     */
     public static Device first(String name) {
-        Backend backend = backend(name);
-        if (backend.unavailable().isPresent()) {
+        Optional<Backend> backend = find(name);
+        Optional<String> unavailable = backend.isEmpty() ? Optional.of("no backend " + name + " is built in")
+                : backend.get().unavailable();
+        if (unavailable.isPresent()) {
             String required = "JVIT_REQUIRE_" + name.toUpperCase(Locale.ROOT);
-            if (System.getenv(required) != null) fail(required + " is set but " + name + " is unavailable: " + backend.unavailable().get());
-            Assumptions.abort("no " + name + ": " + backend.unavailable().get());
+            if (System.getenv(required) != null) fail(required + " is set but " + name + " is unavailable: " + unavailable.get());
+            Assumptions.abort("no " + name + ": " + unavailable.get());
         }
-        return backend.devices().getFirst();
+        return backend.get().devices().getFirst();
     }
 
     /**
