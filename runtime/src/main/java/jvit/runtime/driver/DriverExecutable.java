@@ -38,7 +38,7 @@ public final class DriverExecutable<B, C> implements Executable {
     /** One queued operation: a copy or a launch, named for the profile. */
     private record Command<C>(String name, String kind, boolean firstExecutionOnly, C command) {}
 
-    /** Loads {@code graph} through {@code driver}; on failure, closes the driver and rethrows. */
+    /** Loads {@code graph} through {@code driver}; on failure, closes the driver and rethrows (see {@link DeviceDriver#userFacing}). */
     public DriverExecutable(String deviceId, ImmutableTaskGraph graph, DeviceDriver<B, C> driver) {
         this.deviceId = deviceId;
         this.graph = graph;
@@ -68,7 +68,10 @@ public final class DriverExecutable<B, C> implements Executable {
                 }
             }
             driver.prepareTimers(commands.size());
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
+            close(e);
+            throw driver.userFacing(e, "loading " + graph.name());
+        } catch (Error e) {
             close(e);
             throw e;
         }

@@ -99,11 +99,7 @@ final class OpenCLDevice implements Device {
     public Map<String, String> properties() { return properties; }
 
     public Executable load(ImmutableTaskGraph graph) {
-        try {
-            return new DriverExecutable<>(id, graph, new OpenCLDriver(this));
-        } catch (CLException e) {
-            throw userFacing(e, "loading " + graph.name());
-        }
+        return new DriverExecutable<>(id, graph, new OpenCLDriver(this));
     }
 
     /** Refuses a file made for another device before any of its binaries reaches the driver. */
