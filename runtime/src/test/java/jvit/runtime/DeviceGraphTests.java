@@ -3,7 +3,11 @@ package jvit.runtime;
 import static jvit.kernels.Tensors.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -15,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Graphs of several tasks on a device: weights copied once and resident, device-only activations,
- * new inputs every execution, per-task times, closing. Part of {@link DeviceSuite}: a test class
- * names the device.
+ * new inputs every execution, per-task times, closing, and loading again and again without a leak.
+ * Part of {@link DeviceSuite}: a test class names the device.
  */
 public interface DeviceGraphTests {
     /** The device the graphs run on. */
@@ -24,6 +28,21 @@ public interface DeviceGraphTests {
 
     /** The least time the device reports for a task it ran: CUDA's events can time a tiny one at 0. */
     default long leastTaskNanos() { return 1; }
+
+    /**
+     * The memory in use where a load could leak, in bytes (up to a constant): by default the process's
+     * resident memory, which holds the driver's host-side objects and a CPU device's buffers; a GPU
+     * backend counts its device memory instead.
+     */
+    default long memoryInUse() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status")))
+                if (line.startsWith("VmRSS:")) return 1024 * Long.parseLong(line.replaceAll("\\D", ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("no VmRSS in /proc/self/status");
+    }
 
     @Test
     default void weightsAreCopiedOnceAndResultsStayRight() {
@@ -87,6 +106,35 @@ public interface DeviceGraphTests {
             executable.close();
             var e = assertThrows(IllegalStateException.class, () -> executable.execute(false));
             assertTrue(e.getMessage().contains("closed"), e.getMessage());
+        }
+    }
+
+    /** Closing a plan releases its buffers, kernels, programs and queue: loading again and again does not grow the memory in use. */
+    @Test
+    default void thousandsOfLoadsHoldNoMoreMemory() {
+        Device device = device();
+        int rows = 64, dim = 256; // 64 KiB per tensor: a leak of one buffer per load would be 64 MiB over 1,000 loads
+        try (Arena arena = Arena.ofShared()) {
+            Tensor x = Tensor.of("x", segment(arena, uniform(random(), rows * dim, 1)), rows, dim);
+            Tensor w = Tensor.allocate("w", arena, dim, dim), h = Tensor.onDevice("h", rows, dim);
+            Tensor y = Tensor.allocate("y", arena, rows, dim);
+            ImmutableTaskGraph graph = new TaskGraph("leak_check")
+                    .transferToDevice(DataTransferMode.FIRST_EXECUTION, w)
+                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, x)
+                    .task("fc", new Op.Matmul(1, rows, dim, dim, false, true, false, Activation.NONE), h, x, w)
+                    .task("gelu", new Op.Gelu((long) rows * dim), y, h)
+                    .transferToHost(DataTransferMode.EVERY_EXECUTION, y)
+                    .snapshot();
+            Runnable cycle = () -> {
+                try (var plan = new ExecutionPlan(graph, device).withProfiling(true)) {
+                    plan.execute();
+                }
+            };
+            for (int i = 0; i < 200; i++) cycle.run(); // warm up: programs built, heap, allocators and JIT settled
+            long before = memoryInUse();
+            for (int i = 0; i < 1000; i++) cycle.run();
+            long growth = memoryInUse() - before;
+            assertTrue(growth < 32L << 20, device + ": memory in use grew by " + (growth >> 10) + " KiB over 1,000 loads");
         }
     }
 }
