@@ -46,12 +46,14 @@ final class HubClient {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10), METADATA_TIMEOUT = Duration.ofSeconds(10);
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-\\d+/(\\d+|\\*)");
 
+    /** One client for the process: it holds a selector thread and a connection pool, and knows nothing of the settings. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+
     private final HubSettings settings;
-    private final HttpClient http;
 
     HubClient(HubSettings settings) {
         this.settings = settings;
-        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     /** The file's metadata at {@code revision}. */
@@ -76,7 +78,8 @@ final class HubClient {
                         + "; check HF_ENDPOINT, or the proxy and firewall"));
         Optional<URI> location = redirect(response);
         long size = h.firstValueAsLong("X-Linked-Size").orElse(location.isPresent() ? -1 : h.firstValueAsLong("Content-Length").orElse(-1));
-        return new FileInfo(commit, etag, size, location.orElse(url));
+        // The bytes of a small file are fetched at the commit, so that a branch moving meanwhile cannot mix two snapshots.
+        return new FileInfo(commit, etag, size, location.orElseGet(() -> resolveUrl(id, commit, file)));
     }
 
     /**
@@ -200,7 +203,7 @@ final class HubClient {
 
     private HttpResponse<Void> send(HttpRequest.Builder request, ModelId id, String file) {
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.discarding());
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding());
         } catch (IOException e) {
             throw unreachable(e, id, file);
         } catch (InterruptedException e) {
@@ -211,7 +214,7 @@ final class HubClient {
 
     private HttpResponse<InputStream> sendStreaming(HttpRequest.Builder request, ModelId id, String file) throws IOException {
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (ConnectException | HttpConnectTimeoutException e) {
             throw unreachable(e, id, file);
         } catch (InterruptedException e) {
