@@ -3,6 +3,7 @@ package jvit.vit.hub;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Supplier;
 import jvit.runtime.UserError;
 
 /**
@@ -15,11 +16,15 @@ public final class ModelLocation {
 
     /** The model directory {@code value} names, downloaded from the Hub if need be (settings from the environment). */
     public static Path resolve(Path value) {
+        return resolve(value, HubModels::fromEnvironment);
+    }
+
+    static Path resolve(Path value, Supplier<HubModels> hub) {
         if (Files.exists(value)) return value;
         Optional<ModelId> id = ModelId.parse(value.toString());
         if (id.isEmpty()) return value;
         try {
-            return HubModels.fromEnvironment().snapshot(id.get());
+            return hub.get().snapshot(id.get());
         } catch (HubError e) {
             if (e.kind != HubError.Kind.REPO_NOT_FOUND) throw e;
             throw new UserError(value + ": no such directory, and " + e.getMessage());

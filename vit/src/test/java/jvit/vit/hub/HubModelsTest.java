@@ -309,5 +309,8 @@ class HubModelsTest {
         assertTrue(ModelId.parse(local.toString()).isPresent());
         assertEquals(local, ModelLocation.resolve(local));
         assertEquals(Path.of("not/a path"), ModelLocation.resolve(Path.of("not/a path")), "neither a directory nor a Hub id: left to the loader");
+        assertEquals(cache.resolve("models--org--vit/snapshots").resolve(commit), ModelLocation.resolve(Path.of("org/vit"), () -> hub(null, false)));
+        fails(() -> ModelLocation.resolve(Path.of("org/nope"), () -> hub(null, false)),
+                "org/nope: no such directory, and no model org/nope on " + hub.endpoint());
     }
 }
