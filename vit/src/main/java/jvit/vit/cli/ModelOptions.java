@@ -20,7 +20,7 @@ final class ModelOptions {
                     + " HF_HUB_OFFLINE are honoured). A directory of that name wins over a Hub id. Default: the bundled model."})
     Path model;
 
-    @Option(names = "--weights", paramLabel = "FILE", description = "A safetensors checkpoint (Hugging Face or timm names); needs --config.")
+    @Option(names = "--weights", paramLabel = "FILE", description = "A safetensors checkpoint (Hugging Face or timm names), or a sharded one's model.safetensors.index.json; needs --config.")
     Path weights;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Its config.json (Hugging Face or timm); needs --weights.")

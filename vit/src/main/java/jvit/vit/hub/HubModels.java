@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import jvit.runtime.UserError;
 import jvit.vit.hub.HubError.Kind;
 import jvit.vit.io.SafetensorsCheckpoint;
 import jvit.vit.model.ViTModel;
@@ -86,7 +85,7 @@ public final class HubModels {
             if (why != null) throw why;
             String state = commit.isEmpty() ? "is not in the Hugging Face cache " + settings.cache()
                     : "is only partly in the Hugging Face cache " + settings.cache() + " (no " + String.join(", ", missing) + ")";
-            throw new UserError(id + " " + state + " and HF_HUB_OFFLINE is set; unset it to download the model once,"
+            throw new HubError(Kind.UNREACHABLE, id + " " + state + " and HF_HUB_OFFLINE is set; unset it to download the model once,"
                     + " or give a model directory");
         }
         Path snapshot = cache.snapshot(commit.get());

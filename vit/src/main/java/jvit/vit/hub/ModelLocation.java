@@ -26,7 +26,8 @@ public final class ModelLocation {
         try {
             return hub.get().snapshot(id.get());
         } catch (HubError e) {
-            if (e.kind != HubError.Kind.REPO_NOT_FOUND) throw e;
+            // The name may be a mistyped path as well as a Hub id: say both.
+            if (e.kind != HubError.Kind.REPO_NOT_FOUND && e.kind != HubError.Kind.UNREACHABLE) throw e;
             throw new UserError(value + ": no such directory, and " + e.getMessage());
         }
     }

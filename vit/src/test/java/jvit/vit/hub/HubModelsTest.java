@@ -312,5 +312,7 @@ class HubModelsTest {
         assertEquals(cache.resolve("models--org--vit/snapshots").resolve(commit), ModelLocation.resolve(Path.of("org/vit"), () -> hub(null, false)));
         fails(() -> ModelLocation.resolve(Path.of("org/nope"), () -> hub(null, false)),
                 "org/nope: no such directory, and no model org/nope on " + hub.endpoint());
+        fails(() -> ModelLocation.resolve(Path.of("models/typo"), () -> hub(null, true)),
+                "models/typo: no such directory, and models/typo is not in the Hugging Face cache");
     }
 }
