@@ -44,6 +44,8 @@ final class HubClient {
 
     private static final int MAX_REDIRECTS = 10, ATTEMPTS = 3;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10), METADATA_TIMEOUT = Duration.ofSeconds(10);
+    /** An ETag names a file in the cache: hex on the Hub, and never anything that could leave the blobs folder. */
+    private static final Pattern SAFE_ETAG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-\\d+/(\\d+|\\*)");
 
     /** One client for the process: it holds a selector thread and a connection pool, and knows nothing of the settings. */
@@ -73,7 +75,7 @@ final class HubClient {
                 + " did not answer as a Hugging Face Hub does (no X-Repo-Commit header for " + id.repo() + "/" + file
                 + "); check HF_ENDPOINT, or the proxy and firewall"));
         String etag = h.firstValue("X-Linked-Etag").or(() -> h.firstValue("ETag")).map(HubClient::normalizeEtag)
-                .filter(e -> !e.isEmpty() && !e.contains("/") && !e.startsWith("."))
+                .filter(e -> SAFE_ETAG.matcher(e).matches())
                 .orElseThrow(() -> new HubError(Kind.REFUSED, settings.endpoint() + " gave no usable ETag for " + id.repo() + "/" + file
                         + "; check HF_ENDPOINT, or the proxy and firewall"));
         Optional<URI> location = redirect(response);

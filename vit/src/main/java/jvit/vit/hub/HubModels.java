@@ -138,7 +138,11 @@ public final class HubModels {
                     + " names; the model is incomplete on the Hub — report it to its authors");
         }
         if (!Files.isRegularFile(cache.blob(info.etag()))) {
-            client.download(id, file, info, cache.incomplete(info.etag()), cache.blob(info.etag()), progress);
+            cache.whileLocked(info.etag(), () -> {
+                if (!Files.isRegularFile(cache.blob(info.etag()))) {
+                    client.download(id, file, info, cache.incomplete(info.etag()), cache.blob(info.etag()), progress);
+                }
+            });
         }
         cache.link(commit, file, info.etag());
     }

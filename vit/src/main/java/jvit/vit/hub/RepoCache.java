@@ -1,13 +1,18 @@
 package jvit.vit.hub;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import jvit.runtime.UserError;
 import jvit.runtime.io.IoErrors;
 
@@ -19,12 +24,15 @@ import jvit.runtime.io.IoErrors;
  *   blobs/&lt;etag&gt;                       the files' bytes, named by the ETag the Hub gave (SHA-256 for LFS files)
  *   blobs/&lt;etag&gt;.incomplete            a download under way; kept when interrupted, and resumed
  *   refs/&lt;revision&gt;                    a branch's or tag's commit hash, as text
+ * ../.locks/models--ORG--NAME/&lt;etag&gt;.lock  held while a blob downloads
  *   snapshots/&lt;commit&gt;/&lt;file&gt;          relative symbolic links to the blobs
  *   .no_exist/&lt;commit&gt;/&lt;file&gt;          empty markers: the file is not in that commit
  * </pre>
  * Every write is atomic (a temporary name, then a rename), so a reader sees the old state or the new.
  */
 final class RepoCache {
+    private static final Map<Path, Object> THREAD_LOCKS = new ConcurrentHashMap<>();
+
     private final Path dir;
 
     RepoCache(Path cacheRoot, ModelId id) {
@@ -83,6 +91,27 @@ final class RepoCache {
     Path blob(String etag) { return dir.resolve("blobs").resolve(etag); }
 
     Path incomplete(String etag) { return dir.resolve("blobs").resolve(etag + ".incomplete"); }
+
+    /**
+     * Holds {@code .locks/models--ORG--NAME/<etag>.lock} (where {@code huggingface_hub} keeps its
+     * locks) while {@code action} runs, so that two jvit processes do not write one blob's
+     * {@code .incomplete} file at once: the second waits, then finds the blob there.
+     */
+    void whileLocked(String etag, Runnable action) {
+        Path lock = dir.resolveSibling(".locks").resolve(dir.getFileName()).resolve(etag + ".lock");
+        // A file lock excludes other processes; threads of this one, which the JVM refuses a second lock, wait on a monitor.
+        synchronized (THREAD_LOCKS.computeIfAbsent(lock.toAbsolutePath(), k -> new Object())) {
+            try {
+                Files.createDirectories(lock.getParent());
+                try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                     FileLock held = channel.lock()) {
+                    action.run();
+                }
+            } catch (IOException e) {
+                throw UserError.inFile(lock, "cannot lock: " + IoErrors.describe(e) + "; check that the cache is writable");
+            }
+        }
+    }
 
     /** Points {@code snapshots/<commit>/<name>} at the blob with a relative link (a copy where links cannot be made). */
     void link(String commit, String name, String etag) {

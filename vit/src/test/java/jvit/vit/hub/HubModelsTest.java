@@ -181,6 +181,17 @@ class HubModelsTest {
     }
 
     @Test
+    void twoAtOnceDownloadTheBlobOnce() throws Exception {
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            var a = pool.submit(() -> snapshot("org/vit"));
+            var b = pool.submit(() -> snapshot("org/vit"));
+            assertEquals(a.get(), b.get());
+        }
+        assertEquals(1, hub.count("GET", "/cdn/"), "the second waited on the lock, then found the blob");
+        assertTrue(Files.exists(cache.resolve(".locks/models--org--vit").resolve(HubTestServer.sha256(files.get(WEIGHTS)) + ".lock")));
+    }
+
+    @Test
     void aCorruptDownloadIsRefusedAndDeleted() throws IOException {
         hub.corrupt = true;
         String sha = HubTestServer.sha256(files.get(WEIGHTS));
