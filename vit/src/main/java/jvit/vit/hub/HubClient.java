@@ -43,7 +43,8 @@ final class HubClient {
     record FileInfo(String commit, String etag, long size, URI location) {}
 
     private static final int MAX_REDIRECTS = 10, ATTEMPTS = 3;
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10), METADATA_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10), METADATA_TIMEOUT = Duration.ofSeconds(10),
+            RETRY_PAUSE = Duration.ofMillis(250);
     /** An ETag names a file in the cache: hex on the Hub, and never anything that could leave the blobs folder. */
     private static final Pattern SAFE_ETAG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-\\d+/(\\d+|\\*)");
@@ -106,22 +107,27 @@ final class HubClient {
                 break;
             }
             try {
+                if (attempt > 0) Thread.sleep(RETRY_PAUSE.multipliedBy(attempt));
                 if (fetch(id, file, info, incomplete, have, progress)) {
                     lastBreak = null;
                     break;
                 }
             } catch (IOException broken) {
                 lastBreak = broken;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                lastBreak = new InterruptedIOException("interrupted");
+                break;
             }
         }
         if (lastBreak != null) {
-            throw new HubError(Kind.UNREACHABLE, "the download of " + what + " broke off at " + size(incomplete) + " of "
+            throw new HubError(Kind.INTERRUPTED, "the download of " + what + " broke off at " + size(incomplete) + " of "
                     + (info.size() >= 0 ? info.size() : "?") + " bytes (" + describe(lastBreak) + "); run the same command again to resume it");
         }
         BlobCheck.Mismatch mismatch = BlobCheck.verify(incomplete, info.etag(), info.size());
         if (mismatch != null) {
             truncateAway(incomplete);
-            throw new HubError(Kind.REFUSED, what + " as downloaded " + mismatch + "; the partial file was deleted — run again to"
+            throw new HubError(Kind.REFUSED, what + " as downloaded " + mismatch + "; it was deleted — run again to"
                     + " download it afresh (if it recurs, check the network's proxy or HF_ENDPOINT)");
         }
         try (FileChannel channel = FileChannel.open(incomplete, StandardOpenOption.WRITE)) {
@@ -139,7 +145,7 @@ final class HubClient {
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             HttpRequest.Builder request = request(url, null);
             if (have > 0) request.header("Range", "bytes=" + have + "-");
-            response = sendStreaming(request, id, file);
+            response = sendStreaming(request);
             Optional<URI> next = redirect(response);
             if (next.isEmpty()) break;
             response.body().close();
@@ -183,11 +189,14 @@ final class HubClient {
         }
     }
 
+    /** {@code <endpoint>/<repo>/resolve/<revision>/<file>}, the revision escaped whole (a branch {@code refs/pr/1} too), as {@code hf_hub_url} does. */
     private URI resolveUrl(ModelId id, String revision, String file) {
-        String path = Arrays.stream(file.split("/")).map(s -> URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20"))
-                .collect(Collectors.joining("/"));
-        String revisionSegment = URLEncoder.encode(revision, StandardCharsets.UTF_8).replace("+", "%20");
-        return URI.create(settings.endpoint() + "/" + id.repo() + "/resolve/" + revisionSegment + "/" + path);
+        String path = Arrays.stream(file.split("/")).map(HubClient::segment).collect(Collectors.joining("/"));
+        return URI.create(settings.endpoint() + "/" + id.repo() + "/resolve/" + segment(revision) + "/" + path);
+    }
+
+    static String segment(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private HttpRequest.Builder request(URI url, Duration timeout) {
@@ -214,11 +223,10 @@ final class HubClient {
         }
     }
 
-    private HttpResponse<InputStream> sendStreaming(HttpRequest.Builder request, ModelId id, String file) throws IOException {
+    /** A GET whose failure to connect is, like a broken body, something the next attempt resumes from. */
+    private static HttpResponse<InputStream> sendStreaming(HttpRequest.Builder request) throws IOException {
         try {
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (ConnectException | HttpConnectTimeoutException e) {
-            throw unreachable(e, id, file);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted");

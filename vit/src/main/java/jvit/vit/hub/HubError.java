@@ -11,6 +11,8 @@ final class HubError extends UserError {
         ENTRY_NOT_FOUND,
         /** No answer: no network, a refused connection, a timeout. */
         UNREACHABLE,
+        /** A download broke off; what arrived is kept for the next run to resume. */
+        INTERRUPTED,
         /** The Hub answered that it is in trouble (5xx, 429): the cache may serve. */
         SERVER,
         /** Anything else: a bad token, a gated repository, an unknown revision, a bad answer. */

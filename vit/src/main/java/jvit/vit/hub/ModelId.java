@@ -1,7 +1,5 @@
 package jvit.vit.hub;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,11 +35,6 @@ public record ModelId(String repo, String revision) {
 
     static boolean isCommit(String revision) {
         return COMMIT.matcher(revision).matches();
-    }
-
-    /** The revision as a URL path segment: slashes too are escaped, as {@code huggingface_hub} does. */
-    String revisionInUrl() {
-        return URLEncoder.encode(revision, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** The cache folder's name: {@code models--ORG--NAME}. */

@@ -130,6 +130,9 @@ class HubModelsTest {
         assertEquals(commit, Files.readString(cache.resolve("models--org--vit/refs/v1")));
         assertEquals(cache.resolve("models--org--vit/snapshots").resolve(second), snapshot("org/vit@" + second));
         assertEquals(1, hub.count("GET", "/cdn/"), "the weights, the same in both commits, were downloaded once");
+        repo.refs.put("refs/pr/1", commit);
+        assertEquals(cache.resolve("models--org--vit/snapshots").resolve(commit), snapshot("org/vit@refs/pr/1"));
+        assertEquals(commit, Files.readString(cache.resolve("models--org--vit/refs/refs/pr/1")), "as huggingface_hub nests it");
         fails(() -> snapshot("org/vit@v9"), "org/vit has no revision 'v9'", "give a branch, tag or commit hash it has");
     }
 
@@ -281,7 +284,7 @@ class HubModelsTest {
     void modelIdsAndSettingsFollowHuggingFaceHub() {
         assertEquals(new ModelId("google/vit-base-patch16-224", "main"), ModelId.parse("google/vit-base-patch16-224").orElseThrow());
         assertEquals(new ModelId("timm/vit_small_patch16_224.augreg_in21k", "v1.0"), ModelId.parse("timm/vit_small_patch16_224.augreg_in21k@v1.0").orElseThrow());
-        assertEquals("refs%2Fpr%2F1", new ModelId("a/b", "refs/pr/1").revisionInUrl());
+        assertEquals("refs%2Fpr%2F1", HubClient.segment("refs/pr/1"));
         assertEquals("models--a--b", new ModelId("a/b", "main").cacheFolder());
         for (String notAnId : new String[] {"/abs/path", "./rel", "dir", "a/b/c", "a--b/c", "a/../b", "a/b@", "~/x", "a/.b"})
             assertTrue(ModelId.parse(notAnId).isEmpty(), notAnId);
