@@ -33,12 +33,18 @@ public record HubSettings(URI endpoint, Path cache, String token, boolean offlin
         String home = System.getProperty("user.home");
         Path hfHome = env.containsKey("HF_HOME") ? expand(env.get("HF_HOME"), home)
                 : (env.containsKey("XDG_CACHE_HOME") ? expand(env.get("XDG_CACHE_HOME"), home) : Path.of(home, ".cache")).resolve("huggingface");
-        String cache = env.getOrDefault("HF_HUB_CACHE", env.get("HUGGINGFACE_HUB_CACHE"));
+        String cache = firstSet(env, "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE");
         Path tokenFile = env.containsKey("HF_TOKEN_PATH") ? expand(env.get("HF_TOKEN_PATH"), home) : hfHome.resolve("token");
-        String token = clean(env.getOrDefault("HF_TOKEN", env.get("HUGGING_FACE_HUB_TOKEN")));
+        String token = clean(firstSet(env, "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"));
         if (token == null) token = tokenFile(tokenFile);
         return new HubSettings(endpoint(env.get("HF_ENDPOINT")), cache != null ? expand(cache, home) : hfHome.resolve("hub"), token,
-                isTrue(env.get("HF_HUB_OFFLINE")) || isTrue(env.get("TRANSFORMERS_OFFLINE")));
+                isTrue(firstSet(env, "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")));
+    }
+
+    /** The first of two variables that is set and not empty, as Python's {@code os.environ.get(a) or os.environ.get(b)} gives. */
+    private static String firstSet(Map<String, String> env, String first, String second) {
+        String value = env.get(first);
+        return value != null && !value.isEmpty() ? value : env.get(second);
     }
 
     private static URI endpoint(String value) {
