@@ -23,6 +23,12 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -43,8 +49,10 @@ final class HubClient {
     record FileInfo(String commit, String etag, long size, URI location) {}
 
     private static final int MAX_REDIRECTS = 10, ATTEMPTS = 3;
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10), METADATA_TIMEOUT = Duration.ofSeconds(10),
-            RETRY_PAUSE = Duration.ofMillis(250);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10), RETRY_PAUSE = Duration.ofMillis(250);
+    /** Closes a download's stream when no bytes came for {@code HF_HUB_DOWNLOAD_TIMEOUT}: a closed stream's blocked read fails at once. */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("jvit-hub-watchdog").factory());
     /** An ETag names a file in the cache: hex on the Hub, and never anything that could leave the blobs folder. */
     private static final Pattern SAFE_ETAG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-\\d+/(\\d+|\\*)");
@@ -64,7 +72,7 @@ final class HubClient {
         URI url = resolveUrl(id, revision, file);
         HttpResponse<Void> response = null;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            response = send(request(url, METADATA_TIMEOUT).method("HEAD", HttpRequest.BodyPublishers.noBody()), id, file);
+            response = send(request(url, settings.etagTimeout()).method("HEAD", HttpRequest.BodyPublishers.noBody()), id, file);
             Optional<URI> next = redirect(response);
             if (next.isEmpty() || !sameHost(url, next.get())) break;
             url = next.get();
@@ -143,7 +151,7 @@ final class HubClient {
         URI url = info.location();
         HttpResponse<InputStream> response = null;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            HttpRequest.Builder request = request(url, null);
+            HttpRequest.Builder request = request(url, settings.downloadTimeout());
             if (have > 0) request.header("Range", "bytes=" + have + "-");
             response = sendStreaming(request);
             Optional<URI> next = redirect(response);
@@ -174,13 +182,24 @@ final class HubClient {
                 out.position(start);
                 progress.start(file, info.size(), start);
                 byte[] buffer = new byte[1 << 16];
+                AtomicLong lastBytes = new AtomicLong(System.nanoTime());
+                long limit = settings.downloadTimeout().toNanos();
+                AtomicBoolean stalled = new AtomicBoolean();
+                ScheduledFuture<?> watch = WATCHDOG.scheduleAtFixedRate(() -> {
+                    if (System.nanoTime() - lastBytes.get() > limit && !stalled.getAndSet(true)) closeQuietly(body);
+                }, limit / 4, limit / 4, TimeUnit.NANOSECONDS);
                 try {
                     for (int n; (n = body.read(buffer)) > 0; ) {
+                        lastBytes.set(System.nanoTime());
                         ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
                         while (chunk.hasRemaining()) out.write(chunk);
                         progress.advance(n);
                     }
+                } catch (IOException e) {
+                    if (stalled.get()) throw new IOException("no data for " + seconds(settings.downloadTimeout()) + " s", e);
+                    throw e;
                 } finally {
+                    watch.cancel(false);
                     progress.finish();
                 }
             }
@@ -190,6 +209,18 @@ final class HubClient {
     }
 
     /** {@code <endpoint>/<repo>/resolve/<revision>/<file>}, the revision escaped whole (a branch {@code refs/pr/1} too), as {@code hf_hub_url} does. */
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? Long.toString(d.toSeconds()) : Double.toString(d.toMillis() / 1000.0);
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // the reader sees the stream closed, which is all that was wanted
+        }
+    }
+
     private URI resolveUrl(ModelId id, String revision, String file) {
         String path = Arrays.stream(file.split("/")).map(HubClient::segment).collect(Collectors.joining("/"));
         return URI.create(settings.endpoint() + "/" + id.repo() + "/resolve/" + segment(revision) + "/" + path);
@@ -200,8 +231,8 @@ final class HubClient {
     }
 
     private HttpRequest.Builder request(URI url, Duration timeout) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(url).header("User-Agent", userAgent()).header("Accept-Encoding", "identity");
-        if (timeout != null) b.timeout(timeout);
+        HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(timeout).header("User-Agent", userAgent())
+                .header("Accept-Encoding", "identity");
         // The token goes to the Hub only, never to the CDN a large file redirects to.
         if (settings.token() != null && sameHost(settings.endpoint(), url)) b.header("Authorization", "Bearer " + settings.token());
         return b;

@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -18,11 +19,19 @@ import jvit.runtime.io.IoErrors;
  * {@code HF_HUB_CACHE}, else {@code HF_HOME/hub}, else {@code $XDG_CACHE_HOME/huggingface/hub},
  * else {@code ~/.cache/huggingface/hub}; {@code HF_TOKEN}, else the token file
  * ({@code HF_TOKEN_PATH}, else {@code HF_HOME/token}) that {@code hf auth login} writes;
- * {@code HF_HUB_OFFLINE} (or {@code TRANSFORMERS_OFFLINE}) set to 1, ON, YES or TRUE.
+ * {@code HF_HUB_OFFLINE} (or {@code TRANSFORMERS_OFFLINE}) set to 1, ON, YES or TRUE;
+ * {@code HF_HUB_ETAG_TIMEOUT} (for a file's metadata) and {@code HF_HUB_DOWNLOAD_TIMEOUT} (the
+ * longest wait for a download's next bytes), in seconds, 10 each by default.
  */
-public record HubSettings(URI endpoint, Path cache, String token, boolean offline) {
+public record HubSettings(URI endpoint, Path cache, String token, boolean offline, Duration etagTimeout, Duration downloadTimeout) {
     public static final String DEFAULT_ENDPOINT = "https://huggingface.co";
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     private static final Set<String> TRUE = Set.of("1", "ON", "YES", "TRUE");
+
+    /** With {@code huggingface_hub}'s default timeouts. */
+    public HubSettings(URI endpoint, Path cache, String token, boolean offline) {
+        this(endpoint, cache, token, offline, DEFAULT_TIMEOUT, DEFAULT_TIMEOUT);
+    }
 
     /** The settings the process's environment gives. */
     public static HubSettings fromEnvironment() {
@@ -38,7 +47,21 @@ public record HubSettings(URI endpoint, Path cache, String token, boolean offlin
         String token = clean(firstSet(env, "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"));
         if (token == null) token = tokenFile(tokenFile);
         return new HubSettings(endpoint(env.get("HF_ENDPOINT")), cache != null ? expand(cache, home) : hfHome.resolve("hub"), token,
-                isTrue(firstSet(env, "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")));
+                isTrue(firstSet(env, "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")), seconds(env, "HF_HUB_ETAG_TIMEOUT"),
+                seconds(env, "HF_HUB_DOWNLOAD_TIMEOUT"));
+    }
+
+    /** A timeout in whole seconds; unset or 0 is the default, as {@code huggingface_hub}'s {@code _as_int(...) or 10} has it. */
+    private static Duration seconds(Map<String, String> env, String name) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) return DEFAULT_TIMEOUT;
+        try {
+            int seconds = Integer.parseInt(value.strip());
+            if (seconds >= 0) return seconds == 0 ? DEFAULT_TIMEOUT : Duration.ofSeconds(seconds);
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UserError(name + " '" + value + "' is not a whole number of seconds; set it to one (e.g. 60) or unset it");
     }
 
     /** The first of two variables that is set and not empty, as Python's {@code os.environ.get(a) or os.environ.get(b)} gives. */
@@ -85,6 +108,7 @@ public record HubSettings(URI endpoint, Path cache, String token, boolean offlin
     /** Never prints the token. */
     @Override
     public String toString() {
-        return "HubSettings[endpoint=" + endpoint + ", cache=" + cache + ", token=" + (token == null ? "none" : "set") + ", offline=" + offline + "]";
+        return "HubSettings[endpoint=" + endpoint + ", cache=" + cache + ", token=" + (token == null ? "none" : "set") + ", offline=" + offline
+                + ", etagTimeout=" + etagTimeout + ", downloadTimeout=" + downloadTimeout + "]";
     }
 }

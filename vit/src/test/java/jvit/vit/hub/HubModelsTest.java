@@ -15,6 +15,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -168,6 +169,22 @@ class HubModelsTest {
     }
 
     @Test
+    void aStalledDownloadIsAbandonedAfterTheDownloadTimeoutAndResumed() {
+        HubSettings impatient = new HubSettings(hub.endpoint(), cache, null, false, Duration.ofSeconds(10), Duration.ofMillis(500));
+        HubModels models = new HubModels(impatient, DownloadProgress.silent(), new PrintStream(notes, true, StandardCharsets.UTF_8));
+        hub.stalls.set(1);
+        hub.cutAfter = 100_000;
+        Path snapshot = models.snapshot(ModelId.parse("org/vit").orElseThrow());
+        assertTrue(hub.requests.stream().anyMatch(r -> "bytes=100000-".equals(r.range())), hub.requests.toString());
+        assertTrue(Files.isRegularFile(snapshot.resolve(WEIGHTS)));
+        hub.stalls.set(3);
+        hub.repo("org/other").commit(Map.of(CONFIG, files.get(CONFIG), WEIGHTS, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9}), "main");
+        hub.cutAfter = 4;
+        // Three attempts, each 4 bytes further (the last has 1 byte to send and stalls before it).
+        fails(() -> models.snapshot(ModelId.parse("org/other").orElseThrow()), "broke off at 8 of 9 bytes (no data for 0.5 s)", "run the same command again to resume it");
+    }
+
+    @Test
     void anInterruptedDownloadIsResumedByTheNextRun() throws IOException {
         hub.cuts.set(3);
         hub.cutAfter = 100_000;
@@ -299,6 +316,10 @@ class HubModelsTest {
         assertEquals(Path.of("/xdg/huggingface/hub"), HubSettings.from(Map.of("XDG_CACHE_HOME", "/xdg")).cache());
         assertEquals(Path.of(home, "c"), HubSettings.from(Map.of("HF_HUB_CACHE", "~/c")).cache());
         assertEquals(URI.create("http://mirror:8080"), HubSettings.from(Map.of("HF_ENDPOINT", "http://mirror:8080/")).endpoint());
+        assertEquals(Duration.ofSeconds(10), defaults.downloadTimeout());
+        assertEquals(Duration.ofSeconds(60), HubSettings.from(Map.of("HF_HUB_DOWNLOAD_TIMEOUT", "60")).downloadTimeout());
+        assertEquals(Duration.ofSeconds(3), HubSettings.from(Map.of("HF_HUB_ETAG_TIMEOUT", "3")).etagTimeout());
+        fails(() -> HubSettings.from(Map.of("HF_HUB_DOWNLOAD_TIMEOUT", "soon")), "HF_HUB_DOWNLOAD_TIMEOUT 'soon' is not a whole number of seconds");
         for (String yes : new String[] {"1", "true", "YES", "on"}) assertTrue(HubSettings.from(Map.of("HF_HUB_OFFLINE", yes)).offline(), yes);
         assertFalse(HubSettings.from(Map.of("HF_HUB_OFFLINE", "0")).offline());
         fails(() -> HubSettings.from(Map.of("HF_ENDPOINT", "huggingface.co")), "HF_ENDPOINT 'huggingface.co' is not an http(s) URL");

@@ -22,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -58,7 +60,10 @@ final class HubTestServer implements AutoCloseable {
     final Set<String> validTokens = new HashSet<>();
     /** The next {@code cuts} CDN downloads stop after {@code cutAfter} bytes of their body. */
     final AtomicInteger cuts = new AtomicInteger();
+    /** The next {@code stalls} CDN downloads send {@code cutAfter} bytes, then nothing until the server closes. */
+    final AtomicInteger stalls = new AtomicInteger();
     volatile long cutAfter;
+    private final CountDownLatch closing = new CountDownLatch(1);
     volatile boolean corrupt, down, noCommitHeader;
     private final HttpServer server;
     private final Map<String, byte[]> blobs = new HashMap<>();
@@ -66,6 +71,7 @@ final class HubTestServer implements AutoCloseable {
     HubTestServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
+        server.setExecutor(Executors.newCachedThreadPool()); // a stalled answer must not hold up the others
         server.start();
     }
 
@@ -208,6 +214,17 @@ final class HubTestServer implements AutoCloseable {
         }
         byte[] body = Arrays.copyOfRange(bytes, start, bytes.length);
         int status = start > 0 ? 206 : 200;
+        if (x.getRequestMethod().equals("GET") && stalls.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            x.sendResponseHeaders(status, body.length);
+            x.getResponseBody().write(body, 0, (int) Math.min(cutAfter, body.length - 1));
+            x.getResponseBody().flush();
+            try {
+                closing.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("stalled on purpose");
+        }
         if (x.getRequestMethod().equals("GET") && cuts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             // Promise the whole body, send part of it, and hang up: a dropped connection.
             x.sendResponseHeaders(status, body.length);
@@ -234,6 +251,7 @@ final class HubTestServer implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.countDown();
         server.stop(0);
     }
 }
