@@ -2,7 +2,13 @@ package jvit.vit.hub;
 
 import java.io.Console;
 import java.io.PrintStream;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A download's progress on one line of a terminal, redrawn at most ten times a second:
@@ -20,10 +26,30 @@ class DownloadProgress {
         this.out = out;
     }
 
-    /** Draws on stderr where the process has a terminal; otherwise draws nothing. */
+    /** Draws on stderr where stderr is a terminal (even with stdout redirected to a file); otherwise draws nothing. */
     static DownloadProgress onTerminal() {
+        return stderrIsTerminal() ? new DownloadProgress(System.err) : silent();
+    }
+
+    /**
+     * What {@code bin/vit} found ({@code -Djvit.stderr.terminal}: it filters stderr through a pipe);
+     * else C's {@code isatty(2)} where the C library has it; else the JDK's console, which asks it of stdin and stdout.
+     */
+    private static boolean stderrIsTerminal() {
+        String known = System.getProperty("jvit.stderr.terminal");
+        if (known != null) return Boolean.parseBoolean(known);
+        Linker linker = Linker.nativeLinker();
+        Optional<MemorySegment> isatty = linker.defaultLookup().find("isatty");
+        if (isatty.isPresent()) {
+            try {
+                MethodHandle call = linker.downcallHandle(isatty.get(), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+                return (int) call.invokeExact(2) == 1;
+            } catch (Throwable unavailable) {
+                // no native access granted: fall back to the console
+            }
+        }
         Console console = System.console();
-        return console != null && console.isTerminal() ? new DownloadProgress(System.err) : silent();
+        return console != null && console.isTerminal();
     }
 
     static DownloadProgress silent() {
@@ -57,10 +83,13 @@ class DownloadProgress {
         out.flush();
     }
 
-    /** The progress line: the file, the megabytes so far of the total, the percentage where the total is known. */
+    /** The progress line: the file, the kilo- or megabytes so far of the total, the percentage where the total is known. */
     static String line(String file, long done, long total) {
-        if (total < 0) return String.format(Locale.ROOT, "downloading %s  %.1f MB", file, done / 1e6);
-        return String.format(Locale.ROOT, "downloading %s  %.1f / %.1f MB  %d%%", file, done / 1e6, total / 1e6,
+        boolean mega = Math.max(done, total) >= 1_000_000;
+        double unit = mega ? 1e6 : 1e3;
+        String name = mega ? "MB" : "kB";
+        if (total < 0) return String.format(Locale.ROOT, "downloading %s  %.1f %s", file, done / unit, name);
+        return String.format(Locale.ROOT, "downloading %s  %.1f / %.1f %s  %d%%", file, done / unit, total / unit, name,
                 total == 0 ? 100 : Math.round(100.0 * done / total));
     }
 }

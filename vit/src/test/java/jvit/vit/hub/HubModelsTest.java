@@ -287,7 +287,8 @@ class HubModelsTest {
     @Test
     void progressShowsOnATerminalOnly() {
         assertEquals("downloading model.safetensors  1.5 / 3.0 MB  50%", DownloadProgress.line("model.safetensors", 1_500_000, 3_000_000));
-        assertEquals("downloading config.json  0.0 MB", DownloadProgress.line("config.json", 0, -1));
+        assertEquals("downloading config.json  0.7 / 0.7 kB  100%", DownloadProgress.line("config.json", 731, 731));
+        assertEquals("downloading config.json  0.3 kB", DownloadProgress.line("config.json", 300, -1));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         DownloadProgress shown = new DownloadProgress(new PrintStream(out, true, StandardCharsets.UTF_8));
         shown.start("model.safetensors", 10, 0);
