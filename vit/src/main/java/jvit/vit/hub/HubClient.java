@@ -88,7 +88,8 @@ final class HubClient {
                 .orElseThrow(() -> new HubError(Kind.REFUSED, settings.endpoint() + " gave no usable ETag for " + id.repo() + "/" + file
                         + "; check HF_ENDPOINT, or the proxy and firewall"));
         Optional<URI> location = redirect(response);
-        long size = h.firstValueAsLong("X-Linked-Size").orElse(location.isPresent() ? -1 : h.firstValueAsLong("Content-Length").orElse(-1));
+        long size = size(h, "X-Linked-Size");
+        if (size < 0 && location.isEmpty()) size = size(h, "Content-Length");
         // The bytes of a small file are fetched at the commit, so that a branch moving meanwhile cannot mix two snapshots.
         return new FileInfo(commit, etag, size, location.orElseGet(() -> resolveUrl(id, commit, file)));
     }
@@ -209,6 +210,15 @@ final class HubClient {
     }
 
     /** {@code <endpoint>/<repo>/resolve/<revision>/<file>}, the revision escaped whole (a branch {@code refs/pr/1} too), as {@code hf_hub_url} does. */
+    /** A size header's value; -1 where it is missing or not a count of bytes, as {@code huggingface_hub}'s {@code _int_or_none}. */
+    private static long size(HttpHeaders headers, String name) {
+        try {
+            return headers.firstValue(name).map(v -> Long.parseLong(v.strip())).filter(n -> n >= 0).orElse(-1L);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     private static String seconds(Duration d) {
         return d.toMillis() % 1000 == 0 ? Long.toString(d.toSeconds()) : Double.toString(d.toMillis() / 1000.0);
     }
