@@ -27,6 +27,7 @@ import jvit.vit.io.FloatTensor;
 import jvit.vit.io.Json;
 import jvit.vit.io.Safetensors;
 import jvit.vit.model.Inference;
+import jvit.vit.hub.ModelLocation;
 import jvit.vit.model.ViTModel;
 import jvit.vit.report.ForwardPeer;
 import jvit.vit.report.LogitCheck;
@@ -57,7 +58,8 @@ final class ModelBenchCommand implements Runnable {
                 description = "A preset with random weights: vit_{tiny,small,base,large}_patch{16,32}_{224,384} (default ${DEFAULT-VALUE}).")
         String preset = "vit_base_patch16_224";
 
-        @Option(names = "--model", paramLabel = "DIR", description = "A model directory instead of a preset.")
+        @Option(names = "--model", paramLabel = "DIR|ORG/NAME[@REV]", description = "A model directory, or a Hugging Face Hub model"
+                + " (a directory of that name wins), instead of a preset.")
         Path model;
     }
 
@@ -88,7 +90,7 @@ final class ModelBenchCommand implements Runnable {
             ViTModel model;
             String name;
             if (source.model != null) {
-                model = ViTModel.openDirectory(source.model);
+                model = ViTModel.openDirectory(ModelLocation.resolve(source.model));
                 name = source.model.toString();
             } else {
                 ViTConfig config = ViTPresets.get(source.preset);
