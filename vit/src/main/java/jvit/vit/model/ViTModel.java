@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import jvit.runtime.Device;
 import jvit.runtime.Tensor;
 import jvit.runtime.UserError;
@@ -26,12 +27,12 @@ public final class ViTModel implements AutoCloseable {
     private final Safetensors file;
     private final ViTWeights weights;
 
-    private ViTModel(Path weightsFile, ViTConfig config) {
+    private ViTModel(Path weightsFile, ViTConfig config, Set<String> ignored) {
         Safetensors opened = Safetensors.open(weightsFile, arena);
         try {
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             for (String name : opened.names()) tensors.put(name, Tensor.of(name, opened.floats(name), opened.shape(name)));
-            this.weights = ViTWeights.from(config, tensors, weightsFile, arena);
+            this.weights = ViTWeights.from(config, tensors, weightsFile, arena, ignored);
             this.file = opened;
         } catch (RuntimeException e) {
             arena.close();
@@ -41,22 +42,32 @@ public final class ViTModel implements AutoCloseable {
 
     /** A model from a weights file and a config already read. */
     public static ViTModel open(Path weightsFile, ViTConfig config) {
-        return new ViTModel(weightsFile, config);
+        return new ViTModel(weightsFile, config, Set.of());
     }
 
     /** A model from a weights file and a config file ({@code config.json}, HF or timm). */
     public static ViTModel open(Path weightsFile, Path configFile) {
-        return new ViTModel(weightsFile, ModelConfigs.read(configFile));
+        return open(weightsFile, configFile, Set.of());
+    }
+
+    /** The same, leaving the file's tensors named in {@code ignored} unused (every other one must be used). */
+    public static ViTModel open(Path weightsFile, Path configFile, Set<String> ignored) {
+        return new ViTModel(weightsFile, ModelConfigs.read(configFile), ignored);
     }
 
     /** A model directory holding {@code config.json} and {@code model.safetensors}. */
     public static ViTModel openDirectory(Path dir) {
+        return openDirectory(dir, Set.of());
+    }
+
+    /** The same, leaving the file's tensors named in {@code ignored} unused. */
+    public static ViTModel openDirectory(Path dir, Set<String> ignored) {
         if (!Files.isDirectory(dir)) throw UserError.inFile(dir, "is not a model directory; give a directory with " + CONFIG + " and " + WEIGHTS);
         for (String name : new String[] {CONFIG, WEIGHTS})
             if (!Files.isRegularFile(dir.resolve(name)))
                 throw UserError.inFile(dir, "has no " + name + "; a model directory holds " + CONFIG + " and " + WEIGHTS
                         + " (or give --weights and --config)");
-        return open(dir.resolve(WEIGHTS), dir.resolve(CONFIG));
+        return open(dir.resolve(WEIGHTS), dir.resolve(CONFIG), ignored);
     }
 
     public ViTConfig config() { return weights.config(); }
