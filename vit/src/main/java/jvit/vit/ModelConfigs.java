@@ -262,16 +262,28 @@ public final class ModelConfigs {
             throw c.error(cfg.name("crop_mode") + " '" + cropMode + "' with crop_pct " + cropPct
                     + " is not supported; jvit center-crops (\"center\"), or squashes with crop_pct 1.0");
         }
-        float[] mean = cfg.floats("mean", base.mean());
-        float[] std = cfg.floats("std", base.std());
-        if (mean.length != channels) {
-            throw c.error(cfg.name("mean") + " has " + mean.length + " values but the input has " + channels
-                    + " channels; give one per channel");
-        }
+        float[] mean = perChannel(cfg, "mean", base.mean(), channels);
+        float[] std = perChannel(cfg, "std", base.std(), channels);
         Preprocessing preprocessing = build(c, () -> new Preprocessing(imageSize, cropPct, interpolation, mean, std));
         return build(c, () -> new ViTConfig(imageSize, args.integer("patch_size", preset.patchSize()), channels, hidden,
                 args.integer("depth", preset.layers()), args.integer("num_heads", preset.heads()), mlp,
                 preset.layerNormEps(), args.bool("qkv_bias", preset.qkvBias()), labels, preprocessing));
+    }
+
+    /**
+     * One value per channel; a model made with another {@code in_chans} than its pretrained config
+     * keeps that config's list, which serves when all its values are the same (0.5 for every channel).
+     */
+    private static float[] perChannel(JsonFields cfg, String key, float[] fallback, int channels) {
+        float[] values = cfg.floats(key, fallback);
+        if (values.length == channels) return values;
+        boolean same = values.length > 0;
+        for (float v : values) same &= v == values[0];
+        if (!same) {
+            throw cfg.error(cfg.name(key) + " has " + values.length + " values but the input has " + channels
+                    + " channels; give one per channel");
+        }
+        return filled(channels, values[0]);
     }
 
     /** {@code model_args.img_size}, a side or a square {@code [height, width]}, else the pretrained input size. */
