@@ -8,28 +8,28 @@ import jvit.runtime.Tensor;
 import jvit.runtime.io.AtomicFile;
 import jvit.vit.ViTConfig;
 import jvit.vit.image.Preprocessing;
-import jvit.vit.io.FloatTensor;
 import jvit.vit.io.Json;
 import jvit.vit.io.Safetensors;
+import jvit.vit.model.CheckpointNames;
 import jvit.vit.model.ViTModel;
 
 /**
  * Writes a trained model as Hugging Face lays one out, so {@code vit classify --model DIR} and
- * Hugging Face's own loaders read it: {@code config.json}, {@code preprocessor_config.json} and
- * {@code model.safetensors} (timm tensor names, which jvit reads too). Each file is written atomically.
+ * transformers' {@code ViTForImageClassification.from_pretrained} read it: {@code config.json},
+ * {@code preprocessor_config.json} and {@code model.safetensors} under Hugging Face's tensor names.
+ * Each file is written atomically.
  */
 public final class ModelFiles {
     private ModelFiles() {}
 
+    /** {@code weights} under timm's names, as jvit holds them ({@link jvit.vit.model.ViTWeights#all}). */
     public static void write(Path dir, ViTConfig config, List<Tensor> weights, Map<String, String> metadata) {
         try {
             java.nio.file.Files.createDirectories(dir);
         } catch (java.io.IOException e) {
             throw jvit.runtime.UserError.inFile(dir, "cannot be created (" + e.getMessage() + "); choose another --out");
         }
-        Map<String, FloatTensor> tensors = new LinkedHashMap<>();
-        for (Tensor t : weights) tensors.put(t.name(), new FloatTensor(t.shape(), t.host()));
-        Safetensors.write(dir.resolve(ViTModel.WEIGHTS), tensors, metadata);
+        Safetensors.write(dir.resolve(ViTModel.WEIGHTS), CheckpointNames.HUGGING_FACE.rename(weights), metadata);
         writeJson(dir.resolve(ViTModel.CONFIG), config(config));
         writeJson(dir.resolve("preprocessor_config.json"), preprocessor(config.preprocessing()));
     }

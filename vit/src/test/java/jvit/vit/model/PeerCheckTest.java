@@ -9,17 +9,23 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import jvit.runtime.Backend;
 import jvit.runtime.Device;
 import jvit.runtime.Devices;
 import jvit.runtime.UserError;
+import jvit.vit.ModelConfigs;
+import jvit.vit.ViTConfig;
+import jvit.vit.image.Preprocessing;
 import jvit.vit.io.FloatTensor;
 import jvit.vit.io.Json;
 import jvit.vit.io.Npy;
+import jvit.vit.train.ModelFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,6 +69,36 @@ class PeerCheckTest {
             matched++;
         }
         assertTrue(matched >= 4, "only " + matched + " variants to match");
+        assertEquals(List.of(), failures);
+    }
+
+    /** transformers loads what {@code vit train --out} writes, and the shipped default model, every tensor matched, and computes jvit's logits. */
+    @Test
+    void transformersLoadsTheDirectoriesJvitWrites() throws IOException, InterruptedException {
+        String python = peersPython();
+        Random random = new Random(Long.getLong("jvit.peers.seed", 0));
+        ViTConfig config = new ViTConfig(32, 8, 3, 48, 2, 3, 96, 1e-12, false, ViTConfig.defaultLabels(7), Preprocessing.huggingFace(32, 3));
+        Path written = dir.resolve("written"), shipped = dir.resolve("fashion-mnist");
+        try (Arena arena = Arena.ofShared()) {
+            ModelFiles.write(written, config, List.copyOf(new RandomCheckpoint(config, random).tensors(CheckpointNames.TIMM, arena)
+                    .values()), Map.of("format", "pt"));
+        }
+        Files.createDirectories(shipped);
+        for (String file : List.of(ViTModel.CONFIG, ViTModel.WEIGHTS, "preprocessor_config.json"))
+            Files.copy(ROOT.resolve("models/fashion-mnist").resolve(file), shipped.resolve(file));
+        for (Path model : List.of(written, shipped)) {
+            ViTConfig c = ModelConfigs.read(model.resolve(ViTModel.CONFIG));
+            float[] images = new float[3 * c.channels() * c.imageSize() * c.imageSize()];
+            for (int i = 0; i < images.length; i++) images[i] = (float) random.nextGaussian();
+            Npy.write(model.resolve("images.npy"), FloatTensor.of(images, 3, c.channels(), c.imageSize(), c.imageSize()));
+        }
+        run(python, ROOT.resolve("vit/src/test/python/transformers_load.py").toString(), written.toString(), shipped.toString());
+        List<String> failures = new ArrayList<>();
+        for (Path model : List.of(written, shipped))
+            for (Device device : devices()) {
+                String problem = compare(model, device);
+                if (problem != null) failures.add(model.getFileName() + " on " + device.id() + ": " + problem);
+            }
         assertEquals(List.of(), failures);
     }
 
