@@ -68,12 +68,12 @@ def main():
     timm_variant("timm-vit", "vit_tiny_patch16_224", **SMALL)
     timm_variant("timm-vit-grey-no-qkv-bias", "vit_small_patch32_384",
                  **dict(SMALL, in_chans=1, qkv_bias=False, mlp_ratio=3.0, img_size=40))
+    timm_variant("timm-layerscale", "vit_tiny_patch16_224", **dict(SMALL, init_values=1e-5))
     hf_variant("hf-vit", transformers.ViTForImageClassification, transformers.ViTConfig(**HF_SMALL))
     hf_variant("hf-vit-grey-no-qkv-bias", transformers.ViTForImageClassification,
                transformers.ViTConfig(**dict(HF_SMALL, num_channels=1, qkv_bias=False, layer_norm_eps=1e-6)))
 
     # Not implemented yet: each must be refused by name, never run wrong.
-    timm_variant("timm-layerscale", "vit_tiny_patch16_224", "LayerScale", **dict(SMALL, init_values=1e-5))
     timm_variant("timm-gelu-tanh", "vit_tiny_patch16_224", "'gelu_tanh' is not supported", **dict(SMALL, act_layer="gelu_tanh"))
     timm_variant("timm-quick-gelu", "vit_tiny_patch16_224", "'quick_gelu' is not supported", **dict(SMALL, act_layer="quick_gelu"))
     timm_variant("timm-avg-pool", "vit_tiny_patch16_224", "class token",

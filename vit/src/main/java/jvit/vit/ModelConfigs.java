@@ -55,13 +55,12 @@ public final class ModelConfigs {
     /** The keyword arguments of timm's {@code VisionTransformer.__init__} (timm 1.0). */
     private static final ConfigFields TIMM_MODEL_ARGS = new ConfigFields("timm's model_args",
             Set.of("img_size", "patch_size", "in_chans", "num_classes", "embed_dim", "depth", "num_heads", "mlp_ratio",
-                    "qkv_bias", "global_pool", "act_layer", "norm_layer"),
+                    "qkv_bias", "global_pool", "act_layer", "norm_layer", "init_values"),
             harmless("drop_rate", "pos_drop_rate", "patch_drop_rate", "proj_drop_rate", "attn_drop_rate", "drop_path_rate",
                     "weight_init", "fix_init", "device", "dtype",
                     // pads images whose side is not a multiple of the patch; jvit's sides always are
                     "dynamic_img_pad"),
-            List.of(Switch.off("init_values", "LayerScale (init_values)", (Object) null),
-                    Switch.off("class_token", "models without a class token", true),
+            List.of(Switch.off("class_token", "models without a class token", true),
                     Switch.off("reg_tokens", "register tokens", 0),
                     Switch.off("no_embed_class", "position embeddings without the class token (no_embed_class)", false),
                     Switch.off("pre_norm", "a norm before the blocks (pre_norm, CLIP's norm_pre)", false),
@@ -267,7 +266,8 @@ public final class ModelConfigs {
         Preprocessing preprocessing = build(c, () -> new Preprocessing(imageSize, cropPct, interpolation, mean, std));
         return build(c, () -> new ViTConfig(imageSize, args.integer("patch_size", preset.patchSize()), channels, hidden,
                 args.integer("depth", preset.layers()), args.integer("num_heads", preset.heads()), mlp,
-                preset.layerNormEps(), args.bool("qkv_bias", preset.qkvBias()), labels, preprocessing));
+                preset.layerNormEps(), args.bool("qkv_bias", preset.qkvBias()), labels, preprocessing,
+                args.number("init_values", 0)));
     }
 
     /**

@@ -268,17 +268,16 @@ class ModelConfigsTest {
     void readsTimmModelArgsOverTheArchitecture() throws IOException {
         Path config = config(TIMM_CONFIG.replace("\"global_pool\": \"token\",", "\"global_pool\": \"token\", \"model_args\": {\"img_size\": [32, 32],"
                 + " \"patch_size\": 8, \"embed_dim\": 48, \"depth\": 2, \"num_heads\": 4, \"mlp_ratio\": 2.5, \"qkv_bias\": false,"
-                + " \"num_classes\": 5, \"in_chans\": 1, \"drop_path_rate\": 0.1, \"act_layer\": \"gelu\", \"init_values\": null},")
+                + " \"num_classes\": 5, \"in_chans\": 1, \"drop_path_rate\": 0.1, \"act_layer\": \"gelu\", \"init_values\": 0.1},")
                 .replace("\"mean\": [0.5, 0.5, 0.5]", "\"mean\": [0.5]").replace("\"std\": [0.5, 0.5, 0.5]", "\"std\": [0.5]"));
         ViTConfig c = ModelConfigs.read(config);
         assertEquals(new ViTConfig(32, 8, 1, 48, 2, 4, 120, 1e-6, false, ViTConfig.defaultLabels(5),
-                new Preprocessing(32, 0.9, Interpolation.BICUBIC, new float[] {0.5f}, new float[] {0.5f})), c);
+                new Preprocessing(32, 0.9, Interpolation.BICUBIC, new float[] {0.5f}, new float[] {0.5f}), 0.1), c);
     }
 
     @Test
     void refusesTimmSwitchesJvitDoesNotImplement() throws IOException {
         String[][] cases = {
-                {"\"init_values\": 1e-5", "\"model_args.init_values\" is 1.0E-5: jvit does not implement LayerScale (init_values)"},
                 {"\"reg_tokens\": 4", "\"model_args.reg_tokens\" is 4: jvit does not implement register tokens"},
                 {"\"class_token\": false", "\"model_args.class_token\" is false: jvit does not implement models without a class token"},
                 {"\"pre_norm\": true", "\"model_args.pre_norm\" is true: jvit does not implement a norm before the blocks"},

@@ -78,6 +78,7 @@ public enum CheckpointNames {
             case "norm2" -> backbone(layer + "layernorm_after." + kind);
             case "mlp.fc1" -> backbone(layer + "intermediate.dense." + kind);
             case "mlp.fc2" -> backbone(layer + "output.dense." + kind);
+            case "ls1", "ls2" -> List.of(timmName); // ViTForImageClassification has no LayerScale
             default -> throw new IllegalArgumentException("not a ViT tensor: " + timmName);
         };
     }

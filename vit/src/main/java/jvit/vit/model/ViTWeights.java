@@ -28,13 +28,13 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
                          Tensor positions, List<Block> blocks, Tensor normWeight, Tensor normBias,
                          Tensor headWeight, Tensor headBias) {
 
-    /** One encoder block; {@code qkvBias} is null when the model has none. */
+    /** One encoder block; {@code qkvBias} is null when the model has none, {@code ls1}/{@code ls2} (LayerScale's gammas) too. */
     public record Block(Tensor norm1Weight, Tensor norm1Bias, Tensor qkvWeight, Tensor qkvBias,
-                        Tensor projWeight, Tensor projBias, Tensor norm2Weight, Tensor norm2Bias,
-                        Tensor fc1Weight, Tensor fc1Bias, Tensor fc2Weight, Tensor fc2Bias) {
+                        Tensor projWeight, Tensor projBias, Tensor ls1, Tensor norm2Weight, Tensor norm2Bias,
+                        Tensor fc1Weight, Tensor fc1Bias, Tensor fc2Weight, Tensor fc2Bias, Tensor ls2) {
         public List<Tensor> all() {
             List<Tensor> all = new ArrayList<>(Arrays.asList(norm1Weight, norm1Bias, qkvWeight, qkvBias, projWeight,
-                    projBias, norm2Weight, norm2Bias, fc1Weight, fc1Bias, fc2Weight, fc2Bias));
+                    projBias, ls1, norm2Weight, norm2Bias, fc1Weight, fc1Bias, fc2Weight, fc2Bias, ls2));
             all.removeIf(t -> t == null);
             return all;
         }
@@ -110,9 +110,11 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
                     weights.get(b + "norm1.weight", h), weights.get(b + "norm1.bias", h),
                     weights.get(b + "attn.qkv.weight", 3 * h, h), config.qkvBias() ? weights.get(b + "attn.qkv.bias", 3 * h) : null,
                     weights.get(b + "attn.proj.weight", h, h), weights.get(b + "attn.proj.bias", h),
+                    config.hasLayerScale() ? weights.get(b + "ls1.gamma", h) : null,
                     weights.get(b + "norm2.weight", h), weights.get(b + "norm2.bias", h),
                     weights.get(b + "mlp.fc1.weight", mlp, h), weights.get(b + "mlp.fc1.bias", mlp),
-                    weights.get(b + "mlp.fc2.weight", h, mlp), weights.get(b + "mlp.fc2.bias", h)));
+                    weights.get(b + "mlp.fc2.weight", h, mlp), weights.get(b + "mlp.fc2.bias", h),
+                    config.hasLayerScale() ? weights.get(b + "ls2.gamma", h) : null));
         }
         return new ViTWeights(config,
                 weights.get("patch_embed.proj.weight", h, config.channels(), p, p), weights.get("patch_embed.proj.bias", h),

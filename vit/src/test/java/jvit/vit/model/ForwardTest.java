@@ -26,10 +26,17 @@ class ForwardTest {
         return new ViTConfig(10, 5, 1, 10, 3, 2, 7, 1e-12, false, ViTConfig.defaultLabels(3), Preprocessing.huggingFace(10, 1));
     }
 
+    /** rgb()'s shape with LayerScale (timm's ls1/ls2). */
+    static ViTConfig layerScaled() {
+        ViTConfig c = rgb();
+        return new ViTConfig(c.imageSize(), c.patchSize(), c.channels(), c.hidden(), c.layers(), c.heads(), c.mlpDim(), c.layerNormEps(),
+                c.qkvBias(), c.labels(), c.preprocessing(), 0.5);
+    }
+
     @ParameterizedTest
     @EnumSource(CheckpointNames.class)
     void logitsMatchTheFloat64Reference(CheckpointNames naming) {
-        for (ViTConfig config : new ViTConfig[] {rgb(), grey()}) {
+        for (ViTConfig config : new ViTConfig[] {rgb(), grey(), layerScaled()}) {
             Random random = random();
             RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
             int batch = 3;

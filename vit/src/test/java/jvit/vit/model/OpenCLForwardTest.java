@@ -31,7 +31,7 @@ class OpenCLForwardTest {
     @EnumSource(CheckpointNames.class)
     void logitsAgreeWithTheJavaDevice(CheckpointNames naming) {
         Device opencl = DeviceTesting.opencl();
-        for (ViTConfig config : new ViTConfig[] {ForwardTest.rgb(), ForwardTest.grey(), wide()}) {
+        for (ViTConfig config : new ViTConfig[] {ForwardTest.rgb(), ForwardTest.grey(), wide(), ForwardTest.layerScaled()}) {
             Random random = random();
             RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
             int batch = 3;

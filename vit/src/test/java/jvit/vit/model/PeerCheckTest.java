@@ -72,29 +72,38 @@ class PeerCheckTest {
         assertEquals(List.of(), failures);
     }
 
-    /** transformers loads what {@code vit train --out} writes, and the shipped default model, every tensor matched, and computes jvit's logits. */
+    /**
+     * transformers loads what {@code vit train --out} writes, and the shipped default model, every
+     * tensor matched, and computes jvit's logits; timm does for a model only its config describes (LayerScale).
+     */
     @Test
-    void transformersLoadsTheDirectoriesJvitWrites() throws IOException, InterruptedException {
+    void theirLibrariesLoadTheDirectoriesJvitWrites() throws IOException, InterruptedException {
         String python = peersPython();
         Random random = new Random(Long.getLong("jvit.peers.seed", 0));
         ViTConfig config = new ViTConfig(32, 8, 3, 48, 2, 3, 96, 1e-12, false, ViTConfig.defaultLabels(7), Preprocessing.huggingFace(32, 3));
-        Path written = dir.resolve("written"), shipped = dir.resolve("fashion-mnist");
+        ViTConfig layerScaled = new ViTConfig(32, 8, 3, 48, 2, 3, 96, 1e-6, true, ViTConfig.defaultLabels(4),
+                Preprocessing.huggingFace(32, 3), 0.5);
+        Path written = dir.resolve("written"), timm = dir.resolve("written-timm"), shipped = dir.resolve("fashion-mnist");
         try (Arena arena = Arena.ofShared()) {
             ModelFiles.write(written, config, List.copyOf(new RandomCheckpoint(config, random).tensors(CheckpointNames.TIMM, arena)
+                    .values()), Map.of("format", "pt"));
+            ModelFiles.write(timm, layerScaled, List.copyOf(new RandomCheckpoint(layerScaled, random).tensors(CheckpointNames.TIMM, arena)
                     .values()), Map.of("format", "pt"));
         }
         Files.createDirectories(shipped);
         for (String file : List.of(ViTModel.CONFIG, ViTModel.WEIGHTS, "preprocessor_config.json"))
             Files.copy(ROOT.resolve("models/fashion-mnist").resolve(file), shipped.resolve(file));
-        for (Path model : List.of(written, shipped)) {
+        List<Path> models = List.of(written, timm, shipped);
+        for (Path model : models) {
             ViTConfig c = ModelConfigs.read(model.resolve(ViTModel.CONFIG));
             float[] images = new float[3 * c.channels() * c.imageSize() * c.imageSize()];
             for (int i = 0; i < images.length; i++) images[i] = (float) random.nextGaussian();
             Npy.write(model.resolve("images.npy"), FloatTensor.of(images, 3, c.channels(), c.imageSize(), c.imageSize()));
         }
-        run(python, ROOT.resolve("vit/src/test/python/transformers_load.py").toString(), written.toString(), shipped.toString());
+        run(python, ROOT.resolve("vit/src/test/python/load_written.py").toString(), written.toString(), timm.toString(),
+                shipped.toString());
         List<String> failures = new ArrayList<>();
-        for (Path model : List.of(written, shipped))
+        for (Path model : models)
             for (Device device : devices()) {
                 String problem = compare(model, device);
                 if (problem != null) failures.add(model.getFileName() + " on " + device.id() + ": " + problem);
