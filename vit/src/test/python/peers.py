@@ -56,6 +56,27 @@ def hf_variant(name, model_class, config, refused=None):
     record(name, model, directory, config.num_channels, config.image_size, lambda m, x: m(pixel_values=x).logits, refused)
 
 
+def timm_resampled(name, checkpoint_size, model_size):
+    """A checkpoint made at one image size, run at another: resampled as timm's loader does (checkpoint_filter_fn)."""
+    made = perturb(timm.create_model("vit_tiny_patch16_224", **dict(SMALL, img_size=checkpoint_size)))
+    args = dict(SMALL, img_size=model_size)
+    model = timm.create_model("vit_tiny_patch16_224", **args)
+    model.load_state_dict(timm.models.vision_transformer.checkpoint_filter_fn(made.state_dict(), model))
+    directory = OUT / name
+    timm.models.save_for_hf(made, directory, model_args=args, safe_serialization=True)
+    record(name, model.eval(), directory, 3, model_size, lambda m, x: m(x), None)
+
+
+def hf_resampled(name, checkpoint_size, model_size):
+    """A checkpoint made at one image size, its config.json saying another: resampled as interpolate_pos_encoding does."""
+    model = perturb(transformers.ViTForImageClassification(transformers.ViTConfig(**dict(HF_SMALL, image_size=checkpoint_size))))
+    directory = OUT / name
+    model.save_pretrained(directory)
+    config = json.loads((directory / "config.json").read_text())
+    (directory / "config.json").write_text(json.dumps(dict(config, image_size=model_size)))
+    record(name, model, directory, 3, model_size, lambda m, x: m(pixel_values=x, interpolate_pos_encoding=True).logits, None)
+
+
 SMALL = dict(img_size=32, patch_size=8, embed_dim=48, depth=2, num_heads=3, num_classes=5)
 HF_SMALL = dict(hidden_size=48, num_hidden_layers=2, num_attention_heads=3, intermediate_size=96, image_size=32,
                 patch_size=8, num_labels=5)
@@ -72,6 +93,11 @@ def main():
     hf_variant("hf-vit", transformers.ViTForImageClassification, transformers.ViTConfig(**HF_SMALL))
     hf_variant("hf-vit-grey-no-qkv-bias", transformers.ViTForImageClassification,
                transformers.ViTConfig(**dict(HF_SMALL, num_channels=1, qkv_bias=False, layer_norm_eps=1e-6)))
+
+    # Position embeddings resampled for another image size, each as its library does it.
+    timm_resampled("timm-resampled-up", 32, 56)
+    timm_resampled("timm-resampled-down", 56, 40)
+    hf_resampled("hf-resampled-up", 32, 56)
 
     # Not implemented yet: each must be refused by name, never run wrong.
     timm_variant("timm-gelu-tanh", "vit_tiny_patch16_224", "'gelu_tanh' is not supported", **dict(SMALL, act_layer="gelu_tanh"))

@@ -267,7 +267,7 @@ public final class ModelConfigs {
         return build(c, () -> new ViTConfig(imageSize, args.integer("patch_size", preset.patchSize()), channels, hidden,
                 args.integer("depth", preset.layers()), args.integer("num_heads", preset.heads()), mlp,
                 preset.layerNormEps(), args.bool("qkv_bias", preset.qkvBias()), labels, preprocessing,
-                args.number("init_values", 0)));
+                args.number("init_values", 0), ViTConfig.PositionResampling.TIMM));
     }
 
     /**

@@ -20,13 +20,25 @@ import jvit.vit.image.Preprocessing;
  * @param labels class names, index = class id ({@code id2label}); its size is the number of classes
  * @param preprocessing how an image becomes the input tensor
  * @param layerScale LayerScale's initial factor (timm's {@code init_values}); 0 when the blocks have none
+ * @param resampling how position embeddings are resized for another image size: as the checkpoint's library does it
  */
 public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, int layers, int heads, int mlpDim,
-                        double layerNormEps, boolean qkvBias, List<String> labels, Preprocessing preprocessing, double layerScale) {
-    /** A ViT without LayerScale. */
+                        double layerNormEps, boolean qkvBias, List<String> labels, Preprocessing preprocessing, double layerScale,
+                        PositionResampling resampling) {
+    /** The libraries whose position-embedding resampling jvit reproduces. */
+    public enum PositionResampling { HUGGING_FACE, TIMM }
+
+    /** A ViT without LayerScale, resampled as Hugging Face does. */
     public ViTConfig(int imageSize, int patchSize, int channels, int hidden, int layers, int heads, int mlpDim,
                      double layerNormEps, boolean qkvBias, List<String> labels, Preprocessing preprocessing) {
         this(imageSize, patchSize, channels, hidden, layers, heads, mlpDim, layerNormEps, qkvBias, labels, preprocessing, 0);
+    }
+
+    /** Resampled as Hugging Face does. */
+    public ViTConfig(int imageSize, int patchSize, int channels, int hidden, int layers, int heads, int mlpDim,
+                     double layerNormEps, boolean qkvBias, List<String> labels, Preprocessing preprocessing, double layerScale) {
+        this(imageSize, patchSize, channels, hidden, layers, heads, mlpDim, layerNormEps, qkvBias, labels, preprocessing, layerScale,
+                PositionResampling.HUGGING_FACE);
     }
 
     public ViTConfig {
@@ -65,7 +77,7 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
     /** This config with another number of classes, named {@code LABEL_0 ...}. */
     public ViTConfig withClasses(int classes) {
         return new ViTConfig(imageSize, patchSize, channels, hidden, layers, heads, mlpDim, layerNormEps, qkvBias,
-                defaultLabels(classes), preprocessing, layerScale);
+                defaultLabels(classes), preprocessing, layerScale, resampling);
     }
 
     /** {@code LABEL_0 ... LABEL_{n-1}}, Hugging Face's names when a config gives none. */

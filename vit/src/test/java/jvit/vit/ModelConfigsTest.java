@@ -272,7 +272,7 @@ class ModelConfigsTest {
                 .replace("\"mean\": [0.5, 0.5, 0.5]", "\"mean\": [0.5]").replace("\"std\": [0.5, 0.5, 0.5]", "\"std\": [0.5]"));
         ViTConfig c = ModelConfigs.read(config);
         assertEquals(new ViTConfig(32, 8, 1, 48, 2, 4, 120, 1e-6, false, ViTConfig.defaultLabels(5),
-                new Preprocessing(32, 0.9, Interpolation.BICUBIC, new float[] {0.5f}, new float[] {0.5f}), 0.1), c);
+                new Preprocessing(32, 0.9, Interpolation.BICUBIC, new float[] {0.5f}, new float[] {0.5f}), 0.1, ViTConfig.PositionResampling.TIMM), c);
     }
 
     @Test

@@ -187,7 +187,7 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
                         + " needs [1, 1 + n², " + h + "]; the checkpoint does not match its config");
             if (grid == config.grid()) return Tensor.of("pos_embed", t.host(), 1, config.tokens(), h);
             Tensor resampled = Tensor.allocate("pos_embed", arena, 1, config.tokens(), h);
-            PositionEmbedding.resample(t.host(), grid, resampled.host(), config.grid(), h);
+            PositionEmbedding.resample(config.resampling(), t.host(), grid, resampled.host(), config.grid(), h);
             return resampled;
         }
 
