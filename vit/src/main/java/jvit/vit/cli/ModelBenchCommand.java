@@ -23,6 +23,7 @@ import jvit.vit.io.FloatTensor;
 import jvit.vit.io.Json;
 import jvit.vit.io.Safetensors;
 import jvit.vit.model.Inference;
+import jvit.vit.hub.ModelLocation;
 import jvit.vit.model.ViTModel;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -49,7 +50,8 @@ final class ModelBenchCommand implements Runnable {
                 description = "A preset with random weights: vit_{tiny,small,base,large}_patch{16,32}_{224,384} (default ${DEFAULT-VALUE}).")
         String preset = "vit_base_patch16_224";
 
-        @Option(names = "--model", paramLabel = "DIR", description = "A model directory instead of a preset.")
+        @Option(names = "--model", paramLabel = "DIR|ORG/NAME[@REV]", description = "A model directory, or a Hugging Face Hub model"
+                + " (a directory of that name wins), instead of a preset.")
         Path model;
     }
 
@@ -72,7 +74,7 @@ final class ModelBenchCommand implements Runnable {
             ViTModel model;
             String name;
             if (source.model != null) {
-                model = ViTModel.openDirectory(source.model);
+                model = ViTModel.openDirectory(ModelLocation.resolve(source.model));
                 name = source.model.toString();
             } else {
                 ViTConfig config = ViTPresets.get(source.preset);

@@ -3,7 +3,6 @@ package jvit.runtime;
 import static jvit.kernels.Tensors.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.lang.foreign.Arena;
 import java.util.Arrays;
 import java.util.Random;
 import jvit.kernels.Op;
@@ -17,44 +16,19 @@ import org.junit.jupiter.params.provider.ValueSource;
  * against finite differences of the float64 references) or the float64 references, with
  * NaN-poisoned outputs, at sizes that are 1, prime, or just off the kernels' blocks: 32 × 32 tiles,
  * 32-key tiles and 256-thread groups for the GPU kernels, 16- or 8-float vectors and bands of rows
- * per work-item for the CPU kernels. A subclass names the device (and so the variant) they run on.
+ * per work-item for the CPU kernels. Part of {@link DeviceSuite}: a test class names the device
+ * (and so the variant) they run on.
  */
-public abstract class TrainingKernelsTest {
-    protected abstract Device device();
+public interface TrainingKernelsTests {
+    /** The device the kernels run on. */
+    Device device();
 
     private double[][] onDevice(Op op, double[]... args) {
-        return outputs(device(), op, args);
+        return TestDevices.outputs(device(), op, args);
     }
 
     private static double[][] onJava(Op op, double[]... args) {
-        return outputs(Devices.get("java"), op, args);
-    }
-
-    /**
-     * Runs {@code op} on {@code device} in a graph of its own with these arguments, outputs first, and
-     * returns its outputs. An output given as null is copied in poisoned with NaN, so that an element
-     * the kernel does not write fails the comparison; one given values (state updated in place, a sum
-     * added to) starts from them.
-     */
-    private static double[][] outputs(Device device, Op op, double[]... args) {
-        long[] sizes = op.argElements();
-        try (Arena arena = Arena.ofShared()) {
-            Tensor[] tensors = new Tensor[sizes.length];
-            for (int i = 0; i < sizes.length; i++)
-                tensors[i] = Tensor.of("arg" + i, args[i] == null ? poisoned(arena, sizes[i]) : segment(arena, args[i]), sizes[i]);
-            Tensor[] outputs = Arrays.copyOf(tensors, op.outputs());
-            var graph = new TaskGraph(op.name())
-                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, tensors)
-                    .task(op.name(), op, tensors)
-                    .transferToHost(DataTransferMode.EVERY_EXECUTION, outputs)
-                    .snapshot();
-            try (var plan = new ExecutionPlan(graph, device)) {
-                plan.execute();
-            }
-            double[][] values = new double[op.outputs()][];
-            for (int i = 0; i < values.length; i++) values[i] = toDoubles(outputs[i].host(), (int) sizes[i]);
-            return values;
-        }
+        return TestDevices.outputs(Devices.get("java"), op, args);
     }
 
     /** The device's outputs against the Java kernel's, from the same arguments (null outputs poisoned). */
@@ -67,7 +41,7 @@ public abstract class TrainingKernelsTest {
     @ParameterizedTest(name = "batch={0} m={1} n={2} k={3} transposedB={4}")
     @CsvSource({"1, 1, 1, 1, false", "1, 7, 33, 130, false", "2, 17, 31, 13, true", "1, 96, 192, 1000, false", "1, 67, 129, 97, true",
             "1, 13, 33, 2049, false", "3, 5, 70, 11, false"})
-    void transposedAMatmul(int batch, int m, int n, int k, boolean transposedB) {
+    default void transposedAMatmul(int batch, int m, int n, int k, boolean transposedB) {
         Random random = random();
         double[] a = roundToFloat(uniform(random, batch * m * k, 1)), b = roundToFloat(uniform(random, batch * n * k, 1));
         double[] actual = onDevice(new Op.Matmul(batch, m, n, k, true, transposedB, false, Op.Activation.NONE), null, a, b)[0];
@@ -77,7 +51,7 @@ public abstract class TrainingKernelsTest {
 
     @ParameterizedTest(name = "rows={0} cols={1}")
     @CsvSource({"1, 1", "7, 33", "130, 17", "1000, 96", "33, 1031", "3, 16"})
-    void sumRows(int rows, int cols) {
+    default void sumRows(int rows, int cols) {
         Random random = random();
         double[] x = roundToFloat(uniform(random, rows * cols, 1));
         double[] ones = new double[rows];
@@ -89,7 +63,7 @@ public abstract class TrainingKernelsTest {
     /** LayerScale forward (also its input gradient) and its gamma gradient, a column sum like sumRows'. */
     @ParameterizedTest(name = "rows={0} dim={1}")
     @CsvSource({"1, 1", "7, 33", "130, 17", "1000, 96", "33, 1031", "3, 16"})
-    void layerScale(int rows, int dim) {
+    default void layerScale(int rows, int dim) {
         Random random = random();
         double[] x = roundToFloat(uniform(random, rows * dim, 2)), gamma = roundToFloat(uniform(random, dim, 1));
         double[] dy = roundToFloat(uniform(random, rows * dim, 1));
@@ -99,7 +73,7 @@ public abstract class TrainingKernelsTest {
 
     @ParameterizedTest(name = "n={0}")
     @ValueSource(ints = {1, 15, 17, 257, 100_003})
-    void geluBackward(int n) {
+    default void geluBackward(int n) {
         Random random = random();
         double[] x = roundToFloat(uniform(random, n, 5)), dy = roundToFloat(uniform(random, n, 1));
         assertLikeJava("gelu backward " + random, new Op.GeluBackward(n), 1e-5, 1e-6, null, dy, x);
@@ -107,7 +81,7 @@ public abstract class TrainingKernelsTest {
 
     @ParameterizedTest(name = "rows={0} dim={1} eps={2}")
     @CsvSource({"1, 1, 1e-5", "3, 17, 1e-6", "67, 192, 1e-12", "5, 1031, 1e-5", "2, 16, 1e-6", "130, 24, 1e-6"})
-    void layerNormBackward(int rows, int dim, float eps) {
+    default void layerNormBackward(int rows, int dim, float eps) {
         Random random = random();
         double[] x = uniform(random, rows * dim, 2);
         for (int i = 0; i < x.length; i++) x[i] = (float) (x[i] + 30); // an offset against the spread, as in the forward test
@@ -119,7 +93,7 @@ public abstract class TrainingKernelsTest {
     @ParameterizedTest(name = "batch={0} tokens={1} heads={2} headDim={3}")
     @CsvSource({"1, 1, 1, 1", "2, 17, 3, 5", "3, 67, 2, 5", "1, 197, 2, 64", "2, 16, 2, 8", "1, 33, 3, 9", "2, 65, 1, 16",
             "1, 31, 2, 7", "1, 32, 1, 17", "2, 50, 3, 32"})
-    void attentionBackward(int batch, int tokens, int heads, int headDim) {
+    default void attentionBackward(int batch, int tokens, int heads, int headDim) {
         Random random = random();
         double[] qkv = roundToFloat(uniform(random, 3 * batch * tokens * heads * headDim, 1.5));
         double[] dout = roundToFloat(uniform(random, batch * tokens * heads * headDim, 1));
@@ -129,7 +103,7 @@ public abstract class TrainingKernelsTest {
 
     @ParameterizedTest(name = "rows={0} classes={1} smoothing={2}")
     @CsvSource({"1, 1, 0", "3, 7, 0", "4, 10, 0.1", "2, 1000, 0.2", "300, 10, 0.1"})
-    void crossEntropy(int rows, int classes, float smoothing) {
+    default void crossEntropy(int rows, int classes, float smoothing) {
         Random random = random();
         double[] logits = roundToFloat(uniform(random, rows * classes, 8));
         double[] labels = random.ints(rows, 0, classes).asDoubleStream().toArray();
@@ -142,7 +116,7 @@ public abstract class TrainingKernelsTest {
 
     @ParameterizedTest(name = "label={0}")
     @ValueSource(doubles = {-1, 3, 1.5})
-    void labelsThatAreNoClassGiveNaN(double label) {
+    default void labelsThatAreNoClassGiveNaN(double label) {
         double[][] actual = onDevice(new Op.CrossEntropy(2, 3, 0.1f), null, null, new double[] {1, 2, 3, 4, 5, 6}, new double[] {0, label});
         assertEquals(Double.NaN, actual[0][1]);
         assertEquals(Double.NaN, actual[1][3]);
@@ -152,7 +126,7 @@ public abstract class TrainingKernelsTest {
     @ParameterizedTest(name = "batch={0} channels={1} {2}x{3} patch={4} hidden={5}")
     @CsvSource({"1, 1, 1, 1, 1, 1", "2, 3, 6, 9, 3, 5", "4, 1, 28, 28, 7, 17", "1, 2, 35, 21, 7, 67", "1, 3, 4, 52, 4, 33",
             "2, 3, 32, 16, 16, 32", "3, 1, 28, 28, 4, 24"})
-    void patchEmbedBackward(int batch, int channels, int height, int width, int patch, int hidden) {
+    default void patchEmbedBackward(int batch, int channels, int height, int width, int patch, int hidden) {
         Random random = random();
         double[] image = roundToFloat(uniform(random, batch * channels * height * width, 1));
         double[] dout = roundToFloat(uniform(random, batch * (height / patch) * (width / patch) * hidden, 1));
@@ -163,7 +137,7 @@ public abstract class TrainingKernelsTest {
 
     @ParameterizedTest(name = "batch={0} patches={1} hidden={2}")
     @CsvSource({"1, 1, 1", "3, 49, 17", "2, 196, 67", "2, 15, 32", "5, 16, 15"})
-    void embedTokensAndClassTokenBackward(int batch, int patches, int hidden) {
+    default void embedTokensAndClassTokenBackward(int batch, int patches, int hidden) {
         Random random = random();
         int tokens = patches + 1;
         double[] dx = roundToFloat(uniform(random, batch * tokens * hidden, 1)), dcls = roundToFloat(uniform(random, batch * hidden, 1));
@@ -174,7 +148,7 @@ public abstract class TrainingKernelsTest {
 
     @ParameterizedTest(name = "n={0} value={1}")
     @CsvSource({"1, 0", "257, -2.5"})
-    void fill(int n, float value) {
+    default void fill(int n, float value) {
         double[] expected = new double[n];
         Arrays.fill(expected, value);
         assertClose("fill", expected, onDevice(new Op.Fill(n, value), (double[]) null)[0], 0, 0);
@@ -182,7 +156,7 @@ public abstract class TrainingKernelsTest {
 
     @ParameterizedTest(name = "n={0}")
     @ValueSource(ints = {1, 17, 4099, 100_003, 3_000_017})
-    void accumulateSquaresAddsToTheSum(int n) {
+    default void accumulateSquaresAddsToTheSum(int n) {
         Random random = random();
         double[] x = roundToFloat(uniform(random, n, 2));
         double expected = 1.5 + Arrays.stream(x).map(v -> v * v).sum();
@@ -193,7 +167,7 @@ public abstract class TrainingKernelsTest {
 
     @ParameterizedTest(name = "n={0} maxNorm={1}")
     @CsvSource({"1, 0", "17, 1.0", "40003, 0.5", "100, 1000"})
-    void adamw(int n, float maxNorm) {
+    default void adamw(int n, float maxNorm) {
         Random random = random();
         double[] p = roundToFloat(uniform(random, n, 1)), g = roundToFloat(uniform(random, n, 0.5));
         double[] m = roundToFloat(uniform(random, n, 0.1)), v = roundToFloat(uniform(random, n, 0.01));

@@ -21,32 +21,35 @@ import jvit.vit.image.Preprocessing;
 import jvit.vit.train.Optimizer;
 import jvit.vit.train.TrainSettings;
 import jvit.vit.train.TrainingGraph;
-import org.junit.jupiter.api.Test;
 
 /**
- * Two training steps of a small ViT on opencl:0 against the same steps on the java device, from the
+ * Two training steps of a small ViT on a device against the same steps on the java device, from the
  * same weights and batches: each step's losses, and after them every parameter and both AdamW
  * moments, read back from the device, within 1e-4 relative (as a whole tensor: ‖difference‖ / ‖java's‖).
+ * Part of {@link ViTDeviceSuite}: a test class names the device.
  */
-class OpenCLTrainingStepTest {
+public interface DeviceTrainingStepTests {
+    /** The device the training graph runs on. */
+    Device device();
+
     /** 26 tokens (more than a block of query rows, an odd number of key groups), head size 12, 7 classes. */
     private static ViTConfig config(double layerScale) {
         return new ViTConfig(20, 4, 3, 36, 2, 3, 52, 1e-6, true, ViTConfig.defaultLabels(7), Preprocessing.huggingFace(20, 3), layerScale);
     }
-    private static final int BATCH = 5, STEPS = 2;
+    int BATCH = 5, STEPS = 2;
     /** Clipping on (random weights give a gradient norm above 1), weight decay on, label smoothing on. */
-    private static final TrainSettings SETTINGS = new TrainSettings(1, BATCH, 1e-3, 0, 0, 0.05, 0.9, 0.999, 1e-8, 1, 0.1, 0,
+    TrainSettings SETTINGS = new TrainSettings(1, BATCH, 1e-3, 0, 0, 0.05, 0.9, 0.999, 1e-8, 1, 0.1, 0,
             false, 0, 1, 1);
 
     /** What a run leaves: each step's losses, and each parameter, first moment and second moment by name. */
-    private record Trained(List<double[]> losses, Map<String, double[]> state) {}
+    record Trained(List<double[]> losses, Map<String, double[]> state) {}
 
     /** Without LayerScale, and with it (its gammas trained too). */
     @org.junit.jupiter.params.ParameterizedTest(name = "layerScale={0}")
     @org.junit.jupiter.params.provider.ValueSource(doubles = {0, 0.5})
-    void twoStepsAgreeWithTheJavaDevice(double layerScale) {
+    default void twoStepsAgreeWithTheJavaDevice(double layerScale) {
         ViTConfig config = config(layerScale);
-        Device opencl = DeviceTesting.opencl();
+        Device device = device();
         Random random = random();
         RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
         int perImage = config.channels() * config.imageSize() * config.imageSize();
@@ -56,10 +59,10 @@ class OpenCLTrainingStepTest {
             labels.add(random.ints(BATCH, 0, config.numLabels()).asDoubleStream().toArray());
         }
         Trained expected = train(config, Devices.get("java"), checkpoint, images, labels);
-        Trained actual = train(config, opencl, checkpoint, images, labels);
+        Trained actual = train(config, device, checkpoint, images, labels);
 
         for (int step = 0; step < STEPS; step++)
-            assertClose("losses of step " + (step + 1) + " " + random, expected.losses().get(step), actual.losses().get(step), 1e-4, 0);
+            assertClose(device + " losses of step " + (step + 1) + " " + random, expected.losses().get(step), actual.losses().get(step), 1e-4, 0);
         assertEquals(expected.state().keySet(), actual.state().keySet());
         for (String name : expected.state().keySet()) {
             double[] e = expected.state().get(name), a = actual.state().get(name);
@@ -73,7 +76,7 @@ class OpenCLTrainingStepTest {
                 Arrays.fill(a, h, 2 * h, 0);
             }
             double error = DeviceTesting.relativeError(e, a);
-            assertTrue(error <= 1e-4, name + " differs from the java device's by " + error + " " + random);
+            assertTrue(error <= 1e-4, device + " " + name + " differs from the java device's by " + error + " " + random);
         }
     }
 
