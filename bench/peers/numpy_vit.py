@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """jvit's ViT peer: a float32 ViT forward pass in NumPy, pre-norm as timm's VisionTransformer, on a
-model directory jvit wrote (config.json with Hugging Face's keys, model.safetensors with timm's
-names) and images in an .npy file. Writes the logits of the last run as .npy and prints one JSON
+model directory jvit wrote (config.json and model.safetensors as Hugging Face's
+ViTForImageClassification has them) and images in an .npy file. Writes the logits of the last run as .npy and prints one JSON
 object: NumPy and BLAS versions, and the nanoseconds of each timed forward pass.
 
 Usage: numpy_vit.py --model DIR --images X.npy --logits Y.npy [--warmup W] [--runs R]
@@ -33,6 +33,29 @@ def load_safetensors(path):
         array = np.frombuffer(data, "<f4", (end - start) // 4, 8 + size + start)
         tensors[name] = array.reshape(info["shape"]).copy()
     return tensors
+
+
+def timm_names(w, layers):
+    """Hugging Face's ViTForImageClassification names as timm's, with query, key and value fused into qkv."""
+    if "patch_embed.proj.weight" in w:
+        return w
+    out = {"patch_embed.proj." + k: w["vit.embeddings.patch_embeddings.projection." + k] for k in ("weight", "bias")}
+    out["cls_token"] = w["vit.embeddings.cls_token"]
+    out["pos_embed"] = w["vit.embeddings.position_embeddings"]
+    parts = {"norm1": "layernorm_before", "attn.proj": "attention.output.dense", "norm2": "layernorm_after",
+             "mlp.fc1": "intermediate.dense", "mlp.fc2": "output.dense"}
+    for i in range(layers):
+        hf = f"vit.encoder.layer.{i}."
+        for k in ("weight", "bias"):
+            for timm, name in parts.items():
+                out[f"blocks.{i}.{timm}.{k}"] = w[hf + name + "." + k]
+            qkv = [hf + "attention.attention." + n + "." + k for n in ("query", "key", "value")]
+            if qkv[0] in w:
+                out[f"blocks.{i}.attn.qkv.{k}"] = np.concatenate([w[n] for n in qkv])
+    for k in ("weight", "bias"):
+        out["norm." + k] = w["vit.layernorm." + k]
+        out["head." + k] = w["classifier." + k]
+    return out
 
 
 def erf(x):
@@ -95,7 +118,7 @@ def main():
     args = parser.parse_args()
     with open(os.path.join(args.model, "config.json")) as f:
         config = json.load(f)
-    weights = load_safetensors(os.path.join(args.model, "model.safetensors"))
+    weights = timm_names(load_safetensors(os.path.join(args.model, "model.safetensors")), config["num_hidden_layers"])
     images = np.load(args.images).astype(F)
     out = {}
     nanos = timed(lambda: out.update(logits=forward(images, weights, config)), args.warmup, args.runs)

@@ -128,6 +128,23 @@ public sealed interface Op {
         public long flops() { return 20L * n; }
     }
 
+    /**
+     * LayerScale (timm's {@code ls1}/{@code ls2}, CaiT, DeiT III, DINOv2): {@code out[r, c] = x[r, c] · gamma[c]}
+     * over {@code rows} rows of {@code dim}. Args: out, x, gamma. {@code out} may be {@code x}. Its
+     * input gradient is the same operator applied to {@code dy}.
+     */
+    record LayerScale(int rows, int dim) implements Op {
+        public LayerScale {
+            positive(rows, dim);
+        }
+
+        public String name() { return "layer_scale"; }
+
+        public long[] argElements() { return new long[] {(long) rows * dim, (long) rows * dim, dim}; }
+
+        public long flops() { return (long) rows * dim; }
+    }
+
     /** Elementwise {@code out = a + b} (residual connections). Args: out, a, b. {@code out} may be either input. */
     record Add(long n) implements Op {
         public Add {
@@ -218,6 +235,19 @@ public sealed interface Op {
         public long[] argElements() { return new long[] {cols, (long) rows * cols}; }
 
         public long flops() { return (long) rows * cols; }
+    }
+
+    /** LayerScale's gamma gradient, {@code dgamma[c] = Σ_r dy[r, c] · x[r, c]} ({@code x} its input). Args: dgamma, dy, x. */
+    record LayerScaleBackward(int rows, int dim) implements Op {
+        public LayerScaleBackward {
+            positive(rows, dim);
+        }
+
+        public String name() { return "layer_scale_backward"; }
+
+        public long[] argElements() { return new long[] {dim, (long) rows * dim, (long) rows * dim}; }
+
+        public long flops() { return 2L * rows * dim; }
     }
 
     /** {@code dx = dy · gelu'(x)}, erf form. Args: dx, dy, x. {@code dx} may be {@code dy}. */

@@ -60,6 +60,17 @@ public interface TrainingKernelsTests {
         assertClose("sum rows " + random, expected, onDevice(new Op.SumRows(rows, cols), null, x)[0], 1e-5, 1e-6 * rows);
     }
 
+    /** LayerScale forward (also its input gradient) and its gamma gradient, a column sum like sumRows'. */
+    @ParameterizedTest(name = "rows={0} dim={1}")
+    @CsvSource({"1, 1", "7, 33", "130, 17", "1000, 96", "33, 1031", "3, 16"})
+    default void layerScale(int rows, int dim) {
+        Random random = random();
+        double[] x = roundToFloat(uniform(random, rows * dim, 2)), gamma = roundToFloat(uniform(random, dim, 1));
+        double[] dy = roundToFloat(uniform(random, rows * dim, 1));
+        assertLikeJava("layer scale " + random, new Op.LayerScale(rows, dim), 1e-7, 0, null, x, gamma);
+        assertLikeJava("layer scale backward " + random, new Op.LayerScaleBackward(rows, dim), 1e-5, 1e-6 * rows, null, dy, x);
+    }
+
     @ParameterizedTest(name = "n={0}")
     @ValueSource(ints = {1, 15, 17, 257, 100_003})
     default void geluBackward(int n) {

@@ -6,9 +6,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import jvit.vit.image.Preprocessing;
 import jvit.vit.image.Preprocessing.Interpolation;
+import jvit.vit.ConfigFields.Switch;
 import jvit.vit.io.JsonFields;
 
 /**
@@ -22,7 +24,64 @@ public final class ModelConfigs {
     private static final Map<Integer, Interpolation> PIL_FILTERS = Map.of(2, Interpolation.BILINEAR, 3, Interpolation.BICUBIC);
     private static final List<String> PIL_FILTER_NAMES = List.of("NEAREST", "LANCZOS", "BILINEAR", "BICUBIC", "BOX", "HAMMING");
 
+    /** Hugging Face's {@code ViTConfig} fields and {@code PretrainedConfig}'s common ones (transformers 4 and 5). */
+    private static final ConfigFields HF_VIT = new ConfigFields("a Hugging Face ViT config",
+            Set.of("model_type", "architectures", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size",
+                    "hidden_act", "layer_norm_eps", "image_size", "patch_size", "num_channels", "qkv_bias", "id2label",
+                    "label2id", "num_labels"),
+            harmless(
+                    // training only (dropout, initialisation, the loss), or parts ViTForImageClassification leaves out
+                    "hidden_dropout_prob", "attention_probs_dropout_prob", "initializer_range", "problem_type",
+                    "encoder_stride", "pooler_output_size", "pooler_act",
+                    // bookkeeping and what a forward call returns
+                    "transformers_version", "_name_or_path", "name_or_path", "_commit_hash", "dtype", "torch_dtype",
+                    "use_bfloat16", "output_hidden_states", "output_attentions", "return_dict", "use_return_dict", "torchscript",
+                    "chunk_size_feed_forward", "finetuning_task", "tf_legacy_loss", "_attn_implementation_autoset",
+                    "attn_implementation", "tokenizer_class", "prefix", "task_specific_params", "tie_word_embeddings",
+                    "is_encoder_decoder", "is_decoder", "add_cross_attention", "cross_attention_hidden_size",
+                    "tie_encoder_decoder", "bos_token_id", "eos_token_id", "pad_token_id", "sep_token_id",
+                    "decoder_start_token_id",
+                    // generation settings, which transformers drops for every model
+                    "assistant_confidence_threshold", "assistant_lookbehind", "bad_words_ids", "begin_suppress_tokens",
+                    "diversity_penalty", "do_sample", "early_stopping", "encoder_no_repeat_ngram_size",
+                    "encoder_repetition_penalty", "epsilon_cutoff", "eta_cutoff", "exponential_decay_length_penalty",
+                    "forced_bos_token_id", "forced_eos_token_id", "length_penalty", "max_length", "min_length",
+                    "no_repeat_ngram_size", "num_assistant_tokens", "num_assistant_tokens_schedule", "num_beam_groups",
+                    "num_beams", "num_return_sequences", "output_scores", "remove_invalid_values", "repetition_penalty",
+                    "return_dict_in_generate", "suppress_tokens", "target_lookbehind", "temperature", "top_k", "top_p",
+                    "typical_p", "use_cache"),
+            List.of(Switch.off("pruned_heads", "pruned attention heads", Map.of())));
+
+    /** The keyword arguments of timm's {@code VisionTransformer.__init__} (timm 1.0). */
+    private static final ConfigFields TIMM_MODEL_ARGS = new ConfigFields("timm's model_args",
+            Set.of("img_size", "patch_size", "in_chans", "num_classes", "embed_dim", "depth", "num_heads", "mlp_ratio",
+                    "qkv_bias", "global_pool", "act_layer", "norm_layer", "init_values"),
+            harmless("drop_rate", "pos_drop_rate", "patch_drop_rate", "proj_drop_rate", "attn_drop_rate", "drop_path_rate",
+                    "weight_init", "fix_init", "device", "dtype",
+                    // pads images whose side is not a multiple of the patch; jvit's sides always are
+                    "dynamic_img_pad"),
+            List.of(Switch.off("class_token", "models without a class token", true),
+                    Switch.off("reg_tokens", "register tokens", 0),
+                    Switch.off("no_embed_class", "position embeddings without the class token (no_embed_class)", false),
+                    Switch.off("pre_norm", "a norm before the blocks (pre_norm, CLIP's norm_pre)", false),
+                    Switch.off("final_norm", "models without the final norm", true),
+                    Switch.off("fc_norm", "a norm after pooling (fc_norm)", null, false),
+                    Switch.off("pool_include_prefix", "pooling over the prefix tokens", false),
+                    Switch.off("qk_norm", "normed queries and keys (qk_norm)", false),
+                    Switch.off("scale_attn_norm", "a norm inside attention (scale_attn_norm)", false),
+                    Switch.off("scale_mlp_norm", "a norm inside the MLP (scale_mlp_norm)", false),
+                    Switch.off("proj_bias", "projections without bias (proj_bias)", true),
+                    Switch.off("pos_embed", "position embeddings other than learned ones", "learn"),
+                    Switch.off("dynamic_img_size", "dynamic image sizes", false),
+                    Switch.off("embed_norm_layer", "a norm in the patch embedding", (Object) null),
+                    Switch.off("embed_layer", "another patch embedding", (Object) null),
+                    Switch.off("block_fn", "another block", (Object) null),
+                    Switch.off("mlp_layer", "another MLP", (Object) null),
+                    Switch.off("attn_layer", "another attention", (Object) null)));
+
     private ModelConfigs() {}
+
+    private static Set<String> harmless(String... keys) { return Set.of(keys); }
 
     /** A Hugging Face or timm {@code config.json}, told apart by timm's {@code "architecture"} key. */
     public static ViTConfig read(Path configJson) {
@@ -51,9 +110,17 @@ public final class ModelConfigs {
         if (!type.equals("vit")) {
             throw c.error("model_type '" + type + "' is not supported; jvit runs ViTForImageClassification (model_type \"vit\")");
         }
+        HF_VIT.check(c);
+        if (c.has("architectures") && !c.strings("architectures").equals(List.of("ViTForImageClassification"))) {
+            throw c.error("architectures " + c.strings("architectures") + " is not supported; jvit runs ViTForImageClassification");
+        }
         String activation = c.string("hidden_act", "gelu");
         if (!activation.equals("gelu")) {
             throw c.error("hidden_act '" + activation + "' is not supported; jvit's MLP uses the exact (erf) GELU, \"gelu\"");
+        }
+        // The checkpoint's shapes check every other size; the heads split the width in a way no shape shows.
+        if (!c.has("num_attention_heads")) {
+            throw c.error("has no \"num_attention_heads\"; the checkpoint cannot tell how many heads the model has — add the field");
         }
         int imageSize = c.integer("image_size", 224);
         int channels = c.integer("num_channels", 3);
@@ -145,15 +212,30 @@ public final class ModelConfigs {
         ViTConfig preset = ViTPresets.find(name).orElseThrow(() -> c.error("architecture '" + architecture
                 + "' is not one jvit knows; it knows " + String.join(", ", ViTPresets.names().stream()
                 .filter(n -> n.startsWith("vit_")).toList())));
-        String pool = c.string("global_pool", "token");
+        // timm builds the architecture's registered model with model_args as keyword arguments over its defaults.
+        JsonFields args = c.object("model_args");
+        TIMM_MODEL_ARGS.check(args);
+        String pool = args.string("global_pool", c.string("global_pool", "token"));
         if (!pool.equals("token")) {
             throw c.error("global_pool '" + pool + "' is not supported; jvit classifies from the class token (\"token\")");
         }
+        String activation = args.string("act_layer", "gelu");
+        if (!activation.equals("gelu")) {
+            throw c.error(args.name("act_layer") + " '" + activation + "' is not supported; jvit's MLP uses the exact (erf) GELU, \"gelu\"");
+        }
+        String norm = args.string("norm_layer", "layernorm");
+        if (!norm.equals("layernorm")) {
+            throw c.error(args.name("norm_layer") + " '" + norm + "' is not supported; jvit's blocks use LayerNorm, \"layernorm\"");
+        }
         JsonFields cfg = c.object("pretrained_cfg");
-        int classes = classes(c, "num_classes", c.integer("num_classes", cfg.integer("num_classes", preset.numLabels())));
+        int classes = classes(c, "num_classes", args.integer("num_classes",
+                c.integer("num_classes", cfg.integer("num_classes", preset.numLabels()))));
         List<String> labels = c.has("label_names") ? c.strings("label_names") : ViTConfig.defaultLabels(classes);
         if (labels.size() != classes) {
             throw c.error("label_names has " + labels.size() + " names but num_classes is " + classes + "; give one name per class");
+        }
+        if (cfg.integer("label_offset", 0) != 0) {
+            throw c.error(cfg.name("label_offset") + " is not 0: jvit numbers classes as the head does; drop the background class");
         }
         Preprocessing base = preset.preprocessing();
         int[] input = cfg.integers("input_size", new int[] {preset.channels(), preset.imageSize(), preset.imageSize()});
@@ -161,6 +243,10 @@ public final class ModelConfigs {
             throw c.error(cfg.name("input_size") + " is " + Arrays.toString(input) + ", not [channels, side, side];"
                     + " jvit's models take square images");
         }
+        int channels = args.integer("in_chans", input[0]);
+        int imageSize = timmImageSize(args, input[1]);
+        int hidden = args.integer("embed_dim", preset.hidden());
+        int mlp = (int) (hidden * args.number("mlp_ratio", (double) preset.mlpDim() / preset.hidden()));
         String interpolationName = cfg.string("interpolation", base.interpolation().name().toLowerCase(Locale.ROOT));
         Interpolation interpolation = switch (interpolationName) {
             case "bicubic" -> Interpolation.BICUBIC;
@@ -175,15 +261,40 @@ public final class ModelConfigs {
             throw c.error(cfg.name("crop_mode") + " '" + cropMode + "' with crop_pct " + cropPct
                     + " is not supported; jvit center-crops (\"center\"), or squashes with crop_pct 1.0");
         }
-        float[] mean = cfg.floats("mean", base.mean());
-        float[] std = cfg.floats("std", base.std());
-        if (mean.length != input[0]) {
-            throw c.error(cfg.name("mean") + " has " + mean.length + " values but the input has " + input[0]
+        float[] mean = perChannel(cfg, "mean", base.mean(), channels);
+        float[] std = perChannel(cfg, "std", base.std(), channels);
+        Preprocessing preprocessing = build(c, () -> new Preprocessing(imageSize, cropPct, interpolation, mean, std));
+        return build(c, () -> new ViTConfig(imageSize, args.integer("patch_size", preset.patchSize()), channels, hidden,
+                args.integer("depth", preset.layers()), args.integer("num_heads", preset.heads()), mlp,
+                preset.layerNormEps(), args.bool("qkv_bias", preset.qkvBias()), labels, preprocessing,
+                args.number("init_values", 0), ViTConfig.PositionResampling.TIMM));
+    }
+
+    /**
+     * One value per channel; a model made with another {@code in_chans} than its pretrained config
+     * keeps that config's list, which serves when all its values are the same (0.5 for every channel).
+     */
+    private static float[] perChannel(JsonFields cfg, String key, float[] fallback, int channels) {
+        float[] values = cfg.floats(key, fallback);
+        if (values.length == channels) return values;
+        boolean same = values.length > 0;
+        for (float v : values) same &= v == values[0];
+        if (!same) {
+            throw cfg.error(cfg.name(key) + " has " + values.length + " values but the input has " + channels
                     + " channels; give one per channel");
         }
-        Preprocessing preprocessing = build(c, () -> new Preprocessing(input[1], cropPct, interpolation, mean, std));
-        return build(c, () -> new ViTConfig(input[1], preset.patchSize(), input[0], preset.hidden(), preset.layers(),
-                preset.heads(), preset.mlpDim(), preset.layerNormEps(), preset.qkvBias(), labels, preprocessing));
+        return filled(channels, values[0]);
+    }
+
+    /** {@code model_args.img_size}, a side or a square {@code [height, width]}, else the pretrained input size. */
+    private static int timmImageSize(JsonFields args, int inputSize) {
+        if (!args.has("img_size") || args.get("img_size") instanceof Long) return args.integer("img_size", inputSize);
+        int[] size = args.integers("img_size", null);
+        if (size.length != 2 || size[0] != size[1]) {
+            throw args.error(args.name("img_size") + " is " + Arrays.toString(size) + ", not a side or [side, side];"
+                    + " jvit's models take square images");
+        }
+        return size[0];
     }
 
     /** Runs a record's constructor; its validation message becomes a {@link UserError} naming the file. */

@@ -19,20 +19,43 @@ import jvit.vit.image.Preprocessing;
  * @param qkvBias whether the query/key/value projections have a bias
  * @param labels class names, index = class id ({@code id2label}); its size is the number of classes
  * @param preprocessing how an image becomes the input tensor
+ * @param layerScale LayerScale's initial factor (timm's {@code init_values}); 0 when the blocks have none
+ * @param resampling how position embeddings are resized for another image size: as the checkpoint's library does it
  */
 public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, int layers, int heads, int mlpDim,
-                        double layerNormEps, boolean qkvBias, List<String> labels, Preprocessing preprocessing) {
+                        double layerNormEps, boolean qkvBias, List<String> labels, Preprocessing preprocessing, double layerScale,
+                        PositionResampling resampling) {
+    /** The libraries whose position-embedding resampling jvit reproduces. */
+    public enum PositionResampling { HUGGING_FACE, TIMM }
+
+    /** A ViT without LayerScale, resampled as Hugging Face does. */
+    public ViTConfig(int imageSize, int patchSize, int channels, int hidden, int layers, int heads, int mlpDim,
+                     double layerNormEps, boolean qkvBias, List<String> labels, Preprocessing preprocessing) {
+        this(imageSize, patchSize, channels, hidden, layers, heads, mlpDim, layerNormEps, qkvBias, labels, preprocessing, 0);
+    }
+
+    /** Resampled as Hugging Face does. */
+    public ViTConfig(int imageSize, int patchSize, int channels, int hidden, int layers, int heads, int mlpDim,
+                     double layerNormEps, boolean qkvBias, List<String> labels, Preprocessing preprocessing, double layerScale) {
+        this(imageSize, patchSize, channels, hidden, layers, heads, mlpDim, layerNormEps, qkvBias, labels, preprocessing, layerScale,
+                PositionResampling.HUGGING_FACE);
+    }
+
     public ViTConfig {
         check(imageSize > 0 && patchSize > 0 && channels > 0 && hidden > 0 && layers > 0 && heads > 0 && mlpDim > 0,
                 "every size must be positive");
         check(imageSize % patchSize == 0, "image_size " + imageSize + " is not a multiple of patch_size " + patchSize);
         check(hidden % heads == 0, "hidden_size " + hidden + " is not divisible by num_attention_heads " + heads);
         check(layerNormEps > 0, "layer_norm_eps must be > 0");
+        check(Double.isFinite(layerScale), "init_values must be a finite number");
         check(!labels.isEmpty(), "there must be at least one class label");
         labels = List.copyOf(labels);
     }
 
     public int numLabels() { return labels.size(); }
+
+    /** Whether each block scales its two branches per channel ({@code ls1}, {@code ls2}), as timm does when {@code init_values} is set. */
+    public boolean hasLayerScale() { return layerScale != 0; }
 
     public int headDim() { return hidden / heads; }
 
@@ -46,14 +69,15 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
     public long parameters() {
         long h = hidden;
         long embed = h * channels * patchSize * patchSize + h + h + (long) tokens() * h;
-        long block = 2 * 2 * h + 3 * h * h + (qkvBias ? 3 * h : 0) + h * h + h + 2 * h * mlpDim + mlpDim + h;
+        long block = 2 * 2 * h + 3 * h * h + (qkvBias ? 3 * h : 0) + h * h + h + 2 * h * mlpDim + mlpDim + h
+                + (hasLayerScale() ? 2 * h : 0);
         return embed + layers * block + 2 * h + h * numLabels() + numLabels();
     }
 
     /** This config with another number of classes, named {@code LABEL_0 ...}. */
     public ViTConfig withClasses(int classes) {
         return new ViTConfig(imageSize, patchSize, channels, hidden, layers, heads, mlpDim, layerNormEps, qkvBias,
-                defaultLabels(classes), preprocessing);
+                defaultLabels(classes), preprocessing, layerScale, resampling);
     }
 
     /** {@code LABEL_0 ... LABEL_{n-1}}, Hugging Face's names when a config gives none. */

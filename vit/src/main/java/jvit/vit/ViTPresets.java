@@ -55,7 +55,7 @@ public final class ViTPresets {
         Preprocessing preprocessing = new Preprocessing(image, image == 224 ? 0.9 : 1.0,
                 Preprocessing.Interpolation.BICUBIC, half, half);
         return new ViTConfig(image, patch, 3, s.hidden, s.layers, s.heads, s.mlp, 1e-6, true,
-                ViTConfig.defaultLabels(1000), preprocessing);
+                ViTConfig.defaultLabels(1000), preprocessing, 0, ViTConfig.PositionResampling.TIMM);
     }
 
     /** Every name a preset answers to: the timm names, then the paper's. */

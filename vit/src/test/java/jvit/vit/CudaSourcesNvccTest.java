@@ -56,6 +56,8 @@ class CudaSourcesNvccTest {
                 new Op.Attention(batch, c.tokens(), c.heads(), c.headDim()),
                 Op.Matmul.linear(rows, h, c.mlpDim(), Activation.GELU),
                 new Op.Add((long) rows * h),
+                new Op.LayerScale(rows, h),
+                new Op.LayerScaleBackward(rows, h),
                 new Op.ClassToken(batch, c.tokens(), h),
                 new Op.Softmax(batch, c.numLabels()),
                 new Op.Gelu((long) rows * c.mlpDim()),

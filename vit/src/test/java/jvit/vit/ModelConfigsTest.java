@@ -132,7 +132,7 @@ class ModelConfigsTest {
         assertEquals(3072, c.mlpDim());
         assertFalse(c.qkvBias());
 
-        ViTConfig defaults = ModelConfigs.huggingFace(config("{\"model_type\": \"vit\"}"));
+        ViTConfig defaults = ModelConfigs.huggingFace(config("{\"model_type\": \"vit\", \"num_attention_heads\": 12}"));
         assertEquals(List.of("LABEL_0", "LABEL_1"), defaults.labels());
         assertEquals(224, defaults.imageSize());
         assertEquals(1e-12, defaults.layerNormEps());
@@ -171,10 +171,30 @@ class ModelConfigsTest {
         assertEquals("\"hidden_size\" is \"768\", not an integer; fix the file", problem(config, () -> ModelConfigs.huggingFace(config)));
         config(HF_CONFIG.replace("\"2\": \"great", "\"3\": \"great"));
         assertEquals("id2label key \"3\" is not a class number from 0 to 2; fix the file", problem(config, () -> ModelConfigs.huggingFace(config)));
-        config("{\"model_type\": \"vit\", \"num_labels\": 0}");
+        config("{\"model_type\": \"vit\", \"num_attention_heads\": 12, \"num_labels\": 0}");
         assertEquals("\"num_labels\" is 0; a classifier needs at least one class", problem(config, () -> ModelConfigs.huggingFace(config)));
         config(HF_CONFIG.replace("\"patch_size\": 16", "\"patch_size\": 15"));
         assertEquals("image_size 224 is not a multiple of patch_size 15; fix the file", problem(config, () -> ModelConfigs.huggingFace(config)));
+    }
+
+    @Test
+    void refusesHuggingFaceFieldsThatWouldChangeTheOutput() throws IOException {
+        Path config = config(HF_CONFIG.replace("  \"num_attention_heads\": 12,\n", ""));
+        assertEquals("has no \"num_attention_heads\"; the checkpoint cannot tell how many heads the model has — add the field",
+                problem(config, () -> ModelConfigs.read(config)));
+        config(HF_CONFIG.replace("\"qkv_bias\": true", "\"qkv_bias\": true, \"use_swiglu_ffn\": true"));
+        assertEquals("\"use_swiglu_ffn\" is not a field jvit knows in a Hugging Face ViT config, so it cannot tell whether it"
+                + " changes the model's output and refuses it; remove the field if it does not", problem(config, () -> ModelConfigs.read(config)));
+        config(HF_CONFIG.replace("\"qkv_bias\": true", "\"qkv_bias\": true, \"pruned_heads\": {\"0\": [1]}"));
+        assertEquals("\"pruned_heads\" is {\"0\":[1]}: jvit does not implement pruned attention heads, so it refuses the model rather"
+                + " than run it wrong", problem(config, () -> ModelConfigs.read(config)));
+        config(HF_CONFIG.replace("\"ViTForImageClassification\"", "\"ViTForMaskedImageModeling\""));
+        assertEquals("architectures [ViTForMaskedImageModeling] is not supported; jvit runs ViTForImageClassification",
+                problem(config, () -> ModelConfigs.read(config)));
+        // What only training or bookkeeping reads is accepted, as transformers 5 writes it.
+        config(HF_CONFIG.replace("\"qkv_bias\": true", "\"qkv_bias\": true, \"pruned_heads\": {}, \"dtype\": \"float32\","
+                + " \"pooler_act\": \"tanh\", \"pooler_output_size\": 768, \"problem_type\": \"single_label_classification\""));
+        assertEquals(12, ModelConfigs.read(config).heads());
     }
 
     @Test
@@ -242,6 +262,38 @@ class ModelConfigsTest {
         assertEquals("\"pretrained_cfg.crop_pct\" is \"0.9\", not a number; fix the file", problem(config, () -> ModelConfigs.timm(config)));
         config("{\"architecture\": \"vit_base_patch16_224\", \"num_classes\": 3, \"label_names\": [\"a\", \"b\"]}");
         assertEquals("label_names has 2 names but num_classes is 3; give one name per class", problem(config, () -> ModelConfigs.timm(config)));
+    }
+
+    @Test
+    void readsTimmModelArgsOverTheArchitecture() throws IOException {
+        Path config = config(TIMM_CONFIG.replace("\"global_pool\": \"token\",", "\"global_pool\": \"token\", \"model_args\": {\"img_size\": [32, 32],"
+                + " \"patch_size\": 8, \"embed_dim\": 48, \"depth\": 2, \"num_heads\": 4, \"mlp_ratio\": 2.5, \"qkv_bias\": false,"
+                + " \"num_classes\": 5, \"in_chans\": 1, \"drop_path_rate\": 0.1, \"act_layer\": \"gelu\", \"init_values\": 0.1},")
+                .replace("\"mean\": [0.5, 0.5, 0.5]", "\"mean\": [0.5]").replace("\"std\": [0.5, 0.5, 0.5]", "\"std\": [0.5]"));
+        ViTConfig c = ModelConfigs.read(config);
+        assertEquals(new ViTConfig(32, 8, 1, 48, 2, 4, 120, 1e-6, false, ViTConfig.defaultLabels(5),
+                new Preprocessing(32, 0.9, Interpolation.BICUBIC, new float[] {0.5f}, new float[] {0.5f}), 0.1, ViTConfig.PositionResampling.TIMM), c);
+    }
+
+    @Test
+    void refusesTimmSwitchesJvitDoesNotImplement() throws IOException {
+        String[][] cases = {
+                {"\"reg_tokens\": 4", "\"model_args.reg_tokens\" is 4: jvit does not implement register tokens"},
+                {"\"class_token\": false", "\"model_args.class_token\" is false: jvit does not implement models without a class token"},
+                {"\"pre_norm\": true", "\"model_args.pre_norm\" is true: jvit does not implement a norm before the blocks"},
+                {"\"qk_norm\": true", "\"model_args.qk_norm\" is true: jvit does not implement normed queries and keys"},
+                {"\"no_embed_class\": true", "\"model_args.no_embed_class\" is true: jvit does not implement position embeddings"},
+                {"\"fc_norm\": true", "\"model_args.fc_norm\" is true: jvit does not implement a norm after pooling"},
+                {"\"act_layer\": \"gelu_tanh\"", "\"model_args.act_layer\" 'gelu_tanh' is not supported"},
+                {"\"act_layer\": \"quick_gelu\"", "\"model_args.act_layer\" 'quick_gelu' is not supported"},
+                {"\"global_pool\": \"avg\"", "global_pool 'avg' is not supported"},
+                {"\"layer_scale\": 1", "\"model_args.layer_scale\" is not a field jvit knows in timm's model_args"},
+        };
+        for (String[] c : cases) {
+            Path config = config(TIMM_CONFIG.replace("\"global_pool\": \"token\",", "\"global_pool\": \"token\", \"model_args\": {" + c[0] + "},"));
+            String problem = problem(config, () -> ModelConfigs.read(config));
+            assertTrue(problem.startsWith(c[1]), c[0] + ": " + problem);
+        }
     }
 
     @Test

@@ -17,6 +17,8 @@ public final class CpuKernels {
             case Op.Attention o -> Attention.forward(args[0], args[1], o.batch(), o.tokens(), o.heads(), o.headDim());
             case Op.Gelu o -> Gelu.forward(args[0], args[1], o.n());
             case Op.Add o -> Add.forward(args[0], args[1], args[2], o.n());
+            case Op.LayerScale o -> LayerScale.forward(args[0], args[1], args[2], o.rows(), o.dim());
+            case Op.LayerScaleBackward o -> LayerScale.backward(args[0], args[1], args[2], o.rows(), o.dim());
             case Op.PatchEmbed o -> PatchEmbed.forward(args[0], args[1], args[2], args[3],
                     o.batch(), o.channels(), o.height(), o.width(), o.patch(), o.hidden());
             case Op.EmbedTokens o -> EmbedTokens.forward(args[0], args[1], args[2], args[3], o.batch(), o.patches(), o.hidden());

@@ -65,9 +65,11 @@ final class CpuDeviceKernels {
             case Op.AdamW o -> one(vectorwise("adamw_cpu.cl", "adamw", o.n(), width, limits, DeviceKernels.adamwArgs(o)));
             // One output per work-item and no loop: PoCL's work-group loop vectorizes these as they are.
             case Op.Add o -> Optional.empty();
+            case Op.LayerScale o -> Optional.empty();
             case Op.ClassToken o -> Optional.empty();
             case Op.Fill o -> Optional.empty();
             case Op.CrossEntropy o -> Optional.empty(); // a row per work-item, and as many rows as images: no work to speak of
+            case Op.LayerScaleBackward o -> Optional.empty(); // a column sum over rows in order per thread group, as on GPUs
         };
     }
 

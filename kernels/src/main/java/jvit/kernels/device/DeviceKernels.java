@@ -61,6 +61,16 @@ public final class DeviceKernels {
             case Op.Attention o -> List.of(attention(o, limits));
             case Op.Gelu o -> List.of(elementwise("gelu.cl", "gelu_forward", o.n(), limits, tensors(2), new Int((int) o.n())));
             case Op.Add o -> List.of(elementwise("add.cl", "add", o.n(), limits, tensors(3), new Int((int) o.n())));
+            case Op.LayerScale o -> {
+                long n = o.argElements()[0];
+                yield List.of(elementwise("layer_scale.cl", "layer_scale", n, limits, tensors(3), new Int(o.dim()), new Int((int) n)));
+            }
+            case Op.LayerScaleBackward o -> {
+                long[] group = columnsByRows(limits);
+                yield List.of(new KernelLaunch(new KernelProgram("layer_scale_backward.cl", List.of()), "layer_scale_backward",
+                        new long[] {blocks(o.dim(), group[0]) * group[0], group[1]}, group,
+                        List.of(new Tensor(0), new Tensor(1), new Tensor(2), new Int(o.rows()), new Int(o.dim()))));
+            }
             case Op.PatchEmbed o -> List.of(patchEmbed(o, limits));
             case Op.EmbedTokens o -> {
                 long n = o.argElements()[0];

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** GELU and residual addition. */
+/** GELU, residual addition and LayerScale. */
 class ElementwiseTest {
     @ParameterizedTest(name = "n={0}")
     @ValueSource(ints = {1, 2, 15, 17, 4099, 100_003})
@@ -48,6 +48,29 @@ class ElementwiseTest {
             MemorySegment out = poisoned(arena, n);
             Add.forward(out, segment(arena, a), segment(arena, b), n);
             assertClose("add " + random, Reference64.add(a, b), out, 1e-7, 0);
+        }
+    }
+
+    @ParameterizedTest(name = "rows={0} dim={1}")
+    @org.junit.jupiter.params.provider.CsvSource({"1, 1", "3, 17", "67, 16", "130, 33", "5, 1031"})
+    void layerScaleMatchesFloat64Reference(int rows, int dim) {
+        Random random = random();
+        double[] x = roundToFloat(uniform(random, rows * dim, 3)), gamma = roundToFloat(uniform(random, dim, 1));
+        double[] dy = roundToFloat(uniform(random, rows * dim, 1));
+        double[] scaled = new double[rows * dim], dgamma = new double[dim];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < dim; c++) {
+                scaled[r * dim + c] = x[r * dim + c] * gamma[c];
+                dgamma[c] += dy[r * dim + c] * x[r * dim + c];
+            }
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment out = poisoned(arena, (long) rows * dim), inPlace = segment(arena, x), dg = poisoned(arena, dim);
+            LayerScale.forward(out, segment(arena, x), segment(arena, gamma), rows, dim);
+            assertClose("layer scale " + random, scaled, out, 1e-7, 0);
+            LayerScale.forward(inPlace, inPlace, segment(arena, gamma), rows, dim);
+            assertClose("layer scale in place " + random, scaled, inPlace, 1e-7, 0);
+            LayerScale.backward(dg, segment(arena, dy), segment(arena, x), rows, dim);
+            assertClose("layer scale backward " + random, dgamma, dg, 1e-5, 1e-6 * rows);
         }
     }
 }

@@ -31,6 +31,8 @@ class DeviceKernelsTest {
             new Op.ClassToken(2, 197, 768),
             Op.Matmul.weightGradient(197, 65, 3),
             new Op.SumRows(394, 768),
+            new Op.LayerScale(394, 768),
+            new Op.LayerScaleBackward(394, 768),
             new Op.GeluBackward(100_003),
             new Op.LayerNormBackward(394, 768, 1e-6f),
             new Op.LayerNormBackward(5, 3, 1e-6f),
@@ -97,7 +99,7 @@ class DeviceKernelsTest {
             "attention_backward_queries.cl", "attention_backward_keys.cl", "attention_backward_cpu.cl", "cross_entropy.cl",
             "patch_embed_backward.cl", "patch_embed_backward_cpu.cl", "embed_tokens_backward.cl", "embed_tokens_backward_cpu.cl",
             "class_token_backward.cl", "class_token_backward_cpu.cl", "fill.cl", "square_sums.cl", "square_sums_cpu.cl",
-            "accumulate_sum.cl", "adamw.cl", "adamw_cpu.cl"})
+            "accumulate_sum.cl", "adamw.cl", "adamw_cpu.cl", "layer_scale.cl", "layer_scale_backward.cl"})
     void sourcesExpandTheirIncludes(String file) {
         String source = KernelSources.read(file);
         assertFalse(source.contains("#include"), file);
@@ -124,7 +126,8 @@ class DeviceKernelsTest {
     void cpuDevicesGetTheCpuKernelsWhereThereAreAny() {
         for (Op op : OPS) {
             String file = DeviceKernels.launches(op, cpu(4096, 1 << 20, 16)).getFirst().program().file();
-            boolean generic = op instanceof Op.Add || op instanceof Op.ClassToken || op instanceof Op.Fill || op instanceof Op.CrossEntropy;
+            boolean generic = op instanceof Op.Add || op instanceof Op.ClassToken || op instanceof Op.Fill || op instanceof Op.CrossEntropy
+                    || op instanceof Op.LayerScale || op instanceof Op.LayerScaleBackward;
             assertEquals(generic, !file.endsWith("_cpu.cl"), op + " -> " + file);
             for (KernelLaunch launch : DeviceKernels.launches(op, gpu(1024, 48 * 1024)))
                 assertFalse(launch.program().file().endsWith("_cpu.cl"), op + " -> " + launch);

@@ -22,6 +22,8 @@ public record KernelCase(String name, Op op) {
             case Op.PatchEmbed o -> o.batch() + "×" + o.channels() + "×" + o.height() + "², /" + o.patch() + " → " + o.hidden();
             case Op.PatchEmbedBackward o -> o.batch() + "×" + o.channels() + "×" + o.height() + "², /" + o.patch() + " → " + o.hidden();
             case Op.SumRows o -> o.rows() + "×" + o.cols();
+            case Op.LayerScale o -> o.rows() + "×" + o.dim();
+            case Op.LayerScaleBackward o -> o.rows() + "×" + o.dim();
             case Op.CrossEntropy o -> o.rows() + "×" + o.classes();
             default -> String.format("%,d elements", Arrays.stream(op.argElements()).max().orElseThrow());
         };

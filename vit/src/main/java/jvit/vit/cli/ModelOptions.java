@@ -1,6 +1,8 @@
 package jvit.vit.cli;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import jvit.vit.DefaultModel;
 import jvit.vit.hub.ModelLocation;
 import jvit.vit.model.ViTModel;
@@ -26,6 +28,10 @@ final class ModelOptions {
     @Option(names = "--config", paramLabel = "FILE", description = "Its config.json (Hugging Face or timm); needs --weights.")
     Path config;
 
+    @Option(names = "--ignore-tensors", split = ",", paramLabel = "NAME,...",
+            description = "Tensors of the checkpoint to leave unused (a second head, say); jvit refuses any other it does not use.")
+    List<String> ignoredTensors = List.of();
+
     /** Fails on a contradictory choice; commands call it before any slow work. */
     void validate() {
         if (model != null && (weights != null || config != null))
@@ -36,7 +42,8 @@ final class ModelOptions {
 
     ViTModel open() {
         validate();
-        if (weights != null) return ViTModel.open(weights, config);
-        return ViTModel.openDirectory(model != null ? ModelLocation.resolve(model) : DefaultModel.find().directory());
+        Set<String> ignored = Set.copyOf(ignoredTensors);
+        if (weights != null) return ViTModel.open(weights, config, ignored);
+        return ViTModel.openDirectory(model != null ? ModelLocation.resolve(model) : DefaultModel.find().directory(), ignored);
     }
 }

@@ -85,7 +85,7 @@ public final class Json {
     }
 
     /** One line of compact JSON for a value in an error message, cut short when long. */
-    static String brief(Object value) {
+    public static String brief(Object value) {
         String s = write(value);
         return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }

@@ -1,14 +1,18 @@
 package jvit.vit.model;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import jvit.runtime.Tensor;
+import jvit.vit.io.FloatTensor;
 
 /**
  * The two naming schemes ViT checkpoints come in, mapped onto one: timm's names, which jvit uses
  * inside. Hugging Face's {@code ViTForImageClassification} splits the attention input projection
  * into query, key and value, which {@link ViTWeights} concatenates into timm's fused {@code qkv}.
  */
-enum CheckpointNames {
+public enum CheckpointNames {
     TIMM("timm", ""),
     HUGGING_FACE("Hugging Face", "vit.");
 
@@ -26,6 +30,22 @@ enum CheckpointNames {
         if (names.contains("patch_embed.proj.weight")) return TIMM;
         if (names.contains("vit.embeddings.patch_embeddings.projection.weight")) return HUGGING_FACE;
         return null;
+    }
+
+    /**
+     * Tensors under this scheme's names, from tensors under timm's: a fused {@code qkv} becomes
+     * query, key and value, each a view of a third of it (no copies).
+     */
+    public Map<String, FloatTensor> rename(List<Tensor> timmTensors) {
+        Map<String, FloatTensor> out = new LinkedHashMap<>();
+        for (Tensor t : timmTensors) {
+            List<String> names = sources(t.name());
+            long[] part = t.shape();
+            part[0] /= names.size();
+            long bytes = t.bytes() / names.size();
+            for (int i = 0; i < names.size(); i++) out.put(names.get(i), new FloatTensor(part, t.host().asSlice(i * bytes, bytes)));
+        }
+        return out;
     }
 
     /** The names one timm tensor has in this scheme: one name, or query/key/value for a fused qkv tensor. */
@@ -58,6 +78,7 @@ enum CheckpointNames {
             case "norm2" -> backbone(layer + "layernorm_after." + kind);
             case "mlp.fc1" -> backbone(layer + "intermediate.dense." + kind);
             case "mlp.fc2" -> backbone(layer + "output.dense." + kind);
+            case "ls1", "ls2" -> List.of(timmName); // ViTForImageClassification has no LayerScale
             default -> throw new IllegalArgumentException("not a ViT tensor: " + timmName);
         };
     }

@@ -14,7 +14,8 @@ import jvit.vit.ViTConfig;
  *
  * <pre>
  * x = patch_embed(image); x = [cls, x] + pos
- * for each block: x = x + proj(attention(qkv(norm1(x))));  x = x + fc2(gelu(fc1(norm2(x))))
+ * for each block: x = x + ls1 * proj(attention(qkv(norm1(x))));  x = x + ls2 * fc2(gelu(fc1(norm2(x))))
+ *                 (ls1, ls2: LayerScale, per channel, where the model has it)
  * logits = head(norm(x[:, 0]))
  * </pre>
  *
@@ -60,12 +61,14 @@ public final class ForwardGraph {
             else
                 g.task(n + "attn.qkv", new Op.Matmul(1, rows, 3 * h, h, false, true, false, Activation.NONE), qkv, normed, b.qkvWeight());
             g.task(n + "attn", new Op.Attention(batch, tokens, c.heads(), c.headDim()), attended, qkv)
-                    .task(n + "attn.proj", Op.Matmul.linear(rows, h, h, Activation.NONE), branch, attended, b.projWeight(), b.projBias())
-                    .task(n + "residual1", new Op.Add((long) rows * h), x, x, branch)
+                    .task(n + "attn.proj", Op.Matmul.linear(rows, h, h, Activation.NONE), branch, attended, b.projWeight(), b.projBias());
+            if (b.ls1() != null) g.task(n + "ls1", new Op.LayerScale(rows, h), branch, branch, b.ls1());
+            g.task(n + "residual1", new Op.Add((long) rows * h), x, x, branch)
                     .task(n + "norm2", new Op.LayerNorm(rows, h, eps), normed, x, b.norm2Weight(), b.norm2Bias())
                     .task(n + "mlp.fc1", Op.Matmul.linear(rows, h, c.mlpDim(), Activation.GELU), hidden, normed, b.fc1Weight(), b.fc1Bias())
-                    .task(n + "mlp.fc2", Op.Matmul.linear(rows, c.mlpDim(), h, Activation.NONE), branch, hidden, b.fc2Weight(), b.fc2Bias())
-                    .task(n + "residual2", new Op.Add((long) rows * h), x, x, branch);
+                    .task(n + "mlp.fc2", Op.Matmul.linear(rows, c.mlpDim(), h, Activation.NONE), branch, hidden, b.fc2Weight(), b.fc2Bias());
+            if (b.ls2() != null) g.task(n + "ls2", new Op.LayerScale(rows, h), branch, branch, b.ls2());
+            g.task(n + "residual2", new Op.Add((long) rows * h), x, x, branch);
         }
         return g.task("class_token", new Op.ClassToken(batch, tokens, h), cls, x)
                 .task("norm", new Op.LayerNorm(batch, h, eps), clsNormed, cls, w.normWeight(), w.normBias())

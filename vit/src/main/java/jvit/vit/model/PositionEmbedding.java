@@ -2,33 +2,49 @@ package jvit.vit.model;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import jvit.vit.ViTConfig.PositionResampling;
 
 /**
  * Resamples learned position embeddings to another patch grid, so a checkpoint runs at another
  * image size: the class token's embedding is kept, the patch embeddings are treated as a
- * {@code grid × grid} image with {@code hidden} channels and resized bicubically, as PyTorch's
- * {@code F.interpolate(mode="bicubic", align_corners=False)} does in Hugging Face's
- * {@code interpolate_pos_encoding} and timm's {@code resample_abs_pos_embed}.
+ * {@code grid × grid} image with {@code hidden} channels and resized bicubically as the
+ * checkpoint's own library does it: Hugging Face's {@code interpolate_pos_encoding} with PyTorch's
+ * {@code F.interpolate(mode="bicubic", align_corners=False)}, timm's {@code resample_abs_pos_embed}
+ * with {@code antialias=True} besides (another cubic, a = -0.5, widened when shrinking, weights
+ * normalised, no border replication).
  */
 public final class PositionEmbedding {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    /** PyTorch's bicubic coefficient. */
-    private static final double A = -0.75;
+    /** PyTorch's bicubic coefficient, and that of its antialiased bicubic (PIL's). */
+    private static final double A = -0.75, ANTIALIASED_A = -0.5;
 
     private PositionEmbedding() {}
 
-    /** {@code from}: {@code [1 + fromGrid², hidden]}; {@code to}: {@code [1 + toGrid², hidden]}. */
+    /** {@link PositionResampling#HUGGING_FACE}'s resampling. */
     public static void resample(MemorySegment from, int fromGrid, MemorySegment to, int toGrid, int hidden) {
+        resample(PositionResampling.HUGGING_FACE, from, fromGrid, to, toGrid, hidden);
+    }
+
+    /** {@code from}: {@code [1 + fromGrid², hidden]}; {@code to}: {@code [1 + toGrid², hidden]}. */
+    public static void resample(PositionResampling how, MemorySegment from, int fromGrid, MemorySegment to, int toGrid, int hidden) {
         MemorySegment.copy(from, 0, to, 0, 4L * hidden); // class token
-        int[][] index = new int[toGrid][4];
-        double[][] weight = new double[toGrid][4];
-        for (int o = 0; o < toGrid; o++) taps(o, fromGrid, toGrid, index[o], weight[o]);
+        int[][] index = new int[toGrid][];
+        double[][] weight = new double[toGrid][];
+        for (int o = 0; o < toGrid; o++) {
+            if (how == PositionResampling.TIMM) {
+                antialiasedTaps(o, fromGrid, toGrid, index, weight);
+            } else {
+                index[o] = new int[4];
+                weight[o] = new double[4];
+                taps(o, fromGrid, toGrid, index[o], weight[o]);
+            }
+        }
         for (int oy = 0; oy < toGrid; oy++)
             for (int ox = 0; ox < toGrid; ox++)
                 for (int c = 0; c < hidden; c++) {
                     double sum = 0;
-                    for (int i = 0; i < 4; i++)
-                        for (int j = 0; j < 4; j++) {
+                    for (int i = 0; i < index[oy].length; i++)
+                        for (int j = 0; j < index[ox].length; j++) {
                             long src = 1 + (long) index[oy][i] * fromGrid + index[ox][j];
                             sum += weight[oy][i] * weight[ox][j] * from.getAtIndex(F, src * hidden + c);
                         }
@@ -47,10 +63,34 @@ public final class PositionEmbedding {
         }
     }
 
+    /**
+     * PyTorch's antialiased taps (its {@code _compute_indices_weights_aa}, as PIL's resize): the
+     * source pixels within the filter's support around the output's centre, the support widened
+     * by the scale when shrinking, their weights normalised to sum to one.
+     */
+    static void antialiasedTaps(int o, int fromSize, int toSize, int[][] index, double[][] weight) {
+        double scale = (double) fromSize / toSize, support = scale >= 1 ? 2 * scale : 2, invScale = scale >= 1 ? 1 / scale : 1;
+        double center = scale * (o + 0.5);
+        int min = Math.max((int) (center - support + 0.5), 0), size = Math.min((int) (center + support + 0.5), fromSize) - min;
+        index[o] = new int[size];
+        weight[o] = new double[size];
+        double total = 0;
+        for (int j = 0; j < size; j++) {
+            index[o][j] = min + j;
+            weight[o][j] = cubic(Math.abs((j + min - center + 0.5) * invScale), ANTIALIASED_A);
+            total += weight[o][j];
+        }
+        if (total != 0) for (int j = 0; j < size; j++) weight[o][j] /= total;
+    }
+
     /** Keys' cubic convolution kernel with coefficient {@link #A}. */
     private static double cubic(double d) {
-        if (d <= 1) return ((A + 2) * d - (A + 3)) * d * d + 1;
-        if (d < 2) return ((A * d - 5 * A) * d + 8 * A) * d - 4 * A;
+        return cubic(d, A);
+    }
+
+    private static double cubic(double d, double a) {
+        if (d < 1) return ((a + 2) * d - (a + 3)) * d * d + 1;
+        if (d < 2) return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a;
         return 0;
     }
 }

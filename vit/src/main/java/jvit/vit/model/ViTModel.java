@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import jvit.runtime.Device;
 import jvit.runtime.Tensor;
 import jvit.runtime.UserError;
@@ -26,12 +27,12 @@ public final class ViTModel implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final ViTWeights weights;
 
-    private ViTModel(Path weightsFile, ViTConfig config) {
+    private ViTModel(Path weightsFile, ViTConfig config, Set<String> ignored) {
         SafetensorsCheckpoint opened = SafetensorsCheckpoint.open(weightsFile, arena);
         try {
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             for (String name : opened.names()) tensors.put(name, Tensor.of(name, opened.floats(name), opened.shape(name)));
-            this.weights = ViTWeights.from(config, tensors, weightsFile, arena);
+            this.weights = ViTWeights.from(config, tensors, weightsFile, arena, ignored);
         } catch (RuntimeException e) {
             arena.close();
             throw e;
@@ -40,16 +41,26 @@ public final class ViTModel implements AutoCloseable {
 
     /** A model from a weights file and a config already read. */
     public static ViTModel open(Path weightsFile, ViTConfig config) {
-        return new ViTModel(weightsFile, config);
+        return new ViTModel(weightsFile, config, Set.of());
     }
 
     /** A model from a weights file (or a sharded checkpoint's index) and a config file ({@code config.json}, HF or timm). */
     public static ViTModel open(Path weightsFile, Path configFile) {
-        return new ViTModel(weightsFile, ModelConfigs.read(configFile));
+        return open(weightsFile, configFile, Set.of());
+    }
+
+    /** The same, leaving the file's tensors named in {@code ignored} unused (every other one must be used). */
+    public static ViTModel open(Path weightsFile, Path configFile, Set<String> ignored) {
+        return new ViTModel(weightsFile, ModelConfigs.read(configFile), ignored);
     }
 
     /** A model directory holding {@code config.json} and {@code model.safetensors}, or its shards and their index. */
     public static ViTModel openDirectory(Path dir) {
+        return openDirectory(dir, Set.of());
+    }
+
+    /** The same, leaving the file's tensors named in {@code ignored} unused. */
+    public static ViTModel openDirectory(Path dir, Set<String> ignored) {
         if (!Files.isDirectory(dir)) throw UserError.inFile(dir, "is not a model directory; give a directory with " + CONFIG + " and " + WEIGHTS);
         // As transformers does: the single file where there is one, else the sharded checkpoint's index.
         Path weights = Files.isRegularFile(dir.resolve(WEIGHTS)) || !Files.isRegularFile(dir.resolve(WEIGHTS_INDEX))
@@ -58,7 +69,7 @@ public final class ViTModel implements AutoCloseable {
             if (!Files.isRegularFile(file))
                 throw UserError.inFile(dir, "has no " + file.getFileName() + "; a model directory holds " + CONFIG + " and " + WEIGHTS
                         + " (or " + WEIGHTS_INDEX + " and its shards; or give --weights and --config)");
-        return open(weights, dir.resolve(CONFIG));
+        return open(weights, dir.resolve(CONFIG), ignored);
     }
 
     public ViTConfig config() { return weights.config(); }

@@ -6,8 +6,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import jvit.runtime.Tensor;
 import jvit.runtime.UserError;
@@ -24,13 +28,13 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
                          Tensor positions, List<Block> blocks, Tensor normWeight, Tensor normBias,
                          Tensor headWeight, Tensor headBias) {
 
-    /** One encoder block; {@code qkvBias} is null when the model has none. */
+    /** One encoder block; {@code qkvBias} is null when the model has none, {@code ls1}/{@code ls2} (LayerScale's gammas) too. */
     public record Block(Tensor norm1Weight, Tensor norm1Bias, Tensor qkvWeight, Tensor qkvBias,
-                        Tensor projWeight, Tensor projBias, Tensor norm2Weight, Tensor norm2Bias,
-                        Tensor fc1Weight, Tensor fc1Bias, Tensor fc2Weight, Tensor fc2Bias) {
+                        Tensor projWeight, Tensor projBias, Tensor ls1, Tensor norm2Weight, Tensor norm2Bias,
+                        Tensor fc1Weight, Tensor fc1Bias, Tensor fc2Weight, Tensor fc2Bias, Tensor ls2) {
         public List<Tensor> all() {
             List<Tensor> all = new ArrayList<>(Arrays.asList(norm1Weight, norm1Bias, qkvWeight, qkvBias, projWeight,
-                    projBias, norm2Weight, norm2Bias, fc1Weight, fc1Bias, fc2Weight, fc2Bias));
+                    projBias, ls1, norm2Weight, norm2Bias, fc1Weight, fc1Bias, fc2Weight, fc2Bias, ls2));
             all.removeIf(t -> t == null);
             return all;
         }
@@ -44,21 +48,32 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
         return all;
     }
 
+    /** The model's weights among a file's tensors, every one of which it must use. */
+    public static ViTWeights from(ViTConfig config, Map<String, Tensor> tensors, Path file, Arena arena) {
+        return from(config, tensors, file, arena, Set.of());
+    }
+
     /**
      * Picks and checks the model's weights among a file's tensors.
      *
      * @param tensors the file's tensors by name, float32, with their shapes
      * @param file the file they came from, named in every error
      * @param arena memory for the tensors that must be built (fused qkv, resampled positions)
+     * @param ignored tensors of the file the model may leave unused (a second head, say); every other one must be used
      */
-    public static ViTWeights from(ViTConfig config, Map<String, Tensor> tensors, Path file, Arena arena) {
+    public static ViTWeights from(ViTConfig config, Map<String, Tensor> tensors, Path file, Arena arena, Set<String> ignored) {
         CheckpointNames names = CheckpointNames.detect(tensors.keySet());
         if (names == null)
             throw UserError.inFile(file, "has neither Hugging Face (vit.embeddings...) nor timm (patch_embed...) ViT tensor names; it holds "
                     + tensors.keySet().stream().sorted().limit(3).collect(Collectors.joining(", "))
                     + (tensors.size() > 3 ? ", ..." : "") + " — give a ViTForImageClassification or timm VisionTransformer checkpoint");
-        var loader = new Loader(config, tensors, file, arena, names);
-        return assemble(config, (name, shape) -> name.equals("pos_embed") ? loader.positions() : loader.get(name, shape));
+        for (String name : ignored)
+            if (!tensors.containsKey(name))
+                throw UserError.inFile(file, "has no tensor '" + name + "' to ignore; name only tensors the file holds");
+        var loader = new Loader(config, tensors, file, arena, names, new HashSet<>(ignored));
+        ViTWeights weights = assemble(config, (name, shape) -> name.equals("pos_embed") ? loader.positions() : loader.get(name, shape));
+        loader.refuseUnused();
+        return weights;
     }
 
     /**
@@ -95,9 +110,11 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
                     weights.get(b + "norm1.weight", h), weights.get(b + "norm1.bias", h),
                     weights.get(b + "attn.qkv.weight", 3 * h, h), config.qkvBias() ? weights.get(b + "attn.qkv.bias", 3 * h) : null,
                     weights.get(b + "attn.proj.weight", h, h), weights.get(b + "attn.proj.bias", h),
+                    config.hasLayerScale() ? weights.get(b + "ls1.gamma", h) : null,
                     weights.get(b + "norm2.weight", h), weights.get(b + "norm2.bias", h),
                     weights.get(b + "mlp.fc1.weight", mlp, h), weights.get(b + "mlp.fc1.bias", mlp),
-                    weights.get(b + "mlp.fc2.weight", h, mlp), weights.get(b + "mlp.fc2.bias", h)));
+                    weights.get(b + "mlp.fc2.weight", h, mlp), weights.get(b + "mlp.fc2.bias", h),
+                    config.hasLayerScale() ? weights.get(b + "ls2.gamma", h) : null));
         }
         return new ViTWeights(config,
                 weights.get("patch_embed.proj.weight", h, config.channels(), p, p), weights.get("patch_embed.proj.bias", h),
@@ -106,7 +123,27 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
                 weights.get("head.weight", config.numLabels(), h), weights.get("head.bias", config.numLabels()));
     }
 
-    private record Loader(ViTConfig config, Map<String, Tensor> tensors, Path file, Arena arena, CheckpointNames names) {
+    private record Loader(ViTConfig config, Map<String, Tensor> tensors, Path file, Arena arena, CheckpointNames names,
+                          Set<String> used) {
+        private static final Pattern BLOCK = Pattern.compile("(?:blocks|encoder\\.layer)\\.(\\d+)\\.");
+
+        /**
+         * A tensor the model does not use would be silently dropped, and the output would be wrong if
+         * it mattered (LayerScale's gammas, the layers past the config's count): so it is refused.
+         */
+        void refuseUnused() {
+            List<String> unused = tensors.keySet().stream().filter(n -> !used.contains(n)).sorted().toList();
+            if (unused.isEmpty()) return;
+            int blocks = unused.stream().map(BLOCK::matcher).filter(Matcher::find)
+                    .mapToInt(m -> Integer.parseInt(m.group(1)) + 1).max().orElse(0);
+            String why = blocks > config.layers()
+                    ? "the file holds " + blocks + " encoder blocks but the config says " + config.layers()
+                    : "jvit does not implement what it is for";
+            throw UserError.inFile(file, "holds tensor '" + unused.getFirst() + "'" + (unused.size() > 1 ? " and " + (unused.size() - 1)
+                    + " more" : "") + " that a " + describe() + " does not use (" + why + "); jvit refuses to run without"
+                    + " them — fix the config, or name tensors to leave unused with --ignore-tensors");
+        }
+
         /** The tensor with this timm name and shape, concatenated from its sources when there are several. */
         Tensor get(String timmName, long... shape) {
             List<String> sources = names.sources(timmName);
@@ -125,6 +162,7 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
 
         private Tensor source(String name, long[] shape) {
             Tensor t = tensors.get(name);
+            used.add(name);
             if (t == null)
                 throw UserError.inFile(file, "has no tensor '" + name + "', which a " + describe()
                         + " needs; the checkpoint does not match its config");
@@ -138,6 +176,7 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
         Tensor positions() {
             String name = names.sources("pos_embed").getFirst();
             Tensor t = tensors.get(name);
+            used.add(name);
             int h = config.hidden();
             if (t == null) return source(name, new long[] {1, config.tokens(), h});
             long[] shape = t.shape();
@@ -148,7 +187,7 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
                         + " needs [1, 1 + n², " + h + "]; the checkpoint does not match its config");
             if (grid == config.grid()) return Tensor.of("pos_embed", t.host(), 1, config.tokens(), h);
             Tensor resampled = Tensor.allocate("pos_embed", arena, 1, config.tokens(), h);
-            PositionEmbedding.resample(t.host(), grid, resampled.host(), config.grid(), h);
+            PositionEmbedding.resample(config.resampling(), t.host(), grid, resampled.host(), config.grid(), h);
             return resampled;
         }
 

@@ -7,7 +7,8 @@ import jvit.vit.model.ViTWeights;
 /**
  * A fresh ViT's weights as timm initialises them: truncated normal (σ = 0.02, cut at 2σ) for the
  * linear layers, the head, the class token and the position embedding; PyTorch's default
- * U(±1/√fan_in) for the patch convolution; zero biases; LayerNorm scales of one.
+ * U(±1/√fan_in) for the patch convolution; zero biases; LayerNorm scales of one; LayerScale's
+ * gammas at {@code init_values}.
  */
 public final class Initialization {
     private Initialization() {}
@@ -21,6 +22,7 @@ public final class Initialization {
             for (long i = 0; i < n; i++) {
                 float v;
                 if (norm) v = name.endsWith(".weight") ? 1 : 0;
+                else if (name.endsWith(".gamma")) v = (float) w.config().layerScale();
                 else if (name.endsWith(".bias")) v = 0;
                 else if (name.equals("patch_embed.proj.weight")) v = (float) ((random.nextDouble() * 2 - 1) / Math.sqrt(n / t.shape()[0]));
                 else v = (float) (0.02 * truncatedNormal(random));

@@ -8,34 +8,88 @@ import jvit.runtime.Tensor;
 import jvit.runtime.io.AtomicFile;
 import jvit.vit.ViTConfig;
 import jvit.vit.image.Preprocessing;
-import jvit.vit.io.FloatTensor;
 import jvit.vit.io.Json;
 import jvit.vit.io.Safetensors;
+import jvit.vit.model.CheckpointNames;
 import jvit.vit.model.ViTModel;
 
 /**
  * Writes a trained model as Hugging Face lays one out, so {@code vit classify --model DIR} and
- * Hugging Face's own loaders read it: {@code config.json}, {@code preprocessor_config.json} and
- * {@code model.safetensors} (timm tensor names, which jvit reads too). Each file is written atomically.
+ * transformers' {@code ViTForImageClassification.from_pretrained} read it: {@code config.json},
+ * {@code preprocessor_config.json} and {@code model.safetensors} under Hugging Face's tensor names.
+ * A model Hugging Face's ViT cannot describe (LayerScale) is written as timm's {@code save_for_hf}
+ * writes one instead: timm's names, and a {@code config.json} whose {@code model_args} say it all.
+ * Each file is written atomically.
  */
 public final class ModelFiles {
     private ModelFiles() {}
 
+    /** {@code weights} under timm's names, as jvit holds them ({@link jvit.vit.model.ViTWeights#all}). */
     public static void write(Path dir, ViTConfig config, List<Tensor> weights, Map<String, String> metadata) {
         try {
             java.nio.file.Files.createDirectories(dir);
         } catch (java.io.IOException e) {
             throw jvit.runtime.UserError.inFile(dir, "cannot be created (" + e.getMessage() + "); choose another --out");
         }
-        Map<String, FloatTensor> tensors = new LinkedHashMap<>();
-        for (Tensor t : weights) tensors.put(t.name(), new FloatTensor(t.shape(), t.host()));
-        Safetensors.write(dir.resolve(ViTModel.WEIGHTS), tensors, metadata);
-        writeJson(dir.resolve(ViTModel.CONFIG), config(config));
-        writeJson(dir.resolve("preprocessor_config.json"), preprocessor(config.preprocessing()));
+        Map<String, Object> json = config(config); // before any file: a model no config can describe is refused first
+        boolean huggingFace = huggingFace(config);
+        Safetensors.write(dir.resolve(ViTModel.WEIGHTS),
+                (huggingFace ? CheckpointNames.HUGGING_FACE : CheckpointNames.TIMM).rename(weights), metadata);
+        writeJson(dir.resolve(ViTModel.CONFIG), json);
+        if (huggingFace) writeJson(dir.resolve("preprocessor_config.json"), preprocessor(config.preprocessing()));
+    }
+
+    /** Whether Hugging Face's {@code ViTForImageClassification} can describe the model: everything but LayerScale. */
+    static boolean huggingFace(ViTConfig c) { return !c.hasLayerScale(); }
+
+    /** The model's {@code config.json}: Hugging Face's where it can describe the model, else timm's. */
+    static Map<String, Object> config(ViTConfig c) {
+        return huggingFace(c) ? huggingFaceConfig(c) : timmConfig(c);
+    }
+
+    /**
+     * timm's hub config, every size in {@code model_args} (over {@code vit_base_patch16_224}'s
+     * defaults), so that timm builds the model from it and jvit reads it back the same.
+     */
+    static Map<String, Object> timmConfig(ViTConfig c) {
+        double mlpRatio = (double) c.mlpDim() / c.hidden();
+        if ((int) (c.hidden() * mlpRatio) != c.mlpDim() || c.layerNormEps() != 1e-6)
+            throw new jvit.runtime.UserError("a model with LayerScale is written as timm's, whose MLP width is hidden × mlp_ratio and"
+                    + " LayerNorm epsilon 1e-6; MLP " + c.mlpDim() + " of " + c.hidden() + " and epsilon " + c.layerNormEps()
+                    + " cannot be written — choose sizes timm can describe");
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("img_size", c.imageSize());
+        args.put("patch_size", c.patchSize());
+        args.put("in_chans", c.channels());
+        args.put("num_classes", c.numLabels());
+        args.put("embed_dim", c.hidden());
+        args.put("depth", c.layers());
+        args.put("num_heads", c.heads());
+        args.put("mlp_ratio", mlpRatio);
+        args.put("qkv_bias", c.qkvBias());
+        args.put("init_values", c.layerScale());
+        Preprocessing p = c.preprocessing();
+        Map<String, Object> pretrained = new LinkedHashMap<>();
+        pretrained.put("input_size", List.of(c.channels(), c.imageSize(), c.imageSize()));
+        pretrained.put("interpolation", p.interpolation() == Preprocessing.Interpolation.BICUBIC ? "bicubic" : "bilinear");
+        pretrained.put("crop_pct", p.cropPct());
+        pretrained.put("crop_mode", "center");
+        pretrained.put("mean", floats(p.mean()));
+        pretrained.put("std", floats(p.std()));
+        pretrained.put("num_classes", c.numLabels());
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("architecture", "vit_base_patch16_224");
+        o.put("num_classes", c.numLabels());
+        o.put("num_features", c.hidden());
+        o.put("global_pool", "token");
+        o.put("label_names", c.labels());
+        o.put("model_args", args);
+        o.put("pretrained_cfg", pretrained);
+        return o;
     }
 
     /** The Hugging Face {@code ViTForImageClassification} config of a jvit config. */
-    static Map<String, Object> config(ViTConfig c) {
+    static Map<String, Object> huggingFaceConfig(ViTConfig c) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("architectures", List.of("ViTForImageClassification"));
         o.put("model_type", "vit");

@@ -54,7 +54,8 @@ public final class TrainingGraph {
     }
 
     /** What the forward pass keeps of one block for the backward pass. */
-    private record Saved(Tensor in, Tensor ln1, Tensor qkv, Tensor att, Tensor mid, Tensor ln2, Tensor fc1, Tensor gelu, Tensor out) {}
+    private record Saved(Tensor in, Tensor ln1, Tensor qkv, Tensor att, Tensor proj, Tensor mid, Tensor ln2, Tensor fc1, Tensor gelu,
+                         Tensor fc2, Tensor out) {}
 
     private final ViTWeights w;
     private final Optimizer optimizer;
@@ -185,20 +186,26 @@ public final class TrainingGraph {
     private Saved blockForward(int i, Block b, Tensor in) {
         String n = "blocks." + i + ".";
         Tensor ln1 = act(n + "ln1", batch, tokens, h), qkv = act(n + "qkv", batch, tokens, 3 * h), att = act(n + "att", batch, tokens, h);
-        Tensor proj = scratch("proj", batch, tokens, h), mid = act(n + "mid", batch, tokens, h), ln2 = act(n + "ln2", batch, tokens, h);
+        // LayerScale's gradient needs the branches before scaling: then they are kept, else shared.
+        boolean ls = b.ls1() != null;
+        Tensor proj = ls ? act(n + "proj", batch, tokens, h) : scratch("proj", batch, tokens, h);
+        Tensor mid = act(n + "mid", batch, tokens, h), ln2 = act(n + "ln2", batch, tokens, h);
         Tensor fc1 = act(n + "fc1", batch, tokens, mlp), gelu = act(n + "gelu", batch, tokens, mlp);
-        Tensor fc2 = scratch("fc2", batch, tokens, h), out = act(n + "out", batch, tokens, h);
+        Tensor fc2 = ls ? act(n + "fc2", batch, tokens, h) : scratch("fc2", batch, tokens, h), out = act(n + "out", batch, tokens, h);
+        Tensor scaled = scratch("scaled", batch, tokens, h);
         g.task(n + "norm1", new Op.LayerNorm(rows, h, eps), ln1, in, b.norm1Weight(), b.norm1Bias());
         linear(n + "attn.qkv", ln1, b.qkvWeight(), b.qkvBias(), qkv, h, 3 * h);
         g.task(n + "attn", new Op.Attention(batch, tokens, c.heads(), c.headDim()), att, qkv);
         linear(n + "attn.proj", att, b.projWeight(), b.projBias(), proj, h, h);
-        g.task(n + "residual1", new Op.Add((long) rows * h), mid, in, proj)
+        if (ls) g.task(n + "ls1", new Op.LayerScale(rows, h), scaled, proj, b.ls1());
+        g.task(n + "residual1", new Op.Add((long) rows * h), mid, in, ls ? scaled : proj)
                 .task(n + "norm2", new Op.LayerNorm(rows, h, eps), ln2, mid, b.norm2Weight(), b.norm2Bias());
         linear(n + "mlp.fc1", ln2, b.fc1Weight(), b.fc1Bias(), fc1, h, mlp);
         g.task(n + "mlp.gelu", new Op.Gelu((long) rows * mlp), gelu, fc1);
         linear(n + "mlp.fc2", gelu, b.fc2Weight(), b.fc2Bias(), fc2, mlp, h);
-        g.task(n + "residual2", new Op.Add((long) rows * h), out, mid, fc2);
-        return new Saved(in, ln1, qkv, att, mid, ln2, fc1, gelu, out);
+        if (ls) g.task(n + "ls2", new Op.LayerScale(rows, h), scaled, fc2, b.ls2());
+        g.task(n + "residual2", new Op.Add((long) rows * h), out, mid, ls ? scaled : fc2);
+        return new Saved(in, ln1, qkv, att, proj, mid, ln2, fc1, gelu, fc2, out);
     }
 
     /** From {@code dout}, the gradient of the block's output, writes its parameters' gradients and, into {@code din}, its input's. */
@@ -207,21 +214,34 @@ public final class TrainingGraph {
         Tensor dgelu = scratch("d.gelu", batch, tokens, mlp), dfc1 = scratch("d.fc1", batch, tokens, mlp);
         Tensor dln = scratch("d.ln", batch, tokens, h), dbranch = scratch("d.branch", batch, tokens, h);
         Tensor dmid = scratch("d.mid", batch, tokens, h), datt = scratch("d.att", batch, tokens, h);
-        Tensor dqkv = scratch("d.qkv", batch, tokens, 3 * h);
-        // out = mid + fc2(gelu(fc1(norm2(mid))))
-        linearBackward(n + "mlp.fc2", dout, s.gelu(), b.fc2Weight(), b.fc2Bias(), dgelu, rows, mlp, h);
+        Tensor dqkv = scratch("d.qkv", batch, tokens, 3 * h), dscaled = scratch("d.scaled", batch, tokens, h);
+        // out = mid + ls2 * fc2(gelu(fc1(norm2(mid))))
+        linearBackward(n + "mlp.fc2", layerScaleBackward(n + "ls2", b.ls2(), dout, s.fc2(), dscaled), s.gelu(), b.fc2Weight(),
+                b.fc2Bias(), dgelu, rows, mlp, h);
         g.task(n + "mlp.gelu.backward", new Op.GeluBackward((long) rows * mlp), dfc1, dgelu, s.fc1());
         linearBackward(n + "mlp.fc1", dfc1, s.ln2(), b.fc1Weight(), b.fc1Bias(), dln, rows, h, mlp);
         g.task(n + "norm2.backward", new Op.LayerNormBackward(rows, h, eps), dbranch, grad(b.norm2Weight()), grad(b.norm2Bias()),
                         dln, s.mid(), b.norm2Weight())
                 .task(n + "residual2.backward", new Op.Add((long) rows * h), dmid, dout, dbranch);
-        // mid = in + proj(attention(qkv(norm1(in))))
-        linearBackward(n + "attn.proj", dmid, s.att(), b.projWeight(), b.projBias(), datt, rows, h, h);
+        // mid = in + ls1 * proj(attention(qkv(norm1(in))))
+        linearBackward(n + "attn.proj", layerScaleBackward(n + "ls1", b.ls1(), dmid, s.proj(), dscaled), s.att(), b.projWeight(),
+                b.projBias(), datt, rows, h, h);
         g.task(n + "attn.backward", new Op.AttentionBackward(batch, tokens, c.heads(), c.headDim()), dqkv, datt, s.qkv());
         linearBackward(n + "attn.qkv", dqkv, s.ln1(), b.qkvWeight(), b.qkvBias(), dln, rows, h, 3 * h);
         g.task(n + "norm1.backward", new Op.LayerNormBackward(rows, h, eps), dbranch, grad(b.norm1Weight()), grad(b.norm1Bias()),
                         dln, s.in(), b.norm1Weight())
                 .task(n + "residual1.backward", new Op.Add((long) rows * h), din, dmid, dbranch);
+    }
+
+    /**
+     * The gradient of a branch before LayerScale ({@code y = gamma * x}): {@code dgamma = Σ_rows dy * x}, and
+     * {@code dx = gamma * dy} written into {@code dx} and returned; {@code dy} itself where there is no LayerScale.
+     */
+    private Tensor layerScaleBackward(String name, Tensor gamma, Tensor dy, Tensor x, Tensor dx) {
+        if (gamma == null) return dy;
+        g.task(name + ".backward.gamma", new Op.LayerScaleBackward(rows, h), grad(gamma), dy, x)
+                .task(name + ".backward.input", new Op.LayerScale(rows, h), dx, dy, gamma);
+        return dx;
     }
 
     private void linear(String name, Tensor x, Tensor weight, Tensor bias, Tensor y, int in, int out) {

@@ -61,6 +61,31 @@ class TrainCommandTest {
         assertTrue(again.out().contains("resuming at epoch 3"), again.out());
     }
 
+    /** A timm config with LayerScale trains its gammas and comes out as timm writes such a model, which jvit reads back. */
+    @Test
+    void aTimmConfigWithLayerScaleIsTrainedAndWrittenAsTimm() throws IOException {
+        Path data = IdxFiles.write(dir.resolve("data"), FashionMnist.Split.TRAIN, 48, true);
+        IdxFiles.write(data, FashionMnist.Split.TEST, 20, true);
+        Path config = Files.writeString(dir.resolve("config.json"), """
+                {"architecture": "vit_tiny_patch16_224", "num_classes": 10,
+                 "model_args": {"img_size": 28, "patch_size": 7, "in_chans": 1, "embed_dim": 8, "depth": 1, "num_heads": 2,
+                                "mlp_ratio": 2.0, "num_classes": 10, "init_values": 0.1},
+                 "pretrained_cfg": {"input_size": [1, 28, 28], "crop_pct": 1.0, "mean": [0.5], "std": [0.5]}}
+                """);
+        Path out = dir.resolve("out");
+        CliTest.Result r = vit(train(data, out, "--config", config.toString()));
+        assertEquals(0, r.status(), r.err());
+        Map<?, ?> written = (Map<?, ?>) Json.read(out.resolve("config.json"));
+        assertEquals(0.1, ((Map<?, ?>) written.get("model_args")).get("init_values"));
+        try (var weights = jvit.vit.io.Safetensors.open(out.resolve("model.safetensors"))) {
+            assertTrue(weights.contains("blocks.0.ls1.gamma") && weights.contains("blocks.0.ls2.gamma"), weights.names().toString());
+            assertTrue(weights.floats("blocks.0.ls1.gamma").getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, 0) != 0.1f,
+                    "the gammas were trained");
+        }
+        CliTest.Result eval = vit("eval", "--model", out.toString(), "--dataset", "fashion-mnist", "--data-dir", data.toString(), "--json");
+        assertEquals(0, eval.status(), eval.err());
+    }
+
     /** The whole run on opencl:0: training steps, validation and evaluation on the device. */
     @Test
     void aRunOnOpenCL() throws IOException {

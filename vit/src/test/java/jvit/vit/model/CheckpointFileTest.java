@@ -1,6 +1,8 @@
 package jvit.vit.model;
 
 import static jvit.kernels.Tensors.*;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -33,6 +35,30 @@ class CheckpointFileTest {
         checkpoint.write(file, naming, format);
         try (ViTModel model = ViTModel.open(file, config)) {
             compare(model, checkpoint.reference(), random, naming + " " + format);
+        }
+    }
+
+    /** What vit train --out writes: Hugging Face's names (q, k and v apart) and exactly the weights, as transformers loads them. */
+    @Test
+    void aModelDirectoryJvitWritesHoldsHuggingFaceNames() {
+        ViTConfig config = ForwardTest.rgb();
+        Random random = random();
+        RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
+        Path model = dir.resolve("model");
+        try (Arena arena = Arena.ofShared()) {
+            var hf = checkpoint.tensors(CheckpointNames.HUGGING_FACE, arena);
+            jvit.vit.train.ModelFiles.write(model, config, java.util.List.copyOf(checkpoint.tensors(CheckpointNames.TIMM, arena).values()),
+                    java.util.Map.of("format", "pt"));
+            try (jvit.vit.io.Safetensors written = jvit.vit.io.Safetensors.open(model.resolve(ViTModel.WEIGHTS))) {
+                assertEquals(new java.util.TreeSet<>(hf.keySet()), new java.util.TreeSet<>(written.names()));
+                for (var e : hf.entrySet()) {
+                    assertArrayEquals(e.getValue().shape(), written.shape(e.getKey()), e.getKey());
+                    assertEquals(-1L, e.getValue().host().mismatch(written.floats(e.getKey())), e.getKey());
+                }
+            }
+        }
+        try (ViTModel opened = ViTModel.openDirectory(model)) {
+            compare(opened, checkpoint.reference(), random, "written by ModelFiles");
         }
     }
 

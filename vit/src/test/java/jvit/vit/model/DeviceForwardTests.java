@@ -33,7 +33,7 @@ public interface DeviceForwardTests {
     @EnumSource(CheckpointNames.class)
     default void logitsAgreeWithTheJavaDevice(CheckpointNames naming) {
         Device device = device();
-        for (ViTConfig config : new ViTConfig[] {ForwardTest.rgb(), ForwardTest.grey(), wide()}) {
+        for (ViTConfig config : new ViTConfig[] {ForwardTest.rgb(), ForwardTest.grey(), wide(), ForwardTest.layerScaled()}) {
             Random random = random();
             RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
             int batch = 3;

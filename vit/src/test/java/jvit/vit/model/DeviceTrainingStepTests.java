@@ -21,7 +21,6 @@ import jvit.vit.image.Preprocessing;
 import jvit.vit.train.Optimizer;
 import jvit.vit.train.TrainSettings;
 import jvit.vit.train.TrainingGraph;
-import org.junit.jupiter.api.Test;
 
 /**
  * Two training steps of a small ViT on a device against the same steps on the java device, from the
@@ -34,8 +33,9 @@ public interface DeviceTrainingStepTests {
     Device device();
 
     /** 26 tokens (more than a block of query rows, an odd number of key groups), head size 12, 7 classes. */
-    ViTConfig CONFIG = new ViTConfig(20, 4, 3, 36, 2, 3, 52, 1e-6, true, ViTConfig.defaultLabels(7),
-            Preprocessing.huggingFace(20, 3));
+    private static ViTConfig config(double layerScale) {
+        return new ViTConfig(20, 4, 3, 36, 2, 3, 52, 1e-6, true, ViTConfig.defaultLabels(7), Preprocessing.huggingFace(20, 3), layerScale);
+    }
     int BATCH = 5, STEPS = 2;
     /** Clipping on (random weights give a gradient norm above 1), weight decay on, label smoothing on. */
     TrainSettings SETTINGS = new TrainSettings(1, BATCH, 1e-3, 0, 0, 0.05, 0.9, 0.999, 1e-8, 1, 0.1, 0,
@@ -44,19 +44,22 @@ public interface DeviceTrainingStepTests {
     /** What a run leaves: each step's losses, and each parameter, first moment and second moment by name. */
     record Trained(List<double[]> losses, Map<String, double[]> state) {}
 
-    @Test
-    default void twoStepsAgreeWithTheJavaDevice() {
+    /** Without LayerScale, and with it (its gammas trained too). */
+    @org.junit.jupiter.params.ParameterizedTest(name = "layerScale={0}")
+    @org.junit.jupiter.params.provider.ValueSource(doubles = {0, 0.5})
+    default void twoStepsAgreeWithTheJavaDevice(double layerScale) {
+        ViTConfig config = config(layerScale);
         Device device = device();
         Random random = random();
-        RandomCheckpoint checkpoint = new RandomCheckpoint(CONFIG, random);
-        int perImage = CONFIG.channels() * CONFIG.imageSize() * CONFIG.imageSize();
+        RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
+        int perImage = config.channels() * config.imageSize() * config.imageSize();
         List<double[]> images = new ArrayList<>(), labels = new ArrayList<>();
         for (int step = 0; step < STEPS; step++) {
             images.add(roundToFloat(uniform(random, BATCH * perImage, 2)));
-            labels.add(random.ints(BATCH, 0, CONFIG.numLabels()).asDoubleStream().toArray());
+            labels.add(random.ints(BATCH, 0, config.numLabels()).asDoubleStream().toArray());
         }
-        Trained expected = train(Devices.get("java"), checkpoint, images, labels);
-        Trained actual = train(device, checkpoint, images, labels);
+        Trained expected = train(config, Devices.get("java"), checkpoint, images, labels);
+        Trained actual = train(config, device, checkpoint, images, labels);
 
         for (int step = 0; step < STEPS; step++)
             assertClose(device + " losses of step " + (step + 1) + " " + random, expected.losses().get(step), actual.losses().get(step), 1e-4, 0);
@@ -66,7 +69,7 @@ public interface DeviceTrainingStepTests {
             if (name.matches("blocks\\.\\d+\\.attn\\.qkv\\.bias")) {
                 // The key bias's gradient is 0 in exact arithmetic (softmax ignores a constant added to a row of scores): on
                 // both devices it is rounding noise, which AdamW's normalisation turns into steps of up to lr, either way.
-                int h = CONFIG.hidden();
+                int h = config.hidden();
                 assertClose(name + " (key part) " + random, Arrays.copyOfRange(e, h, 2 * h), Arrays.copyOfRange(a, h, 2 * h), 0,
                         2 * SETTINGS.lr() * STEPS);
                 Arrays.fill(e, h, 2 * h, 0);
@@ -78,16 +81,16 @@ public interface DeviceTrainingStepTests {
     }
 
     /** {@link #STEPS} steps from the checkpoint's weights on {@code device}. */
-    private static Trained train(Device device, RandomCheckpoint checkpoint, List<double[]> images, List<double[]> labels) {
+    private static Trained train(ViTConfig config, Device device, RandomCheckpoint checkpoint, List<double[]> images, List<double[]> labels) {
         try (Arena arena = Arena.ofShared()) {
-            ViTWeights weights = ViTWeights.allocate(CONFIG, arena);
+            ViTWeights weights = ViTWeights.allocate(config, arena);
             Map<String, double[]> timm = checkpoint.timm();
             for (Tensor t : weights.all()) t.host().copyFrom(segment(arena, timm.get(t.name())));
             Optimizer optimizer = new Optimizer(weights, arena);
-            int size = CONFIG.imageSize();
-            var io = new TrainingGraph.Io(Tensor.allocate("images", arena, BATCH, CONFIG.channels(), size, size),
+            int size = config.imageSize();
+            var io = new TrainingGraph.Io(Tensor.allocate("images", arena, BATCH, config.channels(), size, size),
                     Tensor.allocate("labels", arena, BATCH), Tensor.allocate("schedule", arena, 3),
-                    Tensor.allocate("losses", arena, BATCH), Tensor.allocate("logits", arena, BATCH, CONFIG.numLabels()));
+                    Tensor.allocate("losses", arena, BATCH), Tensor.allocate("logits", arena, BATCH, config.numLabels()));
             List<double[]> losses = new ArrayList<>();
             Map<String, double[]> state = new LinkedHashMap<>();
             try (var plan = new ExecutionPlan(TrainingGraph.record(weights, optimizer, SETTINGS, io), device)) {

@@ -26,10 +26,17 @@ class ForwardTest {
         return new ViTConfig(10, 5, 1, 10, 3, 2, 7, 1e-12, false, ViTConfig.defaultLabels(3), Preprocessing.huggingFace(10, 1));
     }
 
+    /** rgb()'s shape with LayerScale (timm's ls1/ls2). */
+    static ViTConfig layerScaled() {
+        ViTConfig c = rgb();
+        return new ViTConfig(c.imageSize(), c.patchSize(), c.channels(), c.hidden(), c.layers(), c.heads(), c.mlpDim(), c.layerNormEps(),
+                c.qkvBias(), c.labels(), c.preprocessing(), 0.5);
+    }
+
     @ParameterizedTest
     @EnumSource(CheckpointNames.class)
     void logitsMatchTheFloat64Reference(CheckpointNames naming) {
-        for (ViTConfig config : new ViTConfig[] {rgb(), grey()}) {
+        for (ViTConfig config : new ViTConfig[] {rgb(), grey(), layerScaled()}) {
             Random random = random();
             RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
             int batch = 3;
@@ -93,6 +100,44 @@ class ForwardTest {
             assertTrue(e.getMessage().startsWith("m.safetensors: has no tensor 'vit.encoder.layer.1.attention.attention.key.weight'"),
                     e.getMessage());
         }
+    }
+
+    @Test
+    void aTensorTheModelDoesNotUseIsRefusedUnlessIgnoredByName() {
+        ViTConfig config = rgb();
+        try (Arena arena = Arena.ofShared()) {
+            var tensors = new java.util.HashMap<>(new RandomCheckpoint(config, random()).tensors(CheckpointNames.TIMM, arena));
+            tensors.put("blocks.0.ls1.gamma", jvit.runtime.Tensor.allocate("blocks.0.ls1.gamma", arena, config.hidden()));
+            var e = assertThrows(UserError.class, () -> ViTWeights.from(config, tensors, Path.of("m.safetensors"), arena));
+            assertEquals("m.safetensors: holds tensor 'blocks.0.ls1.gamma' that a " + describe(config, "timm")
+                    + " does not use (jvit does not implement what it is for); jvit refuses to run without them"
+                    + " — fix the config, or name tensors to leave unused with --ignore-tensors", e.getMessage());
+            ViTWeights.from(config, tensors, Path.of("m.safetensors"), arena, java.util.Set.of("blocks.0.ls1.gamma"));
+            var absent = assertThrows(UserError.class,
+                    () -> ViTWeights.from(config, tensors, Path.of("m.safetensors"), arena, java.util.Set.of("head_dist.weight")));
+            assertEquals("m.safetensors: has no tensor 'head_dist.weight' to ignore; name only tensors the file holds", absent.getMessage());
+        }
+    }
+
+    @Test
+    void aConfigWithFewerLayersThanTheCheckpointIsRefused() {
+        ViTConfig config = rgb();
+        ViTConfig shallower = new ViTConfig(config.imageSize(), config.patchSize(), config.channels(), config.hidden(),
+                config.layers() - 1, config.heads(), config.mlpDim(), config.layerNormEps(), config.qkvBias(), config.labels(),
+                config.preprocessing());
+        try (Arena arena = Arena.ofShared()) {
+            var tensors = new RandomCheckpoint(config, random()).tensors(CheckpointNames.HUGGING_FACE, arena);
+            var e = assertThrows(UserError.class, () -> ViTWeights.from(shallower, tensors, Path.of("m.safetensors"), arena));
+            assertTrue(e.getMessage().startsWith("m.safetensors: holds tensor 'vit.encoder.layer." + (config.layers() - 1)
+                    + ".attention.attention.key.bias' and 15 more that a ViT with " + shallower.layers() + " layers"), e.getMessage());
+            assertTrue(e.getMessage().contains("(the file holds " + config.layers() + " encoder blocks but the config says "
+                    + shallower.layers() + ")"), e.getMessage());
+        }
+    }
+
+    private static String describe(ViTConfig c, String names) {
+        return String.format("ViT with %d layers, hidden size %d, MLP size %d, patch %d, %d channels and %d classes (%s names)",
+                c.layers(), c.hidden(), c.mlpDim(), c.patchSize(), c.channels(), c.numLabels(), names);
     }
 
     @Test

@@ -39,7 +39,7 @@ class OpenCLCliForwardTest {
         try (Arena arena = Arena.ofShared()) {
             ModelFiles.write(model, config, List.copyOf(checkpoint.tensors(CheckpointNames.TIMM, arena).values()), java.util.Map.of());
         }
-        if (naming == CheckpointNames.HUGGING_FACE) checkpoint.write(model.resolve(ViTModel.WEIGHTS), naming, FloatFormat.F32);
+        checkpoint.write(model.resolve(ViTModel.WEIGHTS), naming, FloatFormat.F32);
 
         float[] images = new float[5 * 3 * 32 * 32];
         for (int i = 0; i < images.length; i++) images[i] = (float) (random.nextDouble() * 4 - 2);

@@ -59,4 +59,20 @@ class PositionEmbeddingTest {
         PositionEmbedding.taps(3, 14, 24, index, weight);
         assertEquals(1, weight[0] + weight[1] + weight[2] + weight[3], 1e-12);
     }
+
+    /** timm's antialiased taps: the identity at the same size, a normalised filter widened by the scale when shrinking. */
+    @Test
+    void antialiasedTapsAreNormalisedAndWidenWhenShrinking() {
+        int[][] index = new int[8][];
+        double[][] weight = new double[8][];
+        for (int o = 0; o < 7; o++) {
+            PositionEmbedding.antialiasedTaps(o, 7, 7, index, weight);
+            for (int j = 0; j < index[o].length; j++) assertEquals(index[o][j] == o ? 1 : 0, weight[o][j], 1e-12, "7->7 at " + o);
+        }
+        for (int o = 0; o < 5; o++) {
+            PositionEmbedding.antialiasedTaps(o, 14, 5, index, weight);
+            assertEquals(1, java.util.Arrays.stream(weight[o]).sum(), 1e-12);
+            if (o > 0 && o < 4) assertEquals(true, index[o].length >= 10, "an inner output at scale 2.8 reads ±5.6 pixels: " + index[o].length);
+        }
+    }
 }

@@ -37,6 +37,8 @@ final class RandomCheckpoint {
             norm(random, n + "layernorm_after", h);
             linear(random, n + "intermediate.dense", h, mlp, true);
             linear(random, n + "output.dense", mlp, h, true);
+            if (config.hasLayerScale()) // under timm's names in either naming: Hugging Face's ViT has no LayerScale
+                for (String ls : List.of("ls1", "ls2")) put(random, "blocks." + l + "." + ls + ".gamma", 1.5, h);
         }
         norm(random, "vit.layernorm", h);
         linear(random, "classifier", h, config.numLabels(), true);
@@ -102,6 +104,10 @@ final class RandomCheckpoint {
             shapes.put(n + "mlp.fc1.bias", new long[] {config.mlpDim()});
             shapes.put(n + "mlp.fc2.weight", new long[] {h, config.mlpDim()});
             shapes.put(n + "mlp.fc2.bias", new long[] {h});
+            if (config.hasLayerScale()) {
+                shapes.put(n + "ls1.gamma", new long[] {h});
+                shapes.put(n + "ls2.gamma", new long[] {h});
+            }
         }
         shapes.put("norm.weight", new long[] {h});
         shapes.put("norm.bias", new long[] {h});

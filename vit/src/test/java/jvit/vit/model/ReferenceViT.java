@@ -55,10 +55,10 @@ final class ReferenceViT {
             double[][] k = linear(h, p + "attention.attention.key");
             double[][] v = linear(h, p + "attention.attention.value");
             double[][] context = attention(q, k, v);
-            add(x, linear(context, p + "attention.output.dense"));
+            add(x, layerScale(linear(context, p + "attention.output.dense"), "blocks." + l + ".ls1.gamma"));
             double[][] inner = linear(layerNorm(x, p + "layernorm_after"), p + "intermediate.dense");
             for (double[] row : inner) for (int i = 0; i < row.length; i++) row[i] = gelu(row[i]);
-            add(x, linear(inner, p + "output.dense"));
+            add(x, layerScale(linear(inner, p + "output.dense"), "blocks." + l + ".ls2.gamma"));
         }
         double[][] normed = layerNorm(x, "vit.layernorm");
         return linear(new double[][] {normed[0]}, "classifier")[0];
@@ -110,6 +110,13 @@ final class ReferenceViT {
             for (int i = 0; i < x[r].length; i++) y[r][i] = (x[r][i] - mean) / Math.sqrt(var + eps) * gamma[i] + beta[i];
         }
         return y;
+    }
+
+    /** timm's LayerScale, where the weights have its gamma (under timm's name: Hugging Face's ViT has none). */
+    private double[][] layerScale(double[][] x, String gamma) {
+        double[] g = w.get(gamma);
+        if (g != null) for (double[] row : x) for (int i = 0; i < row.length; i++) row[i] *= g[i];
+        return x;
     }
 
     private static void add(double[][] x, double[][] y) {

@@ -29,10 +29,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * rate is 0 so that the parameters stay where the differences were taken.
  */
 class TrainingGradientTest {
-    @ParameterizedTest(name = "qkvBias={0}")
-    @ValueSource(booleans = {true, false})
-    void everyGradientMatchesFiniteDifferences(boolean qkvBias) {
-        ViTConfig config = new ViTConfig(8, 4, 2, 8, 2, 2, 12, 1e-6, qkvBias, ViTConfig.defaultLabels(3), Preprocessing.huggingFace(8, 2));
+    @ParameterizedTest(name = "qkvBias={0} layerScale={1}")
+    @org.junit.jupiter.params.provider.CsvSource({"true, false", "false, false", "true, true"})
+    void everyGradientMatchesFiniteDifferences(boolean qkvBias, boolean layerScale) {
+        ViTConfig config = new ViTConfig(8, 4, 2, 8, 2, 2, 12, 1e-6, qkvBias, ViTConfig.defaultLabels(3), Preprocessing.huggingFace(8, 2),
+                layerScale ? 0.1 : 0);
         Random random = random();
         RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
         int batch = 3;

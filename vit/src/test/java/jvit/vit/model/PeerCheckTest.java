@@ -1,0 +1,165 @@
+package jvit.vit.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import jvit.runtime.Backend;
+import jvit.runtime.Device;
+import jvit.runtime.Devices;
+import jvit.runtime.UserError;
+import jvit.vit.ModelConfigs;
+import jvit.vit.ViTConfig;
+import jvit.vit.image.Preprocessing;
+import jvit.vit.io.FloatTensor;
+import jvit.vit.io.Json;
+import jvit.vit.io.Npy;
+import jvit.vit.train.ModelFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * jvit against the libraries people use: {@code src/test/python/peers.py} makes small random ViTs
+ * with timm and transformers, written by their own writers, with PyTorch's float64 logits; every
+ * one jvit implements must match on {@code java} and {@code opencl:0} within 1e-4 of the logits'
+ * scale, and every other must be refused in one line. Skipped, with the reason, where
+ * {@code bin/jvit-peers.sh} finds no PyTorch ({@code $JVIT_PEERS_PYTHON} names one directly).
+ */
+class PeerCheckTest {
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final double TOLERANCE = 1e-4;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyVariantMatchesPyTorchOrIsRefusedByName() throws IOException, InterruptedException {
+        String python = peersPython();
+        long seed = Long.getLong("jvit.peers.seed", 0);
+        run(python, ROOT.resolve("vit/src/test/python/peers.py").toString(), dir.toString(), Long.toString(seed));
+        List<Device> devices = devices();
+        List<String> failures = new ArrayList<>();
+        int matched = 0;
+        for (Object entry : (List<?>) Json.read(dir.resolve("variants.json"))) {
+            Map<?, ?> variant = (Map<?, ?>) entry;
+            Path model = dir.resolve((String) variant.get("name"));
+            if (variant.get("refused") instanceof String words) {
+                UserError e = assertThrows(UserError.class, () -> ViTModel.openDirectory(model).close(), model + " was not refused");
+                assertFalse(e.getMessage().contains("\n"), e.getMessage());
+                if (!e.getMessage().contains(words)) failures.add(model.getFileName() + ": refused with '" + e.getMessage()
+                        + "', which does not name '" + words + "'");
+                continue;
+            }
+            for (Device device : devices) {
+                String problem = compare(model, device);
+                if (problem != null) failures.add(model.getFileName() + " on " + device.id() + ": " + problem + " (seed " + seed
+                        + ", -Djvit.peers.seed to replay)");
+            }
+            matched++;
+        }
+        assertTrue(matched >= 4, "only " + matched + " variants to match");
+        assertEquals(List.of(), failures);
+    }
+
+    /**
+     * transformers loads what {@code vit train --out} writes, and the shipped default model, every
+     * tensor matched, and computes jvit's logits; timm does for a model only its config describes (LayerScale).
+     */
+    @Test
+    void theirLibrariesLoadTheDirectoriesJvitWrites() throws IOException, InterruptedException {
+        String python = peersPython();
+        Random random = new Random(Long.getLong("jvit.peers.seed", 0));
+        ViTConfig config = new ViTConfig(32, 8, 3, 48, 2, 3, 96, 1e-12, false, ViTConfig.defaultLabels(7), Preprocessing.huggingFace(32, 3));
+        ViTConfig layerScaled = new ViTConfig(32, 8, 3, 48, 2, 3, 96, 1e-6, true, ViTConfig.defaultLabels(4),
+                Preprocessing.huggingFace(32, 3), 0.5);
+        Path written = dir.resolve("written"), timm = dir.resolve("written-timm"), shipped = dir.resolve("fashion-mnist");
+        try (Arena arena = Arena.ofShared()) {
+            ModelFiles.write(written, config, List.copyOf(new RandomCheckpoint(config, random).tensors(CheckpointNames.TIMM, arena)
+                    .values()), Map.of("format", "pt"));
+            ModelFiles.write(timm, layerScaled, List.copyOf(new RandomCheckpoint(layerScaled, random).tensors(CheckpointNames.TIMM, arena)
+                    .values()), Map.of("format", "pt"));
+        }
+        Files.createDirectories(shipped);
+        for (String file : List.of(ViTModel.CONFIG, ViTModel.WEIGHTS, "preprocessor_config.json"))
+            Files.copy(ROOT.resolve("models/fashion-mnist").resolve(file), shipped.resolve(file));
+        List<Path> models = List.of(written, timm, shipped);
+        for (Path model : models) {
+            ViTConfig c = ModelConfigs.read(model.resolve(ViTModel.CONFIG));
+            float[] images = new float[3 * c.channels() * c.imageSize() * c.imageSize()];
+            for (int i = 0; i < images.length; i++) images[i] = (float) random.nextGaussian();
+            Npy.write(model.resolve("images.npy"), FloatTensor.of(images, 3, c.channels(), c.imageSize(), c.imageSize()));
+        }
+        run(python, ROOT.resolve("vit/src/test/python/load_written.py").toString(), written.toString(), timm.toString(),
+                shipped.toString());
+        List<String> failures = new ArrayList<>();
+        for (Path model : models)
+            for (Device device : devices()) {
+                String problem = compare(model, device);
+                if (problem != null) failures.add(model.getFileName() + " on " + device.id() + ": " + problem);
+            }
+        assertEquals(List.of(), failures);
+    }
+
+    /** Null when jvit's logits on {@code device} equal PyTorch's within the tolerance, else what differs. */
+    private static String compare(Path model, Device device) {
+        try (Arena arena = Arena.ofShared(); ViTModel vit = ViTModel.openDirectory(model)) {
+            FloatTensor images = Npy.read(model.resolve("images.npy"), arena);
+            float[] expected = Npy.read(model.resolve("logits.npy"), arena).toArray();
+            int batch = (int) images.shape()[0];
+            try (Inference inference = vit.inference(device, batch)) {
+                inference.images().copyFrom(images.data());
+                inference.logits().fill((byte) 0xff); // NaN: a logit the graph does not write fails
+                inference.run(false);
+                float[] actual = new FloatTensor(new long[] {expected.length}, inference.logits()).toArray();
+                double scale = 0, worst = 0;
+                for (float e : expected) scale = Math.max(scale, Math.abs(e));
+                for (int i = 0; i < expected.length; i++) {
+                    double d = Math.abs(actual[i] - (double) expected[i]);
+                    worst = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(worst, d);
+                }
+                return worst <= TOLERANCE * scale ? null
+                        : String.format("logits differ by %.3g, more than %.0e of their scale %.3g", worst, TOLERANCE, scale);
+            }
+        } catch (UserError e) {
+            return "refused: " + e.getMessage();
+        }
+    }
+
+    /** java, and the first OpenCL device where there is one. */
+    private static List<Device> devices() {
+        List<Device> devices = new ArrayList<>(List.of(Devices.get("java")));
+        Backend opencl = Devices.backends().stream().filter(b -> b.name().equals("opencl")).findFirst().orElseThrow();
+        if (opencl.unavailable().isEmpty()) devices.add(opencl.devices().getFirst());
+        else System.err.println("PeerCheckTest: opencl:0 not checked: " + opencl.unavailable().orElseThrow());
+        return devices;
+    }
+
+    /** The Python with PyTorch, timm and transformers that bin/jvit-peers.sh provides; skips the test without one. */
+    private static String peersPython() throws IOException, InterruptedException {
+        String given = System.getenv("JVIT_PEERS_PYTHON");
+        if (given != null && !given.isEmpty()) return given;
+        Process p = new ProcessBuilder("bash", "-c", ". bin/jvit-peers.sh && jvit_peers_python").directory(ROOT.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assumeTrue(p.waitFor() == 0 && !out.isEmpty(), () -> "no PyTorch peers: " + err);
+        return out;
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int status = p.waitFor();
+        if (status != 0) throw new AssertionError(String.join(" ", command) + " exited with " + status + ":\n" + out);
+    }
+}

@@ -1,0 +1,125 @@
+"""Small random ViTs made by timm and transformers, for jvit's peer check (PeerCheckTest).
+
+Each variant is a model directory written by its library's own writer (timm.models.save_for_hf,
+save_pretrained), with images.npy (float32 inputs) and logits.npy (PyTorch's logits computed in
+float64 from the same float32 weights). variants.json lists them with what jvit must do: match the
+logits, or refuse the model in one line holding the given words.
+
+    python peers.py OUT_DIR [SEED]
+"""
+import json
+import pathlib
+import sys
+
+import numpy as np
+import timm
+import torch
+import transformers
+
+OUT = pathlib.Path(sys.argv[1])
+SEED = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+BATCH = 2
+variants = []
+
+
+def perturb(model):
+    """Random init leaves LayerNorms at 1/0 and some tensors near zero: move every one, so each matters."""
+    with torch.no_grad():
+        for p in model.parameters():
+            p.add_(torch.randn_like(p) * 0.2)
+    return model.eval()
+
+
+def record(name, model, directory, channels, size, forward, refused):
+    images = torch.randn(BATCH, channels, size, size, dtype=torch.float32)
+    np.save(directory / "images.npy", images.numpy())
+    with torch.no_grad():
+        logits = forward(model.double(), images.double())
+    np.save(directory / "logits.npy", logits.numpy())
+    variants.append({"name": name, "refused": refused})
+
+
+def timm_variant(name, architecture, refused=None, **args):
+    """A timm VisionTransformer: the architecture's registered model with args as its keyword arguments."""
+    model = perturb(timm.create_model(architecture, pretrained=False, **args))
+    directory = OUT / name
+    timm.models.save_for_hf(model, directory, model_args=args, safe_serialization=True)
+    size = args["img_size"]
+    record(name, model, directory, args.get("in_chans", 3), size, lambda m, x: m(x), refused)
+
+
+def hf_variant(name, model_class, config, refused=None):
+    """A transformers model with its save_pretrained directory."""
+    model = perturb(model_class(config))
+    directory = OUT / name
+    model.save_pretrained(directory)
+    record(name, model, directory, config.num_channels, config.image_size, lambda m, x: m(pixel_values=x).logits, refused)
+
+
+def timm_resampled(name, checkpoint_size, model_size):
+    """A checkpoint made at one image size, run at another: resampled as timm's loader does (checkpoint_filter_fn)."""
+    made = perturb(timm.create_model("vit_tiny_patch16_224", **dict(SMALL, img_size=checkpoint_size)))
+    args = dict(SMALL, img_size=model_size)
+    model = timm.create_model("vit_tiny_patch16_224", **args)
+    model.load_state_dict(timm.models.vision_transformer.checkpoint_filter_fn(made.state_dict(), model))
+    directory = OUT / name
+    timm.models.save_for_hf(made, directory, model_args=args, safe_serialization=True)
+    record(name, model.eval(), directory, 3, model_size, lambda m, x: m(x), None)
+
+
+def hf_resampled(name, checkpoint_size, model_size):
+    """A checkpoint made at one image size, its config.json saying another: resampled as interpolate_pos_encoding does."""
+    model = perturb(transformers.ViTForImageClassification(transformers.ViTConfig(**dict(HF_SMALL, image_size=checkpoint_size))))
+    directory = OUT / name
+    model.save_pretrained(directory)
+    config = json.loads((directory / "config.json").read_text())
+    (directory / "config.json").write_text(json.dumps(dict(config, image_size=model_size)))
+    record(name, model, directory, 3, model_size, lambda m, x: m(pixel_values=x, interpolate_pos_encoding=True).logits, None)
+
+
+SMALL = dict(img_size=32, patch_size=8, embed_dim=48, depth=2, num_heads=3, num_classes=5)
+HF_SMALL = dict(hidden_size=48, num_hidden_layers=2, num_attention_heads=3, intermediate_size=96, image_size=32,
+                patch_size=8, num_labels=5)
+
+
+def main():
+    torch.manual_seed(SEED)
+    OUT.mkdir(parents=True, exist_ok=True)
+    # Plain ViTs: both namings, with and without qkv bias, grey and RGB, another MLP ratio.
+    timm_variant("timm-vit", "vit_tiny_patch16_224", **SMALL)
+    timm_variant("timm-vit-grey-no-qkv-bias", "vit_small_patch32_384",
+                 **dict(SMALL, in_chans=1, qkv_bias=False, mlp_ratio=3.0, img_size=40))
+    timm_variant("timm-layerscale", "vit_tiny_patch16_224", **dict(SMALL, init_values=1e-5))
+    hf_variant("hf-vit", transformers.ViTForImageClassification, transformers.ViTConfig(**HF_SMALL))
+    hf_variant("hf-vit-grey-no-qkv-bias", transformers.ViTForImageClassification,
+               transformers.ViTConfig(**dict(HF_SMALL, num_channels=1, qkv_bias=False, layer_norm_eps=1e-6)))
+
+    # Position embeddings resampled for another image size, each as its library does it.
+    timm_resampled("timm-resampled-up", 32, 56)
+    timm_resampled("timm-resampled-down", 56, 40)
+    hf_resampled("hf-resampled-up", 32, 56)
+
+    # Not implemented yet: each must be refused by name, never run wrong.
+    timm_variant("timm-gelu-tanh", "vit_tiny_patch16_224", "'gelu_tanh' is not supported", **dict(SMALL, act_layer="gelu_tanh"))
+    timm_variant("timm-quick-gelu", "vit_tiny_patch16_224", "'quick_gelu' is not supported", **dict(SMALL, act_layer="quick_gelu"))
+    timm_variant("timm-avg-pool", "vit_tiny_patch16_224", "class token",
+                 **dict(SMALL, class_token=False, global_pool="avg"))
+    timm_variant("timm-registers", "vit_tiny_patch16_224", "register tokens", **dict(SMALL, reg_tokens=2))
+    timm_variant("timm-no-embed-class", "vit_tiny_patch16_224", "no_embed_class", **dict(SMALL, no_embed_class=True))
+    timm_variant("timm-pre-norm", "vit_tiny_patch16_224", "pre_norm", **dict(SMALL, pre_norm=True))
+    timm_variant("timm-qk-norm", "vit_tiny_patch16_224", "qk_norm", **dict(SMALL, qk_norm=True))
+    timm_variant("timm-clip", "vit_base_patch16_clip_224", "vit_base_patch16_clip_224",
+                 **dict(SMALL, embed_dim=48, num_heads=3))
+    timm_variant("timm-distilled", "deit_tiny_distilled_patch16_224", "deit_tiny_distilled_patch16_224", **SMALL)
+    hf_variant("hf-gelu-tanh", transformers.ViTForImageClassification,
+               transformers.ViTConfig(**dict(HF_SMALL, hidden_act="gelu_pytorch_tanh")), "'gelu_pytorch_tanh' is not supported")
+    hf_variant("hf-deit-distilled", transformers.DeiTForImageClassificationWithTeacher,
+               transformers.DeiTConfig(**HF_SMALL), "model_type 'deit'")
+    hf_variant("hf-dinov2", transformers.Dinov2ForImageClassification,
+               transformers.Dinov2Config(**dict(HF_SMALL, mlp_ratio=2)), "model_type 'dinov2'")
+
+    (OUT / "variants.json").write_text(json.dumps(variants, indent=2))
+
+
+if __name__ == "__main__":
+    main()
