@@ -1,6 +1,7 @@
 package jvit.vit.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import jvit.vit.DefaultModel;
 import jvit.vit.model.ViTModel;
 import picocli.CommandLine.Option;
@@ -28,6 +29,12 @@ final class ModelOptions {
             throw new ParameterException(spec.commandLine(), "give either --model or --weights with --config, not both");
         if ((weights == null) != (config == null))
             throw new ParameterException(spec.commandLine(), "--weights and --config go together");
+    }
+
+    /** The files the model is read from, for {@link Checks#notAnInput}. */
+    List<Path> files() {
+        if (weights != null) return List.of(weights, config);
+        return Checks.filesIn(model != null ? model : DefaultModel.find().directory());
     }
 
     ViTModel open() {

@@ -1,6 +1,7 @@
 package jvit.vit.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -98,6 +99,8 @@ final class TrainCommand implements Runnable {
         Checks.positive(spec, "--epochs", epochs, "--batch", batch, "--checkpoint-every", checkpointEvery);
         Checks.nonNegative(spec, "--validation", validation);
         Checks.nonNegative(spec, "--crop-padding", cropPadding);
+        if (Files.exists(out) && !Files.isDirectory(out))
+            throw UserError.inFile(out, "is a file, not a folder; give --out a folder to write the model to");
         ViTConfig model = config != null ? ModelConfigs.read(config) : recipeModel(patch, hidden, layers, heads, mlp);
         if (model.channels() != 1 || model.imageSize() != 28 || model.numLabels() != 10)
             throw new UserError((config != null ? config + ": " : "") + "Fashion-MNIST needs a model of 28×28 images, 1 channel and 10 classes, not "

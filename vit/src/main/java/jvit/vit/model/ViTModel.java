@@ -1,6 +1,8 @@
 package jvit.vit.model;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -11,6 +13,7 @@ import jvit.runtime.UserError;
 import jvit.runtime.schedule.Deployment;
 import jvit.vit.ModelConfigs;
 import jvit.vit.ViTConfig;
+import jvit.vit.io.FiniteValues;
 import jvit.vit.io.Safetensors;
 
 /**
@@ -30,13 +33,22 @@ public final class ViTModel implements AutoCloseable {
         Safetensors opened = Safetensors.open(weightsFile, arena);
         try {
             Map<String, Tensor> tensors = new LinkedHashMap<>();
-            for (String name : opened.names()) tensors.put(name, Tensor.of(name, opened.floats(name), opened.shape(name)));
+            for (String name : opened.names()) tensors.put(name, Tensor.of(name, finite(weightsFile, name, opened.floats(name)), opened.shape(name)));
             this.weights = ViTWeights.from(config, tensors, weightsFile, arena);
             this.file = opened;
         } catch (RuntimeException e) {
             arena.close();
             throw e;
         }
+    }
+
+    /** Refuses a weight that holds NaN or an infinity, which would make every answer NaN: checked once, while the file is mapped. */
+    private static MemorySegment finite(Path file, String name, MemorySegment floats) {
+        long bad = FiniteValues.firstNonFinite(floats);
+        if (bad >= 0)
+            throw UserError.inFile(file, "tensor '" + name + "' holds " + floats.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 4 * bad)
+                    + " at index " + bad + "; the checkpoint is damaged or its training diverged — give one with finite weights");
+        return floats;
     }
 
     /** A model from a weights file and a config already read. */
@@ -52,10 +64,13 @@ public final class ViTModel implements AutoCloseable {
     /** A model directory holding {@code config.json} and {@code model.safetensors}. */
     public static ViTModel openDirectory(Path dir) {
         if (!Files.isDirectory(dir)) throw UserError.inFile(dir, "is not a model directory; give a directory with " + CONFIG + " and " + WEIGHTS);
-        for (String name : new String[] {CONFIG, WEIGHTS})
-            if (!Files.isRegularFile(dir.resolve(name)))
-                throw UserError.inFile(dir, "has no " + name + "; a model directory holds " + CONFIG + " and " + WEIGHTS
-                        + " (or give --weights and --config)");
+        for (String name : new String[] {CONFIG, WEIGHTS}) {
+            if (Files.isRegularFile(dir.resolve(name))) continue;
+            if (!Files.isReadable(dir) || !Files.isExecutable(dir))
+                throw UserError.inFile(dir, "cannot be read (permission denied); check the folder's permissions");
+            throw UserError.inFile(dir, "has no " + name + "; a model directory holds " + CONFIG + " and " + WEIGHTS
+                    + " (or give --weights and --config)");
+        }
         return open(dir.resolve(WEIGHTS), dir.resolve(CONFIG));
     }
 
