@@ -20,7 +20,7 @@ import jvit.runtime.io.IoErrors;
  * drops the lock when the holder dies, so a stale file is simply taken over), and swept of the
  * temporary files a killed run left behind.
  */
-final class OutputDirectory implements AutoCloseable {
+public final class OutputDirectory implements AutoCloseable {
     static final String LOCK = "train.lock";
     /** What {@link jvit.runtime.io.AtomicFile} names its temporary files: {@code .NAME.HEX.tmp}. */
     private static final Pattern DEBRIS = Pattern.compile("\\..+\\.[0-9a-f]{1,16}\\.tmp");
@@ -33,7 +33,7 @@ final class OutputDirectory implements AutoCloseable {
         this.channel = channel;
     }
 
-    static OutputDirectory open(Path dir) {
+    public static OutputDirectory open(Path dir) {
         if (Files.exists(dir) && !Files.isDirectory(dir))
             throw UserError.inFile(dir, "is a file, not a folder; give --out a folder to write the model to");
         try {
