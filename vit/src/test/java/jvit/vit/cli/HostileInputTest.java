@@ -79,6 +79,13 @@ class HostileInputTest {
             Files.writeString(config, Files.readString(config).replaceFirst("\"image_size\": *[0-9]+", "\"image_size\": " + size));
             vit("classify", "--model", model.toString(), "--device", "java", SAMPLES.toString()).failsWith("config.json");
         }
+        // A negative channel count, with a preprocessor_config.json whose mean and std are filled per channel.
+        Path channels = copyOfDemoModel("channels");
+        Files.writeString(channels.resolve("preprocessor_config.json"), "{\"image_mean\": [0.5], \"image_std\": [0.5]}");
+        Path config = channels.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replaceFirst("\"num_channels\": *[0-9]+", "\"num_channels\": -3"));
+        vit("classify", "--model", channels.toString(), "--device", "java", SAMPLES.toString()).failsWith("config.json", "num_channels");
+
         Path empty = dir.resolve("empty.npy");
         Npy.write(empty, new FloatTensor(new long[] {0, 1, 28, 28}, Arena.global().allocate(0)));
         vit("forward", "--model", CliTest.DEMO.toString(), "--device", "java", "--input", empty.toString(),
