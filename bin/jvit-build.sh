@@ -23,6 +23,20 @@ jvit_require_tools() {
     command -v mvn >/dev/null || jvit_apt_install maven || return 1
 }
 
+JVIT_DATASET_DIR=/usr/share/datasets/fashion-mnist
+
+jvit_dataset_install() {  # installs Debian's dataset-fashion-mnist when it is missing (as root), else says how
+    [ -d "$JVIT_DATASET_DIR" ] || jvit_apt_install dataset-fashion-mnist
+}
+
+# jvit_dataset_for ARGS...: `vit train` and `vit eval` on the default data folder install the data set first when they may.
+jvit_dataset_for() {
+    case "${1:-}" in train|eval) ;; *) return 0 ;; esac
+    local a
+    for a in "$@"; do case "$a" in --data-dir|--data-dir=*|-h|--help) return 0 ;; esac; done
+    jvit_dataset_install || true
+}
+
 JVIT_JAR="$ROOT/vit/target/jvit-vit-0.1.0-SNAPSHOT.jar"
 
 # jvit_newer_sources JAR MODULE...: true when a source, resource or pom of the modules is newer than JAR.

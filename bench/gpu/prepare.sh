@@ -7,6 +7,9 @@
 #   .gpu/test-classes  the kernels, runtime and vit test classes (the CUDA tests and their helpers)
 #   .gpu/junit         JUnit's console launcher, to run those tests without Maven
 #
+# Usage: bench/gpu/prepare.sh [--no-build]   (--no-build: the jars and test classes are built already,
+# as bin/test has them when it checks the kit)
+#
 # The whole must stay under 64 MiB (what a device run carries). java.desktop (ImageIO, for
 # `vit classify` and `vit demo`) is left out for that: alone it would take the runtime to 64 MiB,
 # and the GPU checks read no image files.
@@ -16,10 +19,10 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 [ -n "$JVIT_JDK" ] || { echo "prepare.sh: no JDK >= 22 found" >&2; exit 1; }
 GPU="$ROOT/.gpu"
 JUNIT_CONSOLE=org.junit.platform:junit-platform-console-standalone:1.14.1   # the platform of junit-jupiter 5.14.1 (pom.xml)
-MODULES=java.base,java.management,java.logging,java.sql,java.xml,jdk.incubator.vector
+MODULES=java.base,java.management,java.logging,java.sql,java.xml,jdk.incubator.vector,jdk.management
 
 cd "$ROOT"
-mvn -q -B -Dstyle.color=never package -pl vit -am -DskipTests
+[ "${1:-}" = --no-build ] || mvn -q -B -Dstyle.color=never package -pl vit -am -DskipTests
 rm -rf "$GPU"
 mkdir -p "$GPU/lib" "$GPU/junit" "$GPU/test-classes"
 cp vit/target/jvit-vit-*.jar vit/target/lib/*.jar "$GPU/lib/"

@@ -11,11 +11,17 @@
 #   agreement.json            jvit's logits (cuda:0 both ways, java) against PyTorch's
 #   status.json, summary.md   what passed, and the figures in one table
 #
-# Usage: bench/gpu/run.sh OUTDIR        (exit status 0 only when every step passed)
+# Usage: bench/gpu/run.sh [--no-gpu] OUTDIR        (exit status 0 only when every step passed)
+#
+# --no-gpu runs what needs no GPU, so that bin/test catches a kit that has rotted: the jlinked
+# runtime starts, `vit devices` lists java and says why CUDA is missing, a forward pass on java,
+# and the CUDA tests, each skipped with the reason (no driver) rather than failing.
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 GPU="$ROOT/.gpu"
-OUT=${1:?usage: bench/gpu/run.sh OUTDIR}
+NO_GPU=0
+[ "${1:-}" = --no-gpu ] && { NO_GPU=1; shift; }
+OUT=${1:?usage: bench/gpu/run.sh [--no-gpu] OUTDIR}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 JAVA="$GPU/jdk/bin/java"
@@ -26,7 +32,7 @@ PY="python3 $ROOT/bench/gpu/torch_vit.py"
 JVM=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xmn96m -Xss8m)
 # The JVM's signal handlers first, whatever a native library installs (see tornado-env.sh).
 [ -f "$GPU/jdk/lib/libjsig.so" ] && export LD_PRELOAD="$GPU/jdk/lib/libjsig.so${LD_PRELOAD:+:$LD_PRELOAD}"
-export JVIT_REQUIRE_CUDA=1   # a CUDA test that cannot find the GPU fails instead of being skipped
+[ $NO_GPU = 1 ] || export JVIT_REQUIRE_CUDA=1   # a CUDA test that cannot find the GPU fails instead of being skipped
 
 vit() {  # the CLI, as bin/vit runs it; JVIT_JAVA_OPTS adds JVM options (-Djvit.cuda.gemm=cublas)
     "$JAVA" "${JVM[@]}" ${JVIT_JAVA_OPTS:-} -cp "$GPU/lib/*" jvit.vit.cli.Main "$@" 2> >(grep -v 'incubator modules' >&2)
@@ -113,7 +119,37 @@ model() {  # model GEMM: jvit's forward throughput on cuda:0
         --warmup 5 --runs 20 | sed "s/^{/{\"gemm\":\"$1\",/" | tee -a "$OUT/model.jsonl"
 }
 
+no_gpu_devices() {  # java listed, and CUDA's absence explained in one line
+    vit devices >"$OUT/devices.txt" 2>&1 || return 1
+    cat "$OUT/devices.txt"
+    grep -q '^java ' "$OUT/devices.txt" && grep -q '^cuda: not available: ' "$OUT/devices.txt"
+}
+
+no_gpu_forward() {  # the demo model's logits on java for two images of 0.5 (an .npy written by hand)
+    local h="{'descr': '<f4', 'fortran_order': False, 'shape': (2, 1, 28, 28), }"
+    { printf '\x93NUMPY\x01\x00\x76\x00%s%*s\n' "$h" $((117 - ${#h})) ''
+      for _ in $(seq 1568); do printf '\x00\x00\x00\x3f'; done; } >"$WORK/x.npy"
+    vit forward --model "$ROOT/models/demo-random" --device java --input "$WORK/x.npy" --output "$OUT/logits-java.npy" &&
+        [ "$(stat -c %s "$OUT/logits-java.npy")" = 208 ]
+}
+
+no_gpu_tests() {  # every CUDA test skipped, each for the missing driver, none failed
+    tests
+    grep -q 'tests successful' "$OUT/tests.txt" && grep -q 'no CUDA: libcuda.so.1' "$OUT/tests.txt" &&
+        grep -Eq '\[ +0 tests failed +\]' "$OUT/tests.txt"
+}
+
 : >"$OUT/log.txt"; : >"$OUT/model.jsonl"
+if [ $NO_GPU = 1 ]; then
+    step java-version "$JAVA" -version
+    step devices no_gpu_devices
+    step forward-java no_gpu_forward
+    step tests no_gpu_tests
+    write_status
+    for name in "${ORDER[@]}"; do [ "${STATUS[$name]}" -eq 0 ] || { echo "run.sh --no-gpu: $name failed; see $OUT/log.txt" >&2; exit 1; }; done
+    echo "run.sh --no-gpu: the kit starts, lists devices, runs a forward pass on java and skips the CUDA tests cleanly"
+    exit 0
+fi
 step environment environment
 step devices devices || { write_status; echo "run.sh: no CUDA device; see $OUT/devices.txt" >&2; exit 1; }
 step tests tests

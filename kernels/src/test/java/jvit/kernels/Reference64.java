@@ -40,6 +40,45 @@ public final class Reference64 {
         return out;
     }
 
+    /** LayerNorm's gradients {dx, dgamma, dbeta} for upstream gradient {@code dy}, analytically. */
+    public static double[][] layerNormBackward(double[] dy, double[] x, double[] gamma, int rows, int dim, double eps) {
+        double[] dx = new double[rows * dim], dgamma = new double[dim], dbeta = new double[dim];
+        for (int r = 0; r < rows; r++) {
+            double mean = 0, var = 0;
+            for (int i = 0; i < dim; i++) mean += x[r * dim + i];
+            mean /= dim;
+            for (int i = 0; i < dim; i++) var += (x[r * dim + i] - mean) * (x[r * dim + i] - mean);
+            double rstd = 1 / Math.sqrt(var / dim + eps);
+            double[] xhat = new double[dim];
+            double meanG = 0, meanGx = 0;
+            for (int i = 0; i < dim; i++) {
+                xhat[i] = (x[r * dim + i] - mean) * rstd;
+                double g = dy[r * dim + i] * gamma[i];
+                meanG += g / dim;
+                meanGx += g * xhat[i] / dim;
+                dgamma[i] += dy[r * dim + i] * xhat[i];
+                dbeta[i] += dy[r * dim + i];
+            }
+            for (int i = 0; i < dim; i++) dx[r * dim + i] = rstd * (dy[r * dim + i] * gamma[i] - meanG - xhat[i] * meanGx);
+        }
+        return new double[][] {dx, dgamma, dbeta};
+    }
+
+    /**
+     * The largest rstd·|dy·gamma| of any element: the size of the terms LayerNorm's dx is the
+     * difference of, which sets its absolute tolerance (dx may cancel to ~0).
+     */
+    public static double layerNormTermScale(double[] x, double[] dy, double[] gamma, int rows, int dim) {
+        double scale = 0;
+        for (int r = 0; r < rows; r++) {
+            double mean = 0, var = 0;
+            for (int i = 0; i < dim; i++) mean += x[r * dim + i] / dim;
+            for (int i = 0; i < dim; i++) var += (x[r * dim + i] - mean) * (x[r * dim + i] - mean) / dim;
+            for (int i = 0; i < dim; i++) scale = Math.max(scale, Math.abs(dy[r * dim + i] * gamma[i]) / Math.sqrt(var + 1e-12));
+        }
+        return scale;
+    }
+
     public static double[] softmax(double[] x, int rows, int dim) {
         double[] out = new double[rows * dim];
         for (int r = 0; r < rows; r++) {

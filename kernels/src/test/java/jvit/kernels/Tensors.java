@@ -11,16 +11,34 @@ import java.util.Random;
 public final class Tensors {
     private Tensors() {}
 
+    /** The system property that replays a seed: {@code mvn test -Dtest=... -Djvit.test.seed=N}. */
+    public static final String SEED_PROPERTY = "jvit.test.seed";
+
     /**
-     * A fresh seed per run, printed by failures, so that a failure can be reproduced: run the failing
-     * test again with {@code -Djvit.test.seed=<the seed printed>}.
+     * A fresh seed per run, or the one {@value #SEED_PROPERTY} gives; failures print it (the
+     * generator's {@code toString}) with the option that replays it.
      */
     public static Random random() {
-        long seed = Long.getLong("jvit.test.seed", System.nanoTime());
+        String given = System.getProperty(SEED_PROPERTY);
+        long seed = given != null ? Long.parseLong(given.trim()) : System.nanoTime();
         return new Random(seed) {
             @Override
-            public String toString() { return "seed " + seed; }
+            public String toString() { return "seed " + seed + " (replay: -D" + SEED_PROPERTY + "=" + seed + ")"; }
         };
+    }
+
+    /**
+     * Rows that sit far from zero against their spread, the case where LayerNorm's mean, rounded
+     * to float, is off by more than the deviations can bear: row r is a common offset (300, -3000,
+     * 25000 in turn) plus uniform values of a spread from 1 down to 0.01, rounded to float32.
+     */
+    public static double[] offsetRows(Random random, int rows, int dim) {
+        double[] offsets = {300, -3000, 25000}, spreads = {1, 0.1, 0.01};
+        double[] x = new double[rows * dim];
+        for (int r = 0; r < rows; r++)
+            for (int i = 0; i < dim; i++)
+                x[r * dim + i] = (float) (offsets[r % 3] + spreads[(r / 3) % 3] * (random.nextDouble() * 2 - 1));
+        return x;
     }
 
     /** Uniform values in [-scale, scale). */

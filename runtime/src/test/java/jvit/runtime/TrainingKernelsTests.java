@@ -90,6 +90,28 @@ public interface TrainingKernelsTests {
                 null, null, null, dy, x, gamma);
     }
 
+    /**
+     * LayerNorm forward and backward on rows far from zero against their spread, against the float64
+     * references with LayerNormTest's tight tolerances: every device's kernels shift the row before
+     * they take its mean, as the Java kernel does, so a large common offset costs no digits.
+     */
+    @ParameterizedTest(name = "rows={0} dim={1}")
+    @CsvSource({"9, 1", "9, 2", "18, 17", "9, 256", "27, 193", "9, 1031"})
+    default void layerNormUnderALargeCommonOffset(int rows, int dim) {
+        Random random = random();
+        float eps = 1e-12f;
+        double[] x = offsetRows(random, rows, dim);
+        double[] gamma = roundToFloat(uniform(random, dim, 2)), beta = roundToFloat(uniform(random, dim, 1));
+        double[] dy = roundToFloat(uniform(random, rows * dim, 1));
+        double[] out = onDevice(new Op.LayerNorm(rows, dim, eps), null, x, gamma, beta)[0];
+        assertClose("layernorm " + random, Reference64.layerNorm(x, gamma, beta, rows, dim, eps), out, 1e-4, 1e-4);
+        double[][] expected = Reference64.layerNormBackward(dy, x, gamma, rows, dim, eps);
+        double[][] actual = onDevice(new Op.LayerNormBackward(rows, dim, eps), null, null, null, dy, x, gamma);
+        assertClose("layernorm dx " + random, expected[0], actual[0], 1e-4, 1e-5 * Reference64.layerNormTermScale(x, dy, gamma, rows, dim));
+        assertClose("layernorm dgamma " + random, expected[1], actual[1], 1e-4, 1e-4 * Math.sqrt(rows));
+        assertClose("layernorm dbeta " + random, expected[2], actual[2], 1e-4, 1e-4 * Math.sqrt(rows));
+    }
+
     @ParameterizedTest(name = "batch={0} tokens={1} heads={2} headDim={3}")
     @CsvSource({"1, 1, 1, 1", "2, 17, 3, 5", "3, 67, 2, 5", "1, 197, 2, 64", "2, 16, 2, 8", "1, 33, 3, 9", "2, 65, 1, 16",
             "1, 31, 2, 7", "1, 32, 1, 17", "2, 50, 3, 32"})

@@ -7,10 +7,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import jvit.kernels.cpu.TopK;
 import jvit.runtime.Device;
+import jvit.runtime.UserError;
 import jvit.runtime.schedule.Deployment;
 import jvit.vit.image.Preprocessor;
+import jvit.vit.io.FiniteValues;
 import jvit.vit.model.Inference;
 import jvit.vit.model.ViTModel;
 
@@ -43,18 +47,44 @@ public final class Classifier implements AutoCloseable {
     }
 
     /** The top {@code k} classes of each image, in the order given; {@code sink} gets each batch's predictions as they are ready. */
-    public void classify(List<Path> images, int k, java.util.function.Consumer<List<Prediction>> sink) {
+    public void classify(List<Path> images, int k, Consumer<List<Prediction>> sink) {
+        classify(images, k, sink, (image, failure) -> { throw failure; });
+    }
+
+    /**
+     * As {@link #classify(List, int, Consumer)}, but an image that cannot be read, or for which the
+     * model gives NaN or infinite logits, goes to {@code onFailure} with a one-line error naming it, and
+     * the others are classified all the same.
+     */
+    public void classify(List<Path> images, int k, Consumer<List<Prediction>> sink, BiConsumer<Path, UserError> onFailure) {
         ViTConfig config = model.config();
         int topK = Math.min(k, config.numLabels());
         for (int start = 0; start < images.size(); start += maxBatch) {
             List<Path> chunk = images.subList(start, Math.min(images.size(), start + maxBatch));
             Inference inference = inference(chunk.size());
-            for (int i = 0; i < chunk.size(); i++)
-                Preprocessor.apply(chunk.get(i), config.preprocessing(), inference.images(), i * inference.imageElements());
+            List<Path> read = new ArrayList<>(chunk.size());
+            for (Path image : chunk) {
+                try {
+                    Preprocessor.apply(image, config.preprocessing(), inference.images(), read.size() * inference.imageElements());
+                    read.add(image);
+                } catch (UserError e) {
+                    onFailure.accept(image, e);
+                }
+            }
+            if (read.isEmpty()) continue;
+            if (read.size() < chunk.size()) {
+                Inference smaller = inference(read.size());
+                MemorySegment.copy(inference.images(), 0, smaller.images(), 0, 4L * read.size() * inference.imageElements());
+                inference = smaller;
+            }
             inference.run(false);
-            List<Prediction> predictions = new ArrayList<>(chunk.size());
-            for (int i = 0; i < chunk.size(); i++)
-                predictions.add(new Prediction(chunk.get(i), top(inference.logits(), i, config, topK)));
+            List<Prediction> predictions = new ArrayList<>(read.size());
+            for (int i = 0; i < read.size(); i++) {
+                MemorySegment row = inference.logits().asSlice(4L * i * config.numLabels(), 4L * config.numLabels());
+                if (FiniteValues.allFinite(row)) predictions.add(new Prediction(read.get(i), top(inference.logits(), i, config, topK)));
+                else onFailure.accept(read.get(i), UserError.inFile(read.get(i), "the model gives non-finite logits (NaN or infinity) for this image;"
+                        + " check the model's weights"));
+            }
             sink.accept(predictions);
         }
     }

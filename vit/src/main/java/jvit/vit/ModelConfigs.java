@@ -124,7 +124,8 @@ public final class ModelConfigs {
         }
         int imageSize = c.integer("image_size", 224);
         int channels = c.integer("num_channels", 3);
-        Preprocessing preprocessing = huggingFacePreprocessing(c.file().resolveSibling("preprocessor_config.json"), imageSize, channels);
+        if (channels < 1) throw c.error(c.name("num_channels") + " is " + channels + "; an image has at least one channel — fix the file");
+        Preprocessing preprocessing = build(c, () -> huggingFacePreprocessing(c.file().resolveSibling("preprocessor_config.json"), imageSize, channels));
         List<String> labels = huggingFaceLabels(c);
         return build(c, () -> new ViTConfig(imageSize, c.integer("patch_size", 16), channels, c.integer("hidden_size", 768),
                 c.integer("num_hidden_layers", 12), c.integer("num_attention_heads", 12), c.integer("intermediate_size", 3072),

@@ -44,6 +44,9 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
     public ViTConfig {
         check(imageSize > 0 && patchSize > 0 && channels > 0 && hidden > 0 && layers > 0 && heads > 0 && mlpDim > 0,
                 "every size must be positive");
+        long tokens = (long) (imageSize / patchSize) * (imageSize / patchSize) + 1;
+        check(tokens <= Integer.MAX_VALUE / hidden, "image_size " + imageSize + " with patch_size " + patchSize + " gives " + tokens
+                + " tokens of " + hidden + " values, more than jvit holds per image (2^31 values)");
         check(imageSize % patchSize == 0, "image_size " + imageSize + " is not a multiple of patch_size " + patchSize);
         check(hidden % heads == 0, "hidden_size " + hidden + " is not divisible by num_attention_heads " + heads);
         check(layerNormEps > 0, "layer_norm_eps must be > 0");

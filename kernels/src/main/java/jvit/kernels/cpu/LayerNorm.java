@@ -13,9 +13,12 @@ public final class LayerNorm {
 
     /**
      * {@code out[r] = (x[r] - mean) / sqrt(var + eps) * gamma + beta} for each of {@code rows} rows
-     * of {@code dim}. Mean and variance by the corrected two-pass algorithm (Chan, Golub &
+     * of {@code dim}. The row is shifted by its first value (exact for values near it), and the
+     * shifted values' mean and variance follow by the corrected two-pass algorithm (Chan, Golub &
      * LeVeque): deviations from a first estimate of the mean, whose sum corrects that estimate.
-     * {@code E[x²] - E[x]²} would cancel badly when the mean is large against the spread.
+     * The output is {@code ((x - shift) - mean')·rstd}: a large common offset never meets the small
+     * deviations in one rounding (a float mean of 300 is off by up to 1.5e-5, which is 1e-3 of a
+     * deviation of 0.015). {@code E[x²] - E[x]²} would cancel badly for the same reason.
      */
     public static void forward(MemorySegment out, MemorySegment x, MemorySegment gamma, MemorySegment beta,
                                int rows, int dim, float eps) {
@@ -28,18 +31,18 @@ public final class LayerNorm {
                             long base, int dim, float eps) {
         float[] moments = MOMENTS.get();
         moments(x, base, dim, eps, moments);
-        float mean = moments[0], inv = moments[1];
+        float shift = moments[0], mean = moments[1], inv = moments[2];
         int upper = S.loopBound(dim), i;
         for (i = 0; i < upper; i += L) {
-            FloatVector y = F32.load(x, base + i).sub(mean).mul(inv);
+            FloatVector y = F32.load(x, base + i).sub(shift).sub(mean).mul(inv);
             F32.store(y.fma(F32.load(gamma, i), F32.load(beta, i)), out, base + i);
         }
         for (; i < dim; i++)
-            F32.set(out, base + i, (F32.get(x, base + i) - mean) * inv * F32.get(gamma, i) + F32.get(beta, i));
+            F32.set(out, base + i, ((F32.get(x, base + i) - shift) - mean) * inv * F32.get(gamma, i) + F32.get(beta, i));
     }
 
     /**
-     * Gradients of {@link #forward}: with {@code x̂ = (x - mean)·rstd} (recomputed) and
+     * Gradients of {@link #forward}: with {@code x̂ = ((x - shift) - mean)·rstd} (recomputed) and
      * {@code g = dy·gamma}, {@code dx = rstd·(g - mean(g) - x̂·mean(g·x̂))}, {@code dgamma = Σ_rows dy·x̂},
      * {@code dbeta = Σ_rows dy}. Rows are split into bands over the cores, each band summing its
      * own dgamma/dbeta, added at the end in a fixed order (the result does not depend on timing).
@@ -70,13 +73,13 @@ public final class LayerNorm {
                                     float eps, float[] xhat, float[] sums) {
         float[] moments = MOMENTS.get();
         moments(x, base, dim, eps, moments);
-        float mean = moments[0], rstd = moments[1];
+        float shift = moments[0], mean = moments[1], rstd = moments[2];
         int upper = S.loopBound(dim), i;
 
         // x̂, the sums over the row, and this band's dgamma/dbeta.
         FloatVector gSum = FloatVector.zero(S), gxSum = FloatVector.zero(S);
         for (i = 0; i < upper; i += L) {
-            FloatVector xh = F32.load(x, base + i).sub(mean).mul(rstd), d = F32.load(dy, base + i);
+            FloatVector xh = F32.load(x, base + i).sub(shift).sub(mean).mul(rstd), d = F32.load(dy, base + i);
             xh.intoArray(xhat, i);
             FloatVector g = d.mul(FloatVector.fromArray(S, gamma, i));
             gSum = gSum.add(g);
@@ -86,7 +89,7 @@ public final class LayerNorm {
         }
         float meanG = F32.sum(gSum), meanGx = F32.sum(gxSum);
         for (; i < dim; i++) {
-            xhat[i] = (F32.get(x, base + i) - mean) * rstd;
+            xhat[i] = ((F32.get(x, base + i) - shift) - mean) * rstd;
             float d = F32.get(dy, base + i), g = d * gamma[i];
             meanG += g;
             meanGx += g * xhat[i];
@@ -103,29 +106,34 @@ public final class LayerNorm {
         for (; i < dim; i++) F32.set(dx, base + i, rstd * (F32.get(dy, base + i) * gamma[i] - meanG - xhat[i] * meanGx));
     }
 
-    private static final ThreadLocal<float[]> MOMENTS = ThreadLocal.withInitial(() -> new float[2]);
+    private static final ThreadLocal<float[]> MOMENTS = ThreadLocal.withInitial(() -> new float[3]);
 
-    /** The row's mean and 1/√(variance + eps), into {@code moments[0..1]}, as forward and backward both need them. */
+    /**
+     * The row's shift (its first value), the mean of the shifted values and 1/√(variance + eps),
+     * into {@code moments[0..2]}, as forward and backward both need them.
+     */
     private static void moments(MemorySegment x, long base, int dim, float eps, float[] moments) {
         int upper = S.loopBound(dim), i;
+        float shift = F32.get(x, base);
         FloatVector acc = FloatVector.zero(S);
-        for (i = 0; i < upper; i += L) acc = acc.add(F32.load(x, base + i));
+        for (i = 0; i < upper; i += L) acc = acc.add(F32.load(x, base + i).sub(shift));
         float sum = F32.sum(acc);
-        for (; i < dim; i++) sum += F32.get(x, base + i);
+        for (; i < dim; i++) sum += F32.get(x, base + i) - shift;
         float mean = sum / dim;
         FloatVector squares = FloatVector.zero(S), deviations = FloatVector.zero(S);
         for (i = 0; i < upper; i += L) {
-            FloatVector d = F32.load(x, base + i).sub(mean);
+            FloatVector d = F32.load(x, base + i).sub(shift).sub(mean);
             deviations = deviations.add(d);
             squares = d.fma(d, squares);
         }
         float sq = F32.sum(squares), residual = F32.sum(deviations);
         for (; i < dim; i++) {
-            float d = F32.get(x, base + i) - mean;
+            float d = (F32.get(x, base + i) - shift) - mean;
             residual += d;
             sq += d * d;
         }
-        moments[0] = mean + residual / dim;
-        moments[1] = (float) (1 / Math.sqrt(Math.max(0, (sq - residual * residual / dim) / dim) + eps));
+        moments[0] = shift;
+        moments[1] = mean + residual / dim;
+        moments[2] = (float) (1 / Math.sqrt(Math.max(0, (sq - residual * residual / dim) / dim) + eps));
     }
 }

@@ -7,7 +7,7 @@ KERNEL void layernorm(GLOBAL float* out, GLOBAL const float* x, GLOBAL const flo
     LOCAL float scratch[MAX_GROUP];
     x += GROUP_X * dim;
     out += GROUP_X * dim;
-    float mean, rstd;
-    ROW_STATISTICS(mean, rstd, x, dim, eps, scratch);
-    for (int i = THREAD_X; i < dim; i += GROUP_SIZE_X) out[i] = (x[i] - mean) * rstd * gamma[i] + beta[i];
+    float shift, mean, rstd;
+    ROW_STATISTICS(shift, mean, rstd, x, dim, eps, scratch);
+    for (int i = THREAD_X; i < dim; i += GROUP_SIZE_X) out[i] = ((x[i] - shift) - mean) * rstd * gamma[i] + beta[i];
 }

@@ -4,7 +4,7 @@
  * which two launches of sum_rows.cl add up in order (no float atomics: the result does not depend on
  * timing). One work-group per band, a row at a time, its threads striding along the row; a thread
  * keeps the partial sums of its own columns, so no two threads write one element. With the row's
- * statistics as the forward computes them (layernorm.h), xhat = (x - mean) * rstd and g = dy * gamma:
+ * statistics as the forward computes them (layernorm.h), xhat = ((x - shift) - mean) * rstd and g = dy * gamma:
  * dx = rstd * (g - mean(g) - xhat * mean(g * xhat)).
  */
 #include "portable.h"
@@ -21,11 +21,11 @@ KERNEL void layernorm_backward(GLOBAL float* dx, GLOBAL float* dgamma_parts, GLO
     for (int row = (int) ((long) rows * band / bands); row < end; row++) {
         GLOBAL const float* xr = x + row * dim;
         GLOBAL const float* dyr = dy + row * dim;
-        float mean, rstd;
-        ROW_STATISTICS(mean, rstd, xr, dim, eps, scratch);
+        float shift, mean, rstd;
+        ROW_STATISTICS(shift, mean, rstd, xr, dim, eps, scratch);
         float g_sum = 0.0f, gx_sum = 0.0f;
         for (int i = THREAD_X; i < dim; i += GROUP_SIZE_X) {
-            float xhat = (xr[i] - mean) * rstd, d = dyr[i], g = d * gamma[i];
+            float xhat = ((xr[i] - shift) - mean) * rstd, d = dyr[i], g = d * gamma[i];
             g_sum += g;
             gx_sum += g * xhat;
             dgamma_parts[i] += d * xhat;
@@ -35,6 +35,6 @@ KERNEL void layernorm_backward(GLOBAL float* dx, GLOBAL float* dgamma_parts, GLO
         GROUP_SUM(gx_sum, gx_sum, scratch);
         float mean_g = g_sum / dim, mean_gx = gx_sum / dim;
         for (int i = THREAD_X; i < dim; i += GROUP_SIZE_X)
-            dx[row * dim + i] = rstd * (dyr[i] * gamma[i] - mean_g - (xr[i] - mean) * rstd * mean_gx);
+            dx[row * dim + i] = rstd * (dyr[i] * gamma[i] - mean_g - ((xr[i] - shift) - mean) * rstd * mean_gx);
     }
 }

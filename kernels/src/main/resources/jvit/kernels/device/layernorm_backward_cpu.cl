@@ -20,12 +20,12 @@ KERNEL void layernorm_backward(GLOBAL float* dx, GLOBAL float* dgamma_parts, GLO
         GLOBAL const float* xr = x + row * dim;
         GLOBAL const float* dyr = dy + row * dim;
         GLOBAL float* dxr = dx + row * dim;
-        float mean, rstd;
-        row_statistics(xr, dim, eps, &mean, &rstd);
+        float shift, mean, rstd;
+        row_statistics(xr, dim, eps, &shift, &mean, &rstd);
 
         VEC g_sums = 0.0f, gx_sums = 0.0f;
         for (int i = 0; i < whole; i += WIDTH) {
-            VEC xhat = (VLOAD(0, xr + i) - mean) * rstd, d = VLOAD(0, dyr + i), g = d * VLOAD(0, gamma + i);
+            VEC xhat = ((VLOAD(0, xr + i) - shift) - mean) * rstd, d = VLOAD(0, dyr + i), g = d * VLOAD(0, gamma + i);
             g_sums += g;
             gx_sums = fma(g, xhat, gx_sums);
             VSTORE(fma(d, xhat, VLOAD(0, dgamma_parts + i)), 0, dgamma_parts + i);
@@ -33,7 +33,7 @@ KERNEL void layernorm_backward(GLOBAL float* dx, GLOBAL float* dgamma_parts, GLO
         }
         float g_sum = lanes_sum(g_sums), gx_sum = lanes_sum(gx_sums);
         for (int i = whole; i < dim; i++) {
-            float xhat = (xr[i] - mean) * rstd, d = dyr[i], g = d * gamma[i];
+            float xhat = ((xr[i] - shift) - mean) * rstd, d = dyr[i], g = d * gamma[i];
             g_sum += g;
             gx_sum += g * xhat;
             dgamma_parts[i] += d * xhat;
@@ -42,9 +42,9 @@ KERNEL void layernorm_backward(GLOBAL float* dx, GLOBAL float* dgamma_parts, GLO
 
         float mean_g = g_sum / dim, mean_gx = gx_sum / dim;
         for (int i = 0; i < whole; i += WIDTH) {
-            VEC xhat = (VLOAD(0, xr + i) - mean) * rstd;
+            VEC xhat = ((VLOAD(0, xr + i) - shift) - mean) * rstd;
             VSTORE(rstd * (VLOAD(0, dyr + i) * VLOAD(0, gamma + i) - mean_g - xhat * mean_gx), 0, dxr + i);
         }
-        for (int i = whole; i < dim; i++) dxr[i] = rstd * (dyr[i] * gamma[i] - mean_g - (xr[i] - mean) * rstd * mean_gx);
+        for (int i = whole; i < dim; i++) dxr[i] = rstd * (dyr[i] * gamma[i] - mean_g - ((xr[i] - shift) - mean) * rstd * mean_gx);
     }
 }

@@ -11,10 +11,10 @@ KERNEL void layernorm(GLOBAL float* out, GLOBAL const float* x, GLOBAL const flo
     if (row >= rows) return;
     x += row * dim;
     out += row * dim;
-    float mean, rstd;
-    row_statistics(x, dim, eps, &mean, &rstd);
+    float shift, mean, rstd;
+    row_statistics(x, dim, eps, &shift, &mean, &rstd);
     int whole = dim - dim % WIDTH;
     for (int i = 0; i < whole; i += WIDTH)
-        VSTORE((VLOAD(0, x + i) - mean) * rstd * VLOAD(0, gamma + i) + VLOAD(0, beta + i), 0, out + i);
-    for (int i = whole; i < dim; i++) out[i] = (x[i] - mean) * rstd * gamma[i] + beta[i];
+        VSTORE(((VLOAD(0, x + i) - shift) - mean) * rstd * VLOAD(0, gamma + i) + VLOAD(0, beta + i), 0, out + i);
+    for (int i = whole; i < dim; i++) out[i] = ((x[i] - shift) - mean) * rstd * gamma[i] + beta[i];
 }

@@ -15,7 +15,9 @@ import jvit.runtime.UserError;
 /**
  * Writes a file so that readers see the old file or the whole new one, never a part: the bytes go
  * to a temporary file in the same folder, are synced to disk, and the temporary file is renamed
- * over the target. A crash or error leaves no partial output behind.
+ * over the target. A crash or error leaves no partial output behind. A target that exists and is not
+ * a regular file (a device such as {@code /dev/null}, a FIFO) is written in place instead: renaming
+ * over it would replace the device with a file. A folder is refused.
  */
 public final class AtomicFile {
     /** Writes a file's bytes; an {@link IOException} from it aborts the write. */
@@ -28,6 +30,11 @@ public final class AtomicFile {
 
     /** Replaces {@code target} with what {@code contents} writes; an I/O failure is a {@link UserError} naming it. */
     public static void write(Path target, Contents contents) {
+        if (Files.isDirectory(target)) throw UserError.inFile(target, "is a folder; give the name of a file to write");
+        if (Files.exists(target) && !Files.isRegularFile(target)) {
+            writeInPlace(target, contents);
+            return;
+        }
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         Path temp = dir.resolve("." + absolute.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
@@ -47,6 +54,14 @@ public final class AtomicFile {
                     + "; check that the folder exists, is writable and has room");
         } finally {
             if (!done) deleteQuietly(temp);
+        }
+    }
+
+    private static void writeInPlace(Path target, Contents contents) {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target, StandardOpenOption.WRITE), 1 << 16)) {
+            contents.writeTo(out);
+        } catch (IOException e) {
+            throw UserError.inFile(target, "cannot write: " + IoErrors.describe(e) + "; check the device or give a file instead");
         }
     }
 

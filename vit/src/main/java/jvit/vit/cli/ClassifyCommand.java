@@ -2,9 +2,12 @@ package jvit.vit.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import jvit.runtime.UserError;
 import jvit.runtime.schedule.Deployment;
 import jvit.vit.Classifier;
 import jvit.vit.image.Images;
@@ -41,7 +44,8 @@ final class ClassifyCommand implements Runnable {
     @Option(names = "--batch", defaultValue = "8", description = "Images per forward pass (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--json", description = "One JSON object per image and line: {\"image\", \"top\": [{\"index\", \"label\", \"probability\"}]}.")
+    @Option(names = "--json", description = "One JSON object per image and line: {\"image\", \"top\": [{\"index\", \"label\", \"probability\"}]},"
+            + " or {\"image\", \"error\"} for one that could not be classified.")
     boolean json;
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE|DIR", description = "Image files, or directories whose images are taken in name order.")
@@ -52,21 +56,37 @@ final class ClassifyCommand implements Runnable {
         modelOptions.validate();
         Checks.positive(spec, "--topk", topk, "--batch", batch);
         List<Path> images = Images.list(inputs);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        List<Path> failed = new ArrayList<>();
+        // One image given: its error is the command's. Several: each bad one is reported and the rest classified.
+        BiConsumer<Path, UserError> onFailure = images.size() == 1 ? (image, e) -> { throw e; } : (image, e) -> {
+            failed.add(image);
+            if (json) out.println(jsonError(image, e));
+            else err.println("vit: " + e.getMessage());
+            out.flush();
+            err.flush();
+        };
         try (ViTModel model = modelOptions.open()) {
             Deployment d = placement.deployment(device, kernelBinary, model.weights(), Math.clamp(images.size(), 1, batch));
-            classify(model, d, images, out);
+            try (Classifier classifier = new Classifier(model, d, batch)) {
+                if (placement.explain && !images.isEmpty()) placement.explain(out, classifier.inference(Math.min(batch, images.size())), d);
+                classifier.classify(images, topk, predictions -> {
+                    for (Classifier.Prediction p : predictions) out.println(json ? json(p) : text(p));
+                    out.flush();
+                }, onFailure);
+            }
         }
+        if (!failed.isEmpty())
+            throw new UserError(failed.size() + " of " + images.size() + " images could not be classified (each is named above)");
     }
 
-    private void classify(ViTModel model, Deployment d, List<Path> images, PrintWriter out) {
-        try (Classifier classifier = new Classifier(model, d, batch)) {
-            if (placement.explain && !images.isEmpty()) placement.explain(out, classifier.inference(Math.min(batch, images.size())), d);
-            classifier.classify(images, topk, predictions -> {
-                for (Classifier.Prediction p : predictions) out.println(json ? json(p) : text(p));
-                out.flush();
-            });
-        }
+    /** A bad image in --json: {@code {"image": ..., "error": ...}}. */
+    static String jsonError(Path image, UserError e) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        String prefix = image + ": ";
+        o.put("image", image.toString());
+        o.put("error", e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage());
+        return Json.write(o);
     }
 
     static String text(Classifier.Prediction p) {

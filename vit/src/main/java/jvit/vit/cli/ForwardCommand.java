@@ -1,13 +1,22 @@
 package jvit.vit.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Collectors;
 import jvit.runtime.Device;
+import jvit.runtime.UserError;
+import jvit.runtime.io.IoErrors;
 import jvit.runtime.schedule.Deployment;
 import jvit.vit.ViTConfig;
+import jvit.vit.io.FiniteValues;
 import jvit.vit.io.FloatTensor;
 import jvit.vit.io.Npy;
 import jvit.vit.model.Inference;
@@ -31,7 +40,7 @@ final class ForwardCommand implements Runnable {
     @Option(names = "--input", required = true, paramLabel = "X.npy", description = "Input images, [N, C, H, W] or [C, H, W].")
     Path input;
 
-    @Option(names = "--output", required = true, paramLabel = "Y.npy", description = "Where to write the logits, [N, classes].")
+    @Option(names = "--output", required = true, paramLabel = "Y.npy", description = "Where to write the logits, [N, classes]; - for standard output.")
     Path output;
 
     @Option(names = "--device", defaultValue = "auto", description = "Device id from `vit devices` (default ${DEFAULT-VALUE}).")
@@ -50,6 +59,11 @@ final class ForwardCommand implements Runnable {
     public void run() {
         modelOptions.validate();
         Checks.positive(spec, "--batch", batch);
+        boolean toStdout = output.toString().equals("-");
+        List<Path> inputs = new ArrayList<>(modelOptions.files());
+        inputs.add(input);
+        if (kernelBinary.file != null) inputs.add(kernelBinary.file);
+        if (!toStdout) Checks.notAnInput("--output", output, inputs);
         try (ViTModel model = modelOptions.open(); Arena arena = Arena.ofShared()) {
             ViTConfig c = model.config();
             FloatTensor x = Npy.read(input, arena);
@@ -58,6 +72,7 @@ final class ForwardCommand implements Runnable {
             boolean single = s.length == 3;
             if (single) Npy.requireShape(input, s, c.channels(), size, size);
             else Npy.requireShape(input, s, -1, c.channels(), size, size);
+            if (!single && s[0] == 0) throw UserError.inFile(input, "holds no images (shape (0, ...)); give at least one");
             int n = single ? 1 : Math.toIntExact(s[0]);
             MemorySegment logits = arena.allocate(4L * n * c.numLabels(), 64);
             int per = Math.min(batch, n);
@@ -77,9 +92,38 @@ final class ForwardCommand implements Runnable {
                 full.close();
                 if (rest != null) rest.close();
             }
-            Npy.write(output, new FloatTensor(new long[] {n, c.numLabels()}, logits));
+            requireFinite(x.data(), logits, n, c.numLabels());
+            FloatTensor result = new FloatTensor(new long[] {n, c.numLabels()}, logits);
+            if (toStdout) {
+                writeToStdout(result);
+                return;
+            }
+            Npy.write(output, result);
             PrintWriter out = spec.commandLine().getOut();
             out.println("wrote " + output + " (" + n + " x " + c.numLabels() + " logits) on " + d.devices().stream().map(Device::id).collect(Collectors.joining(", ")));
+        }
+    }
+
+    /** Refuses logits that are NaN or infinite, naming the first such sample and whether its input was to blame; nothing is written. */
+    private void requireFinite(MemorySegment images, MemorySegment logits, int n, int classes) {
+        long perImage = images.byteSize() / 4 / n;
+        for (int i = 0; i < n; i++) {
+            if (FiniteValues.allFinite(logits.asSlice(4L * i * classes, 4L * classes))) continue;
+            boolean badInput = !FiniteValues.allFinite(images.asSlice(4 * perImage * i, 4 * perImage));
+            throw UserError.inFile(input, "sample " + i + " gives non-finite logits (NaN or infinity)" + (badInput
+                    ? " because its input holds NaN or infinite values; give finite inputs" : "; check the input's scale and the model")
+                    + " (nothing was written)");
+        }
+    }
+
+    /** {@code --output -}: the .npy bytes on standard output, which is left open. */
+    private static void writeToStdout(FloatTensor result) {
+        try {
+            OutputStream stdout = new FileOutputStream(FileDescriptor.out);
+            Npy.write(stdout, result);
+            stdout.flush();
+        } catch (IOException e) {
+            throw new UserError("standard output: cannot write: " + IoErrors.describe(e));
         }
     }
 }

@@ -2,6 +2,7 @@ package jvit.vit.cli;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -48,6 +49,11 @@ final class ForwardProgramsOptions {
         Checks.positive(spec, "--batch", batch);
         if (preset != null && (modelOptions.model != null || modelOptions.weights != null))
             throw new ParameterException(spec.commandLine(), "give either --preset or a model (--model, or --weights with --config), not both");
+    }
+
+    /** The files the model is read from (none for a preset). */
+    List<Path> inputFiles() {
+        return preset != null ? List.of() : modelOptions.files();
     }
 
     Device device() {

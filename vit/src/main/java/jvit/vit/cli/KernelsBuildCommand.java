@@ -26,6 +26,7 @@ final class KernelsBuildCommand implements Runnable {
     @Override
     public void run() {
         programs.validate();
+        Checks.notAnInput("--out", this.out, programs.inputFiles());
         Device device = programs.device();
         PrintWriter out = spec.commandLine().getOut();
         long start = System.nanoTime();

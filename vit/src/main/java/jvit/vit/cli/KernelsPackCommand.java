@@ -2,6 +2,8 @@ package jvit.vit.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import jvit.runtime.Device;
 import jvit.runtime.opencl.KernelBinaries;
 import picocli.CommandLine.Command;
@@ -31,6 +33,9 @@ final class KernelsPackCommand implements Runnable {
     @Override
     public void run() {
         programs.validate();
+        List<Path> inputs = new ArrayList<>(programs.inputFiles());
+        inputs.addAll(Checks.filesIn(dir));
+        Checks.notAnInput("--out", this.out, inputs);
         Device device = programs.device();
         PrintWriter out = spec.commandLine().getOut();
         var written = programs.withGraphs(graphs -> KernelBinaries.pack(device, graphs, dir, this.out, program -> {}));

@@ -40,6 +40,12 @@ final class ModelOptions {
             throw new ParameterException(spec.commandLine(), "--weights and --config go together");
     }
 
+    /** The files the model is read from, for {@link Checks#notAnInput}. */
+    List<Path> files() {
+        if (weights != null) return List.of(weights, config);
+        return Checks.filesIn(model != null ? model : DefaultModel.find().directory());
+    }
+
     ViTModel open() {
         validate();
         Set<String> ignored = Set.copyOf(ignoredTensors);

@@ -15,6 +15,7 @@ import jvit.vit.data.Dataset;
 import jvit.vit.data.FashionMnist;
 import jvit.vit.data.TrainingBatches;
 import jvit.vit.image.Preprocessing;
+import jvit.vit.train.OutputDirectory;
 import jvit.vit.train.Progress;
 import jvit.vit.train.TrainSettings;
 import jvit.vit.train.Trainer;
@@ -98,6 +99,8 @@ final class TrainCommand implements Runnable {
         Checks.positive(spec, "--epochs", epochs, "--batch", batch, "--checkpoint-every", checkpointEvery);
         Checks.nonNegative(spec, "--validation", validation);
         Checks.nonNegative(spec, "--crop-padding", cropPadding);
+        // Refused before the data is read: a file in the way, or another training writing there (the trainer holds the lock for the run).
+        OutputDirectory.open(out).close();
         ViTConfig model = config != null ? ModelConfigs.read(config) : recipeModel(patch, hidden, layers, heads, mlp);
         if (model.channels() != 1 || model.imageSize() != 28 || model.numLabels() != 10)
             throw new UserError((config != null ? config + ": " : "") + "Fashion-MNIST needs a model of 28×28 images, 1 channel and 10 classes, not "

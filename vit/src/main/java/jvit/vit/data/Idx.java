@@ -48,9 +48,10 @@ final class Idx {
                 dims[d] = in.readInt();
                 if (dims[d] < 0) throw UserError.inFile(file, "negative size " + dims[d] + " in the header; the file is corrupt; " + advice);
                 elements *= dims[d];
-            }
-            if (elements > Integer.MAX_VALUE - 8) {
-                throw UserError.inFile(file, "header sizes " + Arrays.toString(dims) + " are too large; the file is corrupt; " + advice);
+                // Checked at each step: below 2^31 before, the product of two such sizes cannot overflow a long.
+                if (elements > Integer.MAX_VALUE - 8) {
+                    throw UserError.inFile(file, "header sizes " + Arrays.toString(dims) + " are too large; the file is corrupt; " + advice);
+                }
             }
             byte[] data = in.readNBytes((int) elements);
             if (data.length < elements) {

@@ -9,11 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import jvit.runtime.UserError;
 
 /** Image files: finding them, and decoding them to 8-bit grey or RGB pixels as PIL's {@code convert} would. */
@@ -21,6 +24,8 @@ public final class Images {
     /** What {@code javax.imageio} decodes without plug-ins, as lower-case file extensions. */
     public static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif");
     private static final String FORMATS = "PNG, JPEG, BMP or GIF";
+    /** PIL refuses images over twice {@code Image.MAX_IMAGE_PIXELS} as decompression bombs. */
+    static final long MAX_PIXELS = 2L * 89_478_485;
 
     private Images() {}
 
@@ -57,20 +62,43 @@ public final class Images {
         return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
     }
 
-    /** Decodes an image file to {@code channels} (1: grey, 3: RGB); anything unreadable is a {@link UserError} naming it. */
+    /**
+     * Decodes an image file to {@code channels} (1: grey, 3: RGB). Anything unreadable is a
+     * {@link UserError} naming it: a damaged or truncated file (a decoder's warning counts: it means
+     * part of the image was made up), or one of more pixels than PIL opens, checked from the header
+     * before any pixel is decoded.
+     */
     public static Uint8Image decode(Path file, int channels) {
         if (!Files.exists(file)) throw UserError.inFile(file, "no such file; check the path");
         if (Files.isDirectory(file)) throw UserError.inFile(file, "is a folder, not an image; give the image files in it");
         BufferedImage image;
-        try {
-            image = ImageIO.read(file.toFile());
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) throw UserError.inFile(file, "cannot be opened; check its permissions");
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) throw UserError.inFile(file, "is not an image jvit can read; give a " + FORMATS + " file");
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels > MAX_PIXELS) {
+                    throw UserError.inFile(file, "is " + reader.getWidth(0) + " × " + reader.getHeight(0) + " pixels, more than the "
+                            + MAX_PIXELS + " jvit decodes (PIL's limit); scale it down first");
+                }
+                List<String> warnings = new ArrayList<>();
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                image = reader.read(0);
+                if (!warnings.isEmpty()) throw UserError.inFile(file, "is damaged or truncated (" + warnings.getFirst() + "); give the whole file");
+            } finally {
+                reader.dispose();
+            }
+        } catch (UserError e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             // Decoders throw unchecked exceptions too on corrupt data; either way the file is the problem.
             String reason = e.getMessage() != null ? e.getMessage().replace('\n', ' ') : e.getClass().getSimpleName();
             throw UserError.inFile(file, "cannot be decoded (" + reason + "); check that it is a " + FORMATS
                     + " image that opens in an image viewer");
         }
-        if (image == null) throw UserError.inFile(file, "is not an image jvit can read; give a " + FORMATS + " file");
         return convert(image, channels);
     }
 

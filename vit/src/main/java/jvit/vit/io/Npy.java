@@ -1,6 +1,7 @@
 package jvit.vit.io;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -233,6 +234,11 @@ public final class Npy {
      * appears whole or not at all ({@link AtomicFile}).
      */
     public static void write(Path file, FloatTensor tensor) {
+        AtomicFile.write(file, out -> write(out, tensor));
+    }
+
+    /** Writes a float32 array in the .npy format to a stream (standard output, say); the stream is left open. */
+    public static void write(OutputStream out, FloatTensor tensor) throws IOException {
         long[] shape = tensor.shape();
         String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + tuple(shape) + ", }";
         if (shape.length > 0) dict += " ".repeat(GROWTH_AXIS_MAX_DIGITS - Long.toString(shape[0]).length());
@@ -242,10 +248,8 @@ public final class Npy {
                 .put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) headerLength)
                 .put((dict + " ".repeat(headerLength - dict.length() - 1) + "\n").getBytes(StandardCharsets.ISO_8859_1))
                 .array();
-        AtomicFile.write(file, out -> {
-            out.write(header);
-            FloatFormat.F32.write(out, tensor.data());
-        });
+        out.write(header);
+        FloatFormat.F32.write(out, tensor.data());
     }
 
     /**

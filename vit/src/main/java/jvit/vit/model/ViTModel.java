@@ -1,6 +1,8 @@
 package jvit.vit.model;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -12,6 +14,7 @@ import jvit.runtime.UserError;
 import jvit.runtime.schedule.Deployment;
 import jvit.vit.ModelConfigs;
 import jvit.vit.ViTConfig;
+import jvit.vit.io.FiniteValues;
 import jvit.vit.io.SafetensorsCheckpoint;
 
 /**
@@ -31,12 +34,21 @@ public final class ViTModel implements AutoCloseable {
         SafetensorsCheckpoint opened = SafetensorsCheckpoint.open(weightsFile, arena);
         try {
             Map<String, Tensor> tensors = new LinkedHashMap<>();
-            for (String name : opened.names()) tensors.put(name, Tensor.of(name, opened.floats(name), opened.shape(name)));
+            for (String name : opened.names()) tensors.put(name, Tensor.of(name, finite(weightsFile, name, opened.floats(name)), opened.shape(name)));
             this.weights = ViTWeights.from(config, tensors, weightsFile, arena, ignored);
         } catch (RuntimeException e) {
             arena.close();
             throw e;
         }
+    }
+
+    /** Refuses a weight that holds NaN or an infinity, which would make every answer NaN: checked once, while the file is mapped. */
+    private static MemorySegment finite(Path file, String name, MemorySegment floats) {
+        long bad = FiniteValues.firstNonFinite(floats);
+        if (bad >= 0)
+            throw UserError.inFile(file, "tensor '" + name + "' holds " + floats.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 4 * bad)
+                    + " at index " + bad + "; the checkpoint is damaged or its training diverged — give one with finite weights");
+        return floats;
     }
 
     /** A model from a weights file and a config already read. */
@@ -66,9 +78,12 @@ public final class ViTModel implements AutoCloseable {
         Path weights = Files.isRegularFile(dir.resolve(WEIGHTS)) || !Files.isRegularFile(dir.resolve(WEIGHTS_INDEX))
                 ? dir.resolve(WEIGHTS) : dir.resolve(WEIGHTS_INDEX);
         for (Path file : new Path[] {dir.resolve(CONFIG), weights})
-            if (!Files.isRegularFile(file))
+            if (!Files.isRegularFile(file)) {
+                if (!Files.isReadable(dir) || !Files.isExecutable(dir))
+                    throw UserError.inFile(dir, "cannot be read (permission denied); check the folder's permissions");
                 throw UserError.inFile(dir, "has no " + file.getFileName() + "; a model directory holds " + CONFIG + " and " + WEIGHTS
                         + " (or " + WEIGHTS_INDEX + " and its shards; or give --weights and --config)");
+            }
         return open(weights, dir.resolve(CONFIG), ignored);
     }
 

@@ -1,12 +1,9 @@
 package jvit.vit.train;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,8 +49,7 @@ public final class Trainer {
     /** Trains from scratch, or from the checkpoint in the output directory when {@code resume}; returns every epoch's metrics. */
     public List<EpochMetrics> run(TrainingBatches train, Dataset validation, boolean resume) {
         String settingsJson = Json.write(settingsMap());
-        try (Arena arena = Arena.ofShared()) {
-            Files.createDirectories(out);
+        try (OutputDirectory held = OutputDirectory.open(out); Arena arena = Arena.ofShared()) {
             ViTWeights weights = ViTWeights.allocate(config, arena);
             Initialization.apply(weights, settings.seed());
             Optimizer optimizer = new Optimizer(weights, arena);
@@ -109,8 +105,6 @@ public final class Trainer {
                 }
             }
             return history;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -138,4 +138,38 @@ class TrainCommandTest {
         Files.writeString(dir.resolve("c").resolve("checkpoint.safetensors"), "garbage");
         vit(train(data, dir.resolve("c"), "--resume")).failsWith("checkpoint.safetensors");
     }
+
+    /** What another run, a killed run or a damaged disk leaves in --out: each refused in one line or cleaned up. */
+    @Test
+    void theOutputFolderIsGuarded() throws IOException {
+        Path data = IdxFiles.write(dir.resolve("data"), FashionMnist.Split.TRAIN, 48, true);
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        vit(train(data, file)).failsWith("a-file", "is a file, not a folder");
+
+        // A run holding the lock: the second is refused and names the holder (this JVM, the test itself).
+        Path held = Files.createDirectories(dir.resolve("held"));
+        try (var channel = java.nio.channels.FileChannel.open(held.resolve("train.lock"), java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE); var lock = channel.lock()) {
+            channel.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes()));
+            vit(train(data, held)).failsWith("held", "another training (pid " + ProcessHandle.current().pid() + ")", "another --out");
+        }
+        assertFalse(Files.exists(held.resolve("model.safetensors")), "the refused run wrote nothing");
+
+        // A stale lock of a dead process is taken over; a killed run's temporary files are removed.
+        Path stale = Files.createDirectories(dir.resolve("stale"));
+        Files.writeString(stale.resolve("train.lock"), "999999999\n");
+        Files.writeString(stale.resolve(".checkpoint.safetensors.1a2b3c.tmp"), "half");
+        Files.writeString(stale.resolve("notes.tmp"), "the user's");
+        assertEquals(0, vit(train(data, stale, "--epochs", "1")).status());
+        assertFalse(Files.exists(stale.resolve(".checkpoint.safetensors.1a2b3c.tmp")), "debris removed");
+        assertTrue(Files.exists(stale.resolve("notes.tmp")), "only jvit's own temporary files are removed");
+        assertFalse(Files.exists(stale.resolve("train.lock")), "the lock is gone after the run");
+
+        // One flipped byte in the checkpoint's data: refused, not resumed from.
+        Path checkpoint = stale.resolve("checkpoint.safetensors");
+        byte[] bytes = Files.readAllBytes(checkpoint);
+        bytes[bytes.length - 5] ^= 0x10;
+        Files.write(checkpoint, bytes);
+        vit(train(data, stale, "--epochs", "2", "--resume")).failsWith("checkpoint.safetensors", "damaged", "CRC-32C");
+    }
 }

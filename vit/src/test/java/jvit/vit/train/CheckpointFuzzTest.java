@@ -1,0 +1,64 @@
+package jvit.vit.train;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import jvit.runtime.UserError;
+import jvit.vit.ViTConfig;
+import jvit.vit.image.Preprocessing;
+import jvit.vit.model.ViTWeights;
+
+/**
+ * The training checkpoint under the fuzzer: a real checkpoint of a tiny model, its bytes overwritten
+ * at places and to lengths the fuzzer picks, then cut short or not. Resuming from it must give the
+ * position it was written with (when its contents are intact) or a {@link UserError}, never another exception.
+ */
+class CheckpointFuzzTest {
+    private static final ViTConfig CONFIG = new ViTConfig(28, 14, 1, 4, 1, 1, 4, 1e-6, true, ViTConfig.defaultLabels(2),
+            new Preprocessing(28, 1.0, Preprocessing.Interpolation.BILINEAR, new float[] {0.5f}, new float[] {0.5f}));
+    private static final Checkpoint.Position AT = new Checkpoint.Position(7, 1, 3, 2.5, 4, 5);
+    private static byte[] intact;
+
+    private static synchronized byte[] intact() throws IOException {
+        if (intact != null) return intact;
+        Path dir = Files.createTempDirectory("jvit-fuzz");
+        try (Arena arena = Arena.ofConfined()) {
+            ViTWeights weights = ViTWeights.allocate(CONFIG, arena);
+            Initialization.apply(weights, 3);
+            Checkpoint.write(dir, new Optimizer(weights, arena), AT, "{}");
+            intact = Files.readAllBytes(dir.resolve(Checkpoint.FILE));
+        } finally {
+            Files.deleteIfExists(dir.resolve(Checkpoint.FILE));
+            Files.deleteIfExists(dir);
+        }
+        return intact;
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void resume(FuzzedDataProvider data) throws IOException {
+        byte[] bytes = intact().clone();
+        int edits = data.consumeInt(0, 4);
+        for (int e = 0; e < edits; e++) {
+            int at = data.consumeInt(0, bytes.length - 1);
+            byte[] with = data.consumeBytes(Math.min(16, bytes.length - at));
+            System.arraycopy(with, 0, bytes, at, with.length);
+        }
+        if (data.consumeBoolean()) bytes = Arrays.copyOf(bytes, data.consumeInt(0, bytes.length));
+        Path dir = Files.createTempDirectory("jvit-fuzz");
+        try (Arena arena = Arena.ofConfined()) {
+            Files.write(dir.resolve(Checkpoint.FILE), bytes);
+            Checkpoint.Position read = Checkpoint.read(dir, new Optimizer(ViTWeights.allocate(CONFIG, arena), arena), "{}");
+            // Accepted only when every tensor and record is intact (the CRC-32C covers them; JSON spacing it need not).
+            if (!read.equals(AT)) throw new AssertionError("a damaged checkpoint was resumed from: " + read);
+        } catch (UserError expected) {
+            // A clean refusal.
+        } finally {
+            Files.deleteIfExists(dir.resolve(Checkpoint.FILE));
+            Files.deleteIfExists(dir);
+        }
+    }
+}
