@@ -78,6 +78,7 @@ final class ExecutorClassifier {
      * and the logits of each.
      */
     synchronized List<Result> classify(List<float[]> images, int batch, int k) {
+        if (images.size() > batch) throw new IllegalArgumentException(images.size() + " images for a batch of " + batch);
         while (true) {
             try {
                 return run(images, batch, k);

@@ -8,9 +8,9 @@ import jvit.vit.model.ViTModel;
 import org.apache.hadoop.fs.FileSystem;
 
 /**
- * Where a model lies: a local directory (present on every executor: a shared disk, or
- * {@code local[N]}), or any Hadoop path ({@code hdfs://}, {@code s3a://}, ...), copied once per JVM
- * to a local temporary directory, since the weights are memory-mapped.
+ * Where a model lies: a local directory (a path without a scheme, present on every executor: a
+ * shared disk, or {@code local[N]}), or any Hadoop URI ({@code hdfs://}, {@code s3a://}, {@code
+ * file:}, ...), copied once per JVM to a local temporary directory, since the weights are memory-mapped.
  */
 final class ModelLocation {
     private ModelLocation() {}
@@ -59,9 +59,8 @@ final class ModelLocation {
                 throw new UserError(location + ": has no " + name + "; a model directory holds " + ViTModel.CONFIG + " and " + ViTModel.WEIGHTS);
     }
 
-    /** The local file system path {@code location} names, or null for another file system. */
+    /** The local path {@code location} names when it has no scheme; null for a URI ({@code file:} ones included: those are copied too). */
     private static Path localPath(String location) {
-        if (location.startsWith("file:")) return Path.of(java.net.URI.create(location));
-        return location.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*") ? null : Path.of(location);
+        return location.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") ? null : Path.of(location);
     }
 }

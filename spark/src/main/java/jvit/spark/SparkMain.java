@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  * a JVM with Spark on the class path; on a cluster it is the application jar's main class, for
  * {@code spark-submit}. Exit status as {@code vit}'s: 0, 1 on a user error (one line), 2 on an internal error.
  */
-@Command(name = "vit spark", mixinStandardHelpOptions = true, description = "Batch inference as Apache Spark jobs.",
+@Command(name = "vit spark", mixinStandardHelpOptions = true, versionProvider = SparkMain.Version.class, description = "Batch inference as Apache Spark jobs.",
         subcommands = {ClassifyJob.class, CommandLine.HelpCommand.class})
 public final class SparkMain implements Runnable {
     static final int USER_ERROR = 1, INTERNAL_ERROR = 2;
@@ -51,5 +51,13 @@ public final class SparkMain implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(new CommandLine(this), "a command is needed: classify");
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        public String[] getVersion() {
+            String v = SparkMain.class.getPackage().getImplementationVersion();
+            return new String[] {"jvit " + (v == null ? "development build" : v) + " on Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION()
+                    + ", Java " + Runtime.version()};
+        }
     }
 }

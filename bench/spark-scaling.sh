@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Batch inference on Spark against `vit classify` alone: images/s of the default Fashion-MNIST
+# model on the java device for `vit classify`, `vit spark classify --master local[1]` and
+# `local[2]`, on the same PNG files (the first N Fashion-MNIST test images), configurations
+# alternating within each round (the machine is shared and noisy: medians of the rounds are
+# compared). Each figure is marginal: (N - 10) / (time for N images - time for 10), so JVM and
+# Spark start-up and the model load are left out of it and reported apart. Also times the forward
+# pass alone (`vit bench model`), the device's share of the work. Prints one Markdown table;
+# bench/results/ keeps what it printed.
+#
+# Usage: bench/spark-scaling.sh [images (2000)] [rounds (3)] [batch (32)]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+n=${1:-2000}
+rounds=${2:-3}
+batch=${3:-32}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+vit="$root/bin/vit"
+
+/usr/bin/python3 - "$work" "$n" <<'PY'
+import gzip, os, sys
+import numpy as np
+from PIL import Image
+work, n = sys.argv[1], int(sys.argv[2])
+with gzip.open("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz") as f:
+    images = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 28, 28)
+for d, count in (("big", n), ("small", 10)):
+    os.makedirs(f"{work}/{d}")
+    for i in range(count):
+        Image.fromarray(images[i]).save(f"{work}/{d}/{i:05d}.png")
+PY
+"$vit" spark --version >/dev/null  # builds what `vit spark` runs, outside the timings
+"$vit" --version >/dev/null
+
+seconds() {  # seconds CONFIG DIR: wall time of one run over the images in DIR
+    local start end out="$work/out-$RANDOM$RANDOM"
+    start=$(date +%s.%N)
+    case $1 in
+        classify) "$vit" classify --device java --batch "$batch" --json "$2" >/dev/null ;;
+        local*) "$vit" spark classify --master "$1" --device java --batch "$batch" --input "$2" --output "$out" >/dev/null ;;
+    esac
+    end=$(date +%s.%N)
+    rm -rf "$out"
+    awk "BEGIN { print $end - $start }"
+}
+
+results="$work/results"
+for round in $(seq "$rounds"); do
+    for config in classify 'local[1]' 'local[2]'; do
+        small=$(seconds "$config" "$work/small")
+        big=$(seconds "$config" "$work/big")
+        echo "{\"config\": \"$config\", \"small\": $small, \"big\": $big}" >>"$results"
+        echo "round $round/$rounds: $config ${big}s for $n images, ${small}s for 10" >&2
+    done
+    "$vit" bench model --model "$root/models/fashion-mnist" --device java --batch "$batch" --json >>"$results"
+done
+
+/usr/bin/python3 - "$results" "$n" "$batch" <<'PY'
+import json, statistics, sys
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
+n, batch = int(sys.argv[2]), int(sys.argv[3])
+forward = [r["images_per_s"] for r in rows if "images_per_s" in r]
+alone = None
+print(f"| what ({n} PNGs, 28x28, batch {batch}, java device) | images/s (median) | rounds | vs `vit classify` | start-up, model load, 10 images (s, median) |")
+print("|---|---|---|---|---|")
+for config in ("classify", "local[1]", "local[2]"):
+    mine = [r for r in rows if r.get("config") == config]
+    ips = [(n - 10) / (r["big"] - r["small"]) for r in mine]
+    m = statistics.median(ips)
+    alone = m if config == "classify" else alone
+    name = "`vit classify`" if config == "classify" else f"`vit spark classify --master {config}`"
+    print(f"| {name} | {m:.0f} | {', '.join(f'{x:.0f}' for x in ips)} | {m / alone:.2f}x | "
+          f"{statistics.median(r['small'] for r in mine):.1f} |")
+print(f"| forward pass alone (`vit bench model`) | {statistics.median(forward):.0f} | {', '.join(f'{x:.0f}' for x in forward)} | | |")
+PY
