@@ -1,9 +1,13 @@
 package jvit.spark;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import jvit.runtime.UserError;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -73,6 +77,8 @@ final class ClassifyJob implements Runnable {
         else if (System.getProperty("spark.master") == null) builder.master("local[*]");
         SparkSession spark = builder.getOrCreate();
         try {
+            // Local tasks run in this JVM: a device it lacks is refused now, in one line, not by every task.
+            if (spark.sparkContext().isLocal()) jvit.runtime.Devices.get(device);
             write(spark, spec.commandLine().getOut(), spec.commandLine().getErr());
         } finally {
             spark.stop();
@@ -80,13 +86,8 @@ final class ClassifyJob implements Runnable {
     }
 
     private void write(SparkSession spark, PrintWriter out, PrintWriter err) {
-        Dataset<Row> files;
-        try {
-            files = spark.read().format("binaryFile").option("pathGlobFilter", IMAGE_FILES).load(input);
-        } catch (RuntimeException e) {
-            if (SparkErrors.condition(e).equals("PATH_NOT_FOUND")) throw new UserError(input + ": no such file or folder; check the path");
-            throw e;
-        }
+        refuseMissingInputOrExistingOutput(spark.sparkContext().hadoopConfiguration());
+        Dataset<Row> files = spark.read().format("binaryFile").option("pathGlobFilter", IMAGE_FILES).load(input);
         if (files.inputFiles().length == 0)
             throw new UserError(input + ": has no image files (.png, .jpg, .jpeg, .bmp, .gif); give a folder or glob of images");
         ImageClassifier classifier = new ImageClassifier().setModel(model).setInputCol("content").setDevice(device)
@@ -95,19 +96,25 @@ final class ClassifyJob implements Runnable {
         if (logits) columns.add("logits");
         columns.add("error");
         Dataset<Row> rows = classifier.transform(files).selectExpr(columns.toArray(String[]::new));
-        try {
-            // JSON lines keep null columns, so that every row has its error field.
-            rows.write().format(format).option("ignoreNullFields", "false").save(output);
-        } catch (RuntimeException e) {
-            if (SparkErrors.condition(e).equals("PATH_ALREADY_EXISTS"))
-                throw new UserError(output + ": exists already; give a new --output folder (or remove this one)");
-            throw e;
-        }
+        // JSON lines keep null columns, so that every row has its error field.
+        rows.write().format(format).option("ignoreNullFields", "false").save(output);
         Dataset<Row> written = spark.read().format(format).schema(rows.schema()).load(output);
         List<Row> errors = written.where("error is not null").select("path", "error").limit(3).collectAsList();
         long total = written.count(), failed = errors.isEmpty() ? 0 : written.where("error is not null").count();
         out.printf("%d images classified, %d not (error column), written to %s (%s)%n", total - failed, failed, output, format);
         for (Row r : errors) err.println("vit spark: " + r.getString(0) + ": " + r.getString(1));
         if (failed > errors.size()) err.println("vit spark: ... and " + (failed - errors.size()) + " more rows with errors");
+    }
+
+    /** On the driver, before Spark sees them: one line for an input that matches nothing, or an output that would be overwritten. */
+    private void refuseMissingInputOrExistingOutput(Configuration conf) {
+        try {
+            Path in = new Path(input), to = new Path(output);
+            FileStatus[] matched = in.getFileSystem(conf).globStatus(in);
+            if (matched == null || matched.length == 0) throw new UserError(input + ": no such file or folder; check the path");
+            if (to.getFileSystem(conf).exists(to)) throw new UserError(output + ": exists already; give a new --output folder (or remove this one)");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new UserError("cannot read " + input + " or " + output + " (" + e.getMessage() + "); check the paths and their permissions", e);
+        }
     }
 }
