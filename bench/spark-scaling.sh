@@ -17,6 +17,7 @@ batch=${3:-32}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 vit="$root/bin/vit"
+model="$root/models/fashion-mnist"
 
 /usr/bin/python3 - "$work" "$n" <<'PY'
 import gzip, os, sys
@@ -37,9 +38,9 @@ seconds() {  # seconds CONFIG DIR: wall time of one run over the images in DIR
     local start end out="$work/out-$RANDOM$RANDOM"
     start=$(date +%s.%N)
     case $1 in
-        classify) "$vit" classify --device java --batch "$batch" --json "$2" >/dev/null ;;
-        local*) "$vit" spark classify --master "$1" --device java --batch "$batch" --input "$2" --output "$out" >/dev/null ;;
-    esac
+        classify) "$vit" classify --model "$model" --device java --batch "$batch" --json "$2" >/dev/null ;;
+        local*) "$vit" spark classify --master "$1" --model "$model" --device java --batch "$batch" --input "$2" --output "$out" >/dev/null ;;
+    esac || { echo "spark-scaling: $1 failed" >&2; exit 1; }
     end=$(date +%s.%N)
     rm -rf "$out"
     awk "BEGIN { print $end - $start }"
@@ -53,7 +54,7 @@ for round in $(seq "$rounds"); do
         echo "{\"config\": \"$config\", \"small\": $small, \"big\": $big}" >>"$results"
         echo "round $round/$rounds: $config ${big}s for $n images, ${small}s for 10" >&2
     done
-    "$vit" bench model --model "$root/models/fashion-mnist" --device java --batch "$batch" --json >>"$results"
+    "$vit" bench model --model "$model" --device java --batch "$batch" --json >>"$results"
 done
 
 /usr/bin/python3 - "$results" "$n" "$batch" <<'PY'

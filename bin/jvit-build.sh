@@ -58,7 +58,7 @@ jvit_spark_stale() {
 }
 
 jvit_spark_build() {  # builds spark/ (and what it uses); the first build downloads Spark (~320 MB)
-    echo "jvit: building the spark module (the first build downloads Spark, ~320 MB)..." >&2
+    echo "jvit: building the spark module (its first build downloads Spark, ~320 MB)..." >&2
     (cd "$ROOT" && mvn -q -B package -DskipTests -pl spark -am 2>&1 | sed 's/\x1b\[[0-9;]*m//g'; exit "${PIPESTATUS[0]}") >&2 \
         || { echo "jvit: the build failed (output above)" >&2; return 1; }
     touch "$JVIT_SPARK_JAR" "$JVIT_JAR"

@@ -18,7 +18,8 @@ import org.apache.spark.sql.RowFactory;
  * comes out with its columns, then the top labels, their probabilities, the logits if asked for,
  * and an error (null, or why the row's image could not be classified: its labels are null then).
  */
-record ClassifyPartition(ExecutorClassifier.Key model, HadoopConf conf, int input, ImageInput kind, int batch, int topk, boolean logits)
+record ClassifyPartition(ExecutorClassifier.Key model, boolean fallback, HadoopConf conf, int input, ImageInput kind, int batch, int topk,
+                         boolean logits)
         implements MapPartitionsFunction<Row, Row> {
 
     @Override
@@ -60,7 +61,7 @@ record ClassifyPartition(ExecutorClassifier.Key model, HadoopConf conf, int inpu
                 results.add(e.getMessage());
             }
         }
-        List<ExecutorClassifier.Result> classified = images.isEmpty() ? List.of() : classifier.classify(images, batch, topk);
+        List<ExecutorClassifier.Result> classified = images.isEmpty() ? List.of() : classifier.classify(images, batch, topk, fallback);
         for (int i = 0, next = 0; i < taken.size(); i++) {
             Object r = results.get(i);
             out.add(r instanceof String error ? withResult(taken.get(i), null, error) : withResult(taken.get(i), classified.get(next++), null));

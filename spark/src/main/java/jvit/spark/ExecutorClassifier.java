@@ -25,7 +25,7 @@ import jvit.vit.model.ViTModel;
  */
 final class ExecutorClassifier {
     /** What a task needs to find its JVM's model: where the model lies and which device runs it. */
-    record Key(String model, String device, boolean fallback) implements java.io.Serializable {}
+    record Key(String model, String device) implements java.io.Serializable {}
 
     /** One image's result: its top classes and its logits. */
     record Result(List<Classifier.Score> top, float[] logits) {}
@@ -34,17 +34,20 @@ final class ExecutorClassifier {
     private static final AtomicInteger LOADS = new AtomicInteger();
 
     private final ViTModel model;
-    private final boolean fallback;
     private final Consumer<String> report;
     private Classifier classifier;
     private Device device;
 
-    ExecutorClassifier(ViTModel model, Device device, boolean fallback, Consumer<String> report) {
+    ExecutorClassifier(ViTModel model, Device device, Consumer<String> report) {
         this.model = model;
         this.device = device;
-        this.fallback = fallback;
         this.report = report;
-        this.classifier = new Classifier(model, device, 1);
+        this.classifier = classifier(model, device);
+    }
+
+    /** The classifier's own batching is not used (a task's rows form the batches), hence batch 1. */
+    private static Classifier classifier(ViTModel model, Device device) {
+        return new Classifier(model, device, 1);
     }
 
     /** This JVM's classifier for {@code key}, loading the model the first time it is asked for. */
@@ -52,8 +55,7 @@ final class ExecutorClassifier {
         return LOADED.computeIfAbsent(key, k -> {
             LOADS.incrementAndGet();
             Path dir = ModelLocation.localDirectory(k.model(), conf);
-            return new ExecutorClassifier(ViTModel.openDirectory(dir), Devices.get(k.device()), k.fallback(),
-                    line -> System.err.println("jvit: " + line));
+            return new ExecutorClassifier(ViTModel.openDirectory(dir), Devices.get(k.device()), line -> System.err.println("jvit: " + line));
         });
     }
 
@@ -75,9 +77,10 @@ final class ExecutorClassifier {
     /**
      * Runs {@code images} (preprocessed, {@link #imageElements} floats each, at most {@code batch}
      * of them) in one forward pass of a graph for {@code batch} images; the top {@code k} classes
-     * and the logits of each.
+     * and the logits of each. With {@code fallback}, a failing device is replaced by {@code java}
+     * for this pass and every later one.
      */
-    synchronized List<Result> classify(List<float[]> images, int batch, int k) {
+    synchronized List<Result> classify(List<float[]> images, int batch, int k, boolean fallback) {
         if (images.size() > batch) throw new IllegalArgumentException(images.size() + " images for a batch of " + batch);
         while (true) {
             try {
@@ -91,7 +94,7 @@ final class ExecutorClassifier {
                     // A failed device may fail to free its buffers too; the work goes on without it all the same.
                 }
                 device = Devices.get("java");
-                classifier = new Classifier(model, device, 1);
+                classifier = classifier(model, device);
             }
         }
     }

@@ -118,7 +118,7 @@ public final class ImageClassifier extends Transformer {
         HadoopConf conf = new HadoopConf(dataset.sparkSession().sparkContext().hadoopConfiguration());
         ModelLocation.check($(model), conf); // on the driver: a missing model is one error, not one per task
         StructType schema = dataset.schema();
-        var partition = new ClassifyPartition(new ExecutorClassifier.Key($(model), $(device), $(onFailure).equals("fallback")), conf,
+        var partition = new ClassifyPartition(new ExecutorClassifier.Key($(model), $(device)), $(onFailure).equals("fallback"), conf,
                 schema.fieldIndex($(inputCol)), ImageInput.of(schema.apply($(inputCol)).dataType()), (int) $(batch), (int) $(topK),
                 !$(logitsCol).isEmpty());
         return dataset.toDF().mapPartitions(partition, Encoders.row(out));

@@ -38,14 +38,14 @@ class ExecutorClassifierTest {
         try (ViTModel model = ViTModel.openDirectory(MODEL)) {
             List<float[]> images = samples(model, 5);
             Device java = Devices.get("java");
-            var alone = new ExecutorClassifier(model, java, true, line -> {});
-            List<ExecutorClassifier.Result> expected = new ArrayList<>(alone.classify(images.subList(0, 4), 4, 3));
-            expected.addAll(alone.classify(images.subList(4, 5), 4, 3));
+            var alone = new ExecutorClassifier(model, java, line -> {});
+            List<ExecutorClassifier.Result> expected = new ArrayList<>(alone.classify(images.subList(0, 4), 4, 3, true));
+            expected.addAll(alone.classify(images.subList(4, 5), 4, 3, true));
             List<String> said = new ArrayList<>();
-            var flaky = new ExecutorClassifier(model, new StandInDevice(java, "java#flaky", 0), true, said::add);
-            List<ExecutorClassifier.Result> got = flaky.classify(images.subList(0, 4), 4, 3);
+            var flaky = new ExecutorClassifier(model, new StandInDevice(java, "java#flaky", 0), said::add);
+            List<ExecutorClassifier.Result> got = flaky.classify(images.subList(0, 4), 4, 3, true);
             got = new ArrayList<>(got);
-            got.addAll(flaky.classify(images.subList(4, 5), 4, 3));
+            got.addAll(flaky.classify(images.subList(4, 5), 4, 3, true));
             for (int i = 0; i < 5; i++) {
                 assertArrayEquals(expected.get(i).logits(), got.get(i).logits(), 0f, "image " + i);
                 assertEquals(expected.get(i).top(), got.get(i).top());
@@ -58,8 +58,8 @@ class ExecutorClassifierTest {
     @Test
     void withoutFallbackTheFailureFailsTheTask() {
         try (ViTModel model = ViTModel.openDirectory(MODEL)) {
-            var flaky = new ExecutorClassifier(model, new StandInDevice(Devices.get("java"), "java#flaky", 0), false, line -> {});
-            var e = assertThrows(DeviceFailure.class, () -> flaky.classify(samples(model, 2), 2, 1));
+            var flaky = new ExecutorClassifier(model, new StandInDevice(Devices.get("java"), "java#flaky", 0), line -> {});
+            var e = assertThrows(DeviceFailure.class, () -> flaky.classify(samples(model, 2), 2, 1, false));
             assertTrue(e.getMessage().contains("java#flaky"), e.getMessage());
         }
     }
