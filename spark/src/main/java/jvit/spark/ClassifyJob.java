@@ -95,7 +95,10 @@ final class ClassifyJob implements Runnable {
         List<String> columns = new ArrayList<>(List.of("path", "labels", "probabilities"));
         if (logits) columns.add("logits");
         columns.add("error");
-        Dataset<Row> rows = classifier.transform(files).selectExpr(columns.toArray(String[]::new));
+        // Spark packs small files into partitions of ~32 (it counts 4 MB to open each): thousands of
+        // images would make hundreds of short tasks, each writing a file. One task per task slot instead.
+        Dataset<Row> partitioned = files.coalesce(spark.sparkContext().defaultParallelism());
+        Dataset<Row> rows = classifier.transform(partitioned).selectExpr(columns.toArray(String[]::new));
         // JSON lines keep null columns, so that every row has its error field.
         rows.write().format(format).option("ignoreNullFields", "false").save(output);
         Dataset<Row> written = spark.read().format(format).schema(rows.schema()).load(output);
