@@ -4,7 +4,7 @@
 # jars into .gpu/ beforehand. Results, small files only, go to OUTDIR:
 #
 #   env.txt, devices.txt      the machine, and the devices jvit finds
-#   tests.txt, junit/         every CUDA test (kernels vs float64 references, graphs, cuBLAS, ViT forward vs java)
+#   tests.txt, junit/         every CUDA test (kernels vs float64 references, graphs, cuBLAS, ViT forward and training steps vs java)
 #   kernels.jsonl             kernel benchmarks on cuda:0, matmul 4096³ by jvit's kernel and by cuBLAS
 #   torch-bench.json          PyTorch eager, timm vit_base_patch16_224, batch 64, float32
 #   model.jsonl               jvit on cuda:0, the same weights and batch, GEMM by jvit and by cuBLAS
@@ -79,7 +79,7 @@ tests() {  # JUnit's launcher takes no wildcard in its class path: every jar by 
     jars=$(printf '%s:' "$GPU"/lib/*.jar)
     "$JAVA" "${JVM[@]}" -Xmx16g -jar "$GPU/junit/junit-platform-console-standalone.jar" execute \
         --class-path "$GPU/test-classes/kernels:$GPU/test-classes/runtime:$GPU/test-classes/vit:${jars%:}" \
-        --select-package jvit.runtime.cuda --select-class jvit.vit.model.CudaForwardTest \
+        --select-package jvit.runtime.cuda --select-class jvit.vit.model.CudaViTTest --select-class jvit.vit.model.CudaCublasViTTest \
         --reports-dir "$OUT/junit" --details tree --disable-banner --fail-if-no-tests >"$OUT/tests.txt" 2>&1
     local code=$?
     tail -20 "$OUT/tests.txt"

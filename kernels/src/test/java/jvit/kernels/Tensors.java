@@ -11,9 +11,12 @@ import java.util.Random;
 public final class Tensors {
     private Tensors() {}
 
-    /** A fresh seed per run, printed by failures, so that a failure can be reproduced. */
+    /**
+     * A fresh seed per run, printed by failures, so that a failure can be reproduced: run the failing
+     * test again with {@code -Djvit.test.seed=<the seed printed>}.
+     */
     public static Random random() {
-        long seed = System.nanoTime();
+        long seed = Long.getLong("jvit.test.seed", System.nanoTime());
         return new Random(seed) {
             @Override
             public String toString() { return "seed " + seed; }

@@ -32,22 +32,27 @@ public final class Devices {
 
     /**
      * The device with this id, or for {@code auto} the one expected to be fastest: a CUDA GPU,
-     * then an OpenCL GPU, then the Java CPU kernels.
+     * then an OpenCL GPU, then the Java CPU kernels (a command that runs a model times it on each
+     * device instead: {@code jvit.vit.model.AutoDevice}).
      */
     public static Device get(String id) {
-        List<Device> all = all();
         if (id == null || id.equals("auto")) {
+            List<Device> all = all();
             return all.stream().filter(d -> d.id().startsWith("cuda:")).findFirst()
                     .or(() -> all.stream().filter(d -> d.id().startsWith("opencl:")
                             && "GPU".equals(d.properties().get("type"))).findFirst())
                     .or(() -> all.stream().filter(d -> d.id().equals("java")).findFirst())
                     .orElseThrow(() -> new UserError("no device is present; run `vit devices` to see why"));
         }
-        for (Device d : all) if (d.id().equals(id)) return d;
         String prefix = id.contains(":") ? id.substring(0, id.indexOf(':')) : id;
+        // Only the named backend is asked for its devices: discovering the others (loading an
+        // OpenCL platform's compiler, say) is start-up time a run on this device does not need.
         for (Backend b : backends())
-            if (b.name().equals(prefix) && b.unavailable().isPresent())
-                throw new UserError("device " + id + " is not available: " + b.unavailable().get());
+            if (b.name().equals(prefix)) {
+                for (Device d : b.devices()) if (d.id().equals(id)) return d;
+                if (b.unavailable().isPresent()) throw new UserError("device " + id + " is not available: " + b.unavailable().get());
+            }
+        List<Device> all = all();
         throw new UserError("no device '" + id + "'; present: "
                 + all.stream().map(Device::id).collect(Collectors.joining(", ")) + " (see `vit devices`)");
     }

@@ -1,9 +1,7 @@
 package jvit.vit;
 
-import jvit.runtime.Backend;
 import jvit.runtime.Device;
-import jvit.runtime.Devices;
-import org.junit.jupiter.api.Assumptions;
+import jvit.runtime.TestDevices;
 
 /** What the tests that compare a device with the java device share. */
 public final class DeviceTesting {
@@ -11,9 +9,7 @@ public final class DeviceTesting {
 
     /** The first OpenCL device; the test is skipped (not passed) where there is none. */
     public static Device opencl() {
-        Backend backend = Devices.backends().stream().filter(b -> b.name().equals("opencl")).findFirst().orElseThrow();
-        Assumptions.assumeTrue(backend.unavailable().isEmpty(), () -> "no OpenCL: " + backend.unavailable().orElseThrow());
-        return backend.devices().getFirst();
+        return TestDevices.first("opencl");
     }
 
     /** ‖actual − expected‖ / ‖expected‖; NaN anywhere (an unwritten element) gives NaN, which fails. */

@@ -3,57 +3,37 @@ package jvit.runtime.cuda;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import jvit.runtime.Backend;
 import jvit.runtime.Device;
+import jvit.runtime.driver.DriverBackend;
 
 /**
  * CUDA GPUs through the driver API, numbered {@code cuda:0}, {@code cuda:1}, ... in the driver's
  * order, their kernels compiled at run time by NVRTC. Without the driver, a GPU or NVRTC, the
  * backend is unavailable and says why in one line.
  */
-public final class CudaBackend implements Backend {
-    private volatile Discovery discovery;
-
-    private record Discovery(List<Device> devices, Optional<String> unavailable) {}
-
+public final class CudaBackend extends DriverBackend {
     public String name() { return "cuda"; }
 
-    public List<Device> devices() { return discovery().devices(); }
-
-    public Optional<String> unavailable() { return discovery().unavailable(); }
-
-    private Discovery discovery() {
-        if (discovery == null) {
-            synchronized (this) {
-                if (discovery == null) discovery = discover();
-            }
-        }
-        return discovery;
-    }
-
-    private static Discovery discover() {
+    protected Discovery discover() {
         Optional<String> missing = DriverLibrary.problem();
-        if (missing.isPresent()) return unavailable(missing.get());
+        if (missing.isPresent()) return Discovery.unavailable(missing.get());
         try {
             try {
                 Cuda.init();
             } catch (CudaException e) {
-                return unavailable("the CUDA driver found no usable GPU (" + e.getMessage() + ")");
+                return Discovery.unavailable("the CUDA driver found no usable GPU (" + e.getMessage() + ")");
             }
             int count = Cuda.deviceCount();
-            if (count == 0) return unavailable("the CUDA driver reports no GPU");
+            if (count == 0) return Discovery.unavailable("the CUDA driver reports no GPU");
             // A GPU whose kernels cannot be compiled is no use: `auto` should pass it over.
-            if (Nvrtc.problem().isPresent()) return unavailable("NVRTC, which compiles the kernels, is missing: " + Nvrtc.problem().get());
+            if (Nvrtc.problem().isPresent())
+                return Discovery.unavailable("NVRTC, which compiles the kernels, is missing: " + Nvrtc.problem().get());
             int driverVersion = Cuda.driverVersion();
             List<Device> found = new ArrayList<>();
             for (int i = 0; i < count; i++) found.add(new CudaDevice("cuda:" + i, Cuda.device(i), driverVersion));
-            return new Discovery(List.copyOf(found), Optional.empty());
+            return Discovery.found(found);
         } catch (RuntimeException | LinkageError e) {
-            return unavailable("the CUDA driver failed to list its devices (" + e.getMessage() + ")");
+            return Discovery.unavailable("the CUDA driver failed to list its devices (" + e.getMessage() + ")");
         }
-    }
-
-    private static Discovery unavailable(String reason) {
-        return new Discovery(List.of(), Optional.of(reason.replace('\n', ' ')));
     }
 }

@@ -9,6 +9,7 @@ import jvit.runtime.Device;
 import jvit.runtime.Executable;
 import jvit.runtime.ImmutableTaskGraph;
 import jvit.runtime.UserError;
+import jvit.runtime.driver.DriverExecutable;
 
 /**
  * One CUDA GPU. Its primary context and compiled modules are set up on first load and shared by
@@ -65,11 +66,7 @@ final class CudaDevice implements Device {
         Gemm gemm = Gemm.selected();
         if (gemm == Gemm.CUBLAS && Cublas.problem().isPresent())
             throw new UserError("-D" + Gemm.PROPERTY + "=cublas but " + Cublas.problem().get());
-        try {
-            return new CudaExecutable(this, graph, gemm);
-        } catch (CudaException e) {
-            throw userFacing(e, "loading " + graph.name());
-        }
+        return new DriverExecutable<>(id, graph, new CudaDriver(this, gemm));
     }
 
     /** A failure the user can act on becomes a one-line {@link UserError} naming this device; any other stays as it is. */

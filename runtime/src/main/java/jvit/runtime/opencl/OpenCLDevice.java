@@ -14,6 +14,7 @@ import jvit.runtime.Device;
 import jvit.runtime.Executable;
 import jvit.runtime.ImmutableTaskGraph;
 import jvit.runtime.UserError;
+import jvit.runtime.driver.DriverExecutable;
 
 /**
  * One OpenCL device. Its context and built programs are created on first load and shared by every
@@ -98,11 +99,7 @@ final class OpenCLDevice implements Device {
     public Map<String, String> properties() { return properties; }
 
     public Executable load(ImmutableTaskGraph graph) {
-        try {
-            return new OpenCLExecutable(this, graph);
-        } catch (CLException e) {
-            throw userFacing(e, "loading " + graph.name());
-        }
+        return new DriverExecutable<>(id, graph, new OpenCLDriver(this));
     }
 
     /** Refuses a file made for another device before any of its binaries reaches the driver. */

@@ -72,9 +72,17 @@ public final class ProfileCache {
 
     /** Where {@code key}'s profile lives. */
     public Path file(String key) {
+        return directory.resolve(fileName(key));
+    }
+
+    /** The directory the profiles are kept in. */
+    public Path directory() { return directory; }
+
+    /** A file name for what is cached about a device {@code key}: readable, and unique by its hash. */
+    static String fileName(String key) {
         String readable = key.replaceAll("[^A-Za-z0-9._-]+", "_");
         String hash = Integer.toHexString(key.hashCode());
-        return directory.resolve(readable.substring(0, Math.min(readable.length(), 80)) + "-" + hash + ".properties");
+        return readable.substring(0, Math.min(readable.length(), 80)) + "-" + hash + ".properties";
     }
 
     private void store(DeviceProfile profile) {

@@ -2,32 +2,31 @@ package jvit.vit.chart;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
 
 /**
- * Grouped bars: in each panel, one group per category (a kernel, a batch size) and in each group
- * one bar per series (a device), side by side, each with its label above it; drawn with Java2D
- * and written as PNG.
+ * Grouped bars, drawn by XChart: in each panel, one group per category (a kernel, a batch size)
+ * and in each group one bar per series (a device, a peer), side by side, each with its value
+ * above it; written as PNG.
  * <pre>{@code
  * new BarChart("ViT-S/16 forward", List.of(new Panel("images/s", "images/s", List.of("batch 1", "batch 8"), List.of(
- *         new Series("java", new double[] {40, 80}, List.of("40", "80")),
- *         new Series("opencl:0", new double[] {45, 90}, List.of("45", "90"))))))
+ *         new Series("java", new double[] {40, 80}),
+ *         new Series("opencl:0", new double[] {45, 90})))))
  *     .write(Path.of("models.png"), 800, 450);
  * }</pre>
  *
- * @param title the line above the panels
+ * @param title the start of every panel's title
  * @param panels drawn left to right
  */
 public record BarChart(String title, List<Panel> panels) {
-    /**
-     * One bar per category: {@code values[i]} for category i, NaN for none (a case that did not
-     * run there); {@code labels.get(i)} above it, lines split at {@code \n}.
-     */
-    public record Series(String name, double[] values, List<String> labels) {
+    /** One bar per category: {@code values[i]} for category i, NaN for none (a case that did not run there). */
+    public record Series(String name, double[] values) {
         public Series {
-            if (values.length != labels.size()) throw new IllegalArgumentException("a label for each value");
             values = values.clone();
-            labels = List.copyOf(labels);
         }
     }
 
@@ -49,11 +48,25 @@ public record BarChart(String title, List<Panel> panels) {
 
     /** The chart as an RGB image of {@code width × height} pixels on white. */
     public BufferedImage render(int width, int height) {
-        return PanelCanvas.render(title, panels.size(), width, height, (g, i, area) -> BarPainter.paint(g, panels.get(i), area));
+        List<CategoryChart> charts = new ArrayList<>();
+        for (Panel p : panels) {
+            CategoryChart c = new CategoryChartBuilder().width(width / panels.size()).height(height).title(Charts.title(title, p.title()))
+                    .yAxisTitle(p.yLabel()).build();
+            Charts.style(c.getStyler());
+            c.getStyler().setLabelsVisible(true);
+            c.getStyler().setLabelsPosition(1);
+            c.getStyler().setLabelsFontColorAutomaticEnabled(false);
+            c.getStyler().setYAxisMin(0.0);
+            c.getStyler().setYAxisDecimalPattern("#,##0.###");
+            for (Series s : p.series()) // a NaN is a bar left out: XChart draws no bar for null
+                c.addSeries(s.name(), p.categories(), Arrays.stream(s.values()).mapToObj(v -> Double.isNaN(v) ? null : (Number) v).toList());
+            charts.add(c);
+        }
+        return Charts.sideBySide(charts, width, height);
     }
 
     /** Writes the chart as a PNG of {@code width × height} pixels, atomically: the file is the old one or the whole new one. */
     public void write(Path png, int width, int height) {
-        PanelCanvas.writePng(render(width, height), png);
+        Charts.writePng(render(width, height), png);
     }
 }

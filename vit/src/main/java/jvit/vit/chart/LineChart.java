@@ -2,11 +2,16 @@ package jvit.vit.chart;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * A chart of values per epoch: one or more panels side by side, each with its own y axis and
- * lines, drawn with Java2D and written as PNG. A training run's loss and accuracy:
+ * A chart of values per epoch, drawn by XChart: one or more panels side by side, each with its
+ * own y axis and lines, written as PNG. A training run's loss and accuracy:
  * <pre>{@code
  * new LineChart("ViT on Fashion-MNIST", "epoch", List.of(
  *         new Panel("loss", "cross-entropy", List.of(new Series("train", trainLoss), new Series("validation", validationLoss))),
@@ -14,7 +19,7 @@ import java.util.List;
  *     .write(Path.of("training.png"), 1200, 450);
  * }</pre>
  *
- * @param title the line above the panels
+ * @param title the start of every panel's title
  * @param xLabel what the x axis counts, under every panel
  * @param panels drawn left to right
  */
@@ -43,11 +48,29 @@ public record LineChart(String title, String xLabel, List<Panel> panels) {
 
     /** The chart as an RGB image of {@code width × height} pixels on white. */
     public BufferedImage render(int width, int height) {
-        return PanelCanvas.render(title, panels.size(), width, height, (g, i, area) -> PanelPainter.paint(g, panels.get(i), xLabel, area));
+        List<XYChart> charts = new ArrayList<>();
+        for (Panel p : panels) {
+            XYChart c = new XYChartBuilder().width(width / panels.size()).height(height).title(Charts.title(title, p.title()))
+                    .xAxisTitle(xLabel).yAxisTitle(p.yLabel()).build();
+            Charts.style(c.getStyler());
+            c.getStyler().setXAxisDecimalPattern("0");
+            for (Series s : p.series()) {
+                double[] x = new double[s.values().length], y = new double[x.length];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = i + 1;
+                    y[i] = Double.isFinite(s.values()[i]) ? s.values()[i] : Double.NaN; // XChart breaks a line at NaN
+                }
+                if (x.length == 0) continue;
+                XYSeries series = c.addSeries(s.name(), x, y);
+                series.setMarker(SeriesMarkers.CIRCLE); // a single point, or one between gaps, shows as a dot
+            }
+            charts.add(c);
+        }
+        return Charts.sideBySide(charts, width, height);
     }
 
     /** Writes the chart as a PNG of {@code width × height} pixels, atomically: the file is the old one or the whole new one. */
     public void write(Path png, int width, int height) {
-        PanelCanvas.writePng(render(width, height), png);
+        Charts.writePng(render(width, height), png);
     }
 }

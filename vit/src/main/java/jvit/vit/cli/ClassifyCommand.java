@@ -52,9 +52,15 @@ final class ClassifyCommand implements Runnable {
         modelOptions.validate();
         Checks.positive(spec, "--topk", topk, "--batch", batch);
         List<Path> images = Images.list(inputs);
-        Deployment d = placement.deployment(device, kernelBinary);
         PrintWriter out = spec.commandLine().getOut();
-        try (ViTModel model = modelOptions.open(); Classifier classifier = new Classifier(model, d, batch)) {
+        try (ViTModel model = modelOptions.open()) {
+            Deployment d = placement.deployment(device, kernelBinary, model.weights(), Math.clamp(images.size(), 1, batch));
+            classify(model, d, images, out);
+        }
+    }
+
+    private void classify(ViTModel model, Deployment d, List<Path> images, PrintWriter out) {
+        try (Classifier classifier = new Classifier(model, d, batch)) {
             if (placement.explain && !images.isEmpty()) placement.explain(out, classifier.inference(Math.min(batch, images.size())), d);
             classifier.classify(images, topk, predictions -> {
                 for (Classifier.Prediction p : predictions) out.println(json ? json(p) : text(p));

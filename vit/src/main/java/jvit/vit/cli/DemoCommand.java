@@ -5,10 +5,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import jvit.runtime.Device;
-import jvit.runtime.Devices;
+
 import jvit.vit.Classifier;
 import jvit.vit.DefaultModel;
 import jvit.vit.image.Images;
+import jvit.vit.model.AutoDevice;
 import jvit.vit.model.ViTModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,10 +39,17 @@ final class DemoCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         DefaultModel defaults = DefaultModel.find();
         List<Path> images = Images.list(List.of(defaults.samples()));
-        Device d = kernelBinary.on(Devices.get(device));
         List<Classifier.Prediction> all = new ArrayList<>();
         long start = System.nanoTime();
-        try (ViTModel model = ViTModel.openDirectory(defaults.directory()); Classifier classifier = new Classifier(model, d, images.size())) {
+        try (ViTModel model = ViTModel.openDirectory(defaults.directory())) {
+            Device d = kernelBinary.on(AutoDevice.resolve(device, model.weights(), images.size()));
+            run(model, d, images, defaults, all, start, out);
+        }
+    }
+
+    private void run(ViTModel model, Device d, List<Path> images, DefaultModel defaults, List<Classifier.Prediction> all, long start,
+                     PrintWriter out) {
+        try (Classifier classifier = new Classifier(model, d, images.size())) {
             classifier.classify(images, 1, all::addAll);
             double ms = (System.nanoTime() - start) / 1e6;
             out.printf("model %s (%,d parameters) on %s (%s)%n", defaults.directory().getFileName(), model.config().parameters(), d.id(), d.name());

@@ -2,6 +2,7 @@ package jvit.vit.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import jvit.runtime.Device;
@@ -34,13 +35,16 @@ final class DeploymentArguments {
 
     /**
      * {@code devices} under {@code schedule}, else the one {@code device}; {@code prepare} is applied
-     * to each device (a kernel binary, say). Refused before anything is loaded.
+     * to each device (a kernel binary, say). A {@code device} of {@code auto} is {@code auto}'s
+     * answer where there is one (the fastest device for the work), else {@link Devices#get}'s.
      */
-    static Deployment parse(CommandSpec spec, String device, List<String> devices, String schedule, Use use, UnaryOperator<Device> prepare) {
+    static Deployment parse(CommandSpec spec, String device, List<String> devices, String schedule, Use use, UnaryOperator<Device> prepare,
+                            Supplier<Device> auto) {
         if (devices != null && spec.commandLine().getParseResult().hasMatchedOption("--device"))
             throw new ParameterException(spec.commandLine(), "give --device or --devices, not both");
         List<Device> chosen = new ArrayList<>();
-        for (String id : devices == null ? List.of(device) : devices) chosen.add(prepare.apply(Devices.get(id.strip())));
+        if (devices == null && "auto".equals(device) && auto != null) chosen.add(prepare.apply(auto.get()));
+        else for (String id : devices == null ? List.of(device) : devices) chosen.add(prepare.apply(Devices.get(id.strip())));
         Schedule s = schedule != null ? Schedule.parse(schedule) : chosen.size() == 1 ? Schedule.SINGLE : use.forSeveral;
         if (!use.schedules.contains(s))
             throw new UserError("--schedule " + s.id() + " is not for " + use.name + "; use "

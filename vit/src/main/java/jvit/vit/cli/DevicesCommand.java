@@ -2,13 +2,21 @@ package jvit.vit.cli;
 
 import java.io.PrintWriter;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import jvit.runtime.Backend;
 import jvit.runtime.Device;
 import jvit.runtime.Devices;
 import jvit.runtime.schedule.DeviceProfile;
+import jvit.runtime.schedule.FastestDevice;
+import jvit.runtime.schedule.GraphTimes;
 import jvit.runtime.schedule.ProfileCache;
+import jvit.vit.DefaultModel;
+import jvit.vit.ViTPresets;
+import jvit.vit.model.AutoDevice;
+import jvit.vit.model.ViTModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -21,7 +29,8 @@ final class DevicesCommand implements Runnable {
     CommandSpec spec;
 
     @Option(names = "--profile", description = "Measure each device (matmul GFLOP/s, memory bandwidth, transfer rate, launch"
-            + " overhead) and cache the profile the schedulers read (--schedule auto, pipeline, data-parallel).")
+            + " overhead) and cache the profile the schedulers read (--schedule auto, pipeline, data-parallel); show --device auto's"
+            + " pick at batch 8 too, timing it again.")
     boolean profile;
 
     @Override
@@ -41,7 +50,30 @@ final class DevicesCommand implements Runnable {
                 if (profile) print(out, measured.computeIfAbsent(ProfileCache.key(d), k -> cache.measure(d)), cache);
             }
         }
-        out.println("default (--device auto): " + Devices.get("auto").id());
+        List<Device> present = Devices.all();
+        if (present.size() < 2) {
+            out.println("--device auto: " + Devices.get("auto").id() + " (the only device)");
+            return;
+        }
+        out.println("--device auto picks the device that runs the model fastest, timed once per model shape, batch and device"
+                + " (cached in " + ProfileCache.standard().directory().resolveSibling("graph-times") + "):");
+        GraphTimes times = profile ? GraphTimes.standard().timedAgain() : GraphTimes.standard();
+        List<Integer> batches = profile ? List.of(1, 8) : List.of(1);
+        for (int batch : batches) {
+            DefaultModel defaults = DefaultModel.find();
+            try (ViTModel model = ViTModel.openDirectory(defaults.directory())) {
+                printChoice(out, "the default model (" + defaults.directory().getFileName() + ")", batch,
+                        AutoDevice.choose(model.weights(), batch, present, times));
+            }
+        }
+        for (int batch : batches)
+            printChoice(out, "ViT-B/16 224", batch, AutoDevice.choose(ViTPresets.get("vit_base_patch16_224"), batch, present, times));
+    }
+
+    private static void printChoice(PrintWriter out, String model, int batch, FastestDevice.Choice choice) {
+        out.printf("    %s, batch %d: %s (%s)%n", model, batch, choice.device().id(), choice.seconds().entrySet().stream()
+                .map(e -> e.getKey().id() + " " + (Double.isNaN(e.getValue()) ? "cannot run it" : String.format(Locale.ROOT, "%.2f ms", e.getValue() * 1e3)))
+                .collect(Collectors.joining(", ")));
     }
 
     private static void print(PrintWriter out, DeviceProfile p, ProfileCache cache) {

@@ -10,13 +10,14 @@ import java.util.Map;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import jvit.runtime.Device;
-import jvit.runtime.Devices;
+
 import jvit.vit.DefaultModel;
 import jvit.vit.data.ConfusionMatrix;
 import jvit.vit.data.Dataset;
 import jvit.vit.data.Evaluation;
 import jvit.vit.data.FashionMnist;
 import jvit.vit.io.Json;
+import jvit.vit.model.AutoDevice;
 import jvit.vit.model.Inference;
 import jvit.vit.model.ViTModel;
 import picocli.CommandLine.Command;
@@ -73,13 +74,13 @@ final class EvalCommand implements Runnable {
         if (limit != null) Checks.positive(spec, "--limit", limit);
         if (!dataset.equals(FASHION_MNIST))
             throw new ParameterException(spec.commandLine(), "--dataset " + dataset + " is not known; the dataset jvit evaluates on is " + FASHION_MNIST);
-        Device d = kernelBinary.on(Devices.get(device));
         DefaultModel defaults = modelOptions.model == null && modelOptions.weights == null ? DefaultModel.find() : null;
         Path modelPath = defaults != null ? defaults.directory() : modelOptions.model != null ? modelOptions.model : modelOptions.weights;
         try (ViTModel model = defaults != null ? ViTModel.openDirectory(defaults.directory()) : modelOptions.open()) {
             FashionMnist.requireFits(model.config(), modelPath.toString());
             Dataset all = FashionMnist.load(dataDir, split);
             Dataset data = limit == null || limit >= all.count() ? all : all.subset(IntStream.range(0, limit).toArray());
+            Device d = kernelBinary.on(AutoDevice.resolve(device, model.weights(), Math.min(batch, data.count())));
             PrintWriter out = spec.commandLine().getOut();
             if (!json) {
                 out.printf("model %s (%,d parameters) on %s (%s)%n", modelPath, model.config().parameters(), d.id(), d.name());

@@ -50,7 +50,6 @@ final class ForwardCommand implements Runnable {
     public void run() {
         modelOptions.validate();
         Checks.positive(spec, "--batch", batch);
-        Deployment d = placement.deployment(device, kernelBinary);
         try (ViTModel model = modelOptions.open(); Arena arena = Arena.ofShared()) {
             ViTConfig c = model.config();
             FloatTensor x = Npy.read(input, arena);
@@ -62,6 +61,7 @@ final class ForwardCommand implements Runnable {
             int n = single ? 1 : Math.toIntExact(s[0]);
             MemorySegment logits = arena.allocate(4L * n * c.numLabels(), 64);
             int per = Math.min(batch, n);
+            Deployment d = placement.deployment(device, kernelBinary, model.weights(), per);
             Inference full = model.inference(d, per), rest = n % per == 0 ? null : model.inference(d, n % per);
             try {
                 placement.explain(spec.commandLine().getOut(), full, d);

@@ -11,7 +11,10 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import jvit.runtime.Device;
@@ -19,11 +22,17 @@ import jvit.runtime.ExecutionResult;
 import jvit.runtime.schedule.Deployment;
 import jvit.vit.ViTPresets;
 import jvit.vit.ViTConfig;
+import jvit.vit.benchmark.WarmUp;
 import jvit.vit.io.FloatTensor;
 import jvit.vit.io.Json;
 import jvit.vit.io.Safetensors;
 import jvit.vit.model.Inference;
+import jvit.vit.hub.ModelLocation;
 import jvit.vit.model.ViTModel;
+import jvit.vit.report.ForwardPeer;
+import jvit.vit.report.LogitCheck;
+import jvit.vit.report.NumpyPeer;
+import jvit.vit.report.PeerForward;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,12 +58,19 @@ final class ModelBenchCommand implements Runnable {
                 description = "A preset with random weights: vit_{tiny,small,base,large}_patch{16,32}_{224,384} (default ${DEFAULT-VALUE}).")
         String preset = "vit_base_patch16_224";
 
-        @Option(names = "--model", paramLabel = "DIR", description = "A model directory instead of a preset.")
+        @Option(names = "--model", paramLabel = "DIR|ORG/NAME[@REV]", description = "A model directory, or a Hugging Face Hub model"
+                + " (a directory of that name wins), instead of a preset.")
         Path model;
     }
 
     @Option(names = "--batch", defaultValue = "8", description = "Images per forward pass (default ${DEFAULT-VALUE}).")
     int batch;
+    @Option(names = "--peers", split = ",", paramLabel = "P", description = "Peers to time on the same weights and images, their logits"
+            + " checked against jvit's: some of numpy, pytorch, onnxruntime (default none).")
+    List<String> peers;
+    @Option(names = "--rounds", defaultValue = "3", description = "With --peers: rounds of --runs runs, jvit's alternating with each"
+            + " peer's (default ${DEFAULT-VALUE}).")
+    int rounds;
     @Mixin
     MeasureOptions measure;
     @Mixin
@@ -65,14 +81,16 @@ final class ModelBenchCommand implements Runnable {
     @Override
     public void run() {
         Checks.positive(spec, "--batch", batch);
+        Checks.positive(spec, "--rounds", rounds);
         measure.validate();
-        Deployment d = placement.deployment(measure.device, kernelBinary);
+        List<String> notes = new ArrayList<>();
+        List<ForwardPeer> peerList = PeerChoice.find(spec, peers, home(), notes::add).forward();
         Path temp = null;
         try {
             ViTModel model;
             String name;
             if (source.model != null) {
-                model = ViTModel.openDirectory(source.model);
+                model = ViTModel.openDirectory(ModelLocation.resolve(source.model));
                 name = source.model.toString();
             } else {
                 ViTConfig config = ViTPresets.get(source.preset);
@@ -81,10 +99,15 @@ final class ModelBenchCommand implements Runnable {
                 model = ViTModel.open(temp, config);
                 name = source.preset + " (random weights)";
             }
+            Deployment d = placement.deployment(measure.device, kernelBinary, model.weights(), batch);
             Memory.resetPeaks(); // count what inference needs, not the making of random weights
-            try (model; Inference inference = model.inference(d, batch)) {
+            try (model; Inference inference = model.inference(d, batch);
+                 PeerForward peerForward = peerList.isEmpty() ? null : startPeers(peerList, model, inference, notes)) {
                 placement.explain(spec.commandLine().getOut(), inference, d);
-                Timing t = time(inference);
+                Map<String, Timing> peerTimes = new LinkedHashMap<>();
+                Timing t = peerForward == null ? time(inference) : timeWithPeers(inference, peerForward, peerTimes, notes);
+                List<LogitCheck> checks = new ArrayList<>();
+                for (String peer : peerTimes.keySet()) checks.add(peerForward.check(name, batch, d.first().id(), inference.logits(), peer));
                 ExecutionResult profile = inference.run(true);
                 Map<String, Double> alone = new LinkedHashMap<>();
                 if (d.devices().size() > 1) // the placement against each of its devices on its own
@@ -92,7 +115,7 @@ final class ModelBenchCommand implements Runnable {
                         try (Inference single = model.inference(one, batch)) {
                             alone.put(one.id(), Math.round(batch / time(single).medianSeconds() * 100) / 100.0);
                         }
-                report(name, model.config(), d, t, profile, inference.flops(), alone);
+                report(name, model.config(), d, t, profile, inference.flops(), alone, peerTimes, peerForward, checks, notes);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -107,8 +130,40 @@ final class ModelBenchCommand implements Runnable {
         return measure.measure(() -> inference.run(false).totalNanos());
     }
 
+    /** The peers over this model's weights (a directory as it is; a preset's random weights written out) and the same images. */
+    private PeerForward startPeers(List<ForwardPeer> peerList, ViTModel model, Inference inference, List<String> notes) {
+        fill(inference.images());
+        return source.model != null ? PeerForward.open(peerList, source.model, model.config(), inference.images(), batch, notes::add)
+                : PeerForward.export(peerList, model.config(), model.weights().all(), inference.images(), batch, notes::add);
+    }
+
+    /**
+     * jvit warmed up, then {@code --rounds} rounds of {@code --runs} runs each, jvit's then each
+     * peer's, so that a slow minute on a shared machine falls on all alike; a failing peer is noted and left out.
+     */
+    private Timing timeWithPeers(Inference inference, PeerForward peerForward, Map<String, Timing> peerTimes, List<String> notes) {
+        inference.run(false);
+        WarmUp.run(() -> inference.run(false).totalNanos(), measure.warmup, measure.warmupSeconds);
+        List<Long> jvit = new ArrayList<>();
+        Map<String, List<Long>> theirs = new LinkedHashMap<>();
+        for (int round = 0; round < rounds; round++) {
+            for (int i = 0; i < measure.runs; i++) jvit.add(inference.run(false).totalNanos());
+            for (var e : List.copyOf(peerForward.sessions().entrySet()))
+                try {
+                    for (long n : e.getValue().run(measure.runs)) theirs.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(n);
+                } catch (NumpyPeer.Unavailable failure) {
+                    notes.add(ForwardPeer.label(e.getKey()) + ": left out, " + failure.getMessage());
+                    theirs.remove(e.getKey());
+                    peerForward.drop(e.getKey());
+                }
+        }
+        theirs.forEach((peer, nanos) -> peerTimes.put(peer, Timing.of(nanos)));
+        return Timing.of(jvit);
+    }
+
     private void report(String name, ViTConfig c, Deployment deployment, Timing t, ExecutionResult profile, long flops,
-                        Map<String, Double> alone) {
+                        Map<String, Double> alone, Map<String, Timing> peerTimes, PeerForward peerForward, List<LogitCheck> checks,
+                        List<String> notes) {
         double seconds = t.medianSeconds();
         Device d = deployment.first();
         String ids = deployment.devices().stream().map(Device::id).collect(java.util.stream.Collectors.joining(","));
@@ -131,6 +186,23 @@ final class ModelBenchCommand implements Runnable {
         profile.nanosByKind().forEach((k, v) -> byOp.put(k, Math.round(v / 1e4) / 100.0));
         r.put("profile_ms", byOp);
         if (!alone.isEmpty()) r.put("alone_images_per_s", alone);
+        Map<String, Object> peerJson = new LinkedHashMap<>();
+        for (LogitCheck check : checks) {
+            Timing p = peerTimes.get(check.peer());
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("description", peerForward.sessions().get(check.peer()).description());
+            o.put("images_per_s", Math.round(batch / p.medianSeconds() * 100) / 100.0);
+            o.put("median_ms", Math.round(p.medianSeconds() * 1e6) / 1e3);
+            o.put("jvit_speedup", Math.round(p.medianSeconds() / seconds * 1000) / 1000.0);
+            o.put("logits_max_abs_difference", check.maxAbsDifference());
+            o.put("logits_agree", check.agrees());
+            peerJson.put(check.peer(), o);
+        }
+        if (peers != null) {
+            r.put("peers", peerJson);
+            r.put("rounds", rounds);
+        }
+        if (!notes.isEmpty()) r.put("notes", notes);
         PrintWriter out = spec.commandLine().getOut();
         if (measure.json) {
             out.println(Json.write(r));
@@ -145,8 +217,21 @@ final class ModelBenchCommand implements Runnable {
         out.printf("  peak memory: %d MiB resident (weights memory-mapped, %d MiB of float32), Java heap peak %d MiB%n",
                 Memory.peakResidentMiB(), c.parameters() * 4 >> 20, Memory.peakHeapMiB());
         alone.forEach((id, rate) -> out.printf("  %s alone: %.2f images/s (the placement: %.2fx)%n", id, rate, batch / seconds / rate));
+        for (LogitCheck check : checks) {
+            Timing p = peerTimes.get(check.peer());
+            out.printf(Locale.ROOT, "  %s: %.2f images/s, %.1f ms median; jvit %.2fx; logits %s (largest |difference| %.2g of %.3g)%n",
+                    peerForward.sessions().get(check.peer()).description(), batch / p.medianSeconds(), p.medianSeconds() * 1e3,
+                    p.medianSeconds() / seconds, check.agrees() ? "agree" : "DISAGREE", check.maxAbsDifference(), check.maxAbsLogit());
+        }
+        if (peers != null) out.printf("  (%d rounds of %d runs, jvit's alternating with each peer's)%n", rounds, measure.runs);
+        notes.forEach(n -> out.println("  " + n));
         out.println("  time by operator (one profiled run): " + profile.nanosByKind().entrySet().stream()
                 .map(e -> String.format("%s %.1f ms", e.getKey(), e.getValue() / 1e6)).collect(java.util.stream.Collectors.joining(", ")));
+    }
+
+    private static Path home() {
+        String home = System.getProperty("jvit.home");
+        return home == null ? null : Path.of(home);
     }
 
     private static void fill(MemorySegment images) {

@@ -10,7 +10,9 @@ import jvit.runtime.schedule.Deployment;
 import jvit.runtime.schedule.Failover;
 import jvit.runtime.schedule.Placement;
 import jvit.runtime.schedule.Schedule;
+import jvit.vit.model.AutoDevice;
 import jvit.vit.model.Inference;
+import jvit.vit.model.ViTWeights;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -31,10 +33,14 @@ final class PlacementOptions {
             + " naming it) or fallback (say so on stderr, finish on the other devices); default ${DEFAULT-VALUE}.")
     String onFailure;
 
-    /** The devices and schedule asked for: {@code --devices} with {@code --schedule}, else the one {@code --device}. */
-    Deployment deployment(String device, KernelBinaryOption kernelBinary) {
+    /**
+     * The devices and schedule asked for: {@code --devices} with {@code --schedule}, else the one
+     * {@code --device}, for {@code auto} the fastest for a forward pass of {@code weights} at {@code batch}.
+     */
+    Deployment deployment(String device, KernelBinaryOption kernelBinary, ViTWeights weights, int batch) {
         PrintWriter err = spec.commandLine().getErr();
-        return DeploymentArguments.parse(spec, device, devices, schedule, DeploymentArguments.Use.INFERENCE, kernelBinary::on)
+        return DeploymentArguments.parse(spec, device, devices, schedule, DeploymentArguments.Use.INFERENCE, kernelBinary::on,
+                        () -> AutoDevice.resolve("auto", weights, batch))
                 .withFailover(Failover.parse(onFailure, line -> err.println("vit: " + line)));
     }
 

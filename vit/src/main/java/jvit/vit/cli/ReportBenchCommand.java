@@ -12,7 +12,6 @@ import jvit.runtime.Devices;
 import jvit.runtime.UserError;
 import jvit.runtime.io.IoErrors;
 import jvit.vit.report.MachineInfo;
-import jvit.vit.report.NumpyPeer;
 import jvit.vit.report.Report;
 import jvit.vit.report.ReportCharts;
 import jvit.vit.report.ReportJson;
@@ -40,14 +39,21 @@ final class ReportBenchCommand implements Runnable {
     List<String> devices;
     @Option(names = "--quick", description = "A few kernels and ViT-Ti/S forward, a few minutes; without it, everything that fits.")
     boolean quick;
+    @Option(names = "--inference", description = "ViT-B/16 forward at batch 1 and 8 and ViT-S/16 at batch 8 beside the peers, with"
+            + " the floors: what bench/peers-report.sh runs.")
+    boolean inference;
     @Option(names = "--out", paramLabel = "DIR", description = "Where the files go (default: bench/results of the jvit checkout).")
     Path out;
+    @Option(names = "--peers", split = ",", paramLabel = "P", defaultValue = "numpy,pytorch,onnxruntime",
+            description = "The peers to run beside the devices: numpy, pytorch, onnxruntime, or none (default ${DEFAULT-VALUE}).")
+    List<String> peers;
     @Option(names = "--tiny", hidden = true, description = "Tiny sizes and few runs: tests of the report's plumbing.")
     boolean tiny;
 
     @Override
     public void run() {
-        ReportSettings settings = tiny ? ReportSettings.tiny() : quick ? ReportSettings.quick() : ReportSettings.full();
+        ReportSettings settings = tiny ? ReportSettings.tiny() : quick ? ReportSettings.quick()
+                : inference ? ReportSettings.inference() : ReportSettings.full();
         List<Device> chosen = devices();
         Path dir = outputDirectory();
         String name = LocalDate.now() + "-" + MachineInfo.host() + (settings.mode().equals("full") ? "" : "-" + settings.mode());
@@ -55,13 +61,8 @@ final class ReportBenchCommand implements Runnable {
 
         Path home = home();
         List<String> notes = new ArrayList<>();
-        NumpyPeer peer = null;
-        try {
-            peer = NumpyPeer.find(home);
-        } catch (NumpyPeer.Unavailable e) {
-            notes.add(e.getMessage());
-        }
-        Report report = new ReportRunner(settings, chosen, peer, progress).run(name, command(), home, notes);
+        PeerChoice.Found found = PeerChoice.find(spec, peers, home, notes::add);
+        Report report = new ReportRunner(settings, chosen, found.numpy(), found.forward(), progress).run(name, command(), home, notes);
         ReportJson.write(report, dir.resolve(name + ".json"));
         String models = ReportCharts.writeModels(report, dir.resolve(name + "-models.png")) ? name + "-models.png" : null;
         String kernels = ReportCharts.writeKernels(report, dir.resolve(name + "-kernels.png")) ? name + "-kernels.png" : null;
@@ -108,6 +109,8 @@ final class ReportBenchCommand implements Runnable {
         StringBuilder c = new StringBuilder("vit bench report");
         if (devices != null) c.append(" --devices ").append(String.join(",", devices));
         if (quick) c.append(" --quick");
+        if (inference) c.append(" --inference");
+        if (!String.join(",", peers).equals("numpy,pytorch,onnxruntime")) c.append(" --peers ").append(String.join(",", peers));
         if (tiny) c.append(" --tiny");
         if (out != null) c.append(" --out ").append(out);
         return c.toString();

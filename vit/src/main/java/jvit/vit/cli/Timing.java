@@ -18,6 +18,13 @@ record Timing(long[] nanos) {
         return new Timing(t);
     }
 
+    /** Runs already timed, in any order. */
+    static Timing of(java.util.List<Long> nanos) {
+        long[] t = nanos.stream().mapToLong(Long::longValue).toArray();
+        Arrays.sort(t);
+        return new Timing(t);
+    }
+
     double medianSeconds() {
         int n = nanos.length;
         return (n % 2 == 1 ? nanos[n / 2] : (nanos[n / 2 - 1] + nanos[n / 2]) / 2.0) / 1e9;

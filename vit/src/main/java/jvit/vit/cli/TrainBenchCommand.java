@@ -46,7 +46,7 @@ final class TrainBenchCommand implements Runnable {
         Checks.positive(spec, "--batch", batch);
         measure.validate();
         ViTConfig c = preset.equals("fashion-mnist") ? TrainCommand.recipeModel() : ViTPresets.get(preset);
-        Deployment d = DeploymentArguments.parse(spec, measure.device, devices, schedule, DeploymentArguments.Use.TRAINING, UnaryOperator.identity());
+        Deployment d = DeploymentArguments.parse(spec, measure.device, devices, schedule, DeploymentArguments.Use.TRAINING, UnaryOperator.identity(), null);
         if (d.devices().size() == 1) {
             try (TrainStepWorkload step = TrainStepWorkload.open(c, batch, d.first())) {
                 report(c, d, measure.measure(step::run), step.profile().nanosByKind(), Map.of());

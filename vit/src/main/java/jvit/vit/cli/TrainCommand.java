@@ -102,7 +102,7 @@ final class TrainCommand implements Runnable {
         if (model.channels() != 1 || model.imageSize() != 28 || model.numLabels() != 10)
             throw new UserError((config != null ? config + ": " : "") + "Fashion-MNIST needs a model of 28×28 images, 1 channel and 10 classes, not "
                     + model.imageSize() + "×" + model.imageSize() + ", " + model.channels() + " channel(s) and " + model.numLabels() + " classes");
-        Deployment d = DeploymentArguments.parse(spec, device, devices, schedule, DeploymentArguments.Use.TRAINING, UnaryOperator.identity());
+        Deployment d = DeploymentArguments.parse(spec, device, devices, schedule, DeploymentArguments.Use.TRAINING, UnaryOperator.identity(), null);
 
         Path dir = dataDir != null ? dataDir : FashionMnist.DEFAULT_DIRECTORY;
         Dataset all = FashionMnist.load(dir, FashionMnist.Split.TRAIN);

@@ -16,7 +16,7 @@ import jvit.vit.io.Json;
  * (GEMM, with OpenBLAS or whichever BLAS NumPy was built with) and {@code numpy_vit.py} (a ViT
  * forward pass). Each call is a fresh process that warms up, times, and prints JSON.
  */
-public final class NumpyPeer {
+public final class NumpyPeer implements ForwardPeer {
     /** The name results carry in place of a device id. */
     public static final String ID = "numpy";
 
@@ -53,8 +53,31 @@ public final class NumpyPeer {
         public Unavailable(String message) { super(message); }
     }
 
+    @Override
+    public String id() { return ID; }
+
     /** NumPy's version and its BLAS, as the last call reported them. */
     public Map<String, String> description() { return description; }
+
+    /** {@code NumPy 2.2.4, BLAS openblas 0.3.29, all cores}; empty before the first call. */
+    String words() {
+        return description.isEmpty() ? "" : "NumPy " + description.get("numpy") + ", BLAS " + description.get("blas") + ", all cores";
+    }
+
+    /** A process per call: NumPy has nothing to load that a call does not load again. */
+    @Override
+    public Session open(Path modelDir, Path images, Path logits) {
+        return new Session() {
+            @Override
+            public long[] run(int runs) { return vitForward(modelDir, images, logits, ReportRunner.PEER_WARMUP, runs); }
+
+            @Override
+            public String description() { return words(); }
+
+            @Override
+            public void close() {}
+        };
+    }
 
     /** Nanoseconds of each timed call of each product, in order. */
     public List<long[]> matmul(List<Op.Matmul> products, int warmup, int runs) {

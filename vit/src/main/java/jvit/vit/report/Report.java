@@ -15,11 +15,11 @@ import java.util.OptionalDouble;
  * @param name the files' common name, {@code 2026-11-24-host-quick}
  * @param command the command line that made it
  * @param machine CPU, memory, OS, JDK, jvit's commit, as words
- * @param peer NumPy's and its BLAS's versions; empty without a peer
+ * @param peers each peer that ran (its id, {@link ForwardPeer#id()}), in words: versions, threads
  * @param notes what was skipped or failed, one sentence each
  */
 public record Report(String name, String date, String command, ReportSettings settings, Map<String, String> machine,
-                     List<DeviceEntry> devices, Map<String, String> peer, List<Result> results, List<LogitCheck> checks,
+                     List<DeviceEntry> devices, Map<String, String> peers, List<Result> results, List<LogitCheck> checks,
                      List<String> notes) {
     /** A device as the report saw it: its description and its limits (null if they could not be measured). */
     public record DeviceEntry(String id, String name, Map<String, String> properties, DevicePeak peak) {}
@@ -29,15 +29,16 @@ public record Report(String name, String date, String command, ReportSettings se
         results = List.copyOf(results);
         checks = List.copyOf(checks);
         notes = List.copyOf(notes);
+        peers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(peers));
     }
 
     /**
-     * The limits for {@code device}'s results; for the NumPy peer, those of the first CPU device
-     * (the peer runs on the same CPU).
+     * The limits for {@code device}'s results; for a peer, those of the first CPU device (the peers
+     * run on the same CPU).
      */
     public Optional<DevicePeak> peak(String device) {
         return devices.stream()
-                .filter(d -> device.equals(NumpyPeer.ID) ? "CPU".equals(d.properties().get("type")) : d.id().equals(device))
+                .filter(d -> ForwardPeer.isPeer(device) ? "CPU".equals(d.properties().get("type")) : d.id().equals(device))
                 .map(DeviceEntry::peak).filter(Objects::nonNull).findFirst();
     }
 
@@ -46,11 +47,17 @@ public record Report(String name, String date, String command, ReportSettings se
         return peak(r.device()).map(p -> OptionalDouble.of(p.floorSeconds(r.flops(), r.bytes()))).orElse(OptionalDouble.empty());
     }
 
-    /** How many times faster {@code r} ran than the NumPy peer on the same case; empty where the peer did not run it, and for the peer. */
-    public OptionalDouble speedupOverPeer(Result r) {
-        if (r.device().equals(NumpyPeer.ID)) return OptionalDouble.empty();
-        return on(r, NumpyPeer.ID).map(p -> OptionalDouble.of(p.measurement().seconds() / r.measurement().seconds()))
+    /** How many times faster {@code r} ran than {@code peer} on the same case; empty where the peer did not run it, and for the peer itself. */
+    public OptionalDouble speedupOver(Result r, String peer) {
+        if (r.device().equals(peer)) return OptionalDouble.empty();
+        return on(r, peer).map(p -> OptionalDouble.of(p.measurement().seconds() / r.measurement().seconds()))
                 .orElse(OptionalDouble.empty());
+    }
+
+    /** The peers that ran cases of this kind ({@code kernels} or models), strongest first: ONNX Runtime, PyTorch, NumPy. */
+    public List<String> peersOf(boolean kernels) {
+        return java.util.stream.Stream.of(TorchPeer.ONNXRUNTIME, TorchPeer.PYTORCH, NumpyPeer.ID)
+                .filter(p -> results.stream().anyMatch(r -> r.isKernel() == kernels && r.device().equals(p))).toList();
     }
 
     /** The same case's result on {@code device}, if it ran there. */

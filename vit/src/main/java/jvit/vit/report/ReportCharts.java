@@ -11,9 +11,9 @@ import java.util.function.Predicate;
 import jvit.vit.chart.BarChart;
 
 /**
- * A report's charts, devices side by side with the NumPy peer: images/s per model (a panel per
- * model, a group per step and batch) and % of floor per kernel. Bars carry their figure and,
- * where the peer ran the case, the speed over it.
+ * A report's charts, devices side by side with the peers: images/s per model (a panel per model,
+ * a group per step and batch) and % of floor per kernel. Bars carry their figure; the ratios to
+ * the peers are in the Markdown's tables.
  */
 public final class ReportCharts {
     private ReportCharts() {}
@@ -26,11 +26,9 @@ public final class ReportCharts {
         for (String model : models) {
             List<List<Result>> cases = report.byCase().stream().filter(c -> !c.getFirst().isKernel() && c.getFirst().name().equals(model)).toList();
             List<String> categories = cases.stream().map(c -> c.getFirst().kind() + ", batch " + c.getFirst().batch()).toList();
-            panels.add(new BarChart.Panel(model, "images/s", categories,
-                    series(report, cases, r -> OptionalDouble.of(r.imagesPerSecond()), v -> Figures.significant(v))));
+            panels.add(new BarChart.Panel(model, "images/s", categories, series(report, cases, r -> OptionalDouble.of(r.imagesPerSecond()))));
         }
-        new BarChart("Images/s by model and device (labels: images/s, and the speed over NumPy)", panels)
-                .write(png, Math.max(900, 480 * panels.size()), 520);
+        new BarChart("Images/s", panels).write(png, Math.max(900, 480 * panels.size()), 520);
         return true;
     }
 
@@ -39,11 +37,9 @@ public final class ReportCharts {
         List<List<Result>> cases = report.byCase().stream().filter(c -> c.getFirst().isKernel()).toList();
         if (cases.isEmpty() || report.devices().stream().allMatch(d -> d.peak() == null)) return false;
         List<String> categories = cases.stream().map(c -> c.getFirst().name()).toList();
-        List<BarChart.Series> series = series(report, cases,
-                r -> floorShare(report, r), v -> Figures.percent(v / 100));
+        List<BarChart.Series> series = series(report, cases, r -> floorShare(report, r));
         int bars = series.size();
-        new BarChart("Kernels: % of the floor (the compute or memory limit) by device; labels: that, and the speed over NumPy",
-                List.of(new BarChart.Panel("", "% of floor", categories, series)))
+        new BarChart("Kernels: % of the floor (the compute or memory limit)", List.of(new BarChart.Panel("", "% of floor", categories, series)))
                 .write(png, Math.clamp(160 + (long) categories.size() * (bars * 34 + 24), 900, 4000), 560);
         return true;
     }
@@ -53,26 +49,21 @@ public final class ReportCharts {
         return floor.isPresent() ? OptionalDouble.of(100 * floor.getAsDouble() / r.measurement().seconds()) : OptionalDouble.empty();
     }
 
-    /** A series per device (the report's order, the peer last) over the cases; a case a device did not run has no bar. */
-    private static List<BarChart.Series> series(Report report, List<List<Result>> cases, Function<Result, OptionalDouble> value,
-                                                Function<Double, String> label) {
+    /** A series per device (the report's order, the peers last) over the cases; a case a device did not run has no bar. */
+    private static List<BarChart.Series> series(Report report, List<List<Result>> cases, Function<Result, OptionalDouble> value) {
         Set<String> devices = new LinkedHashSet<>();
         report.devices().forEach(d -> devices.add(d.id()));
-        devices.add(NumpyPeer.ID);
+        devices.addAll(List.of(TorchPeer.ONNXRUNTIME, TorchPeer.PYTORCH, NumpyPeer.ID));
         List<BarChart.Series> series = new ArrayList<>();
         for (String device : devices) {
             Predicate<Result> here = r -> r.device().equals(device);
             if (cases.stream().flatMap(List::stream).noneMatch(here)) continue;
             double[] values = new double[cases.size()];
-            List<String> labels = new ArrayList<>();
             for (int i = 0; i < cases.size(); i++) {
                 Result r = cases.get(i).stream().filter(here).findFirst().orElse(null);
-                OptionalDouble v = r == null ? OptionalDouble.empty() : value.apply(r);
-                values[i] = v.orElse(Double.NaN);
-                OptionalDouble speedup = r == null ? OptionalDouble.empty() : report.speedupOverPeer(r);
-                labels.add(v.isEmpty() ? "" : label.apply(v.getAsDouble()) + (speedup.isPresent() ? "\n" + Figures.ratio(speedup.getAsDouble()) : ""));
+                values[i] = r == null ? Double.NaN : value.apply(r).orElse(Double.NaN);
             }
-            series.add(new BarChart.Series(device.equals(NumpyPeer.ID) ? "NumPy" : device, values, labels));
+            series.add(new BarChart.Series(ForwardPeer.isPeer(device) ? ForwardPeer.label(device) : device, values));
         }
         return series;
     }

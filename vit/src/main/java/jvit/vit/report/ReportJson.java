@@ -12,7 +12,7 @@ import jvit.runtime.io.AtomicFile;
 import jvit.vit.io.Json;
 
 /**
- * A report as JSON: the settings, machine and devices (their properties and limits), the peer's
+ * A report as JSON: the settings, machine and devices (their properties and limits), the peers'
  * versions, and per result its work, its summary figures and every timed run in nanoseconds, so
  * that anything in the Markdown can be recomputed.
  */
@@ -41,7 +41,7 @@ public final class ReportJson {
             devices.add(e);
         }
         o.put("devices", devices);
-        o.put("peer", report.peer().isEmpty() ? null : report.peer());
+        o.put("peers", report.peers());
         o.put("results", report.results().stream().map(r -> result(report, r)).toList());
         o.put("logit_checks", report.checks().stream().map(ReportJson::check).toList());
         o.put("notes", report.notes());
@@ -97,8 +97,10 @@ public final class ReportJson {
         OptionalDouble floor = report.floorSeconds(r);
         o.put("floor_ms", floor.isPresent() ? round(floor.getAsDouble() * 1e3) : null);
         o.put("percent_of_floor", floor.isPresent() ? round(100 * floor.getAsDouble() / m.seconds()) : null);
-        OptionalDouble speedup = report.speedupOverPeer(r);
-        o.put("speedup_over_numpy", speedup.isPresent() ? round(speedup.getAsDouble()) : null);
+        for (String peer : List.of(NumpyPeer.ID, TorchPeer.PYTORCH, TorchPeer.ONNXRUNTIME)) {
+            OptionalDouble speedup = report.speedupOver(r, peer);
+            if (speedup.isPresent()) o.put("speedup_over_" + peer, round(speedup.getAsDouble()));
+        }
         o.put("runs_ns", m.rounds().stream().map(t -> Arrays.stream(t).boxed().toList()).toList());
         return o;
     }
@@ -108,6 +110,7 @@ public final class ReportJson {
         o.put("model", c.model());
         o.put("batch", c.batch());
         o.put("device", c.device());
+        o.put("peer", c.peer());
         o.put("max_abs_difference", c.maxAbsDifference());
         o.put("max_abs_logit", c.maxAbsLogit());
         o.put("agrees", c.agrees());

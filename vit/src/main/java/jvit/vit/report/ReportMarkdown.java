@@ -11,7 +11,7 @@ import jvit.vit.benchmark.KernelWorkload;
 /**
  * A report as Markdown, in the order of the project's results files: how it was measured, the
  * floors, the machine, then the models and the kernels with each device's figures side by side
- * with the peer's, the checks, and what was skipped.
+ * with the peers', the checks, and what was skipped.
  */
 public final class ReportMarkdown {
     private ReportMarkdown() {}
@@ -29,8 +29,9 @@ public final class ReportMarkdown {
                 .append(" (").append(report.date()).append(", ").append(s.mode()).append(")\n\n");
         md.append("Written by `").append(report.command()).append("`. Every case was loaded on every device, warmed up (")
                 .append(s.warmup()).append(" runs and ").append(Figures.significant(s.warmupSeconds()))
-                .append(" s, not counted; NumPy one call per process), then timed in ").append(s.rounds())
-                .append(" rounds, each running it on every device back to back and then on the NumPy peer where it has the case, ")
+                .append(" s, not counted; NumPy one call per process, PyTorch and ONNX Runtime ").append(TorchPeer.WARMUP)
+                .append(" runs in a process that stays for every round), then timed in ").append(s.rounds())
+                .append(" rounds, each running it on every device back to back and then on each peer that has the case, ")
                 .append("so that a slow period on the shared machine falls on all of them alike. A round times ")
                 .append(s.minRuns()).append(" to ").append(s.maxRuns()).append(" runs (as many as fill ")
                 .append(Figures.significant(s.secondsPerRound())).append(" s). A figure is the median of all timed runs (p50; p99 beside it); ")
@@ -81,11 +82,13 @@ public final class ReportMarkdown {
             md.append("- `").append(d.id()).append("`: ").append(d.name()).append(" (")
                     .append(d.properties().entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")))
                     .append(")\n");
-        md.append("- NumPy peer: ").append(report.peer().isEmpty() ? "none (see below)"
-                : report.peer().entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))
-                        + ", all cores; `bench/peers/numpy_matmul.py` (the product and the bias: a GELU jvit fuses is not in its time) and "
-                        + "`bench/peers/numpy_vit.py` (a float32 ViT forward on the same weights and images; erf by Abramowitz & Stegun 7.1.26)")
-                .append("\n\n");
+        if (report.peers().isEmpty()) md.append("- peers: none (see below)\n");
+        report.peers().forEach((id, words) -> md.append("- ").append(ForwardPeer.label(id)).append(" peer: ").append(words)
+                .append(id.equals(NumpyPeer.ID) ? "; `bench/peers/numpy_matmul.py` (the product and the bias: a GELU jvit fuses is not in its time) and "
+                        + "`bench/peers/numpy_vit.py` (a float32 ViT forward on the same weights and images; erf by Abramowitz & Stegun 7.1.26)"
+                        : "; `bench/peers/torch_peer.py`: timm's `VisionTransformer` with the same weights (safetensors) and images, float32")
+                .append('\n'));
+        md.append('\n');
     }
 
     private static void models(StringBuilder md, Report report, String chart) {
@@ -95,8 +98,10 @@ public final class ReportMarkdown {
         if (chart != null) md.append("![images/s per model](").append(chart).append(")\n\n");
         md.append("Random weights (timm's initialisation), random images; a run is one batch, images in and logits out, weights resident. ")
                 .append("\"tensors\" is what the case's graph holds on the device.\n\n");
-        md.append("| model | step | batch | device | images/s | spread | latency p50 | p99 | GFLOP/s | % of peak | tensors | × NumPy |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        List<String> peers = report.peersOf(false);
+        md.append("| model | step | batch | device | images/s | spread | latency p50 | p99 | GFLOP/s | % of peak | floor | tensors |")
+                .append(peers.stream().map(p -> " × " + ForwardPeer.label(p) + " |").collect(Collectors.joining())).append('\n');
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|").append("---|".repeat(peers.size())).append('\n');
         for (List<Result> c : cases)
             for (Result r : c) {
                 Latencies l = r.measurement().all();
@@ -105,14 +110,18 @@ public final class ReportMarkdown {
                         .append(spread(r)).append(" | ").append(Figures.time(l.p50() / 1e9)).append(" | ").append(Figures.time(l.p99() / 1e9))
                         .append(" | ").append(Figures.significant(r.gflops())).append(" | ")
                         .append(report.peak(r.device()).map(p -> Figures.percent(r.gflops() / p.gflops())).orElse("")).append(" | ")
-                        .append(r.footprintBytes() == 0 ? "" : Figures.mib(r.footprintBytes())).append(" | ")
-                        .append(speedup(report, r)).append(" |\n");
+                        .append(report.peak(r.device()).map(p -> Figures.significant(p.gflops() * 1e9 * r.batch() / r.flops()) + " images/s")
+                                .orElse("")).append(" | ")
+                        .append(r.footprintBytes() == 0 ? "" : Figures.mib(r.footprintBytes())).append(" |")
+                        .append(peers.stream().map(p -> " " + speedup(report, r, p) + " |").collect(Collectors.joining())).append('\n');
             }
-        md.append('\n');
+        md.append("\n\"floor\": the images/s of the case's FLOPs at the compute peak (the peers' at the first CPU device's). ")
+                .append("\"× PyTorch\" and the like: the speed over that peer on the same case (above 1, faster).\n\n");
         if (!report.checks().isEmpty()) {
-            md.append("Logits against NumPy's, same weights and images (largest |difference|, largest |logit|):\n\n");
+            md.append("Logits against the peers', same weights and images (largest |difference|, largest |logit|):\n\n");
             for (LogitCheck c : report.checks())
-                md.append("- ").append(c.model()).append(", batch ").append(c.batch()).append(", `").append(c.device()).append("`: ")
+                md.append("- ").append(c.model()).append(", batch ").append(c.batch()).append(", `").append(c.device()).append("` vs ")
+                        .append(ForwardPeer.label(c.peer())).append(": ")
                         .append(String.format(java.util.Locale.ROOT, "%.2g of %.3g", c.maxAbsDifference(), c.maxAbsLogit()))
                         .append(c.agrees() ? " — agree" : " — **DISAGREE**").append('\n');
             md.append('\n');
@@ -139,13 +148,13 @@ public final class ReportMarkdown {
                         .append(Figures.significant(r.gbps())).append(" | ")
                         .append(floor.isPresent() ? Figures.time(floor.getAsDouble()) + bound : "").append(" | ")
                         .append(floor.isPresent() ? Figures.percent(floor.getAsDouble() / r.measurement().seconds()) : "").append(" | ")
-                        .append(speedup(report, r)).append(" |\n");
+                        .append(speedup(report, r, NumpyPeer.ID)).append(" |\n");
             }
         md.append("\n\"× NumPy\" is the speed over NumPy's on the same case (above 1, faster than NumPy).\n\n");
     }
 
     private static String device(Result r) {
-        return r.device().equals(NumpyPeer.ID) ? "NumPy" : "`" + r.device() + "`";
+        return ForwardPeer.isPeer(r.device()) ? ForwardPeer.label(r.device()) : "`" + r.device() + "`";
     }
 
     private static String spread(Result r) {
@@ -153,8 +162,8 @@ public final class ReportMarkdown {
         return r.measurement().unstable() ? s + " ⚠" : s;
     }
 
-    private static String speedup(Report report, Result r) {
-        OptionalDouble x = report.speedupOverPeer(r);
+    private static String speedup(Report report, Result r, String peer) {
+        OptionalDouble x = report.speedupOver(r, peer);
         return x.isPresent() ? "**" + Figures.ratio(x.getAsDouble()) + "**" : "";
     }
 }

@@ -10,11 +10,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import jvit.kernels.Op;
 import jvit.runtime.Device;
+import jvit.vit.benchmark.ForwardWorkload;
 import jvit.vit.benchmark.GraphCost;
 import jvit.vit.benchmark.KernelCase;
 import jvit.vit.benchmark.KernelWorkload;
@@ -26,8 +28,9 @@ import jvit.vit.benchmark.Workload;
 /**
  * Runs a report: the CPU's clock, each device's limits (a large matmul, a large add), then every
  * kernel case and every model case. A case is loaded on every device at once and warmed up, then
- * timed in rounds, each running it on every device back to back and then on the NumPy peer where
- * the peer has it: a slow period on the shared machine falls on all of them alike.
+ * timed in rounds, each running it on every device back to back and then on each peer that has it
+ * (NumPy for GEMM; NumPy, PyTorch and ONNX Runtime for forward passes): a slow period on the
+ * shared machine falls on all of them alike.
  */
 public final class ReportRunner {
     /** Untimed calls in each of the peer's processes: NumPy has no JIT, one call faults its pages in and fills its caches. */
@@ -35,7 +38,10 @@ public final class ReportRunner {
 
     private final ReportSettings settings;
     private final List<Device> devices;
-    private final NumpyPeer peer;
+    private final NumpyPeer numpy;
+    private final List<ForwardPeer> forwardPeers;
+    /** Each peer that ran, in words. */
+    private final Map<String, String> peerWords = new LinkedHashMap<>();
     private final PrintWriter progress;
     private final List<Result> results = new ArrayList<>();
     private final List<LogitCheck> checks = new ArrayList<>();
@@ -44,11 +50,15 @@ public final class ReportRunner {
     /** Per device and step, why a whole-model step cannot run there ("" when it can). */
     private final Map<String, String> unsupportedSteps = new HashMap<>();
 
-    /** @param peer the NumPy peer, or null for none */
-    public ReportRunner(ReportSettings settings, List<Device> devices, NumpyPeer peer, PrintWriter progress) {
+    /**
+     * @param numpy the NumPy peer for GEMM, or null for none
+     * @param forwardPeers the peers of forward passes, in the order they run after the devices
+     */
+    public ReportRunner(ReportSettings settings, List<Device> devices, NumpyPeer numpy, List<ForwardPeer> forwardPeers, PrintWriter progress) {
         this.settings = settings;
         this.devices = List.copyOf(devices);
-        this.peer = peer;
+        this.numpy = numpy;
+        this.forwardPeers = List.copyOf(forwardPeers);
         this.progress = progress;
     }
 
@@ -72,7 +82,7 @@ public final class ReportRunner {
         List<Report.DeviceEntry> entries = devices.stream()
                 .map(d -> new Report.DeviceEntry(d.id(), d.name(), d.properties(), peaks.get(d.id()))).toList();
         return new Report(name, LocalDate.now().toString(), command, settings, machine, entries,
-                peer == null ? Map.of() : peer.description(), results, checks, notes);
+                peerWords, results, checks, notes);
     }
 
     static boolean isCpu(Device d) { return "CPU".equals(d.properties().get("type")); }
@@ -107,9 +117,11 @@ public final class ReportRunner {
                     notes.add(c.name() + " on " + d.id() + ": skipped, " + message(e));
                 }
             }
-            IntFunction<long[]> peerRuns = c.op() instanceof Op.Matmul m && peer != null && !open.isEmpty()
-                    ? runs -> peer.matmul(List.of(m), PEER_WARMUP, runs).getFirst() : null;
-            Map<String, Measurement> timed = time(open, peerRuns, c.name());
+            Map<String, IntFunction<long[]>> peerRuns = new LinkedHashMap<>();
+            if (c.op() instanceof Op.Matmul m && numpy != null && !open.isEmpty())
+                peerRuns.put(NumpyPeer.ID, runs -> numpy.matmul(List.of(m), PEER_WARMUP, runs).getFirst());
+            Map<String, Measurement> timed = time(open, peerRuns, c.name(), peer -> {});
+            if (timed.containsKey(NumpyPeer.ID)) peerWords.put(NumpyPeer.ID, numpy.words());
             timed.forEach((device, m) -> results.add(new Result(Result.KERNEL, c.name(), c.shape(), 1, device, c.op().flops(),
                     c.op().bytes(), open.containsKey(device) ? open.get(device).footprintBytes() : 0, m)));
             progress.printf("kernel %s (%s): %s%n", c.name(), c.shape(), summary(timed, m -> String.format(Locale.ROOT, "%.3f ms", m.seconds() * 1e3)));
@@ -121,7 +133,7 @@ public final class ReportRunner {
     private void model(ModelCase c) {
         GraphCost cost = c.cost();
         Map<String, Workload> open = new LinkedHashMap<>();
-        NumpyForward numpy = null;
+        PeerForward peers = null;
         try {
             for (Device d : devices) {
                 String reason = skipReason(c, d, cost);
@@ -135,21 +147,37 @@ public final class ReportRunner {
                     notes.add(c.title() + " on " + d.id() + ": skipped, " + message(e));
                 }
             }
-            if (c.step() == ModelCase.Step.FORWARD && peer != null && !open.isEmpty()) {
-                String reason = peerSkipReason(cost);
-                if (reason != null) notes.add(c.title() + " on NumPy: skipped, " + reason);
-                else numpy = NumpyForward.export(peer, c, open);
-            }
-            Map<String, Measurement> timed = time(open, numpy == null ? null : numpy::run, c.title());
-            if (numpy != null) checks.addAll(numpy.checks());
+            peers = peers(c, cost, open);
+            Map<String, IntFunction<long[]>> peerRuns = new LinkedHashMap<>();
+            if (peers != null) peers.sessions().forEach((id, session) -> peerRuns.put(id, session::run));
+            Map<String, Measurement> timed = time(open, peerRuns, c.title(), peers == null ? peer -> {} : peers::drop);
+            for (String peer : timed.keySet())
+                if (ForwardPeer.isPeer(peer)) {
+                    peerWords.put(peer, peers.sessions().get(peer).description());
+                    for (var e : open.entrySet())
+                        checks.add(peers.check(c.name(), c.batch(), e.getKey(), ((ForwardWorkload) e.getValue()).logits(), peer));
+                }
             timed.forEach((device, m) -> results.add(new Result(c.step().toString(), c.name(), "", c.batch(), device, cost.flops(),
-                    cost.bytes(), device.equals(NumpyPeer.ID) ? 0 : cost.footprintBytes(), m)));
+                    cost.bytes(), ForwardPeer.isPeer(device) ? 0 : cost.footprintBytes(), m)));
             if (!timed.isEmpty())
                 progress.printf("%s: %s%n", c.title(), summary(timed, m -> String.format(Locale.ROOT, "%.2f images/s", c.batch() / m.seconds())));
         } finally {
             open.values().forEach(Workload::close);
-            if (numpy != null) numpy.close();
+            if (peers != null) peers.close();
         }
+    }
+
+    /** The peers started on a forward case's weights and images (every device has the same: the seeds are fixed); null for none. */
+    private PeerForward peers(ModelCase c, GraphCost cost, Map<String, Workload> open) {
+        if (c.step() != ModelCase.Step.FORWARD || forwardPeers.isEmpty() || open.isEmpty()) return null;
+        String reason = peerSkipReason(cost);
+        if (reason != null) {
+            notes.add(c.title() + " on the peers: skipped, " + reason);
+            return null;
+        }
+        ForwardWorkload source = (ForwardWorkload) open.values().iterator().next();
+        return PeerForward.export(forwardPeers, c.config(), source.weights().all(), source.images(), c.batch(),
+                note -> notes.add(c.title() + " on " + note));
     }
 
     /** Why {@code c} does not run on {@code d}: an operator without a kernel there, too little memory, too long; null if it runs. */
@@ -162,7 +190,7 @@ public final class ReportRunner {
         return peak == null ? null : timeReason(cost, peak);
     }
 
-    /** The NumPy peer runs on the CPU: its limits are the first CPU device's. */
+    /** The peers run on the CPU: their limits are the first CPU device's. */
     private String peerSkipReason(GraphCost cost) {
         String memory = Support.tooLarge(cost).orElse(null);
         if (memory != null) return memory;
@@ -181,10 +209,12 @@ public final class ReportRunner {
 
     /**
      * Warms each workload up, then times {@code settings.rounds()} rounds: every device back to
-     * back, then the peer ({@code peerRuns}, given how many timed calls, may be null). A failing
-     * peer is noted and left out.
+     * back, then each peer ({@code peerRuns}: given how many timed calls, their nanoseconds; as
+     * many as the first device's). A failing peer is noted, given to {@code dropped} and left out.
      */
-    private Map<String, Measurement> time(Map<String, Workload> open, IntFunction<long[]> peerRuns, String what) {
+    private Map<String, Measurement> time(Map<String, Workload> open, Map<String, IntFunction<long[]>> peerRuns, String what,
+                                          Consumer<String> dropped) {
+        peerRuns = new LinkedHashMap<>(peerRuns);
         Map<String, Integer> runs = new LinkedHashMap<>();
         open.forEach((device, w) -> runs.put(device, runsPerRound(WarmUp.run(w::run, settings.warmup(), settings.warmupSeconds()))));
         Map<String, List<long[]>> rounds = new LinkedHashMap<>();
@@ -194,14 +224,15 @@ public final class ReportRunner {
                 for (int i = 0; i < t.length; i++) t[i] = w.run();
                 rounds.computeIfAbsent(device, k -> new ArrayList<>()).add(t);
             });
-            if (peerRuns == null) continue;
-            try {
-                rounds.computeIfAbsent(NumpyPeer.ID, k -> new ArrayList<>()).add(peerRuns.apply(runs.values().iterator().next()));
-            } catch (NumpyPeer.Unavailable e) {
-                notes.add(what + " on NumPy: left out, " + e.getMessage());
-                rounds.remove(NumpyPeer.ID);
-                peerRuns = null;
-            }
+            for (String peer : List.copyOf(peerRuns.keySet()))
+                try {
+                    rounds.computeIfAbsent(peer, k -> new ArrayList<>()).add(peerRuns.get(peer).apply(runs.values().iterator().next()));
+                } catch (NumpyPeer.Unavailable e) {
+                    notes.add(what + " on " + ForwardPeer.label(peer) + ": left out, " + e.getMessage());
+                    rounds.remove(peer);
+                    peerRuns.remove(peer);
+                    dropped.accept(peer);
+                }
         }
         Map<String, Measurement> timed = new LinkedHashMap<>();
         rounds.forEach((device, r) -> timed.put(device, new Measurement(r)));

@@ -10,7 +10,7 @@ import jvit.vit.benchmark.ModelCases;
 /**
  * What a report runs and how long it times each case.
  *
- * @param mode {@code quick}, {@code full} or {@code tiny} (the tests')
+ * @param mode {@code quick}, {@code full}, {@code inference} or {@code tiny} (the tests')
  * @param rounds rounds per case; each runs the case on every device back to back, then on the peer
  * @param warmup untimed runs per device before the first round, at least ...
  * @param warmupSeconds ... and for at least this long: the JIT compiles a kernel's Vector API code
@@ -36,6 +36,16 @@ public record ReportSettings(String mode, int rounds, int warmup, double warmupS
         KernelCase peak = KernelCases.square(2048, true);
         return new ReportSettings("full", 5, 3, 3, 5, 100, 2, 300, peak, bandwidth(1 << 24),
                 KernelCases.all().stream().filter(c -> !c.name().equals(peak.name())).toList(), ModelCases.all(), 1_000_000_000L);
+    }
+
+    /**
+     * Inference beside the peers, as command-line users and servers meet it: ViT-B/16 at batch 1
+     * and 8 and ViT-S/16 at batch 8, forward only, with the devices' limits for the floors.
+     */
+    public static ReportSettings inference() {
+        return new ReportSettings("inference", 5, 3, 3, 5, 50, 2, 600, KernelCases.square(2048, true), bandwidth(1 << 24), List.of(),
+                List.of(ModelCases.of("ViT-B/16", 1, ModelCase.Step.FORWARD), ModelCases.of("ViT-B/16", 8, ModelCase.Step.FORWARD),
+                        ModelCases.of("ViT-S/16", 8, ModelCase.Step.FORWARD)), 1_000_000_000L);
     }
 
     /** Every operator at a tiny ViT's sizes and the tiny ViT itself, for tests of the report's plumbing: seconds. */

@@ -313,5 +313,8 @@ class CliTest {
         Result r = vit("devices");
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("java ")), r.out());
+        // what --device auto picks: the only device, or for the default model and ViT-B/16 one of those present
+        assertTrue(r.out().contains("--device auto: java (the only device)")
+                || r.out().lines().filter(l -> l.matches("    (the default model .*|ViT-B/16 224), batch 1: \\S+ \\(.*")).count() == 2, r.out());
     }
 }

@@ -23,7 +23,7 @@ class ReportCommandTest {
 
     @Test
     void aTinyReportWritesItsJsonMarkdownAndCharts() {
-        CliTest.Result r = CliTest.vit("bench", "report", "--tiny", "--devices", "java", "--out", dir.toString());
+        CliTest.Result r = CliTest.vit("bench", "report", "--tiny", "--devices", "java", "--peers", "numpy", "--out", dir.toString());
         assertEquals(0, r.status(), r.err());
         String name = Files.exists(dir) ? dir.toFile().list((d, f) -> f.endsWith("-tiny.json"))[0].replace(".json", "") : null;
         assertNotNull(name);
@@ -36,11 +36,17 @@ class ReportCommandTest {
         assertTrue(results.stream().map(o -> (Map<?, ?>) o).anyMatch(o -> o.get("kind").equals("train step")));
         var peak = (Map<?, ?>) ((Map<?, ?>) ((List<?>) json.get("devices")).getFirst()).get("peak");
         assertTrue(((Number) peak.get("gflops")).doubleValue() > 0 && ((Number) peak.get("bandwidth_gbps")).doubleValue() > 0, peak.toString());
-        if (json.get("peer") != null) {
+        if (((Map<?, ?>) json.get("peers")).containsKey("numpy")) {
             // NumPy ran the tiny ViT on the same weights: its logits are jvit's
             var check = (Map<?, ?>) ((List<?>) json.get("logit_checks")).getFirst();
             assertEquals(Boolean.TRUE, check.get("agrees"), check.toString());
         }
+    }
+
+    @Test
+    void anUnknownPeerIsAUsageError() {
+        CliTest.vit("bench", "report", "--tiny", "--devices", "java", "--peers", "tensorflow", "--out", dir.toString())
+                .failsWith("--peers", "tensorflow");
     }
 
     @Test

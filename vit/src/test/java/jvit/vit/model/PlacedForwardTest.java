@@ -90,7 +90,7 @@ class PlacedForwardTest {
     void withFailAFailingDeviceStopsTheRunNamingIt() {
         Device java = Devices.get("java"), flaky = new StandInDevice(java, "java#flaky", 1);
         Random random = random();
-        ViTConfig config = OpenCLForwardTest.wide();
+        ViTConfig config = DeviceForwardTests.wide();
         try (Arena arena = Arena.ofShared()) {
             ViTWeights weights = ViTWeights.from(config, new RandomCheckpoint(config, random).tensors(CheckpointNames.TIMM, arena),
                     Path.of("test.safetensors"), arena);
@@ -104,7 +104,7 @@ class PlacedForwardTest {
 
     /** A new inference over {@code deployment} leaves out the devices that failed before. */
     private static void assertOnlyOn(Device device, Deployment deployment) {
-        ViTConfig config = OpenCLForwardTest.wide();
+        ViTConfig config = DeviceForwardTests.wide();
         try (Arena arena = Arena.ofShared()) {
             ViTWeights weights = ViTWeights.from(config, new RandomCheckpoint(config, random()).tensors(CheckpointNames.TIMM, arena),
                     Path.of("test.safetensors"), arena);
@@ -117,7 +117,7 @@ class PlacedForwardTest {
     /** Runs a model of 65 tokens, 64 wide, on one java device and over {@code deployment}; at least {@code stages} stages are used. */
     private static void assertSameLogits(Deployment deployment, int stages) {
         Random random = random();
-        ViTConfig config = OpenCLForwardTest.wide();
+        ViTConfig config = DeviceForwardTests.wide();
         RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
         try (Arena arena = Arena.ofShared()) {
             ViTWeights weights = ViTWeights.from(config, checkpoint.tensors(CheckpointNames.TIMM, arena), Path.of("test.safetensors"), arena);

@@ -30,10 +30,13 @@ class ReportWritersTest {
                 new Result(Result.KERNEL, "matmul_fc1", "1576×3072×768 A·Bᵀ", 1, "opencl:0", gflop, 24 * mib, 96 * mib, rounds(5 * MS, 5 * MS)),
                 new Result(Result.KERNEL, "matmul_fc1", "1576×3072×768 A·Bᵀ", 1, NumpyPeer.ID, gflop, 24 * mib, 0, rounds(8 * MS, 8 * MS)),
                 new Result("forward", "ViT-S/16", "", 8, "java", 37 * gflop, 0, 116 * mib, rounds(100 * MS, 120 * MS)),
-                new Result("forward", "ViT-S/16", "", 8, NumpyPeer.ID, 37 * gflop, 0, 0, rounds(400 * MS, 400 * MS)));
+                new Result("forward", "ViT-S/16", "", 8, NumpyPeer.ID, 37 * gflop, 0, 0, rounds(400 * MS, 400 * MS)),
+                new Result("forward", "ViT-S/16", "", 8, TorchPeer.PYTORCH, 37 * gflop, 0, 0, rounds(220 * MS, 220 * MS)),
+                new Result("forward", "ViT-S/16", "", 8, TorchPeer.ONNXRUNTIME, 37 * gflop, 0, 0, rounds(88 * MS, 88 * MS)));
         return new Report("2026-01-02-host-quick", "2026-01-02", "vit bench report --quick", ReportSettings.quick(),
-                Map.of("host", "host"), devices, Map.of("numpy", "2.0", "blas", "openblas"), results,
-                List.of(new LogitCheck("ViT-S/16", 8, "java", 2e-6, 1.3)), List.of("attention_backward on opencl:0: skipped, no kernel"));
+                Map.of("host", "host"), devices, Map.of(NumpyPeer.ID, "NumPy 2.0, BLAS openblas", TorchPeer.ONNXRUNTIME, "ONNX Runtime 1.30"),
+                results, List.of(new LogitCheck("ViT-S/16", 8, "java", NumpyPeer.ID, 2e-6, 1.3),
+                        new LogitCheck("ViT-S/16", 8, "java", TorchPeer.ONNXRUNTIME, 0.5, 1.3)), List.of("attention_backward on opencl:0: skipped, no kernel"));
     }
 
     /** Two rounds of three runs around each median. */
@@ -42,16 +45,23 @@ class ReportWritersTest {
     }
 
     @Test
-    void theMarkdownGivesFloorsRatiosToNumPyAndFlagsUnstableFigures() {
+    void theMarkdownGivesFloorsRatiosToThePeersAndFlagsUnstableFigures() {
         String md = ReportMarkdown.render(report(), "m.png", "k.png");
         assertTrue(md.contains("| `java` | **500 GFLOP/s** | 500 GFLOP/s: 2 cores × ... | 400 GFLOP/s (80% of peak) | 50.0 GB/s |"), md);
         // 1 GFLOP at 500 GFLOP/s = 2 ms, measured 4 ms: 50% of floor; NumPy 8 ms: 2× faster
         assertTrue(md.contains("| matmul_fc1 | 1576×3072×768 A·Bᵀ | `java` | **4.00 ms** | 4.00 ms | 0% | 250 | 6.29 | 2.00 ms (compute) | 50% | **2.00×** |"), md);
         assertTrue(md.contains("| matmul_fc1 | 1576×3072×768 A·Bᵀ | `opencl:0` | **5.00 ms** |"), md);
-        // ViT-S/16: rounds 100 and 120 ms, 20% apart: unstable; median 110 ms → 72.7 images/s, 3.64× NumPy's 400 ms
+        // ViT-S/16: rounds 100 and 120 ms, 20% apart: unstable; median 110 ms → 72.7 images/s;
+        // 0.80× ONNX Runtime's 88 ms, 2.00× PyTorch's 220 ms, 3.64× NumPy's 400 ms, in that order
+        assertTrue(md.contains("| % of peak | floor | tensors | × ONNX Runtime | × PyTorch | × NumPy |"), md);
+        // 37 GFLOP per batch of 8 at 500 GFLOP/s: 108 images/s
+        assertTrue(md.contains("| 336 | 67% | 108 images/s | 116 MiB |"), md);
         assertTrue(md.contains("| ViT-S/16 | forward | 8 | `java` | **72.7** | 18% ⚠ |"), md);
-        assertTrue(md.contains("| 116 MiB | **3.64×** |"), md);
-        assertTrue(md.contains("- ViT-S/16, batch 8, `java`: 2.0e-06 of 1.30 — agree"), md);
+        assertTrue(md.contains("| 116 MiB | **0.80×** | **2.00×** | **3.64×** |"), md);
+        assertTrue(md.contains("| ViT-S/16 | forward | 8 | ONNX Runtime | **90.9** |"), md);
+        assertTrue(md.contains("- ViT-S/16, batch 8, `java` vs NumPy: 2.0e-06 of 1.30 — agree"), md);
+        assertTrue(md.contains("- ViT-S/16, batch 8, `java` vs ONNX Runtime: 0.50 of 1.30 — **DISAGREE**"), md);
+        assertTrue(md.contains("- ONNX Runtime peer: ONNX Runtime 1.30;"), md);
         assertTrue(md.contains("- attention_backward on opencl:0: skipped, no kernel"), md);
         assertTrue(md.contains("![images/s per model](m.png)") && md.contains("![% of floor per kernel](k.png)"), md);
         assertTrue(md.indexOf("## Floors") < md.indexOf("## Models"), "floors first");
@@ -75,7 +85,8 @@ class ReportWritersTest {
         var device = (Map<?, ?>) ((List<?>) json.get("devices")).get(0);
         assertEquals(500.0, ((Number) ((Map<?, ?>) device.get("peak")).get("gflops")).doubleValue());
         assertEquals("CPU", ((Map<?, ?>) device.get("properties")).get("type"));
-        assertEquals("2.0", ((Map<?, ?>) json.get("peer")).get("numpy"));
+        assertEquals("NumPy 2.0, BLAS openblas", ((Map<?, ?>) json.get("peers")).get("numpy"));
+        assertEquals(0.8, ((Number) ((Map<?, ?>) results.get(3)).get("speedup_over_onnxruntime")).doubleValue(), 1e-9);
         assertEquals(0.1, ((Number) ((Map<?, ?>) json.get("settings")).get("unstable_spread")).doubleValue());
     }
 

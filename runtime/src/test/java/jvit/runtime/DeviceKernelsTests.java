@@ -1,0 +1,136 @@
+package jvit.runtime;
+
+import static jvit.kernels.Tensors.*;
+
+import java.util.Random;
+import jvit.kernels.Op;
+import jvit.kernels.Op.Activation;
+import jvit.kernels.Reference64;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every operator's device kernel against the float64 references, outputs poisoned with NaN, at
+ * sizes that are 1, prime, or just off the kernels' tiles: for the GPU kernels 64 × 64 × 16 for
+ * matmul, 64 query rows and 32 keys for attention, 256 threads for rows and elements; for the CPU
+ * kernels (what PoCL runs) 12 rows × 32 columns and panels 2048 deep for matmul, blocks of 16
+ * queries, tiles of 32 keys and groups of 8 keys and columns for attention, 16-float vectors for
+ * rows and elements. Part of {@link DeviceSuite}: a test class names the device they run on.
+ */
+public interface DeviceKernelsTests {
+    /** The device the kernels run on. */
+    Device device();
+
+    private double[] run(Op op, double[]... inputs) {
+        return TestDevices.run(device(), op, inputs);
+    }
+
+    private double[] runInPlace(Op op, double[] x) {
+        return TestDevices.runInPlace(device(), op, x);
+    }
+
+    @ParameterizedTest(name = "batch={0} m={1} n={2} k={3} transposedB={4} bias={5} gelu={6}")
+    @CsvSource({
+            "1, 1, 1, 1, true, false, false",
+            "1, 1, 1, 1, false, true, true",
+            "2, 17, 31, 13, true, true, true",
+            "3, 13, 1, 29, false, true, false",
+            "1, 67, 129, 97, true, false, false",
+            "1, 67, 129, 97, false, true, true",
+            "2, 65, 63, 17, false, false, false",
+            "1, 1, 769, 67, true, true, false",
+            "1, 12, 32, 16, true, true, true",
+            "2, 13, 33, 2049, true, true, true",
+            "1, 11, 31, 2047, false, true, false",
+            "1, 25, 65, 5, false, false, true",
+            "1, 37, 16, 129, false, true, true",
+    })
+    default void matmul(int batch, int m, int n, int k, boolean transposedB, boolean bias, boolean gelu) {
+        Random random = random();
+        double[] a = roundToFloat(uniform(random, batch * m * k, 1));
+        double[] b = roundToFloat(uniform(random, batch * n * k, 1));
+        double[] c = roundToFloat(uniform(random, n, 1));
+        var op = new Op.Matmul(batch, m, n, k, false, transposedB, bias, gelu ? Activation.GELU : Activation.NONE);
+        double[] actual = bias ? run(op, a, b, c) : run(op, a, b);
+        double[] expected = Reference64.matmul(a, b, bias ? c : null, batch, m, n, k, false, transposedB, gelu);
+        assertClose("matmul " + random, expected, actual, 1e-5, 1e-6 * (k + 1));
+    }
+
+    @ParameterizedTest(name = "rows={0} dim={1} eps={2}")
+    @CsvSource({"1, 1, 1e-6", "3, 17, 1e-6", "2, 16, 1e-6", "5, 15, 1e-6", "197, 192, 1e-12", "2, 1031, 1e-5"})
+    default void layerNorm(int rows, int dim, float eps) {
+        Random random = random();
+        // A large offset against the spread: E[x²]-E[x]² would lose every digit.
+        double[] x = uniform(random, rows * dim, 1);
+        for (int i = 0; i < x.length; i++) x[i] = (float) (x[i] + 300);
+        double[] gamma = roundToFloat(uniform(random, dim, 2)), beta = roundToFloat(uniform(random, dim, 1));
+        double[] actual = run(new Op.LayerNorm(rows, dim, eps), x, gamma, beta);
+        assertClose("layernorm " + random, Reference64.layerNorm(x, gamma, beta, rows, dim, eps), actual, 1e-3, 1e-3);
+    }
+
+    @ParameterizedTest(name = "rows={0} dim={1}")
+    @CsvSource({"1, 1", "5, 17", "2, 16", "17, 15", "3, 197", "2, 1031"})
+    default void softmax(int rows, int dim) {
+        Random random = random();
+        // Large logits: exp overflows float32 unless the row maximum is subtracted first.
+        double[] x = roundToFloat(uniform(random, rows * dim, 120));
+        double[] expected = Reference64.softmax(x, rows, dim);
+        assertClose("softmax " + random, expected, run(new Op.Softmax(rows, dim), x), 1e-5, 1e-7);
+        assertClose("softmax in place " + random, expected, runInPlace(new Op.Softmax(rows, dim), x), 1e-5, 1e-7);
+    }
+
+    @ParameterizedTest(name = "batch={0} tokens={1} heads={2} headDim={3}")
+    @CsvSource({"1, 1, 1, 1", "2, 17, 3, 5", "3, 67, 2, 5", "1, 197, 2, 64", "2, 16, 2, 8", "1, 33, 3, 9", "2, 65, 1, 16",
+            "1, 31, 2, 7", "1, 32, 1, 17"})
+    default void attention(int batch, int tokens, int heads, int headDim) {
+        Random random = random();
+        double[] qkv = roundToFloat(uniform(random, 3 * batch * tokens * heads * headDim, 2));
+        double[] actual = run(new Op.Attention(batch, tokens, heads, headDim), qkv);
+        assertClose("attention " + random, Reference64.attention(qkv, batch, tokens, heads, headDim), actual, 1e-4, 1e-5);
+    }
+
+    @ParameterizedTest(name = "n={0}")
+    @ValueSource(ints = {1, 15, 16, 17, 257, 100_003})
+    default void gelu(int n) {
+        Random random = random();
+        double[] x = roundToFloat(uniform(random, n, 6));
+        assertClose("gelu " + random, Reference64.gelu(x), run(new Op.Gelu(n), x), 1e-5, 1e-6);
+        assertClose("gelu in place " + random, Reference64.gelu(x), runInPlace(new Op.Gelu(n), x), 1e-5, 1e-6);
+    }
+
+    @ParameterizedTest(name = "n={0}")
+    @ValueSource(ints = {1, 255, 65_537})
+    default void add(int n) {
+        Random random = random();
+        double[] a = roundToFloat(uniform(random, n, 10)), b = roundToFloat(uniform(random, n, 10));
+        assertClose("add " + random, Reference64.add(a, b), run(new Op.Add(n), a, b), 1e-7, 0);
+    }
+
+    @ParameterizedTest(name = "batch={0} channels={1} {2}x{3} patch={4} hidden={5}")
+    @CsvSource({"1, 1, 1, 1, 1, 1", "2, 3, 6, 9, 3, 5", "1, 1, 28, 28, 7, 17", "1, 2, 35, 21, 7, 67", "1, 3, 4, 52, 4, 33",
+            "2, 3, 32, 16, 16, 32"})
+    default void patchEmbed(int batch, int channels, int height, int width, int patch, int hidden) {
+        Random random = random();
+        double[] image = roundToFloat(uniform(random, batch * channels * height * width, 1));
+        double[] weight = roundToFloat(uniform(random, hidden * channels * patch * patch, 1));
+        double[] bias = roundToFloat(uniform(random, hidden, 1));
+        double[] actual = run(new Op.PatchEmbed(batch, channels, height, width, patch, hidden), image, weight, bias);
+        double[] expected = Reference64.patchEmbed(image, weight, bias, batch, channels, height, width, patch, hidden);
+        assertClose("patch embed " + random, expected, actual, 1e-5, 1e-6 * channels * patch * patch);
+    }
+
+    @ParameterizedTest(name = "batch={0} patches={1} hidden={2}")
+    @CsvSource({"1, 1, 1", "3, 49, 17", "2, 196, 67", "2, 15, 32", "1, 16, 15"})
+    default void embedTokensAndClassToken(int batch, int patches, int hidden) {
+        Random random = random();
+        double[] x = roundToFloat(uniform(random, batch * patches * hidden, 1));
+        double[] cls = roundToFloat(uniform(random, hidden, 1));
+        double[] pos = roundToFloat(uniform(random, (patches + 1) * hidden, 1));
+        double[] tokens = run(new Op.EmbedTokens(batch, patches, hidden), x, cls, pos);
+        double[] expected = Reference64.embedTokens(x, cls, pos, batch, patches, hidden);
+        assertClose("embed tokens " + random, expected, tokens, 1e-7, 0);
+        assertClose("class token " + random, Reference64.classToken(expected, batch, patches + 1, hidden),
+                run(new Op.ClassToken(batch, patches + 1, hidden), tokens), 1e-7, 0);
+    }
+}

@@ -1,0 +1,60 @@
+package jvit.vit.model;
+
+import static jvit.kernels.Tensors.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Random;
+import jvit.runtime.Device;
+import jvit.runtime.Devices;
+import jvit.vit.DeviceTesting;
+import jvit.vit.ViTConfig;
+import jvit.vit.image.Preprocessing;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The whole forward graph on a device against the Java device, for checkpoints in both namings:
+ * logits within 1e-4 relative, the second run reading the weights already on the device. Part of
+ * {@link ViTDeviceSuite}: a test class names the device.
+ */
+public interface DeviceForwardTests {
+    /** The device the forward graph runs on. */
+    Device device();
+
+    /** Wider than ForwardTest's: 65 tokens (more than one block of query rows and of keys), head size 16. */
+    static ViTConfig wide() {
+        return new ViTConfig(32, 4, 3, 64, 2, 4, 128, 1e-12, true, ViTConfig.defaultLabels(10), Preprocessing.huggingFace(32, 3));
+    }
+
+    @ParameterizedTest
+    @EnumSource(CheckpointNames.class)
+    default void logitsAgreeWithTheJavaDevice(CheckpointNames naming) {
+        Device device = device();
+        for (ViTConfig config : new ViTConfig[] {ForwardTest.rgb(), ForwardTest.grey(), wide()}) {
+            Random random = random();
+            RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
+            int batch = 3;
+            try (Arena arena = Arena.ofShared()) {
+                ViTWeights weights = ViTWeights.from(config, checkpoint.tensors(naming, arena), Path.of("test.safetensors"), arena);
+                try (Inference java = new Inference(weights, Devices.get("java"), batch);
+                     Inference onDevice = new Inference(weights, device, batch)) {
+                    for (int run = 0; run < 2; run++) { // the second run reads the weights already on the device
+                        MemorySegment images = segment(arena, uniform(random, (int) (batch * java.imageElements()), 2));
+                        java.images().copyFrom(images);
+                        onDevice.images().copyFrom(images);
+                        onDevice.logits().fill((byte) 0xff); // NaN: a logit the graph does not write fails
+                        java.run(false);
+                        onDevice.run(false);
+                        int n = batch * config.numLabels();
+                        double error = DeviceTesting.relativeError(toDoubles(java.logits(), n), toDoubles(onDevice.logits(), n));
+                        assertTrue(error <= 1e-4, device + " " + naming + " " + config.hidden() + "-wide run " + run + " " + random
+                                + ": logits differ from the Java device's by " + error);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package jvit.vit.model;
+
+import static jvit.kernels.Tensors.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import jvit.runtime.Device;
+import jvit.vit.DeviceTesting;
+import jvit.runtime.Devices;
+import jvit.runtime.ExecutionPlan;
+import jvit.runtime.Tensor;
+import jvit.vit.ViTConfig;
+import jvit.vit.image.Preprocessing;
+import jvit.vit.train.Optimizer;
+import jvit.vit.train.TrainSettings;
+import jvit.vit.train.TrainingGraph;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two training steps of a small ViT on a device against the same steps on the java device, from the
+ * same weights and batches: each step's losses, and after them every parameter and both AdamW
+ * moments, read back from the device, within 1e-4 relative (as a whole tensor: ‖difference‖ / ‖java's‖).
+ * Part of {@link ViTDeviceSuite}: a test class names the device.
+ */
+public interface DeviceTrainingStepTests {
+    /** The device the training graph runs on. */
+    Device device();
+
+    /** 26 tokens (more than a block of query rows, an odd number of key groups), head size 12, 7 classes. */
+    ViTConfig CONFIG = new ViTConfig(20, 4, 3, 36, 2, 3, 52, 1e-6, true, ViTConfig.defaultLabels(7),
+            Preprocessing.huggingFace(20, 3));
+    int BATCH = 5, STEPS = 2;
+    /** Clipping on (random weights give a gradient norm above 1), weight decay on, label smoothing on. */
+    TrainSettings SETTINGS = new TrainSettings(1, BATCH, 1e-3, 0, 0, 0.05, 0.9, 0.999, 1e-8, 1, 0.1, 0,
+            false, 0, 1, 1);
+
+    /** What a run leaves: each step's losses, and each parameter, first moment and second moment by name. */
+    record Trained(List<double[]> losses, Map<String, double[]> state) {}
+
+    @Test
+    default void twoStepsAgreeWithTheJavaDevice() {
+        Device device = device();
+        Random random = random();
+        RandomCheckpoint checkpoint = new RandomCheckpoint(CONFIG, random);
+        int perImage = CONFIG.channels() * CONFIG.imageSize() * CONFIG.imageSize();
+        List<double[]> images = new ArrayList<>(), labels = new ArrayList<>();
+        for (int step = 0; step < STEPS; step++) {
+            images.add(roundToFloat(uniform(random, BATCH * perImage, 2)));
+            labels.add(random.ints(BATCH, 0, CONFIG.numLabels()).asDoubleStream().toArray());
+        }
+        Trained expected = train(Devices.get("java"), checkpoint, images, labels);
+        Trained actual = train(device, checkpoint, images, labels);
+
+        for (int step = 0; step < STEPS; step++)
+            assertClose(device + " losses of step " + (step + 1) + " " + random, expected.losses().get(step), actual.losses().get(step), 1e-4, 0);
+        assertEquals(expected.state().keySet(), actual.state().keySet());
+        for (String name : expected.state().keySet()) {
+            double[] e = expected.state().get(name), a = actual.state().get(name);
+            if (name.matches("blocks\\.\\d+\\.attn\\.qkv\\.bias")) {
+                // The key bias's gradient is 0 in exact arithmetic (softmax ignores a constant added to a row of scores): on
+                // both devices it is rounding noise, which AdamW's normalisation turns into steps of up to lr, either way.
+                int h = CONFIG.hidden();
+                assertClose(name + " (key part) " + random, Arrays.copyOfRange(e, h, 2 * h), Arrays.copyOfRange(a, h, 2 * h), 0,
+                        2 * SETTINGS.lr() * STEPS);
+                Arrays.fill(e, h, 2 * h, 0);
+                Arrays.fill(a, h, 2 * h, 0);
+            }
+            double error = DeviceTesting.relativeError(e, a);
+            assertTrue(error <= 1e-4, device + " " + name + " differs from the java device's by " + error + " " + random);
+        }
+    }
+
+    /** {@link #STEPS} steps from the checkpoint's weights on {@code device}. */
+    private static Trained train(Device device, RandomCheckpoint checkpoint, List<double[]> images, List<double[]> labels) {
+        try (Arena arena = Arena.ofShared()) {
+            ViTWeights weights = ViTWeights.allocate(CONFIG, arena);
+            Map<String, double[]> timm = checkpoint.timm();
+            for (Tensor t : weights.all()) t.host().copyFrom(segment(arena, timm.get(t.name())));
+            Optimizer optimizer = new Optimizer(weights, arena);
+            int size = CONFIG.imageSize();
+            var io = new TrainingGraph.Io(Tensor.allocate("images", arena, BATCH, CONFIG.channels(), size, size),
+                    Tensor.allocate("labels", arena, BATCH), Tensor.allocate("schedule", arena, 3),
+                    Tensor.allocate("losses", arena, BATCH), Tensor.allocate("logits", arena, BATCH, CONFIG.numLabels()));
+            List<double[]> losses = new ArrayList<>();
+            Map<String, double[]> state = new LinkedHashMap<>();
+            try (var plan = new ExecutionPlan(TrainingGraph.record(weights, optimizer, SETTINGS, io), device)) {
+                for (int step = 0; step < STEPS; step++) {
+                    io.images().host().copyFrom(segment(arena, images.get(step)));
+                    io.labels().host().copyFrom(segment(arena, labels.get(step)));
+                    int t = step + 1;
+                    io.schedule().host().copyFrom(segment(arena, new double[] {SETTINGS.lr(), 1 - Math.pow(SETTINGS.beta1(), t),
+                            1 - Math.pow(SETTINGS.beta2(), t)}));
+                    io.losses().host().copyFrom(poisoned(arena, BATCH));
+                    plan.execute();
+                    losses.add(toDoubles(io.losses().host(), BATCH));
+                }
+                for (Optimizer.Slot s : optimizer.slots()) {
+                    plan.transferToHost(s.param(), s.m(), s.v());
+                    for (Tensor t : List.of(s.param(), s.m(), s.v())) state.put(t.name(), toDoubles(t.host(), (int) t.elements()));
+                }
+            }
+            return new Trained(losses, state);
+        }
+    }
+}
