@@ -62,6 +62,22 @@ jvit_bench_jar() {  # builds bench/'s JMH and peer jar (it holds every module) w
     (cd "$ROOT" && mvn -q -B package -pl bench -am -DskipTests)
 }
 
+JVIT_SPARK_JAR="$ROOT/spark/target/jvit-spark-0.1.0-SNAPSHOT.jar"
+JVIT_SPARK_CLASSPATH="$ROOT/spark/target/classpath.txt"
+
+# True when what `vit spark` runs is missing or older than its sources (bin/vit builds spark/ only for it).
+jvit_spark_stale() {
+    [ -f "$JVIT_SPARK_JAR" ] && [ -f "$JVIT_SPARK_CLASSPATH" ] || return 0
+    jvit_newer_sources "$JVIT_SPARK_JAR" kernels runtime vit spark
+}
+
+jvit_spark_build() {  # builds spark/ (and what it uses); the first build downloads Spark (~320 MB)
+    echo "jvit: building the spark module (its first build downloads Spark, ~320 MB)..." >&2
+    (cd "$ROOT" && mvn -q -B package -DskipTests -pl spark -am 2>&1 | sed 's/\x1b\[[0-9;]*m//g'; exit "${PIPESTATUS[0]}") >&2 \
+        || { echo "jvit: the build failed (output above)" >&2; return 1; }
+    touch "$JVIT_SPARK_JAR" "$JVIT_JAR"
+}
+
 jvit_build() {  # builds the jars bin/vit runs (no tests), quietly, saying so
     echo "jvit: building (mvn package, tests skipped; the first build downloads dependencies)..." >&2
     # Maven 3.8 prints colour resets even in batch mode; strip them.

@@ -60,7 +60,12 @@ class HfLogits:
 
     def __init__(self, directory):
         from transformers import AutoModelForImageClassification
-        self.model = AutoModelForImageClassification.from_pretrained(directory, attn_implementation="sdpa")
+        self.model, info = AutoModelForImageClassification.from_pretrained(
+            directory, attn_implementation="sdpa", output_loading_info=True)
+        # transformers fills a missing tensor with random values and only warns: refuse instead (strict).
+        problems = {k: sorted(map(str, v)) for k, v in info.items() if v}
+        if problems:
+            raise SystemExit(f"transformers did not load every tensor of {directory} exactly: {problems}")
 
     def module(self):
         import torch

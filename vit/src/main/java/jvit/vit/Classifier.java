@@ -95,7 +95,7 @@ public final class Classifier implements AutoCloseable {
     }
 
     /** Softmax of row {@code row} of the logits, in float64, and its {@code k} most probable classes. */
-    static List<Score> top(MemorySegment logits, int row, ViTConfig config, int k) {
+    public static List<Score> top(MemorySegment logits, int row, ViTConfig config, int k) {
         int classes = config.numLabels();
         double max = Double.NEGATIVE_INFINITY, sum = 0;
         for (int c = 0; c < classes; c++) max = Math.max(max, logit(logits, row, classes, c));
