@@ -1,0 +1,46 @@
+package jvit.kernels.tornado;
+
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.math.TornadoMath;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+
+/**
+ * Softmax over each row, as softmax.cl: one work-group per row (a power of two work-items up to
+ * {@link TornadoLayerNorm#GROUP}), shifted by the row maximum so exp never overflows; the maximum and
+ * the sum are work-group reductions through local memory. out may be x: every work-item has read
+ * its x before any writes out.
+ */
+public final class TornadoSoftmax {
+    private TornadoSoftmax() {}
+
+    public static void forward(KernelContext context, FloatArray out, FloatArray x, int dim) {
+        float[] scratch = context.allocateFloatLocalArray(TornadoLayerNorm.GROUP);
+        int t = context.localIdx, size = context.localGroupSizeX, base = context.groupIdx * dim;
+
+        float rowMax = Float.NEGATIVE_INFINITY;
+        for (int i = t; i < dim; i += size) rowMax = TornadoMath.max(rowMax, x.get(base + i));
+        scratch[t] = rowMax;
+        context.localBarrier();
+        for (int active = size / 2; active > 0; active /= 2) {
+            if (t < active) scratch[t] = TornadoMath.max(scratch[t], scratch[t + active]);
+            context.localBarrier();
+        }
+        rowMax = scratch[0];
+        context.localBarrier();
+
+        float sum = 0.0f;
+        for (int i = t; i < dim; i += size) {
+            float e = TornadoMath.exp(x.get(base + i) - rowMax);
+            out.set(base + i, e);
+            sum += e;
+        }
+        scratch[t] = sum;
+        context.localBarrier();
+        for (int active = size / 2; active > 0; active /= 2) {
+            if (t < active) scratch[t] += scratch[t + active];
+            context.localBarrier();
+        }
+        float inv = 1.0f / scratch[0];
+        for (int i = t; i < dim; i += size) out.set(base + i, out.get(base + i) * inv);
+    }
+}
