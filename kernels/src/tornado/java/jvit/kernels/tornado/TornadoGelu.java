@@ -12,16 +12,28 @@ import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 public final class TornadoGelu {
     private TornadoGelu() {}
 
-    /** {@code out[i] = gelu(x[i])}; out may be x. */
+    /** {@code out[i] = gelu(x[i])}. */
     public static void forward(KernelContext context, FloatArray out, FloatArray x, int n) {
         int i = context.globalIdx;
         if (i < n) out.set(i, gelu(x.get(i)));
     }
 
-    /** {@code dx[i] = dy[i]·gelu'(x[i])}; dx may be dy. */
+    /** {@code x[i] = gelu(x[i])}: out = x, which TornadoVM cannot take as two arguments of one task. */
+    public static void forwardInPlace(KernelContext context, FloatArray x, int n) {
+        int i = context.globalIdx;
+        if (i < n) x.set(i, gelu(x.get(i)));
+    }
+
+    /** {@code dx[i] = dy[i]·gelu'(x[i])}. */
     public static void backward(KernelContext context, FloatArray dx, FloatArray dy, FloatArray x, int n) {
         int i = context.globalIdx;
         if (i < n) dx.set(i, dy.get(i) * derivative(x.get(i)));
+    }
+
+    /** {@code dy[i] *= gelu'(x[i])}: dx = dy. */
+    public static void backwardInPlace(KernelContext context, FloatArray dy, FloatArray x, int n) {
+        int i = context.globalIdx;
+        if (i < n) dy.set(i, dy.get(i) * derivative(x.get(i)));
     }
 
     static float gelu(float x) {

@@ -49,15 +49,16 @@ public final class TornadoKernels {
             case Op.LayerNorm o -> TornadoLaunch.of(task(id, rowGrid(o.rows(), o.dim()),
                     TaskPackage.createPackage(id, TornadoLayerNorm::forward, new KernelContext(), args[0], args[1], args[2], args[3],
                             o.dim(), o.eps())));
-            case Op.Softmax o -> TornadoLaunch.of(task(id, rowGrid(o.rows(), o.dim()),
-                    TaskPackage.createPackage(id, TornadoSoftmax::forward, new KernelContext(), args[0], args[1], o.dim())));
+            case Op.Softmax o -> TornadoLaunch.of(task(id, rowGrid(o.rows(), o.dim()), args[0] == args[1]
+                    ? TaskPackage.createPackage(id, TornadoSoftmax::forwardInPlace, new KernelContext(), args[0], o.dim())
+                    : TaskPackage.createPackage(id, TornadoSoftmax::forward, new KernelContext(), args[0], args[1], o.dim())));
             case Op.Attention o -> TornadoLaunch.of(task(id, attentionGrid(o.batch(), o.tokens(), o.heads(), o.headDim()),
                     TaskPackage.createPackage(id, TornadoAttention::forward, new KernelContext(), args[0], args[1], o.tokens(), o.heads(),
                             o.headDim(), scale(o.headDim()))));
-            case Op.Gelu o -> TornadoLaunch.of(task(id, cover1D(o.n(), GROUP),
-                    TaskPackage.createPackage(id, TornadoGelu::forward, new KernelContext(), args[0], args[1], (int) o.n())));
-            case Op.Add o -> TornadoLaunch.of(task(id, cover1D(o.n(), GROUP),
-                    TaskPackage.createPackage(id, TornadoAdd::forward, new KernelContext(), args[0], args[1], args[2], (int) o.n())));
+            case Op.Gelu o -> TornadoLaunch.of(task(id, cover1D(o.n(), GROUP), args[0] == args[1]
+                    ? TaskPackage.createPackage(id, TornadoGelu::forwardInPlace, new KernelContext(), args[0], (int) o.n())
+                    : TaskPackage.createPackage(id, TornadoGelu::forward, new KernelContext(), args[0], args[1], (int) o.n())));
+            case Op.Add o -> TornadoLaunch.of(task(id, cover1D(o.n(), GROUP), add(id, (int) o.n(), args[0], args[1], args[2])));
             case Op.PatchEmbed o -> patchEmbed(o, id, cpu, args);
             case Op.EmbedTokens o -> TornadoLaunch.of(task(id, cover1D(o.argElements()[0], GROUP),
                     TaskPackage.createPackage(id, TornadoEmbedTokens::forward, new KernelContext(), args[0], args[1], args[2], args[3],
@@ -66,8 +67,9 @@ public final class TornadoKernels {
                     TaskPackage.createPackage(id, TornadoClassToken::forward, new KernelContext(), args[0], args[1], o.tokens(), o.hidden(),
                             (int) o.argElements()[0])));
             case Op.SumRows o -> TornadoLaunch.of(sumRows(id, o.rows(), o.cols(), args[0], args[1]));
-            case Op.GeluBackward o -> TornadoLaunch.of(task(id, cover1D(o.n(), GROUP),
-                    TaskPackage.createPackage(id, TornadoGelu::backward, new KernelContext(), args[0], args[1], args[2], (int) o.n())));
+            case Op.GeluBackward o -> TornadoLaunch.of(task(id, cover1D(o.n(), GROUP), args[0] == args[1]
+                    ? TaskPackage.createPackage(id, TornadoGelu::backwardInPlace, new KernelContext(), args[0], args[2], (int) o.n())
+                    : TaskPackage.createPackage(id, TornadoGelu::backward, new KernelContext(), args[0], args[1], args[2], (int) o.n())));
             case Op.LayerNormBackward o -> layerNormBackward(o, id, args);
             case Op.AttentionBackward o -> attentionBackward(o, id, args);
             case Op.CrossEntropy o -> TornadoLaunch.of(task(id, cover1D(o.rows(), GROUP),
@@ -89,22 +91,37 @@ public final class TornadoKernels {
         };
     }
 
+    /** The kernel for out = a + b as the arguments coincide: TornadoVM cannot take one array twice in a task. */
+    private static TaskPackage add(String id, int n, FloatArray out, FloatArray a, FloatArray b) {
+        var context = new KernelContext();
+        if (out == a && a == b) return TaskPackage.createPackage(id, TornadoAdd::doubledInPlace, context, out, n);
+        if (out == a) return TaskPackage.createPackage(id, TornadoAdd::accumulate, context, out, b, n);
+        if (out == b) return TaskPackage.createPackage(id, TornadoAdd::accumulate, context, out, a, n);
+        if (a == b) return TaskPackage.createPackage(id, TornadoAdd::doubled, context, out, a, n);
+        return TaskPackage.createPackage(id, TornadoAdd::forward, context, out, a, b, n);
+    }
+
     /**
      * CPU devices: B packed into panels (scratch), the blocked product, then the bias and GELU over C
      * when there are any. Other devices: the tiled product with the epilogue fused.
      */
     private static TornadoLaunch matmul(Op.Matmul o, String id, boolean cpu, FloatArray... args) {
-        FloatArray c = args[0], a = args[1], b = args[2], bias = o.bias() ? args[3] : b; // b stands in for a bias never read
+        FloatArray c = args[0], a = args[1], b = args[2];
+        // Without a bias the kernels read none, but TornadoVM passes no null: a float of scratch stands in.
+        FloatArray bias = o.bias() ? args[3] : new FloatArray(1);
+        List<Object> scratch = new ArrayList<>();
+        if (!o.bias()) scratch.add(bias);
         int transposedA = o.transposedA() ? 1 : 0, transposedB = o.transposedB() ? 1 : 0, hasBias = o.bias() ? 1 : 0;
         int gelu = o.activation() == Op.Activation.GELU ? 1 : 0;
         if (!cpu) {
             int threads = TornadoMatmul.THREADS, tile = TornadoMatmul.TILE;
             WorkerGrid grid = Grids.grid3D(blocks(o.n(), tile) * threads, blocks(o.m(), tile) * threads, o.batch(), threads, threads, 1);
-            return TornadoLaunch.of(task(id, grid, TaskPackage.createPackage(id, TornadoMatmul::tiled, new KernelContext(), c, a, b, bias,
-                    o.m(), o.n(), o.k(), transposedA, transposedB, hasBias, gelu)));
+            return new TornadoLaunch(List.of(task(id, grid, TaskPackage.createPackage(id, TornadoMatmul::tiled, new KernelContext(), c, a, b,
+                    bias, o.m(), o.n(), o.k(), transposedA, transposedB, hasBias, gelu))), scratch);
         }
         int panels = (int) blocks(o.n(), TornadoMatmul.COLUMNS);
         var packed = new VectorFloat16(Math.toIntExact(2L * o.batch() * panels * o.k()));
+        scratch.add(packed);
         List<TornadoTask> tasks = new ArrayList<>();
         // Packing: a work-item per (k, panel, batch), 64 of them per work-group along k, with no barriers.
         String pack = id + "_pack";
@@ -119,7 +136,7 @@ public final class TornadoKernels {
             tasks.add(task(epilogue, cover1D(total, GROUP), TaskPackage.createPackage(epilogue, TornadoMatmul::biasActivation,
                     new KernelContext(), c, bias, o.n(), (int) total, hasBias, gelu)));
         }
-        return new TornadoLaunch(tasks, List.of(packed));
+        return new TornadoLaunch(tasks, scratch);
     }
 
     /** The image's columns (scratch), then their product with the weight (B transposed) and the bias. */
@@ -232,7 +249,11 @@ public final class TornadoKernels {
         return new TornadoTask(id, task, grid);
     }
 
-    /** The arguments must be as many as the operator's and hold its elements; kernels index with 32-bit ints. */
+    /**
+     * The arguments must be as many as the operator's and hold its elements (kernels index with 32-bit
+     * ints), and an output may be another argument only where a kernel exists for it: TornadoVM's graph
+     * compiler loops forever on a task handed one array twice.
+     */
     private static void check(Op op, FloatArray[] args) {
         long[] sizes = op.argElements();
         if (args.length != sizes.length)
@@ -243,5 +264,15 @@ public final class TornadoKernels {
             if (args[i].getSize() < sizes[i])
                 throw new IllegalArgumentException(op + ": argument " + i + " holds " + args[i].getSize() + " floats, needs " + sizes[i]);
         }
+        for (int i = 0; i < args.length; i++)
+            for (int j = i + 1; j < args.length; j++)
+                if (args[i] == args[j] && !hasKernelFor(op, i, j))
+                    throw new IllegalArgumentException(op + ": arguments " + i + " and " + j + " are the same array; the TornadoVM kernels"
+                            + " take one array twice only as softmax's, GELU's and its backward pass's first two, and add's");
+    }
+
+    /** Whether arguments i < j may be one array: those that {@link Op} allows, each with a kernel of its own. */
+    private static boolean hasKernelFor(Op op, int i, int j) {
+        return op instanceof Op.Add || (op instanceof Op.Softmax || op instanceof Op.Gelu || op instanceof Op.GeluBackward) && i == 0 && j == 1;
     }
 }

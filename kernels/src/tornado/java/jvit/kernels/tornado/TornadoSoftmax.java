@@ -7,13 +7,23 @@ import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 /**
  * Softmax over each row, as softmax.cl: one work-group per row (a power of two work-items up to
  * {@link TornadoLayerNorm#GROUP}), shifted by the row maximum so exp never overflows; the maximum and
- * the sum are work-group reductions through local memory. out may be x: every work-item has read
- * its x before any writes out.
+ * the sum are work-group reductions through local memory. In place (out = x) is {@link #forwardInPlace}:
+ * TornadoVM's graph compiler loops forever on a task handed one array twice.
  */
 public final class TornadoSoftmax {
     private TornadoSoftmax() {}
 
     public static void forward(KernelContext context, FloatArray out, FloatArray x, int dim) {
+        rows(context, out, x, dim);
+    }
+
+    /** {@code x = softmax(x)} per row. */
+    public static void forwardInPlace(KernelContext context, FloatArray x, int dim) {
+        rows(context, x, x, dim);
+    }
+
+    /** Inlined into each kernel by TornadoVM. out may be x: every work-item has read its x before the first reduction's barriers. */
+    private static void rows(KernelContext context, FloatArray out, FloatArray x, int dim) {
         float[] scratch = context.allocateFloatLocalArray(TornadoLayerNorm.GROUP);
         int t = context.localIdx, size = context.localGroupSizeX, base = context.groupIdx * dim;
 
