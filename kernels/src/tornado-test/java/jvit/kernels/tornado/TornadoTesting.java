@@ -82,8 +82,13 @@ final class TornadoTesting {
         }
         graph.transferToHost(DataTransferMode.EVERY_EXECUTION, distinct(Arrays.copyOf(arrays, op.outputs())));
         ImmutableTaskGraph snapshot = graph.snapshot();
+        long start = System.nanoTime();
         try (var plan = new TornadoExecutionPlan(snapshot)) {
-            plan.withDevice(device).withGridScheduler(grids).execute();
+            plan.withDevice(device).withGridScheduler(grids);
+            if (Boolean.getBoolean("jvit.test.printKernel")) plan.withPrintKernel();
+            plan.execute();
+            if (Boolean.getBoolean("jvit.test.verbose"))
+                System.out.printf("%s on %s: %.0f ms (compiling included)%n", op, device, (System.nanoTime() - start) / 1e6);
         } catch (Exception e) {
             throw new AssertionError(op + " on " + device + ": " + e, e);
         }

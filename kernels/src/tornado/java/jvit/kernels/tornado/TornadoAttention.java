@@ -20,6 +20,11 @@ import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 public final class TornadoAttention {
     /** The largest head the kernels take: the size of their private rows. */
     public static final int MAX_HEAD_DIM = 128;
+    /**
+     * The start of a running maximum: TornadoVM builds kernels with -cl-fast-relaxed-math, under which
+     * infinities are undefined (PoCL gave NaN for exp(-inf - x)), so the lowest finite float stands in for -inf.
+     */
+    static final float LOWEST = -Float.MAX_VALUE;
     /** Keys scored at a time before the running softmax is rescaled once for all of them. */
     static final int KEYS = 32;
 
@@ -36,10 +41,10 @@ public final class TornadoAttention {
             q[d] = qkv.get(head + r * stride + d) * scale;
             o[d] = 0.0f;
         }
-        float runningMax = Float.NEGATIVE_INFINITY, sum = 0.0f;
+        float runningMax = LOWEST, sum = 0.0f;
         for (int j0 = 0; j0 < tokens; j0 += KEYS) {
             int count = TornadoMath.min(KEYS, tokens - j0);
-            float tileMax = Float.NEGATIVE_INFINITY;
+            float tileMax = LOWEST;
             for (int j = 0; j < count; j++) {
                 int key = head + (j0 + j) * stride + width;
                 float dot = 0.0f;
@@ -48,7 +53,7 @@ public final class TornadoAttention {
                 tileMax = TornadoMath.max(tileMax, dot);
             }
             float newMax = TornadoMath.max(runningMax, tileMax);
-            float rescale = TornadoMath.exp(runningMax - newMax); // 0 on the first tile, where the maximum is -inf
+            float rescale = TornadoMath.exp(runningMax - newMax); // 0 on the first tile, where the maximum is LOWEST
             sum *= rescale;
             for (int d = 0; d < headDim; d++) o[d] *= rescale;
             for (int j = 0; j < count; j++) {
@@ -86,10 +91,10 @@ public final class TornadoAttention {
             dO[d] = dout.get(dhead + r * width + d);
             dq[d] = 0.0f;
         }
-        float runningMax = Float.NEGATIVE_INFINITY, sum = 0.0f, weighted = 0.0f; // weighted: Σ exp(s - runningMax)·dp
+        float runningMax = LOWEST, sum = 0.0f, weighted = 0.0f; // weighted: Σ exp(s - runningMax)·dp
         for (int j0 = 0; j0 < tokens; j0 += KEYS) {
             int count = TornadoMath.min(KEYS, tokens - j0);
-            float tileMax = Float.NEGATIVE_INFINITY;
+            float tileMax = LOWEST;
             for (int j = 0; j < count; j++) {
                 int key = head + (j0 + j) * stride + width;
                 float dot = 0.0f, dotV = 0.0f;

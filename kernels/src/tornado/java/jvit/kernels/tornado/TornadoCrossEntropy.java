@@ -11,6 +11,8 @@ import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
  * classes). A label that is not a class index makes its row NaN (a kernel cannot refuse it).
  */
 public final class TornadoCrossEntropy {
+    /** The start of a running maximum: no -inf under TornadoVM's -cl-fast-relaxed-math (see {@link TornadoAttention#LOWEST}). */
+    private static final float LOWEST = TornadoAttention.LOWEST;
     private TornadoCrossEntropy() {}
 
     public static void forward(KernelContext context, FloatArray losses, FloatArray dlogits, FloatArray logits, FloatArray labels,
@@ -21,7 +23,7 @@ public final class TornadoCrossEntropy {
             float labelValue = labels.get(r);
             int label = (int) labelValue;
             float invalid = label >= 0 && label < classes && (float) label == labelValue ? 0.0f : Float.NaN;
-            float rowMax = Float.NEGATIVE_INFINITY;
+            float rowMax = LOWEST;
             for (int c = 0; c < classes; c++) rowMax = TornadoMath.max(rowMax, logits.get(base + c));
             float sum = 0.0f;
             for (int c = 0; c < classes; c++) sum += TornadoMath.exp(logits.get(base + c) - rowMax);

@@ -98,23 +98,23 @@ public final class TornadoMatmul {
         int panels = (n + COLUMNS - 1) / COLUMNS, col0 = panel * COLUMNS;
         if (p < k) {
             int at = ((batch * panels + panel) * k + p) * 2;
-            packed.set(at, sixteen(b, batch, n, k, p, col0, transposedB));
-            packed.set(at + 1, sixteen(b, batch, n, k, p, col0 + 16, transposedB));
+            // Written out in the kernel: as a helper called twice it is too large for TornadoVM to inline (608 nodes, limit 600).
+            for (int half = 0; half < 2; half++) {
+                int col = col0 + 16 * half;
+                packed.set(at + half, new Float16(element(b, batch, n, k, p, col, transposedB),
+                        element(b, batch, n, k, p, col + 1, transposedB), element(b, batch, n, k, p, col + 2, transposedB),
+                        element(b, batch, n, k, p, col + 3, transposedB), element(b, batch, n, k, p, col + 4, transposedB),
+                        element(b, batch, n, k, p, col + 5, transposedB), element(b, batch, n, k, p, col + 6, transposedB),
+                        element(b, batch, n, k, p, col + 7, transposedB), element(b, batch, n, k, p, col + 8, transposedB),
+                        element(b, batch, n, k, p, col + 9, transposedB), element(b, batch, n, k, p, col + 10, transposedB),
+                        element(b, batch, n, k, p, col + 11, transposedB), element(b, batch, n, k, p, col + 12, transposedB),
+                        element(b, batch, n, k, p, col + 13, transposedB), element(b, batch, n, k, p, col + 14, transposedB),
+                        element(b, batch, n, k, p, col + 15, transposedB)));
+            }
         }
     }
 
-    /** op(B[batch])[p][col .. col + 16), zero past n. */
-    private static Float16 sixteen(FloatArray b, int batch, int n, int k, int p, int col, int transposedB) {
-        return new Float16(element(b, batch, n, k, p, col, transposedB), element(b, batch, n, k, p, col + 1, transposedB),
-                element(b, batch, n, k, p, col + 2, transposedB), element(b, batch, n, k, p, col + 3, transposedB),
-                element(b, batch, n, k, p, col + 4, transposedB), element(b, batch, n, k, p, col + 5, transposedB),
-                element(b, batch, n, k, p, col + 6, transposedB), element(b, batch, n, k, p, col + 7, transposedB),
-                element(b, batch, n, k, p, col + 8, transposedB), element(b, batch, n, k, p, col + 9, transposedB),
-                element(b, batch, n, k, p, col + 10, transposedB), element(b, batch, n, k, p, col + 11, transposedB),
-                element(b, batch, n, k, p, col + 12, transposedB), element(b, batch, n, k, p, col + 13, transposedB),
-                element(b, batch, n, k, p, col + 14, transposedB), element(b, batch, n, k, p, col + 15, transposedB));
-    }
-
+    /** op(B[batch])[p][col], zero past n. */
     private static float element(FloatArray b, int batch, int n, int k, int p, int col, int transposedB) {
         if (col >= n) return 0.0f;
         return transposedB == 1 ? b.get((batch * n + col) * k + p) : b.get((batch * k + p) * n + col);

@@ -11,6 +11,8 @@ import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
  * TornadoVM's graph compiler loops forever on a task handed one array twice.
  */
 public final class TornadoSoftmax {
+    /** The start of a running maximum: no -inf under TornadoVM's -cl-fast-relaxed-math (see {@link TornadoAttention#LOWEST}). */
+    private static final float LOWEST = TornadoAttention.LOWEST;
     private TornadoSoftmax() {}
 
     public static void forward(KernelContext context, FloatArray out, FloatArray x, int dim) {
@@ -27,7 +29,7 @@ public final class TornadoSoftmax {
         float[] scratch = context.allocateFloatLocalArray(TornadoLayerNorm.GROUP);
         int t = context.localIdx, size = context.localGroupSizeX, base = context.groupIdx * dim;
 
-        float rowMax = Float.NEGATIVE_INFINITY;
+        float rowMax = LOWEST;
         for (int i = t; i < dim; i += size) rowMax = TornadoMath.max(rowMax, x.get(base + i));
         scratch[t] = rowMax;
         context.localBarrier();
