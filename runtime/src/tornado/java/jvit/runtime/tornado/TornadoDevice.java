@@ -42,7 +42,7 @@ final class TornadoDevice implements Device {
 
     private static String mib(long bytes) { return bytes / (1024 * 1024) + " MiB"; }
 
-    public Executable load(ImmutableTaskGraph graph) { return new TornadoExecutable(this, graph, TornadoKernels::launches); }
+    public Executable load(ImmutableTaskGraph graph) { return new TornadoExecutable(this, graph, TornadoKernels::launch); }
 
     uk.ac.manchester.tornado.api.common.TornadoDevice tornado() { return device; }
 

@@ -2,17 +2,16 @@ package jvit.runtime.tornado;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.function.Function;
 import jvit.kernels.Op;
-import jvit.kernels.device.KernelArg;
 import jvit.kernels.tornado.TornadoKernels;
 import jvit.kernels.tornado.TornadoLaunch;
+import jvit.kernels.tornado.TornadoTask;
 import jvit.runtime.DataTransferMode;
 import jvit.runtime.Executable;
 import jvit.runtime.ExecutionResult;
@@ -27,13 +26,14 @@ import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.enums.ProfilerMode;
+import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
 import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 
 /**
- * A jvit graph as one TornadoVM task graph and execution plan: a {@code FloatArray} per tensor
- * (and per scratch index), each jvit task as the TornadoVM tasks {@link TornadoKernels} gives for
- * its operator, the copies with the same transfer modes (weights once, inputs every execution), so
+ * A jvit graph as one TornadoVM task graph and execution plan: a {@code FloatArray} per tensor,
+ * each jvit task as the TornadoVM tasks (and scratch) {@link TornadoKernels#launch} gives for its
+ * operator, the copies with the same transfer modes (weights once, inputs every execution), so
  * TornadoVM keeps device memory between executions. jvit's host memory is copied to and from the
  * arrays around each execution: TornadoVM arrays wrap memory only with its header in front.
  *
@@ -57,24 +57,26 @@ final class TornadoExecutable implements Executable {
     /** A host copy between a tensor's memory and its array; {@code firstOnly}: on the first execution only. */
     private record Copy(Tensor tensor, FloatArray array, boolean firstOnly) {}
 
-    /**
-     * @param lowering each operator's TornadoVM tasks: {@link TornadoKernels#launches}; a test hands
-     *                 in kernels of its own (one that fails to compile)
-     */
-    TornadoExecutable(TornadoDevice device, ImmutableTaskGraph graph, Function<Op, List<TornadoLaunch>> lowering) {
+    /** How an operator becomes TornadoVM tasks: {@link TornadoKernels#launch}; a test hands in kernels of its own. */
+    @FunctionalInterface
+    interface Lowering {
+        TornadoLaunch launch(Op op, String id, TornadoDeviceType device, FloatArray... args);
+    }
+
+    TornadoExecutable(TornadoDevice device, ImmutableTaskGraph graph, Lowering lowering) {
         this.device = device;
         this.graph = graph;
         this.graphName = "jvit_" + graph.name().replaceAll("[^A-Za-z0-9_]", "_");
-        Map<Task, List<TornadoLaunch>> launches = lower(graph, lowering);
         for (Tensor t : graph.tensors()) arrays.put(t, new FloatArray(floats(t.elements(), t.toString())));
-        Map<Integer, FloatArray> scratch = new TreeMap<>();
-        scratchFloats(launches).forEach((index, floats) -> scratch.put(index, new FloatArray(floats(floats, "scratch " + index))));
+        Map<Task, TornadoLaunch> launches = lower(graph, lowering);
 
-        List<FloatArray> standIns = standInArrays(launches);
         TaskGraph tg = new TaskGraph(graphName);
         GridScheduler grids = new GridScheduler();
         boolean anyGrid = false;
-        Set<Tensor> copiedOut = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Tensor> copiedOut = Collections.newSetFromMap(new IdentityHashMap<>());
+        // Scratch lives on the device only: declared once, never copied back.
+        List<Object> scratch = launches.values().stream().flatMap(l -> l.scratch().stream()).toList();
+        if (!scratch.isEmpty()) tg.transferToDevice(uk.ac.manchester.tornado.api.enums.DataTransferMode.FIRST_EXECUTION, scratch.toArray());
         for (Step step : graph.steps()) {
             switch (step) {
                 case Step.CopyIn in -> {
@@ -83,21 +85,13 @@ final class TornadoExecutable implements Executable {
                     copiesIn.add(new Copy(in.tensor(), array, in.mode() == DataTransferMode.FIRST_EXECUTION));
                 }
                 case Step.Launch l -> {
-                    for (TornadoLaunch launch : launches.get(l.task())) {
-                        String id = "t" + tasks.size() + "_" + launch.name();
-                        Object[] args = resolve(l.task(), launch, scratch);
-                        List<Tensor> inPlace = standIns(l.task(), launch, args, standIns);
-                        launch.code().addTo(tg, id, args);
-                        if (launch.grid() != null) {
-                            grids.addWorkerGrid(graphName + "." + id, launch.grid());
+                    for (TornadoTask task : launches.get(l.task()).tasks()) {
+                        addTask(tg, task, l.task());
+                        if (task.grid() != null) {
+                            grids.addWorkerGrid(graphName + "." + task.id(), task.grid());
                             anyGrid = true;
                         }
-                        tasks.put(id, l.task());
-                        for (int k = 0; k < inPlace.size(); k++) {
-                            String copyId = "t" + tasks.size() + "_in_place";
-                            tg.task(copyId, TornadoCopy::copy, arrays.get(inPlace.get(k)), standIns.get(k), (int) inPlace.get(k).elements());
-                            tasks.put(copyId, l.task());
-                        }
+                        tasks.put(task.id(), l.task());
                     }
                 }
                 case Step.CopyOut out -> {
@@ -116,90 +110,46 @@ final class TornadoExecutable implements Executable {
             if (t.hasHost() && !copiedOut.contains(t))
                 tg.transferToHost(uk.ac.manchester.tornado.api.enums.DataTransferMode.UNDER_DEMAND, arrays.get(t));
 
-        TornadoExecutionPlan p = new TornadoExecutionPlan(tg.snapshot()).withDevice(device.tornado()).withProfiler(ProfilerMode.SILENT);
-        this.plan = anyGrid ? p.withGridScheduler(grids) : p;
+        this.plan = plan(tg, anyGrid ? grids : null);
     }
 
-    /** Each task's TornadoVM tasks; a graph with an operator that has no TornadoVM kernel is refused before anything is built. */
-    private Map<Task, List<TornadoLaunch>> lower(ImmutableTaskGraph graph, Function<Op, List<TornadoLaunch>> lowering) {
-        Map<Task, List<TornadoLaunch>> launches = new IdentityHashMap<>();
+    private void addTask(TaskGraph tg, TornadoTask task, Task of) {
+        try {
+            tg.addTask(task.task());
+        } catch (RuntimeException e) {
+            throw new TornadoException(device.id() + ": TornadoVM failed to compile task " + of.name() + " (" + of.op().name()
+                    + ") of graph " + graph.name() + ": " + firstLine(e), e);
+        }
+    }
+
+    /** The plan over the graph; TornadoVM sketches each task (parses and inlines its Java) here, and may fail. */
+    private TornadoExecutionPlan plan(TaskGraph tg, GridScheduler grids) {
+        try {
+            TornadoExecutionPlan p = new TornadoExecutionPlan(tg.snapshot()).withDevice(device.tornado()).withProfiler(ProfilerMode.SILENT);
+            return grids == null ? p : p.withGridScheduler(grids);
+        } catch (RuntimeException e) {
+            throw new TornadoException(device.id() + ": TornadoVM failed to build graph " + graph.name() + ": " + firstLine(e), e);
+        }
+    }
+
+    /**
+     * Each task's TornadoVM tasks, named {@code t<index>} (TornadoVM ids are identifiers); a graph with
+     * an operator the TornadoVM kernels do not take is refused, by name, before anything is built.
+     */
+    private Map<Task, TornadoLaunch> lower(ImmutableTaskGraph graph, Lowering lowering) {
+        Map<Task, TornadoLaunch> launches = new IdentityHashMap<>();
+        TornadoDeviceType type = device.tornado().getDeviceType();
+        int index = 0;
         for (Task task : graph.tasks()) {
+            FloatArray[] args = task.args().stream().map(arrays::get).toArray(FloatArray[]::new);
             try {
-                launches.put(task, lowering.apply(task.op()));
-            } catch (UnsupportedOperationException e) {
-                throw new UserError("device " + device.id() + " cannot run graph " + graph.name() + ": task " + task.name() + ": "
-                        + e.getMessage() + "; run it on another device (see `vit devices`)");
+                launches.put(task, lowering.launch(task.op(), "t" + index++, type, args));
+            } catch (UnsupportedOperationException | IllegalArgumentException e) {
+                throw new UserError("device " + device.id() + " cannot run task " + task.name() + " (" + task.op().name() + ") of graph "
+                        + graph.name() + ": " + e.getMessage() + "; run it on another device (see `vit devices`)");
             }
         }
         return launches;
-    }
-
-    private static Map<Integer, Long> scratchFloats(Map<Task, List<TornadoLaunch>> launches) {
-        Map<Integer, Long> floats = new TreeMap<>();
-        for (List<TornadoLaunch> list : launches.values())
-            for (TornadoLaunch launch : list)
-                for (KernelArg arg : launch.args())
-                    if (arg instanceof KernelArg.Scratch s) floats.merge(s.index(), s.floats(), Math::max);
-        return floats;
-    }
-
-    /** The tensors a launch writes and also reads: TornadoVM cannot schedule them in place (see {@link TornadoCopy}). */
-    private static List<Integer> inPlaceArgs(Task task, TornadoLaunch launch) {
-        List<KernelArg> args = launch.args();
-        List<Integer> positions = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            if (!(args.get(i) instanceof KernelArg.Tensor out) || out.index() >= task.op().outputs()) continue;
-            for (KernelArg other : args)
-                if (other instanceof KernelArg.Tensor in && in.index() >= task.op().outputs()
-                        && task.args().get(in.index()) == task.args().get(out.index())) {
-                    positions.add(i);
-                    break;
-                }
-        }
-        return positions;
-    }
-
-    /** One stand-in array per in-place output of a launch, each as large as the largest such output in the graph. */
-    private static List<FloatArray> standInArrays(Map<Task, List<TornadoLaunch>> launches) {
-        List<Long> sizes = new ArrayList<>();
-        launches.forEach((task, list) -> {
-            for (TornadoLaunch launch : list) {
-                List<Integer> positions = inPlaceArgs(task, launch);
-                for (int k = 0; k < positions.size(); k++) {
-                    long n = task.args().get(((KernelArg.Tensor) launch.args().get(positions.get(k))).index()).elements();
-                    if (k < sizes.size()) sizes.set(k, Math.max(sizes.get(k), n));
-                    else sizes.add(n);
-                }
-            }
-        });
-        return sizes.stream().map(n -> new FloatArray(floats(n, "an in-place output"))).toList();
-    }
-
-    /** Points the launch's in-place outputs at the stand-ins; returns the tensors to copy them back to. */
-    private static List<Tensor> standIns(Task task, TornadoLaunch launch, Object[] args, List<FloatArray> standIns) {
-        List<Integer> positions = inPlaceArgs(task, launch);
-        List<Tensor> targets = new ArrayList<>(positions.size());
-        for (int k = 0; k < positions.size(); k++) {
-            args[positions.get(k)] = standIns.get(k);
-            targets.add(task.args().get(((KernelArg.Tensor) launch.args().get(positions.get(k))).index()));
-        }
-        return targets;
-    }
-
-    /** The task method's arguments: arrays for tensors and scratch, boxed scalars. */
-    private Object[] resolve(Task task, TornadoLaunch launch, Map<Integer, FloatArray> scratch) {
-        List<KernelArg> args = launch.args();
-        Object[] resolved = new Object[args.size()];
-        for (int i = 0; i < resolved.length; i++) {
-            resolved[i] = switch (args.get(i)) {
-                case KernelArg.Tensor t -> arrays.get(task.args().get(t.index()));
-                case KernelArg.Scratch s -> scratch.get(s.index());
-                case KernelArg.Int v -> v.value();
-                case KernelArg.Float v -> v.value();
-                case KernelArg.Null n -> throw new IllegalArgumentException(launch.name() + ": TornadoVM passes no null arrays");
-            };
-        }
-        return resolved;
     }
 
     private static int mode(DataTransferMode mode) {
