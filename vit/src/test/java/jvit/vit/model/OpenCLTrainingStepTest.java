@@ -42,7 +42,11 @@ class OpenCLTrainingStepTest {
 
     @Test
     void twoStepsAgreeWithTheJavaDevice() {
-        Device opencl = DeviceTesting.opencl();
+        assertTwoStepsAgreeWithJava(DeviceTesting.opencl());
+    }
+
+    /** The comparison, for any device (the tornado tests run it on tornado:0:0). */
+    static void assertTwoStepsAgreeWithJava(Device device) {
         Random random = random();
         RandomCheckpoint checkpoint = new RandomCheckpoint(CONFIG, random);
         int perImage = CONFIG.channels() * CONFIG.imageSize() * CONFIG.imageSize();
@@ -52,7 +56,7 @@ class OpenCLTrainingStepTest {
             labels.add(random.ints(BATCH, 0, CONFIG.numLabels()).asDoubleStream().toArray());
         }
         Trained expected = train(Devices.get("java"), checkpoint, images, labels);
-        Trained actual = train(opencl, checkpoint, images, labels);
+        Trained actual = train(device, checkpoint, images, labels);
 
         for (int step = 0; step < STEPS; step++)
             assertClose("losses of step " + (step + 1) + " " + random, expected.losses().get(step), actual.losses().get(step), 1e-4, 0);
