@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
+import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
 
 /**
  * Every forward operator's TornadoVM kernels on every TornadoVM device against the float64
@@ -44,6 +45,26 @@ class TornadoKernelsTest {
         for (TornadoDevice device : devices()) {
             double[] actual = (bias ? run(device, op, null, a, b, c) : run(device, op, null, a, b))[0];
             assertClose("matmul on " + device + ", " + random, expected, actual, 1e-5, 1e-6 * (k + 1));
+        }
+    }
+
+    /** The GPU matmul (local-memory tiles) on every device, CPU devices included: it runs anywhere. */
+    @ParameterizedTest(name = "batch={0} m={1} n={2} k={3} transposedA={4} transposedB={5} bias={6} gelu={7}")
+    @CsvSource({
+            "2, 17, 31, 13, false, true, true, true",
+            "1, 67, 129, 97, true, false, false, false",
+    })
+    void tiledMatmul(int batch, int m, int n, int k, boolean transposedA, boolean transposedB, boolean bias, boolean gelu) {
+        Random random = random();
+        double[] a = roundToFloat(uniform(random, batch * m * k, 1));
+        double[] b = roundToFloat(uniform(random, batch * n * k, 1));
+        double[] c = roundToFloat(uniform(random, n, 1));
+        var op = new Op.Matmul(batch, m, n, k, transposedA, transposedB, bias, gelu ? Activation.GELU : Activation.NONE);
+        double[] expected = Reference64.matmul(a, b, bias ? c : null, batch, m, n, k, transposedA, transposedB, gelu);
+        for (TornadoDevice device : devices()) {
+            var gpu = TornadoDeviceType.GPU;
+            double[] actual = (bias ? run(device, gpu, op, null, a, b, c) : run(device, gpu, op, null, a, b))[0];
+            assertClose("tiled matmul on " + device + ", " + random, expected, actual, 1e-5, 1e-6 * (k + 1));
         }
     }
 

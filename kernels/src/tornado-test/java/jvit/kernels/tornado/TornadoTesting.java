@@ -21,6 +21,7 @@ import uk.ac.manchester.tornado.api.TornadoBackend;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
+import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
 import uk.ac.manchester.tornado.api.runtime.TornadoRuntimeProvider;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 
@@ -57,21 +58,26 @@ final class TornadoTesting {
 
     /** The outputs of {@code op} on {@code device}; arguments outputs first, an output given as null poisoned. */
     static double[][] run(TornadoDevice device, Op op, double[]... args) {
+        return run(device, device.getDeviceType(), op, args);
+    }
+
+    /** The same with the kernels {@link TornadoKernels} chooses for a device of this type (GPU kernels run on any device). */
+    static double[][] run(TornadoDevice device, TornadoDeviceType type, Op op, double[]... args) {
         long[] sizes = op.argElements();
         FloatArray[] arrays = new FloatArray[sizes.length];
         for (int i = 0; i < sizes.length; i++) arrays[i] = array(args[i], sizes[i]);
-        return run(device, op, arrays);
+        return run(device, type, op, arrays);
     }
 
     /** The output of an operator that may work in place (out = x, its two arguments), run in place. */
     static double[] runInPlace(TornadoDevice device, Op op, double[] x) {
         FloatArray inOut = array(x, x.length);
-        return run(device, op, inOut, inOut)[0];
+        return run(device, device.getDeviceType(), op, inOut, inOut)[0];
     }
 
-    private static double[][] run(TornadoDevice device, Op op, FloatArray... arrays) {
+    private static double[][] run(TornadoDevice device, TornadoDeviceType type, Op op, FloatArray... arrays) {
         String graphName = "g" + GRAPHS.incrementAndGet();
-        TornadoLaunch launch = TornadoKernels.launch(op, "t", device.getDeviceType(), arrays);
+        TornadoLaunch launch = TornadoKernels.launch(op, "t", type, arrays);
         Object[] distinct = distinct(arrays);
         TaskGraph graph = new TaskGraph(graphName).transferToDevice(DataTransferMode.EVERY_EXECUTION, distinct);
         if (!launch.scratch().isEmpty()) graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, launch.scratch().toArray());
@@ -100,7 +106,7 @@ final class TornadoTesting {
     /** The Java kernels' outputs from the same arguments (outputs given as null poisoned, as on the device). */
     static double[][] onJava(Op op, double[]... args) {
         long[] sizes = op.argElements();
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) { // the Java kernels run on several threads
             MemorySegment[] segments = new MemorySegment[sizes.length];
             for (int i = 0; i < sizes.length; i++) segments[i] = args[i] == null ? poisoned(arena, sizes[i]) : segment(arena, args[i]);
             CpuKernels.run(op, segments);

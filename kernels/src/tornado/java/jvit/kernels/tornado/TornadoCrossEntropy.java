@@ -22,7 +22,9 @@ public final class TornadoCrossEntropy {
             int base = r * classes;
             float labelValue = labels.get(r);
             int label = (int) labelValue;
-            float invalid = label >= 0 && label < classes && (float) label == labelValue ? 0.0f : Float.NaN;
+            // NaN made at run time: TornadoVM 5.2 writes the constant Float.NaN as "NaNF", which OpenCL C does not know.
+            float invalid = label >= 0 && label < classes && (float) label == labelValue ? 0.0f
+                    : TornadoMath.sqrt(-1.0f - TornadoMath.abs(labelValue));
             float rowMax = LOWEST;
             for (int c = 0; c < classes; c++) rowMax = TornadoMath.max(rowMax, logits.get(base + c));
             float sum = 0.0f;

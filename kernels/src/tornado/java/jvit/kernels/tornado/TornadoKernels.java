@@ -123,9 +123,9 @@ public final class TornadoKernels {
         var packed = new VectorFloat16(Math.toIntExact(2L * o.batch() * panels * o.k()));
         scratch.add(packed);
         List<TornadoTask> tasks = new ArrayList<>();
-        // Packing: a work-item per (k, panel, batch), 64 of them per work-group along k, with no barriers.
+        // Packing: a work-item per (k, half panel, batch), 64 of them per work-group along k, with no barriers.
         String pack = id + "_pack";
-        tasks.add(task(pack, Grids.grid3D(blocks(o.k(), 64) * 64, panels, o.batch(), 64, 1, 1),
+        tasks.add(task(pack, Grids.grid3D(blocks(o.k(), 64) * 64, 2L * panels, o.batch(), 64, 1, 1),
                 TaskPackage.createPackage(pack, TornadoMatmul::pack, new KernelContext(), packed, b, o.n(), o.k(), transposedB)));
         // The product: one work-item per work-group, as matmul_cpu.cl (a CPU runs a group as a loop over its items).
         tasks.add(task(id, Grids.grid3D(blocks(o.m(), TornadoMatmul.ROWS), panels, o.batch(), 1, 1, 1),
