@@ -60,7 +60,8 @@ class TornadoGraphTest {
 
                     double[] h = Reference64.matmul(x, w, b, 1, rows, out, in, false, true, false);
                     assertClose("run " + run + " " + random, Reference64.add(h, h), y.host(), 1e-5, 1e-6);
-                    List<String> names = result.taskTimes().stream().map(TaskTime::task).toList();
+                    // An operator may run as several TornadoVM tasks (the CPU matmul packs B first): each is timed under its jvit task.
+                    List<String> names = result.taskTimes().stream().map(TaskTime::task).distinct().toList();
                     assertEquals(List.of("copy_in", "fc", "twice", "copy_out"), names, "run " + run);
                     assertTrue(result.taskTimes().stream().allMatch(t -> t.nanos() > 0), result.taskTimes().toString());
                     assertEquals(List.of("copy_in", "matmul", "add", "copy_out"), List.copyOf(result.nanosByKind().keySet()));
