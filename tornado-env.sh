@@ -74,7 +74,7 @@ JVIT_TORNADO_FLAGS="" JVIT_TORNADO_NOT_SDK=""
 if TORNADOVM_HOME=$(jvit_find_tornado) && jvit_is_tornado_sdk "$TORNADOVM_HOME"; then
     export TORNADOVM_HOME
     # TornadoVM otherwise runs a kernel it failed to compile as Java on the host, unseen.
-    JVIT_TORNADO_FLAGS="@$TORNADOVM_HOME/tornado-argfile -Dtornado.recover.bailout=False"
+    JVIT_TORNADO_FLAGS="@$TORNADOVM_HOME/tornado-argfile -Dtornado.recover.bailout=False -Dtornado.tvm.maxbytecodesize=262144"
 else
     JVIT_TORNADO_NOT_SDK=${TORNADOVM_HOME:-}
     unset TORNADOVM_HOME

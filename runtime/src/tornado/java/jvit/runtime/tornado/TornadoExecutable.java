@@ -116,6 +116,10 @@ final class TornadoExecutable implements Executable {
     private void addTask(TaskGraph tg, TornadoTask task, Task of) {
         try {
             tg.addTask(task.task());
+        } catch (java.nio.BufferOverflowException e) {
+            // TornadoVM 5.2 records a task graph's tasks in a fixed 8 KiB buffer.
+            throw new TornadoException(device.id() + ": graph " + graph.name() + " has more tasks than one TornadoVM task graph"
+                    + " holds (it is full at task " + of.name() + "); jvit does not split a graph across TornadoVM task graphs yet", e);
         } catch (RuntimeException e) {
             throw new TornadoException(device.id() + ": TornadoVM failed to compile task " + of.name() + " (" + of.op().name()
                     + ") of graph " + graph.name() + ": " + firstLine(e), e);
