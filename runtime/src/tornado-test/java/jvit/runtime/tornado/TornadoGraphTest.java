@@ -109,6 +109,18 @@ class TornadoGraphTest {
         }
     }
 
+    @Test
+    void aGraphLargerThanOneTornadoTaskGraphIsRefused() {
+        try (Arena arena = Arena.ofShared()) {
+            Tensor y = Tensor.allocate("y", arena, 3);
+            TaskGraph g = new TaskGraph("many");
+            for (int i = 0; i < 400; i++) g.task("fill" + i, new Op.Fill(3, 1f), y);
+            ImmutableTaskGraph graph = g.transferToHost(DataTransferMode.EVERY_EXECUTION, y).snapshot();
+            var e = assertThrows(UserError.class, () -> device().load(graph).close());
+            assertTrue(e.getMessage().contains("more tasks than one TornadoVM task graph holds"), e.getMessage());
+        }
+    }
+
     /**
      * A kernel PoCL cannot build (no private {@code half} variables): TornadoVM, left to itself, logs
      * the build error, runs the task as Java on the host and returns as if it had run.

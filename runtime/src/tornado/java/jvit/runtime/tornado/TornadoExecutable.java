@@ -28,6 +28,7 @@ import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.enums.ProfilerMode;
 import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
 import uk.ac.manchester.tornado.api.exceptions.TornadoExecutionPlanException;
+import uk.ac.manchester.tornado.api.exceptions.TornadoInternalError;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 
 /**
@@ -118,8 +119,9 @@ final class TornadoExecutable implements Executable {
             tg.addTask(task.task());
         } catch (java.nio.BufferOverflowException e) {
             // TornadoVM 5.2 records a task graph's tasks in a fixed 8 KiB buffer.
-            throw new TornadoException(device.id() + ": graph " + graph.name() + " has more tasks than one TornadoVM task graph"
-                    + " holds (it is full at task " + of.name() + "); jvit does not split a graph across TornadoVM task graphs yet", e);
+            throw new UserError("device " + device.id() + " cannot run graph " + graph.name() + ": it has more tasks than one TornadoVM"
+                    + " task graph holds (full at task " + of.name() + "; jvit does not split a graph across TornadoVM task graphs yet);"
+                    + " run it on another device (see `vit devices`)", e);
         } catch (RuntimeException e) {
             throw new TornadoException(device.id() + ": TornadoVM failed to compile task " + of.name() + " (" + of.op().name()
                     + ") of graph " + graph.name() + ": " + firstLine(e), e);
@@ -177,6 +179,13 @@ final class TornadoExecutable implements Executable {
         TornadoExecutionResult result;
         try {
             result = plan.execute();
+        } catch (TornadoInternalError e) {
+            // TornadoVM 5.2's graph of a task graph has a fixed number of nodes (tasks, arrays, copies).
+            if (String.valueOf(e.getMessage()).contains("resize"))
+                throw new UserError("device " + device.id() + " cannot run graph " + graph.name() + ": it is larger than one TornadoVM task"
+                        + " graph holds (jvit does not split a graph across TornadoVM task graphs yet); use a smaller model or another"
+                        + " device (see `vit devices`)", e);
+            throw new TornadoException(device.id() + ": TornadoVM failed running graph " + graph.name() + ": " + firstLine(e), e);
         } catch (RuntimeException e) {
             throw new TornadoException(device.id() + ": TornadoVM failed running graph " + graph.name() + ": " + firstLine(e), e);
         }
