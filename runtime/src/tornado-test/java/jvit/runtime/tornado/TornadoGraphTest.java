@@ -110,6 +110,22 @@ class TornadoGraphTest {
     }
 
     @Test
+    void aGraphOfCopiesOnlyRuns() {
+        try (Arena arena = Arena.ofShared()) {
+            Tensor x = Tensor.of("x", segment(arena, new double[] {1, 2, 3}), 3);
+            ImmutableTaskGraph graph = new TaskGraph("round trip")
+                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, x)
+                    .transferToHost(DataTransferMode.EVERY_EXECUTION, x)
+                    .snapshot();
+            try (Executable e = device().load(graph)) {
+                ExecutionResult result = e.execute(true);
+                assertClose("round trip", new double[] {1, 2, 3}, x.host(), 0, 0);
+                assertTrue(result.nanosByKind().containsKey("copy_in"), result.taskTimes().toString());
+            }
+        }
+    }
+
+    @Test
     void aGraphLargerThanOneTornadoTaskGraphIsRefused() {
         try (Arena arena = Arena.ofShared()) {
             Tensor y = Tensor.allocate("y", arena, 3);

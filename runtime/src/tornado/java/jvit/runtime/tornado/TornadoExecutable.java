@@ -48,7 +48,7 @@ final class TornadoExecutable implements Executable {
     private final Map<Tensor, FloatArray> arrays = new IdentityHashMap<>();
     private final List<Copy> copiesIn = new ArrayList<>();
     private final List<Copy> copiesOut = new ArrayList<>();
-    /** TornadoVM task id -> the jvit task it belongs to, in launch order. */
+    /** TornadoVM task id -> the jvit task it belongs to (null for a touch, see {@link TornadoTouch}), in launch order. */
     private final Map<String, Task> tasks = new LinkedHashMap<>();
     private final TornadoExecutionPlan plan;
     private TornadoExecutionResult last;
@@ -105,6 +105,16 @@ final class TornadoExecutable implements Executable {
                     copiedOut.add(out.tensor());
                 }
             }
+        }
+        // Tensors only copied in and out still cross: a task touches each (TornadoVM fails on them otherwise).
+        Set<Tensor> used = Collections.newSetFromMap(new IdentityHashMap<>());
+        graph.tasks().forEach(t -> used.addAll(t.args()));
+        FloatArray sink = new FloatArray(1);
+        for (Tensor t : graph.tensors()) {
+            if (used.contains(t)) continue;
+            String id = "touch" + tasks.size();
+            tg.task(id, TornadoTouch::touch, arrays.get(t), sink);
+            tasks.put(id, null);
         }
         // Any other host tensor may be read back on demand (copyToHost: parameters a training graph updates).
         for (Tensor t : graph.tensors())
@@ -192,8 +202,9 @@ final class TornadoExecutable implements Executable {
         Map<String, Long> kernelNanos = TornadoProfile.kernelNanos(result.getProfilerResult().getProfileLog(), graphName);
         for (Map.Entry<String, Task> t : tasks.entrySet())
             if (kernelNanos.getOrDefault(t.getKey(), 0L) <= 0)
-                throw new TornadoException(device.id() + ": TornadoVM did not run task " + t.getValue().name() + " ("
-                        + t.getValue().op().name() + ") of graph " + graph.name() + " on the device (no kernel time in its profile)");
+                throw new TornadoException(device.id() + ": TornadoVM did not run task " + (t.getValue() == null ? t.getKey()
+                        : t.getValue().name() + " (" + t.getValue().op().name() + ")") + " of graph " + graph.name()
+                        + " on the device (no kernel time in its profile)");
         for (Copy c : copiesOut) {
             if (executed && c.firstOnly()) continue;
             if (c.firstOnly()) result.transferToHost(c.array());
@@ -209,7 +220,9 @@ final class TornadoExecutable implements Executable {
         List<TaskTime> times = new ArrayList<>();
         long in = result.getProfilerResult().getDeviceWriteTime(), out = result.getProfilerResult().getDeviceReadTime();
         if (in > 0) times.add(new TaskTime("copy_in", "copy_in", in));
-        tasks.forEach((id, task) -> times.add(new TaskTime(task.name(), task.op().name(), kernelNanos.get(id))));
+        tasks.forEach((id, task) -> {
+            if (task != null) times.add(new TaskTime(task.name(), task.op().name(), kernelNanos.get(id)));
+        });
         if (out > 0) times.add(new TaskTime("copy_out", "copy_out", out));
         return times;
     }
