@@ -5,7 +5,9 @@
 #   JVIT_OPENCL_ICDS  the OpenCL ICDs registered in /etc/OpenCL/vendors
 #   JVIT_CUDA_DRIVER  the CUDA driver library (libcuda.so.1)
 #   CUDA_HOME         the CUDA toolkit (nvcc, NVRTC), if not already set
-#   TORNADOVM_HOME    kept as given: an installed TornadoVM SDK
+#   TORNADOVM_HOME    a TornadoVM SDK: as given, else the first found of the usual install places
+#                     (jvit_find_tornado); it activates the Maven profile `tornadovm`
+#   JVIT_TORNADO_FLAGS  the JVM flags a tornado device needs (TornadoVM's argfile), when an SDK is found
 
 jvit_java_major() {  # the feature version of the JDK at $1, or 0
     local release="$1/release" v
@@ -54,6 +56,31 @@ jvit_java_env() {
     [ -f "$jsig" ] && export LD_PRELOAD="$jsig${LD_PRELOAD:+:$LD_PRELOAD}"
     return 0
 }
+# A TornadoVM SDK holds its JVM flags in tornado-argfile (made by its installer) and the API jar.
+jvit_is_tornado_sdk() { [ -f "$1/tornado-argfile" ] && [ -d "$1/share/java/tornado" ]; }
+
+jvit_find_tornado() {  # prints the SDK: $TORNADOVM_HOME if set, else the first usual install place holding one
+    local d
+    if [ -n "${TORNADOVM_HOME:-}" ]; then echo "$TORNADOVM_HOME"; return 0; fi
+    for d in "$HOME/TornadoVM/sdk" "$HOME/TornadoVM/bin/sdk" /root/TornadoVM/sdk /root/TornadoVM/bin/sdk /opt/tornadovm \
+             /opt/TornadoVM/sdk "$HOME"/TornadoVM/dist/tornadovm-*/tornadovm-*; do
+        if jvit_is_tornado_sdk "$d"; then echo "$d"; return 0; fi
+    done
+    return 1
+}
+
+# A TORNADOVM_HOME that holds no SDK is reported and dropped: it would only break the build.
+JVIT_TORNADO_FLAGS="" JVIT_TORNADO_NOT_SDK=""
+if TORNADOVM_HOME=$(jvit_find_tornado) && jvit_is_tornado_sdk "$TORNADOVM_HOME"; then
+    export TORNADOVM_HOME
+    # TornadoVM otherwise runs a kernel it failed to compile as Java on the host, unseen.
+    JVIT_TORNADO_FLAGS="@$TORNADOVM_HOME/tornado-argfile -Dtornado.recover.bailout=False -Dtornado.tvm.maxbytecodesize=262144"
+else
+    JVIT_TORNADO_NOT_SDK=${TORNADOVM_HOME:-}
+    unset TORNADOVM_HOME
+fi
+export JVIT_TORNADO_FLAGS
+
 # Maven's own libraries call sun.misc.Unsafe; JDK 24+ warns about it on every build.
 export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 
@@ -65,7 +92,13 @@ jvit_env_report() {
     fi
     echo "OpenCL:    ${JVIT_OPENCL_ICDS:-no ICD in /etc/OpenCL/vendors (apt-get install pocl-opencl-icd for OpenCL on the CPU)}"
     echo "CUDA:      ${JVIT_CUDA_DRIVER:-no driver (libcuda.so.1)}${CUDA_HOME:+, toolkit $CUDA_HOME}"
-    echo "TornadoVM: ${TORNADOVM_HOME:-not installed (set TORNADOVM_HOME to an SDK to build the tornadovm profile)}"
+    if [ -n "$JVIT_TORNADO_FLAGS" ]; then
+        echo "TornadoVM: $TORNADOVM_HOME"
+    elif [ -n "$JVIT_TORNADO_NOT_SDK" ]; then
+        echo "TornadoVM: TORNADOVM_HOME=$JVIT_TORNADO_NOT_SDK is not a TornadoVM SDK (no tornado-argfile or share/java/tornado there); ignored"
+    else
+        echo "TornadoVM: not installed (install it as its docs say and set TORNADOVM_HOME to the SDK; see README, TornadoVM)"
+    fi
 }
 
 # Run directly rather than sourced: report.

@@ -45,12 +45,16 @@ jvit_newer_sources() {
     shift
     for m in "$@"; do modules+=("$ROOT/$m"); done
     [ -n "$(find "$ROOT/pom.xml" "${modules[@]}" \
-        \( -path '*/target' -prune \) -o \( -path '*/src/main/*' -o -name pom.xml \) -type f -newer "$jar" -print -quit)" ]
+        \( -path '*/target' -prune \) -o \( -path '*/src/main/*' -o -path '*/src/tornado/*' -o -name pom.xml \) -type f -newer "$jar" -print -quit)" ]
 }
+
+# The TornadoVM SDK the jars were built against ("" without one): a different one means a rebuild.
+JVIT_TORNADO_STAMP="$ROOT/vit/target/tornadovm-home"
 
 # True when the jar that bin/vit runs is missing or older than its sources.
 jvit_stale() {
     [ -f "$JVIT_JAR" ] && [ -d "$ROOT/vit/target/lib" ] || return 0
+    [ "$(cat "$JVIT_TORNADO_STAMP" 2>/dev/null)" = "${TORNADOVM_HOME:-}" ] || return 0
     jvit_newer_sources "$JVIT_JAR" kernels runtime vit
 }
 
@@ -84,4 +88,5 @@ jvit_build() {  # builds the jars bin/vit runs (no tests), quietly, saying so
     (cd "$ROOT" && mvn -q -B package -DskipTests -pl vit -am 2>&1 | sed 's/\x1b\[[0-9;]*m//g'; exit "${PIPESTATUS[0]}") >&2 \
         || { echo "jvit: the build failed (output above)" >&2; return 1; }
     touch "$JVIT_JAR"
+    echo "${TORNADOVM_HOME:-}" > "$JVIT_TORNADO_STAMP"
 }
