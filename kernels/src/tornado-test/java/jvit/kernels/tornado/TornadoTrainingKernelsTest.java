@@ -7,6 +7,7 @@ import static jvit.kernels.tornado.TornadoTesting.devices;
 import static jvit.kernels.tornado.TornadoTesting.onJava;
 import static jvit.kernels.tornado.TornadoTesting.random;
 import static jvit.kernels.tornado.TornadoTesting.run;
+import static jvit.kernels.tornado.TornadoTesting.runShared;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
@@ -55,6 +56,10 @@ class TornadoTrainingKernelsTest {
         Random random = random();
         double[] x = roundToFloat(uniform(random, n, 5)), dy = roundToFloat(uniform(random, n, 1));
         assertLikeJava("gelu backward " + random, new Op.GeluBackward(n), 1e-5, 1e-6, null, dy, x);
+        double[] expected = onJava(new Op.GeluBackward(n), null, dy, x)[0];
+        for (TornadoDevice device : devices()) // dx = dy, as the training step runs it
+            assertClose("gelu backward in place on " + device + ", " + random, expected,
+                    runShared(device, new Op.GeluBackward(n), new int[] {0, 0, 1}, dy, x), 1e-5, 1e-6);
     }
 
     @ParameterizedTest(name = "rows={0} dim={1} eps={2}")
