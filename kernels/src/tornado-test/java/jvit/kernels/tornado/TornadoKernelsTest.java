@@ -7,16 +7,22 @@ import static jvit.kernels.tornado.TornadoTesting.devices;
 import static jvit.kernels.tornado.TornadoTesting.random;
 import static jvit.kernels.tornado.TornadoTesting.run;
 import static jvit.kernels.tornado.TornadoTesting.runInPlace;
+import static jvit.kernels.tornado.TornadoTesting.runShared;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import jvit.kernels.Op;
 import jvit.kernels.Op.Activation;
 import jvit.kernels.Reference64;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 import uk.ac.manchester.tornado.api.enums.TornadoDeviceType;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 
 /**
  * Every forward operator's TornadoVM kernels on every TornadoVM device against the float64
@@ -126,6 +132,39 @@ class TornadoKernelsTest {
         double[] a = roundToFloat(uniform(random, n, 10)), b = roundToFloat(uniform(random, n, 10));
         for (TornadoDevice device : devices())
             assertClose("add on " + device + ", " + random, Reference64.add(a, b), run(device, new Op.Add(n), null, a, b)[0], 1e-7, 0);
+    }
+
+    /** out = a + b where out is a, out is b, a is b, or all three are one array: each a kernel of its own. */
+    @ParameterizedTest(name = "arrays={0}")
+    @ValueSource(strings = {"0 0 1", "0 1 0", "0 1 1", "0 0 0"})
+    void addWithSharedArrays(String arrays) {
+        Random random = random();
+        int n = 1031;
+        int[] slots = Arrays.stream(arrays.split(" ")).mapToInt(Integer::parseInt).toArray();
+        double[] x = roundToFloat(uniform(random, n, 10)), y = roundToFloat(uniform(random, n, 10));
+        double[][] values = slots[1] == slots[2] && slots[0] == slots[1] ? new double[][] {x} : new double[][] {x, y};
+        double[] expected = Reference64.add(values[slots[1]], values[slots[2]]);
+        for (TornadoDevice device : devices())
+            assertClose("add " + arrays + " on " + device + ", " + random, expected, runShared(device, new Op.Add(n), slots,
+                    values), 1e-7, 0);
+    }
+
+    @Test
+    void refusesOneArrayTwiceWhereNoKernelTakesIt() {
+        var x = new FloatArray(12);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> TornadoKernels.launch(new Op.LayerNorm(3, 4, 1e-5f), "t", TornadoDeviceType.CPU, x, x, x, x));
+        assertTrue(e.getMessage().contains("same array"), e.getMessage());
+    }
+
+    @Test
+    void refusesHeadsLargerThanItsPrivateRows() {
+        int headDim = TornadoAttention.MAX_HEAD_DIM + 1;
+        var out = new FloatArray(headDim);
+        var qkv = new FloatArray(3 * headDim);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> TornadoKernels.launch(new Op.Attention(1, 1, 1, headDim), "t", TornadoDeviceType.GPU, out, qkv));
+        assertTrue(e.getMessage().contains("heads of up to " + TornadoAttention.MAX_HEAD_DIM), e.getMessage());
     }
 
     @ParameterizedTest(name = "batch={0} channels={1} {2}x{3} patch={4} hidden={5}")

@@ -71,8 +71,19 @@ final class TornadoTesting {
 
     /** The output of an operator that may work in place (out = x, its two arguments), run in place. */
     static double[] runInPlace(TornadoDevice device, Op op, double[] x) {
-        FloatArray inOut = array(x, x.length);
-        return run(device, device.getDeviceType(), op, inOut, inOut)[0];
+        return runShared(device, op, new int[] {0, 0}, x);
+    }
+
+    /**
+     * The first output of {@code op} with arguments that share arrays: argument i is the array made from
+     * {@code values[slots[i]]}, one array per value (outputs start from those values, not poisoned).
+     */
+    static double[] runShared(TornadoDevice device, Op op, int[] slots, double[]... values) {
+        FloatArray[] distinct = new FloatArray[values.length];
+        for (int v = 0; v < values.length; v++) distinct[v] = array(values[v], values[v].length);
+        FloatArray[] arrays = new FloatArray[slots.length];
+        for (int i = 0; i < slots.length; i++) arrays[i] = distinct[slots[i]];
+        return run(device, device.getDeviceType(), op, arrays)[0];
     }
 
     private static double[][] run(TornadoDevice device, TornadoDeviceType type, Op op, FloatArray... arrays) {

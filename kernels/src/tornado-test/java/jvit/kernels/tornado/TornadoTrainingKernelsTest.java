@@ -7,10 +7,12 @@ import static jvit.kernels.tornado.TornadoTesting.devices;
 import static jvit.kernels.tornado.TornadoTesting.onJava;
 import static jvit.kernels.tornado.TornadoTesting.random;
 import static jvit.kernels.tornado.TornadoTesting.run;
+import static jvit.kernels.tornado.TornadoTesting.runShared;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
 import java.util.Random;
+import jvit.kernels.FiniteDifferences;
 import jvit.kernels.Op;
 import jvit.kernels.Reference64;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,8 +23,9 @@ import uk.ac.manchester.tornado.api.common.TornadoDevice;
 /**
  * Every training operator's TornadoVM kernels on every TornadoVM device against the Java kernels
  * (which BackwardTest checks against finite differences of the float64 references) or the float64
- * references, with NaN-poisoned outputs, at sizes that are 1, prime, or just off the kernels'
- * blocks (32 × 8 column groups, 256-item groups, 32-row attention groups, 12 × 32 matmul blocks).
+ * references, and LayerNorm's and attention's backward passes against finite differences directly,
+ * with NaN-poisoned outputs, at sizes that are 1, prime, or just off the kernels' blocks (32 × 8
+ * column groups, 256-item groups, 32-row attention groups and 32-key tiles, 12 × 32 matmul blocks).
  */
 class TornadoTrainingKernelsTest {
 
@@ -55,6 +58,10 @@ class TornadoTrainingKernelsTest {
         Random random = random();
         double[] x = roundToFloat(uniform(random, n, 5)), dy = roundToFloat(uniform(random, n, 1));
         assertLikeJava("gelu backward " + random, new Op.GeluBackward(n), 1e-5, 1e-6, null, dy, x);
+        double[] expected = onJava(new Op.GeluBackward(n), null, dy, x)[0];
+        for (TornadoDevice device : devices()) // dx = dy, as the training step runs it
+            assertClose("gelu backward in place on " + device + ", " + random, expected,
+                    runShared(device, new Op.GeluBackward(n), new int[] {0, 0, 1}, dy, x), 1e-5, 1e-6);
     }
 
     @ParameterizedTest(name = "rows={0} dim={1} eps={2}")
@@ -76,6 +83,38 @@ class TornadoTrainingKernelsTest {
         double[] dout = roundToFloat(uniform(random, batch * tokens * heads * headDim, 1));
         assertLikeJava("attention backward " + random, new Op.AttentionBackward(batch, tokens, heads, headDim), 1e-3, 1e-5,
                 null, dout, qkv);
+    }
+
+    /** LayerNorm's three gradients on the device against central differences of the float64 forward pass. */
+    @ParameterizedTest(name = "rows={0} dim={1}")
+    @CsvSource({"2, 7", "3, 33"})
+    void layerNormBackwardMatchesFiniteDifferences(int rows, int dim) {
+        Random random = random();
+        float eps = 1e-5f;
+        double[] x = roundToFloat(uniform(random, rows * dim, 2)), gamma = roundToFloat(uniform(random, dim, 2));
+        double[] beta = roundToFloat(uniform(random, dim, 1)), dy = roundToFloat(uniform(random, rows * dim, 1));
+        double[] dx = FiniteDifferences.gradient(t -> Reference64.layerNorm(t, gamma, beta, rows, dim, eps), x.clone(), dy);
+        double[] dgamma = FiniteDifferences.gradient(g -> Reference64.layerNorm(x, g, beta, rows, dim, eps), gamma.clone(), dy);
+        double[] dbeta = FiniteDifferences.gradient(b -> Reference64.layerNorm(x, gamma, b, rows, dim, eps), beta.clone(), dy);
+        for (TornadoDevice device : devices()) {
+            double[][] actual = run(device, new Op.LayerNormBackward(rows, dim, eps), null, null, null, dy, x, gamma);
+            assertClose("layernorm dx on " + device + ", " + random, dx, actual[0], 1e-3, 1e-4);
+            assertClose("layernorm dgamma on " + device + ", " + random, dgamma, actual[1], 1e-3, 1e-4);
+            assertClose("layernorm dbeta on " + device + ", " + random, dbeta, actual[2], 1e-3, 1e-4);
+        }
+    }
+
+    /** Attention's gradient with respect to q, k and v on the device against central differences of the float64 forward pass. */
+    @ParameterizedTest(name = "batch={0} tokens={1} heads={2} headDim={3}")
+    @CsvSource({"1, 5, 2, 3", "2, 35, 1, 4"})
+    void attentionBackwardMatchesFiniteDifferences(int batch, int tokens, int heads, int headDim) {
+        Random random = random();
+        double[] qkv = roundToFloat(uniform(random, 3 * batch * tokens * heads * headDim, 1.5));
+        double[] dout = roundToFloat(uniform(random, batch * tokens * heads * headDim, 1));
+        double[] expected = FiniteDifferences.gradient(t -> Reference64.attention(t, batch, tokens, heads, headDim), qkv.clone(), dout);
+        for (TornadoDevice device : devices())
+            assertClose("attention dqkv on " + device + ", " + random, expected,
+                    run(device, new Op.AttentionBackward(batch, tokens, heads, headDim), null, dout, qkv)[0], 1e-3, 1e-4);
     }
 
     @ParameterizedTest(name = "rows={0} classes={1} smoothing={2}")
