@@ -52,6 +52,25 @@ class TornadoTrainingKernelsTest {
                     1e-6 * rows);
     }
 
+    @ParameterizedTest(name = "rows={0} dim={1}")
+    @CsvSource({"1, 1", "130, 17", "33, 1031"})
+    void layerScale(int rows, int dim) {
+        Random random = random();
+        double[] x = roundToFloat(uniform(random, rows * dim, 2)), gamma = roundToFloat(uniform(random, dim, 1));
+        double[] dy = roundToFloat(uniform(random, rows * dim, 1));
+        assertLikeJava("layer scale " + random, new Op.LayerScale(rows, dim), 1e-6, 1e-7, null, x, gamma);
+        double[] expected = onJava(new Op.LayerScale(rows, dim), null, x, gamma)[0];
+        for (TornadoDevice device : devices()) // out = x, as the forward graph runs it
+            assertClose("layer scale in place on " + device + ", " + random, expected,
+                    runShared(device, new Op.LayerScale(rows, dim), new int[] {0, 0, 1}, x, gamma), 1e-6, 1e-7);
+        double[] dgamma = new double[dim];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < dim; c++) dgamma[c] += dy[r * dim + c] * x[r * dim + c];
+        for (TornadoDevice device : devices())
+            assertClose("layer scale backward on " + device + ", " + random, dgamma,
+                    run(device, new Op.LayerScaleBackward(rows, dim), null, dy, x)[0], 1e-5, 1e-6 * rows);
+    }
+
     @ParameterizedTest(name = "n={0}")
     @ValueSource(ints = {1, 17, 100_003})
     void geluBackward(int n) {

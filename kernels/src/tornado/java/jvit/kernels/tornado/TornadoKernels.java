@@ -67,6 +67,11 @@ public final class TornadoKernels {
                     TaskPackage.createPackage(id, TornadoClassToken::forward, new KernelContext(), args[0], args[1], o.tokens(), o.hidden(),
                             (int) o.argElements()[0])));
             case Op.SumRows o -> TornadoLaunch.of(sumRows(id, o.rows(), o.cols(), args[0], args[1]));
+            case Op.LayerScale o -> TornadoLaunch.of(task(id, cover1D((long) o.rows() * o.dim(), GROUP), args[0] == args[1]
+                    ? TaskPackage.createPackage(id, TornadoLayerScale::forwardInPlace, new KernelContext(), args[0], args[2], o.rows(), o.dim())
+                    : TaskPackage.createPackage(id, TornadoLayerScale::forward, new KernelContext(), args[0], args[1], args[2], o.rows(), o.dim())));
+            case Op.LayerScaleBackward o -> TornadoLaunch.of(task(id, columnsGrid(o.dim()),
+                    TaskPackage.createPackage(id, TornadoLayerScale::backward, new KernelContext(), args[0], args[1], args[2], o.rows(), o.dim())));
             case Op.GeluBackward o -> TornadoLaunch.of(task(id, cover1D(o.n(), GROUP), args[0] == args[1]
                     ? TaskPackage.createPackage(id, TornadoGelu::backwardInPlace, new KernelContext(), args[0], args[2], (int) o.n())
                     : TaskPackage.createPackage(id, TornadoGelu::backward, new KernelContext(), args[0], args[1], args[2], (int) o.n())));
@@ -268,11 +273,12 @@ public final class TornadoKernels {
             for (int j = i + 1; j < args.length; j++)
                 if (args[i] == args[j] && !hasKernelFor(op, i, j))
                     throw new IllegalArgumentException(op + ": arguments " + i + " and " + j + " are the same array; the TornadoVM kernels"
-                            + " take one array twice only as softmax's, GELU's and its backward pass's first two, and add's");
+                            + " take one array twice only as softmax's, GELU's and its backward pass's, and LayerScale's first two, and add's");
     }
 
     /** Whether arguments i < j may be one array: those that {@link Op} allows, each with a kernel of its own. */
     private static boolean hasKernelFor(Op op, int i, int j) {
-        return op instanceof Op.Add || (op instanceof Op.Softmax || op instanceof Op.Gelu || op instanceof Op.GeluBackward) && i == 0 && j == 1;
+        return op instanceof Op.Add || (op instanceof Op.Softmax || op instanceof Op.Gelu || op instanceof Op.GeluBackward
+                || op instanceof Op.LayerScale) && i == 0 && j == 1;
     }
 }
