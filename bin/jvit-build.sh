@@ -87,6 +87,10 @@ jvit_build() {  # builds the jars bin/vit runs (no tests), quietly, saying so
     # Maven 3.8 prints colour resets even in batch mode; strip them.
     (cd "$ROOT" && mvn -q -B package -DskipTests -pl vit -am 2>&1 | sed 's/\x1b\[[0-9;]*m//g'; exit "${PIPESTATUS[0]}") >&2 \
         || { echo "jvit: the build failed (output above)" >&2; return 1; }
+    jvit_mark_built
+}
+
+jvit_mark_built() {  # records that the jars bin/vit runs are fresh, and the TornadoVM SDK they were built against
     touch "$JVIT_JAR"
     echo "${TORNADOVM_HOME:-}" > "$JVIT_TORNADO_STAMP"
 }
