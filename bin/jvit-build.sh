@@ -48,13 +48,15 @@ jvit_newer_sources() {
         \( -path '*/target' -prune \) -o \( -path '*/src/main/*' -o -path '*/src/tornado/*' -o -name pom.xml \) -type f -newer "$jar" -print -quit)" ]
 }
 
-# The TornadoVM SDK the jars were built against ("" without one): a different one means a rebuild.
+# The TornadoVM SDK the jars were built against ("" without one).
 JVIT_TORNADO_STAMP="$ROOT/vit/target/tornadovm-home"
 
 # True when the jar that bin/vit runs is missing or older than its sources.
 jvit_stale() {
     [ -f "$JVIT_JAR" ] && [ -d "$ROOT/vit/target/lib" ] || return 0
-    [ "$(cat "$JVIT_TORNADO_STAMP" 2>/dev/null)" = "${TORNADOVM_HOME:-}" ] || return 0
+    # An SDK found that the jars were not built against means a rebuild; none found (or none readable by
+    # this user) does not: the jars run without it, the tornado backend saying why it is unavailable.
+    [ -z "${TORNADOVM_HOME:-}" ] || [ "$(cat "$JVIT_TORNADO_STAMP" 2>/dev/null)" = "$TORNADOVM_HOME" ] || return 0
     jvit_newer_sources "$JVIT_JAR" kernels runtime vit
 }
 
