@@ -19,7 +19,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 [ -n "$JVIT_JDK" ] || { echo "prepare.sh: no JDK >= 22 found" >&2; exit 1; }
 GPU="$ROOT/.gpu"
 JUNIT_CONSOLE=org.junit.platform:junit-platform-console-standalone:1.14.1   # the platform of junit-jupiter 5.14.1 (pom.xml)
-MODULES=java.base,java.management,java.logging,java.sql,java.xml,jdk.incubator.vector,jdk.management
+MODULES=java.base,java.management,java.logging,java.sql,java.xml,jdk.incubator.vector,jdk.management,java.net.http
 
 cd "$ROOT"
 [ "${1:-}" = --no-build ] || mvn -q -B -Dstyle.color=never package -pl vit -am -DskipTests
