@@ -35,7 +35,7 @@ JVM=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+
 [ $NO_GPU = 1 ] || export JVIT_REQUIRE_CUDA=1   # a CUDA test that cannot find the GPU fails instead of being skipped
 
 vit() {  # the CLI, as bin/vit runs it; JVIT_JAVA_OPTS adds JVM options (-Djvit.cuda.gemm=cublas)
-    "$JAVA" "${JVM[@]}" ${JVIT_JAVA_OPTS:-} -cp "$GPU/lib/*" jvit.vit.cli.Main "$@" 2> >(grep -v 'incubator modules' >&2)
+    "$JAVA" "${JVM[@]}" ${JVIT_JAVA_OPTS:-} -Djvit.home="$ROOT" -cp "$GPU/lib/*" jvit.vit.cli.Main "$@" 2> >(grep -v 'incubator modules' >&2)
 }
 
 declare -A STATUS
