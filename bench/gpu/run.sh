@@ -135,7 +135,7 @@ no_gpu_forward() {  # the demo model's logits on java for two images of 0.5 (an 
 
 no_gpu_tests() {  # every CUDA test skipped, each for the missing driver, none failed
     tests
-    grep -q 'tests successful' "$OUT/tests.txt" && grep -q 'no CUDA: libcuda.so.1' "$OUT/tests.txt" &&
+    grep -q 'tests successful' "$OUT/tests.txt" && grep -qi 'no cuda: libcuda.so.1' "$OUT/tests.txt" &&
         grep -Eq '\[ +0 tests failed +\]' "$OUT/tests.txt"
 }
 
