@@ -11,6 +11,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "vit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Vision Transformers from Java on CPUs, GPUs and FPGAs: inference, training, benchmarks.",
+        // `vit spark` runs in a JVM of its own with Spark on the class path (bin/vit starts it), so it is no subcommand here.
+        footer = {"  spark     Classify images listed in a Spark DataFrame, on local cores or a",
+                "              cluster (`vit spark classify --help`)."},
         subcommands = {DevicesCommand.class, DemoCommand.class, ClassifyCommand.class, ForwardCommand.class,
                 TrainCommand.class, EvalCommand.class, BenchCommand.class, KernelsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
