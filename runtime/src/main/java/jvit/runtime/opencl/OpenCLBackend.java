@@ -23,10 +23,11 @@ public final class OpenCLBackend extends DriverBackend {
     /**
      * The references jvit holds now to OpenCL objects of each kind ({@code context}, {@code queue},
      * {@code buffer}, {@code program}, {@code kernel}, {@code event}): what a soak run watches to
-     * tell a leak in the driver from the heap's growth.
+     * tell a leak in the driver from the heap's growth. None without the OpenCL library.
      */
     public static Map<String, Long> liveObjects() {
         Map<String, Long> live = new LinkedHashMap<>();
+        if (OpenCLLibrary.problem().isPresent()) return live;
         CL.live().forEach((kind, n) -> live.put(kind.name().toLowerCase(Locale.ROOT), n));
         return live;
     }

@@ -34,20 +34,22 @@ class KernelBinaryFuzzTest {
     private static final Arena ARENA = Arena.ofShared();
     private static ImmutableTaskGraph graph;
     private static byte[] intact;
+    /** One folder for every run: opencl:0 keeps a device per kernel binary file (path and contents) it loaded. */
+    private static Path dir;
 
     private static synchronized byte[] intact() throws IOException {
         if (intact != null) return intact;
         Tensor x = Tensor.allocate("x", ARENA, 7), y = Tensor.allocate("y", ARENA, 7);
         graph = new TaskGraph("gelu").transferToDevice(DataTransferMode.EVERY_EXECUTION, x)
                 .task("gelu", new Op.Gelu(7), y, x).transferToHost(DataTransferMode.EVERY_EXECUTION, y).snapshot();
-        Path dir = Files.createTempDirectory("jvit-fuzz");
+        dir = Files.createTempDirectory("jvit-fuzz");
+        dir.toFile().deleteOnExit();
         Path file = dir.resolve("kernels.bin");
         try {
             KernelBinaries.build(OpenCLTesting.device(), List.of(graph), file, built -> {});
             intact = Files.readAllBytes(file);
         } finally {
             Files.deleteIfExists(file);
-            Files.deleteIfExists(dir);
         }
         return intact;
     }
@@ -68,7 +70,6 @@ class KernelBinaryFuzzTest {
             crc.update(bytes, 0, bytes.length - Integer.BYTES);
             ByteBuffer.wrap(bytes, bytes.length - Integer.BYTES, Integer.BYTES).putInt((int) crc.getValue());
         }
-        Path dir = Files.createTempDirectory("jvit-fuzz");
         Path file = dir.resolve("kernels.bin"), again = dir.resolve("again.bin");
         try {
             Files.write(file, bytes);
@@ -84,7 +85,6 @@ class KernelBinaryFuzzTest {
         } finally {
             Files.deleteIfExists(file);
             Files.deleteIfExists(again);
-            Files.deleteIfExists(dir);
         }
     }
 }
