@@ -1,6 +1,7 @@
 package jvit.vit.io;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -117,9 +118,16 @@ public final class Json {
     public static Object read(Path file) {
         String text;
         try {
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_DOCUMENT + 1); // bounded: the file may be a device or a FIFO with no end
+            }
+            if (bytes.length > MAX_DOCUMENT)
+                throw UserError.inFile(file, "is larger than " + MAX_DOCUMENT + " bytes, more than any JSON file jvit reads;"
+                        + " check that this is the right file");
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+                    .decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             throw UserError.inFile(file, "not UTF-8 text, so not JSON; check that this is the right file");
         } catch (IOException e) {

@@ -146,6 +146,26 @@ class JsonTest {
     }
 
     @Test
+    void readRefusesADocumentPastTheBoundBeforeParsingIt() throws IOException {
+        Path file = dir.resolve("huge.json");
+        try (var out = Files.newOutputStream(file)) {
+            out.write('[');
+            byte[] zeros = "0,".repeat(1 << 20).getBytes(StandardCharsets.US_ASCII);
+            for (long written = 1; written <= Json.MAX_DOCUMENT; written += zeros.length) out.write(zeros);
+            out.write('0');
+            out.write(']');
+        }
+        assertEquals(file + ": is larger than 100000000 bytes, more than any JSON file jvit reads; check that this is the right file",
+                assertThrows(UserError.class, () -> Json.read(file)).getMessage());
+    }
+
+    @Test
+    void refusesNumbersLongerThanTheBound() {
+        Json.SyntaxError e = assertThrows(Json.SyntaxError.class, () -> Json.parse("1" + "0".repeat(Json.MAX_NUMBER)));
+        assertTrue(e.getMessage().contains("exceeds the maximum"), e.getMessage());
+    }
+
+    @Test
     void readSkipsAByteOrderMark() throws IOException {
         Path file = dir.resolve("bom.json");
         Files.write(file, "\uFEFF{\"a\": 1}".getBytes(StandardCharsets.UTF_8));
