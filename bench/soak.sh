@@ -28,6 +28,7 @@ ROOT=$root
 jvit_bench_jar
 out="bench/results/$(date +%F)-soak-$(hostname -s).md"
 [ "$forwards" = 1000 ] && [ "$calls" = 1000 ] && [ "$loads" = 1000 ] || out="${out%.md}-short.md"
+[ ! -e "$out" ] || out="${out%.md}-$(date -u +%H%M).md" # a second run that day keeps the first's result
 samples=$(mktemp)
 trap 'rm -f "$samples"' EXIT
 failed=0
