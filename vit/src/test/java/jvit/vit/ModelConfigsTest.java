@@ -212,7 +212,7 @@ class ModelConfigsTest {
         write("preprocessor_config.json", "{\"crop_pct\": 1.5}");
         assertEquals("crop_pct must be in (0, 1], got 1.5; fix the file", problem(preprocessor, () -> ModelConfigs.huggingFace(config)));
         write("preprocessor_config.json", "{\"size\": {\"height\": 224,}}");
-        assertEquals("invalid JSON at 1:25: unexpected '}', expected a string key; fix the file or export it again",
+        assertEquals("invalid JSON at 1:25: Unexpected character ('}' (code 125)): was expecting double-quote to start property name; fix the file or export it again",
                 problem(preprocessor, () -> ModelConfigs.huggingFace(config)));
     }
 

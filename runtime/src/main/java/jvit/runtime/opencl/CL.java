@@ -16,7 +16,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The OpenCL C API through FFM, kept thin: one method per function jvit uses, Java values in and
@@ -85,7 +88,33 @@ final class CL {
 
     private static final MemorySegment NULL = MemorySegment.NULL;
 
+    /** The kinds of OpenCL object jvit creates, whose references it counts (see {@link #live()}). */
+    enum Kind { CONTEXT, QUEUE, BUFFER, PROGRAM, KERNEL, EVENT }
+
+    /** References held, per {@link Kind}: created or retained, less released. */
+    private static final AtomicLongArray LIVE = new AtomicLongArray(Kind.values().length);
+
     private CL() {}
+
+    /**
+     * The references jvit holds to OpenCL objects now, per kind: a graph that is loaded and closed
+     * must leave these as they were (only the device's context and program cache stay), else
+     * something leaks in the driver, where no heap measurement sees it.
+     */
+    static Map<Kind, Long> live() {
+        Map<Kind, Long> live = new EnumMap<>(Kind.class);
+        for (Kind k : Kind.values()) live.put(k, LIVE.get(k.ordinal()));
+        return live;
+    }
+
+    private static MemorySegment counted(Kind kind, MemorySegment handle) {
+        LIVE.incrementAndGet(kind.ordinal());
+        return handle;
+    }
+
+    private static void retained(Kind kind) { LIVE.incrementAndGet(kind.ordinal()); }
+
+    private static void released(Kind kind) { LIVE.decrementAndGet(kind.ordinal()); }
 
     @SuppressWarnings("restricted") // native access is granted by --enable-native-access (jvit.jvmFlags)
     private static MethodHandle bind(String name, MemoryLayout result, MemoryLayout... args) {
@@ -202,16 +231,19 @@ final class CL {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment properties = arena.allocateFrom(JAVA_LONG, CONTEXT_PLATFORM, platform.address(), 0);
             MemorySegment devices = arena.allocateFrom(ADDRESS, device);
-            return create("clCreateContext", err -> (MemorySegment) clCreateContext.invokeExact(properties, 1, devices, NULL, NULL, err));
+            return counted(Kind.CONTEXT,
+                    create("clCreateContext", err -> (MemorySegment) clCreateContext.invokeExact(properties, 1, devices, NULL, NULL, err)));
         }
     }
 
     static void retainContext(MemorySegment context) {
         check("clRetainContext", () -> (int) clRetainContext.invokeExact(context));
+        retained(Kind.CONTEXT);
     }
 
     static void releaseContext(MemorySegment context) {
         check("clReleaseContext", () -> (int) clReleaseContext.invokeExact(context));
+        released(Kind.CONTEXT);
     }
 
     /**
@@ -220,17 +252,18 @@ final class CL {
      */
     static MemorySegment createQueue(MemorySegment context, MemorySegment device, boolean openCL2) {
         if (!openCL2)
-            return create("clCreateCommandQueue",
-                    err -> (MemorySegment) clCreateCommandQueue.invokeExact(context, device, QUEUE_PROFILING_ENABLE, err));
+            return counted(Kind.QUEUE, create("clCreateCommandQueue",
+                    err -> (MemorySegment) clCreateCommandQueue.invokeExact(context, device, QUEUE_PROFILING_ENABLE, err)));
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment properties = arena.allocateFrom(JAVA_LONG, QUEUE_PROPERTIES, QUEUE_PROFILING_ENABLE, 0);
-            return create("clCreateCommandQueueWithProperties",
-                    err -> (MemorySegment) clCreateCommandQueueWithProperties.invokeExact(context, device, properties, err));
+            return counted(Kind.QUEUE, create("clCreateCommandQueueWithProperties",
+                    err -> (MemorySegment) clCreateCommandQueueWithProperties.invokeExact(context, device, properties, err)));
         }
     }
 
     static void releaseQueue(MemorySegment queue) {
         check("clReleaseCommandQueue", () -> (int) clReleaseCommandQueue.invokeExact(queue));
+        released(Kind.QUEUE);
     }
 
     static void finish(MemorySegment queue) {
@@ -238,23 +271,27 @@ final class CL {
     }
 
     static MemorySegment createBuffer(MemorySegment context, long bytes) {
-        return create("clCreateBuffer", err -> (MemorySegment) clCreateBuffer.invokeExact(context, MEM_READ_WRITE, bytes, NULL, err));
+        return counted(Kind.BUFFER,
+                create("clCreateBuffer", err -> (MemorySegment) clCreateBuffer.invokeExact(context, MEM_READ_WRITE, bytes, NULL, err)));
     }
 
     static void releaseBuffer(MemorySegment buffer) {
         check("clReleaseMemObject", () -> (int) clReleaseMemObject.invokeExact(buffer));
+        released(Kind.BUFFER);
     }
 
     /** Queues a copy of {@code host} into the start of {@code buffer}, not waiting for it; {@code event} receives its event, or is NULL. */
     static void enqueueWrite(MemorySegment queue, MemorySegment buffer, MemorySegment host, long bytes, MemorySegment event) {
         check("clEnqueueWriteBuffer",
                 () -> (int) clEnqueueWriteBuffer.invokeExact(queue, buffer, 0, 0L, bytes, host, 0, NULL, event));
+        if (event.address() != 0) retained(Kind.EVENT);
     }
 
     /** Queues a copy of the start of {@code buffer} into {@code host}, not waiting for it. */
     static void enqueueRead(MemorySegment queue, MemorySegment buffer, MemorySegment host, long bytes, MemorySegment event) {
         check("clEnqueueReadBuffer",
                 () -> (int) clEnqueueReadBuffer.invokeExact(queue, buffer, 0, 0L, bytes, host, 0, NULL, event));
+        if (event.address() != 0) retained(Kind.EVENT);
     }
 
     // ---- Programs and kernels
@@ -264,8 +301,8 @@ final class CL {
             byte[] utf8 = source.getBytes(StandardCharsets.UTF_8);
             MemorySegment strings = arena.allocateFrom(ADDRESS, arena.allocateFrom(JAVA_BYTE, utf8));
             MemorySegment lengths = arena.allocateFrom(JAVA_LONG, utf8.length);
-            return create("clCreateProgramWithSource",
-                    err -> (MemorySegment) clCreateProgramWithSource.invokeExact(context, 1, strings, lengths, err));
+            return counted(Kind.PROGRAM, create("clCreateProgramWithSource",
+                    err -> (MemorySegment) clCreateProgramWithSource.invokeExact(context, 1, strings, lengths, err)));
         }
     }
 
@@ -276,8 +313,8 @@ final class CL {
             MemorySegment lengths = arena.allocateFrom(JAVA_LONG, binary.length);
             MemorySegment binaries = arena.allocateFrom(ADDRESS, arena.allocateFrom(JAVA_BYTE, binary));
             MemorySegment status = arena.allocate(JAVA_INT);
-            MemorySegment program = create("clCreateProgramWithBinary",
-                    err -> (MemorySegment) clCreateProgramWithBinary.invokeExact(context, 1, devices, lengths, binaries, status, err));
+            MemorySegment program = counted(Kind.PROGRAM, create("clCreateProgramWithBinary",
+                    err -> (MemorySegment) clCreateProgramWithBinary.invokeExact(context, 1, devices, lengths, binaries, status, err)));
             int code = status.get(JAVA_INT, 0);
             if (code != SUCCESS) {
                 releaseProgram(program);
@@ -321,21 +358,24 @@ final class CL {
 
     static void retainProgram(MemorySegment program) {
         check("clRetainProgram", () -> (int) clRetainProgram.invokeExact(program));
+        retained(Kind.PROGRAM);
     }
 
     static void releaseProgram(MemorySegment program) {
         check("clReleaseProgram", () -> (int) clReleaseProgram.invokeExact(program));
+        released(Kind.PROGRAM);
     }
 
     static MemorySegment createKernel(MemorySegment program, String name) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cname = arena.allocateFrom(name);
-            return create("clCreateKernel", err -> (MemorySegment) clCreateKernel.invokeExact(program, cname, err));
+            return counted(Kind.KERNEL, create("clCreateKernel", err -> (MemorySegment) clCreateKernel.invokeExact(program, cname, err)));
         }
     }
 
     static void releaseKernel(MemorySegment kernel) {
         check("clReleaseKernel", () -> (int) clReleaseKernel.invokeExact(kernel));
+        released(Kind.KERNEL);
     }
 
     /** Sets argument {@code index} to a buffer, or to a null pointer when {@code buffer} is NULL. */
@@ -371,6 +411,7 @@ final class CL {
                               MemorySegment local, MemorySegment event) {
         check("clEnqueueNDRangeKernel",
                 () -> (int) clEnqueueNDRangeKernel.invokeExact(queue, kernel, dimensions, NULL, global, local, 0, NULL, event));
+        if (event.address() != 0) retained(Kind.EVENT);
     }
 
     // ---- Events
@@ -386,6 +427,7 @@ final class CL {
 
     static void releaseEvent(MemorySegment event) {
         check("clReleaseEvent", () -> (int) clReleaseEvent.invokeExact(event));
+        released(Kind.EVENT);
     }
 
     // ---- Helpers

@@ -61,8 +61,31 @@ record KernelBinaryFile(DeviceIdentity device, List<Entry> programs) {
 
     /** SHA-256 of the program's source as it is compiled; a binary whose hash differs was built from other kernels. */
     static String sourceHash(KernelProgram program) {
+        return HexFormat.of().formatHex(sha256().digest(program.source().getBytes(UTF_8)));
+    }
+
+    /** SHA-256 of everything the file holds: two files with the same fingerprint load the same programs. */
+    String fingerprint() {
+        MessageDigest digest = sha256();
+        for (Entry e : programs) {
+            List<String> parts = new ArrayList<>(List.of(e.program().file(), e.sourceHash()));
+            parts.addAll(e.program().defines());
+            // Every part's length first, so that no two different lists of parts hash alike.
+            digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(parts.size()).array());
+            for (String part : parts) part(digest, part.getBytes(UTF_8));
+            part(digest, e.binary());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static void part(MessageDigest digest, byte[] bytes) {
+        digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+        digest.update(bytes);
+    }
+
+    private static MessageDigest sha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(program.source().getBytes(UTF_8)));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }

@@ -2,7 +2,10 @@ package jvit.runtime.opencl;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import jvit.runtime.Device;
 import jvit.runtime.driver.DriverBackend;
@@ -16,6 +19,18 @@ public final class OpenCLBackend extends DriverBackend {
     private static final String INSTALL = "apt-get install pocl-opencl-icd (OpenCL on the CPU) or a GPU vendor's OpenCL driver";
 
     public String name() { return "opencl"; }
+
+    /**
+     * The references jvit holds now to OpenCL objects of each kind ({@code context}, {@code queue},
+     * {@code buffer}, {@code program}, {@code kernel}, {@code event}): what a soak run watches to
+     * tell a leak in the driver from the heap's growth. None without the OpenCL library.
+     */
+    public static Map<String, Long> liveObjects() {
+        Map<String, Long> live = new LinkedHashMap<>();
+        if (OpenCLLibrary.problem().isPresent()) return live;
+        CL.live().forEach((kind, n) -> live.put(kind.name().toLowerCase(Locale.ROOT), n));
+        return live;
+    }
 
     protected Discovery discover() {
         Optional<String> missing = OpenCLLibrary.problem();

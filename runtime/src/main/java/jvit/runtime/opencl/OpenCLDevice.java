@@ -3,6 +3,7 @@ package jvit.runtime.opencl;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -35,6 +36,8 @@ final class OpenCLDevice implements Device {
     /** Makes, for the context, what builds this device's programs: a compiler of sources, or a loader of binaries. */
     private final Function<MemorySegment, ProgramBuilder> programs;
     private Shared shared;
+    /** The devices {@link #withProgramBinaries} made, by their file's path (which messages name) and {@link KernelBinaryFile#fingerprint()}. */
+    private final Map<String, OpenCLDevice> fromBinaries = new HashMap<>();
 
     /** The context and the programs built in it. */
     record Shared(MemorySegment context, ProgramCache programs) {}
@@ -102,7 +105,11 @@ final class OpenCLDevice implements Device {
         return new DriverExecutable<>(id, graph, new OpenCLDriver(this));
     }
 
-    /** Refuses a file made for another device before any of its binaries reaches the driver. */
+    /**
+     * Refuses a file made for another device before any of its binaries reaches the driver. The
+     * device made holds a context and the programs built in it for its life, so the same file with
+     * the same contents gets the same device again: loading it anew costs nothing more.
+     */
     @Override
     public Device withProgramBinaries(Path file) {
         KernelBinaryFile binaries = KernelBinaryFile.read(file);
@@ -110,7 +117,10 @@ final class OpenCLDevice implements Device {
         if (!binaries.device().equals(here))
             throw UserError.inFile(file, "was made for the device " + binaries.device() + ", not for " + id + " " + here
                     + "; make one on this device with `vit kernels build --device " + id + "`");
-        return new OpenCLDevice(this, limits, context -> new BinaryLoader(file, binaries, context, device));
+        synchronized (fromBinaries) {
+            return fromBinaries.computeIfAbsent(file.toAbsolutePath() + " " + binaries.fingerprint(),
+                    f -> new OpenCLDevice(this, limits, context -> new BinaryLoader(file, binaries, context, device)));
+        }
     }
 
     DeviceIdentity identity() {

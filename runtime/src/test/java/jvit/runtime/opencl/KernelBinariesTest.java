@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.UnaryOperator;
 import jvit.kernels.Op;
@@ -106,6 +107,17 @@ class KernelBinariesTest {
         rewrite(file, e -> new KernelBinaryFile.Entry(e.program(), e.sourceHash(), binary));
         double[] a = {5, 7}, b = {1, 2};
         assertArrayEquals(new double[] {4, 5}, OpenCLTesting.run(device.withProgramBinaries(file), new Op.Add(2), a, b));
+    }
+
+    @Test
+    void loadingOneFileAgainMakesNoNewContextOrPrograms() {
+        Path file = build("add.jvitk", new Op.Add(10));
+        double[] a = {5, 7}, b = {1, 2};
+        OpenCLTesting.run(OpenCLTesting.device().withProgramBinaries(file), new Op.Add(2), a, b);
+        Map<CL.Kind, Long> once = CL.live();
+        for (int i = 0; i < 20; i++)
+            assertArrayEquals(new double[] {6, 9}, OpenCLTesting.run(OpenCLTesting.device().withProgramBinaries(file), new Op.Add(2), a, b));
+        assertEquals(once, CL.live(), "OpenCL objects held after the same kernel binary file was loaded 20 times more");
     }
 
     @Test

@@ -7,7 +7,8 @@ import jvit.runtime.UserError;
 
 /**
  * What the fuzz tests of the parsers of untrusted bytes share (NpyFuzzTest, SafetensorsFuzzTest,
- * ConfigJsonFuzzTest, ImageFuzzTest, IdxFuzzTest, CheckpointFuzzTest: Jazzer, seeded with real files
+ * ConfigJsonFuzzTest, ImageFuzzTest, IdxFuzzTest, CheckpointFuzzTest, and jvit.runtime.opencl's
+ * KernelBinaryFuzzTest: Jazzer, seeded with real files
  * in {@code <Test>Inputs/<method>/}, one class each since Jazzer fuzzes one test per JVM). The
  * property: every input gives a result or a {@link UserError}, never another exception, a hang or
  * unbounded memory. {@code mvn test} replays the seeds and every finding kept there; bin/fuzz fuzzes.

@@ -1,0 +1,90 @@
+package jvit.runtime.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.CRC32C;
+import jvit.kernels.Op;
+import jvit.runtime.DataTransferMode;
+import jvit.runtime.Executable;
+import jvit.runtime.ImmutableTaskGraph;
+import jvit.runtime.TaskGraph;
+import jvit.runtime.Tensor;
+import jvit.runtime.UserError;
+
+/**
+ * The kernel binary file under the fuzzer, beside vit's fuzz tests (see FuzzFiles) so that its seeds
+ * replay in their JVM, in the package of the reader it tests: a
+ * real file, built on opencl:0 for a one-operator graph, its bytes overwritten at places and to
+ * lengths the fuzzer picks, cut short or not, and its checksum made to match again or not (a
+ * file made by hand passes the checksum: what is behind it must hold too). The property: a
+ * {@link UserError}, or a file read exactly as written (written again, the same bytes) that
+ * opencl:0 runs or refuses in one line; never another exception. A file whose checksum was not
+ * made again is accepted only intact.
+ */
+class KernelBinaryFuzzTest {
+    private static final Arena ARENA = Arena.ofShared();
+    private static ImmutableTaskGraph graph;
+    private static byte[] intact;
+    /** One folder for every run: opencl:0 keeps a device per kernel binary file (path and contents) it loaded. */
+    private static Path dir;
+
+    private static synchronized byte[] intact() throws IOException {
+        if (intact != null) return intact;
+        Tensor x = Tensor.allocate("x", ARENA, 7), y = Tensor.allocate("y", ARENA, 7);
+        graph = new TaskGraph("gelu").transferToDevice(DataTransferMode.EVERY_EXECUTION, x)
+                .task("gelu", new Op.Gelu(7), y, x).transferToHost(DataTransferMode.EVERY_EXECUTION, y).snapshot();
+        dir = Files.createTempDirectory("jvit-fuzz");
+        dir.toFile().deleteOnExit();
+        Path file = dir.resolve("kernels.bin");
+        try {
+            KernelBinaries.build(OpenCLTesting.device(), List.of(graph), file, built -> {});
+            intact = Files.readAllBytes(file);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+        return intact;
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void kernelBinaryFile(FuzzedDataProvider data) throws IOException {
+        byte[] bytes = intact().clone();
+        int edits = data.consumeInt(0, 4);
+        for (int e = 0; e < edits; e++) {
+            int at = data.consumeInt(0, bytes.length - 1);
+            byte[] with = data.consumeBytes(Math.min(16, bytes.length - at));
+            System.arraycopy(with, 0, bytes, at, with.length);
+        }
+        if (data.consumeBoolean()) bytes = Arrays.copyOf(bytes, data.consumeInt(0, bytes.length));
+        boolean sealed = data.consumeBoolean() && bytes.length >= Integer.BYTES;
+        if (sealed) {
+            CRC32C crc = new CRC32C();
+            crc.update(bytes, 0, bytes.length - Integer.BYTES);
+            ByteBuffer.wrap(bytes, bytes.length - Integer.BYTES, Integer.BYTES).putInt((int) crc.getValue());
+        }
+        Path file = dir.resolve("kernels.bin"), again = dir.resolve("again.bin");
+        try {
+            Files.write(file, bytes);
+            KernelBinaryFile read = KernelBinaryFile.read(file);
+            if (!sealed && !Arrays.equals(bytes, intact)) throw new AssertionError("a damaged kernel binary file was accepted");
+            read.write(again);
+            assertArrayEquals(bytes, Files.readAllBytes(again), "the file was not read as it was written");
+            try (Executable loaded = OpenCLTesting.device().withProgramBinaries(file).load(graph)) {
+                loaded.execute(false);
+            }
+        } catch (UserError expected) {
+            // A clean refusal.
+        } finally {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(again);
+        }
+    }
+}
