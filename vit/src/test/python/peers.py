@@ -125,7 +125,7 @@ def main():
     hf_variant("hf-gelu-tanh", transformers.ViTForImageClassification,
                transformers.ViTConfig(**dict(HF_SMALL, hidden_act="gelu_pytorch_tanh")), "'gelu_pytorch_tanh' is not supported")
     hf_variant("hf-deit", transformers.DeiTForImageClassification, transformers.DeiTConfig(**HF_SMALL),
-               "is not supported for model_type 'deit'")
+               "for model_type 'deit'")
     hf_variant("hf-dinov2", transformers.Dinov2ForImageClassification,
                transformers.Dinov2Config(**dict(HF_SMALL, mlp_ratio=2)), "model_type 'dinov2'")
 

@@ -55,12 +55,13 @@ public final class ModelConfigs {
     /** The keyword arguments of timm's {@code VisionTransformer.__init__} (timm 1.0). */
     private static final ConfigFields TIMM_MODEL_ARGS = new ConfigFields("timm's model_args",
             Set.of("img_size", "patch_size", "in_chans", "num_classes", "embed_dim", "depth", "num_heads", "mlp_ratio",
-                    "qkv_bias", "global_pool", "act_layer", "norm_layer", "init_values", "class_token", "reg_tokens", "no_embed_class"),
+                    "qkv_bias", "global_pool", "act_layer", "norm_layer", "init_values", "reg_tokens", "no_embed_class"),
             harmless("drop_rate", "pos_drop_rate", "patch_drop_rate", "proj_drop_rate", "attn_drop_rate", "drop_path_rate",
                     "weight_init", "fix_init", "device", "dtype",
                     // pads images whose side is not a multiple of the patch; jvit's sides always are
                     "dynamic_img_pad"),
-            List.of(Switch.off("pre_norm", "a norm before the blocks (pre_norm, CLIP's norm_pre)", false),
+            List.of(Switch.off("class_token", "models without a class token", true),
+                    Switch.off("pre_norm", "a norm before the blocks (pre_norm, CLIP's norm_pre)", false),
                     Switch.off("final_norm", "models without the final norm", true),
                     Switch.off("fc_norm", "a norm after pooling (fc_norm)", null, false),
                     Switch.off("pool_include_prefix", "pooling over the prefix tokens", false),
@@ -113,7 +114,8 @@ public final class ModelConfigs {
         String architecture = type.equals("deit") ? "DeiTForImageClassificationWithTeacher" : "ViTForImageClassification";
         List<String> architectures = c.has("architectures") ? c.strings("architectures") : type.equals("deit") ? List.of() : null;
         if (architectures != null && !architectures.equals(List.of(architecture))) {
-            throw c.error("architectures " + architectures + " is not supported for model_type '" + type + "'; jvit runs " + architecture);
+            throw c.error("architectures " + architectures + " is not supported; jvit runs " + architecture
+                    + (type.equals("deit") ? " for model_type 'deit'" : ""));
         }
         String activation = c.string("hidden_act", "gelu");
         if (!activation.equals("gelu")) {
@@ -273,7 +275,7 @@ public final class ModelConfigs {
                 .layers(args.integer("depth", preset.layers())).heads(args.integer("num_heads", preset.heads())).mlpDim(mlp)
                 .layerNormEps(preset.layerNormEps()).qkvBias(args.bool("qkv_bias", preset.qkvBias())).labels(labels)
                 .preprocessing(preprocessing).layerScale(args.number("init_values", 0))
-                .resampling(ViTConfig.PositionResampling.TIMM).classToken(args.bool("class_token", preset.classToken()))
+                .resampling(ViTConfig.PositionResampling.TIMM)
                 .regTokens(args.integer("reg_tokens", preset.regTokens())).noEmbedClass(args.bool("no_embed_class", preset.noEmbedClass()))
                 .distilled(preset.distilled()).build());
     }
