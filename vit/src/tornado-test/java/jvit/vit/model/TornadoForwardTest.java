@@ -21,8 +21,13 @@ class TornadoForwardTest {
     @EnumSource(CheckpointNames.class)
     void logitsAgreeWithTheJavaDevice(CheckpointNames naming) {
         Device tornado = Devices.get("tornado:0:0");
-        // One channel and 4 tokens; 65 tokens (more than one block of query rows and of keys), head size 16.
-        for (ViTConfig config : new ViTConfig[] {naming == CheckpointNames.TIMM ? DeviceForwardTests.wide() : ForwardTest.grey()}) {
+        // 65 tokens (more than one block of query rows and of keys), head size 16; one channel and 4 tokens; DeiT's distillation.
+        ViTConfig model = switch (naming) {
+            case TIMM -> DeviceForwardTests.wide();
+            case HUGGING_FACE -> ForwardTest.grey();
+            case HUGGING_FACE_DEIT -> ForwardTest.distilled();
+        };
+        for (ViTConfig config : new ViTConfig[] {model}) {
             Random random = random();
             RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
             int batch = 3;
