@@ -55,14 +55,12 @@ public final class ModelConfigs {
     /** The keyword arguments of timm's {@code VisionTransformer.__init__} (timm 1.0). */
     private static final ConfigFields TIMM_MODEL_ARGS = new ConfigFields("timm's model_args",
             Set.of("img_size", "patch_size", "in_chans", "num_classes", "embed_dim", "depth", "num_heads", "mlp_ratio",
-                    "qkv_bias", "global_pool", "act_layer", "norm_layer", "init_values"),
+                    "qkv_bias", "global_pool", "act_layer", "norm_layer", "init_values", "reg_tokens", "no_embed_class"),
             harmless("drop_rate", "pos_drop_rate", "patch_drop_rate", "proj_drop_rate", "attn_drop_rate", "drop_path_rate",
                     "weight_init", "fix_init", "device", "dtype",
                     // pads images whose side is not a multiple of the patch; jvit's sides always are
                     "dynamic_img_pad"),
             List.of(Switch.off("class_token", "models without a class token", true),
-                    Switch.off("reg_tokens", "register tokens", 0),
-                    Switch.off("no_embed_class", "position embeddings without the class token (no_embed_class)", false),
                     Switch.off("pre_norm", "a norm before the blocks (pre_norm, CLIP's norm_pre)", false),
                     Switch.off("final_norm", "models without the final norm", true),
                     Switch.off("fc_norm", "a norm after pooling (fc_norm)", null, false),
@@ -107,12 +105,17 @@ public final class ModelConfigs {
 
     private static ViTConfig huggingFace(JsonFields c) {
         String type = c.string("model_type", "vit");
-        if (!type.equals("vit")) {
-            throw c.error("model_type '" + type + "' is not supported; jvit runs ViTForImageClassification (model_type \"vit\")");
+        if (!type.equals("vit") && !type.equals("deit")) {
+            throw c.error("model_type '" + type + "' is not supported; jvit runs ViTForImageClassification (model_type \"vit\")"
+                    + " and DeiTForImageClassificationWithTeacher (\"deit\")");
         }
-        HF_VIT.check(c);
-        if (c.has("architectures") && !c.strings("architectures").equals(List.of("ViTForImageClassification"))) {
-            throw c.error("architectures " + c.strings("architectures") + " is not supported; jvit runs ViTForImageClassification");
+        HF_VIT.check(c); // DeiT's config has the ViT's fields
+        // DeiT's model class is named in the file; a ViT's may be left out.
+        String architecture = type.equals("deit") ? "DeiTForImageClassificationWithTeacher" : "ViTForImageClassification";
+        List<String> architectures = c.has("architectures") ? c.strings("architectures") : type.equals("deit") ? List.of() : null;
+        if (architectures != null && !architectures.equals(List.of(architecture))) {
+            throw c.error("architectures " + architectures + " is not supported; jvit runs " + architecture
+                    + (type.equals("deit") ? " for model_type 'deit'" : ""));
         }
         String activation = c.string("hidden_act", "gelu");
         if (!activation.equals("gelu")) {
@@ -127,9 +130,11 @@ public final class ModelConfigs {
         if (channels < 1) throw c.error(c.name("num_channels") + " is " + channels + "; an image has at least one channel — fix the file");
         Preprocessing preprocessing = build(c, () -> huggingFacePreprocessing(c.file().resolveSibling("preprocessor_config.json"), imageSize, channels));
         List<String> labels = huggingFaceLabels(c);
-        return build(c, () -> new ViTConfig(imageSize, c.integer("patch_size", 16), channels, c.integer("hidden_size", 768),
-                c.integer("num_hidden_layers", 12), c.integer("num_attention_heads", 12), c.integer("intermediate_size", 3072),
-                c.number("layer_norm_eps", 1e-12), c.bool("qkv_bias", true), labels, preprocessing));
+        return build(c, () -> ViTConfig.builder().imageSize(imageSize).patchSize(c.integer("patch_size", 16))
+                .channels(channels).hidden(c.integer("hidden_size", 768)).layers(c.integer("num_hidden_layers", 12))
+                .heads(c.integer("num_attention_heads", 12)).mlpDim(c.integer("intermediate_size", 3072))
+                .layerNormEps(c.number("layer_norm_eps", 1e-12)).qkvBias(c.bool("qkv_bias", true)).labels(labels)
+                .preprocessing(preprocessing).distilled(type.equals("deit")).build());
     }
 
     /** {@code id2label} ({@code {"0": "tench", ...}}), else {@code LABEL_i} for {@code num_labels} (default 2). */
@@ -212,7 +217,7 @@ public final class ModelConfigs {
         String name = architecture.contains(".") ? architecture.substring(0, architecture.indexOf('.')) : architecture;
         ViTConfig preset = ViTPresets.find(name).orElseThrow(() -> c.error("architecture '" + architecture
                 + "' is not one jvit knows; it knows " + String.join(", ", ViTPresets.names().stream()
-                .filter(n -> n.startsWith("vit_")).toList())));
+                .filter(n -> n.contains("_patch")).toList())));
         // timm builds the architecture's registered model with model_args as keyword arguments over its defaults.
         JsonFields args = c.object("model_args");
         TIMM_MODEL_ARGS.check(args);
@@ -265,10 +270,14 @@ public final class ModelConfigs {
         float[] mean = perChannel(cfg, "mean", base.mean(), channels);
         float[] std = perChannel(cfg, "std", base.std(), channels);
         Preprocessing preprocessing = build(c, () -> new Preprocessing(imageSize, cropPct, interpolation, mean, std));
-        return build(c, () -> new ViTConfig(imageSize, args.integer("patch_size", preset.patchSize()), channels, hidden,
-                args.integer("depth", preset.layers()), args.integer("num_heads", preset.heads()), mlp,
-                preset.layerNormEps(), args.bool("qkv_bias", preset.qkvBias()), labels, preprocessing,
-                args.number("init_values", 0), ViTConfig.PositionResampling.TIMM));
+        return build(c, () -> ViTConfig.builder().imageSize(imageSize)
+                .patchSize(args.integer("patch_size", preset.patchSize())).channels(channels).hidden(hidden)
+                .layers(args.integer("depth", preset.layers())).heads(args.integer("num_heads", preset.heads())).mlpDim(mlp)
+                .layerNormEps(preset.layerNormEps()).qkvBias(args.bool("qkv_bias", preset.qkvBias())).labels(labels)
+                .preprocessing(preprocessing).layerScale(args.number("init_values", 0))
+                .resampling(ViTConfig.PositionResampling.TIMM)
+                .regTokens(args.integer("reg_tokens", preset.regTokens())).noEmbedClass(args.bool("no_embed_class", preset.noEmbedClass()))
+                .distilled(preset.distilled()).build());
     }
 
     /**

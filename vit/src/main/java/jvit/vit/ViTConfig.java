@@ -6,7 +6,8 @@ import jvit.vit.image.Preprocessing;
 
 /**
  * The shape of a Vision Transformer and how its inputs are prepared: everything needed, with the
- * weights, to classify an image. Built from a Hugging Face {@code config.json} or a preset.
+ * weights, to classify an image. Built from a Hugging Face {@code config.json} or a preset, through
+ * {@link #builder()} (or {@link #toBuilder()} for a variant), so that a new switch touches no call site.
  *
  * @param imageSize side of the square input the position embeddings were trained for
  * @param patchSize side of a square patch; {@code imageSize} is a multiple of it
@@ -21,37 +22,36 @@ import jvit.vit.image.Preprocessing;
  * @param preprocessing how an image becomes the input tensor
  * @param layerScale LayerScale's initial factor (timm's {@code init_values}); 0 when the blocks have none
  * @param resampling how position embeddings are resized for another image size: as the checkpoint's library does it
+ * @param classToken whether the sequence starts with a class token (timm's {@code class_token})
+ * @param regTokens register tokens after the class (and distillation) token, dropped before the head (timm's {@code reg_tokens})
+ * @param noEmbedClass whether the position embedding covers the patches only, the prefix tokens added without one
+ *     (timm's {@code no_embed_class})
+ * @param distilled whether the model is DeiT's with a distillation token after the class token and a second head
+ *     ({@code head_dist}) on it, the two heads' logits averaged
  */
 public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, int layers, int heads, int mlpDim,
                         double layerNormEps, boolean qkvBias, List<String> labels, Preprocessing preprocessing, double layerScale,
-                        PositionResampling resampling) {
+                        PositionResampling resampling, boolean classToken, int regTokens, boolean noEmbedClass, boolean distilled) {
     /** The libraries whose position-embedding resampling jvit reproduces. */
     public enum PositionResampling { HUGGING_FACE, TIMM }
-
-    /** A ViT without LayerScale, resampled as Hugging Face does. */
-    public ViTConfig(int imageSize, int patchSize, int channels, int hidden, int layers, int heads, int mlpDim,
-                     double layerNormEps, boolean qkvBias, List<String> labels, Preprocessing preprocessing) {
-        this(imageSize, patchSize, channels, hidden, layers, heads, mlpDim, layerNormEps, qkvBias, labels, preprocessing, 0);
-    }
-
-    /** Resampled as Hugging Face does. */
-    public ViTConfig(int imageSize, int patchSize, int channels, int hidden, int layers, int heads, int mlpDim,
-                     double layerNormEps, boolean qkvBias, List<String> labels, Preprocessing preprocessing, double layerScale) {
-        this(imageSize, patchSize, channels, hidden, layers, heads, mlpDim, layerNormEps, qkvBias, labels, preprocessing, layerScale,
-                PositionResampling.HUGGING_FACE);
-    }
 
     public ViTConfig {
         check(imageSize > 0 && patchSize > 0 && channels > 0 && hidden > 0 && layers > 0 && heads > 0 && mlpDim > 0,
                 "every size must be positive");
-        long tokens = (long) (imageSize / patchSize) * (imageSize / patchSize) + 1;
+        check(regTokens >= 0, "reg_tokens must be >= 0");
+        check(classToken, "models without a class token (class_token false) classify from pooled tokens, which jvit does not"
+                + " implement (global_pool \"token\" only)");
+        check(!distilled || (regTokens == 0 && !noEmbedClass), "a distilled (DeiT) model has neither register tokens nor"
+                + " no_embed_class (its position embedding covers its class and distillation tokens)");
+        long tokens = (long) (imageSize / patchSize) * (imageSize / patchSize) + 1 + regTokens + (distilled ? 1 : 0);
         check(tokens <= Integer.MAX_VALUE / hidden, "image_size " + imageSize + " with patch_size " + patchSize + " gives " + tokens
                 + " tokens of " + hidden + " values, more than jvit holds per image (2^31 values)");
         check(imageSize % patchSize == 0, "image_size " + imageSize + " is not a multiple of patch_size " + patchSize);
         check(hidden % heads == 0, "hidden_size " + hidden + " is not divisible by num_attention_heads " + heads);
         check(layerNormEps > 0, "layer_norm_eps must be > 0");
         check(Double.isFinite(layerScale), "init_values must be a finite number");
-        check(!labels.isEmpty(), "there must be at least one class label");
+        check(labels != null && !labels.isEmpty(), "there must be at least one class label");
+        check(preprocessing != null && resampling != null, "preprocessing and resampling must be given");
         labels = List.copyOf(labels);
     }
 
@@ -65,22 +65,27 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
     /** Patches per image side. */
     public int grid() { return imageSize / patchSize; }
 
-    /** Tokens per image: the patches and the class token. */
-    public int tokens() { return grid() * grid() + 1; }
+    /** Tokens before the patches: the class token, DeiT's distillation token, the register tokens, in this order. */
+    public int prefixTokens() { return (classToken ? 1 : 0) + (distilled ? 1 : 0) + regTokens; }
+
+    /** Tokens per image: the prefix tokens and the patches. */
+    public int tokens() { return grid() * grid() + prefixTokens(); }
+
+    /** Rows of the position embedding: every token, or only the patches ({@code noEmbedClass}). */
+    public int positionTokens() { return noEmbedClass ? grid() * grid() : tokens(); }
 
     /** Parameters in the model's weights. */
     public long parameters() {
         long h = hidden;
-        long embed = h * channels * patchSize * patchSize + h + h + (long) tokens() * h;
+        long embed = h * channels * patchSize * patchSize + h + (long) prefixTokens() * h + (long) positionTokens() * h;
         long block = 2 * 2 * h + 3 * h * h + (qkvBias ? 3 * h : 0) + h * h + h + 2 * h * mlpDim + mlpDim + h
                 + (hasLayerScale() ? 2 * h : 0);
-        return embed + layers * block + 2 * h + h * numLabels() + numLabels();
+        return embed + layers * block + 2 * h + (distilled ? 2 : 1) * (h * numLabels() + numLabels());
     }
 
     /** This config with another number of classes, named {@code LABEL_0 ...}. */
     public ViTConfig withClasses(int classes) {
-        return new ViTConfig(imageSize, patchSize, channels, hidden, layers, heads, mlpDim, layerNormEps, qkvBias,
-                defaultLabels(classes), preprocessing, layerScale, resampling);
+        return toBuilder().labels(defaultLabels(classes)).build();
     }
 
     /** {@code LABEL_0 ... LABEL_{n-1}}, Hugging Face's names when a config gives none. */
@@ -88,6 +93,61 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         List<String> labels = new ArrayList<>(n);
         for (int i = 0; i < n; i++) labels.add("LABEL_" + i);
         return labels;
+    }
+
+    /**
+     * A builder with no sizes set; {@code qkvBias} on, no LayerScale, resampled as Hugging Face does, a
+     * class token with a position, no register tokens, not distilled.
+     */
+    public static Builder builder() { return new Builder(); }
+
+    /** A builder holding this config's values, to change a few of them. */
+    public Builder toBuilder() {
+        return builder().imageSize(imageSize).patchSize(patchSize).channels(channels).hidden(hidden).layers(layers).heads(heads)
+                .mlpDim(mlpDim).layerNormEps(layerNormEps).qkvBias(qkvBias).labels(labels).preprocessing(preprocessing)
+                .layerScale(layerScale).resampling(resampling).classToken(classToken).regTokens(regTokens).noEmbedClass(noEmbedClass)
+                .distilled(distilled);
+    }
+
+    /** Sets the components one by name; {@link #build()} validates them as the constructor does. */
+    public static final class Builder {
+        private int imageSize, patchSize, channels, hidden, layers, heads, mlpDim;
+        private double layerNormEps;
+        private boolean qkvBias = true;
+        private List<String> labels;
+        private Preprocessing preprocessing;
+        private double layerScale;
+        private PositionResampling resampling = PositionResampling.HUGGING_FACE;
+        private boolean classToken = true;
+        private int regTokens;
+        private boolean noEmbedClass;
+        private boolean distilled;
+
+        private Builder() {}
+
+        public Builder imageSize(int imageSize) { this.imageSize = imageSize; return this; }
+        public Builder patchSize(int patchSize) { this.patchSize = patchSize; return this; }
+        public Builder channels(int channels) { this.channels = channels; return this; }
+        public Builder hidden(int hidden) { this.hidden = hidden; return this; }
+        public Builder layers(int layers) { this.layers = layers; return this; }
+        public Builder heads(int heads) { this.heads = heads; return this; }
+        public Builder mlpDim(int mlpDim) { this.mlpDim = mlpDim; return this; }
+        public Builder layerNormEps(double layerNormEps) { this.layerNormEps = layerNormEps; return this; }
+        public Builder qkvBias(boolean qkvBias) { this.qkvBias = qkvBias; return this; }
+        public Builder labels(List<String> labels) { this.labels = labels; return this; }
+        public Builder preprocessing(Preprocessing preprocessing) { this.preprocessing = preprocessing; return this; }
+        public Builder layerScale(double layerScale) { this.layerScale = layerScale; return this; }
+        public Builder resampling(PositionResampling resampling) { this.resampling = resampling; return this; }
+        public Builder classToken(boolean classToken) { this.classToken = classToken; return this; }
+        public Builder regTokens(int regTokens) { this.regTokens = regTokens; return this; }
+        public Builder noEmbedClass(boolean noEmbedClass) { this.noEmbedClass = noEmbedClass; return this; }
+        public Builder distilled(boolean distilled) { this.distilled = distilled; return this; }
+
+        /** The config; an {@link IllegalArgumentException} names the first value that is not valid. */
+        public ViTConfig build() {
+            return new ViTConfig(imageSize, patchSize, channels, hidden, layers, heads, mlpDim, layerNormEps, qkvBias, labels,
+                    preprocessing, layerScale, resampling, classToken, regTokens, noEmbedClass, distilled);
+        }
     }
 
     private static void check(boolean condition, String problem) {

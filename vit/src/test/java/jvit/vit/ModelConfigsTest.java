@@ -161,9 +161,13 @@ class ModelConfigsTest {
         Path config = config(HF_CONFIG.replace("\"hidden_act\": \"gelu\"", "\"hidden_act\": \"gelu_new\""));
         assertEquals("hidden_act 'gelu_new' is not supported; jvit's MLP uses the exact (erf) GELU, \"gelu\"",
                 problem(config, () -> ModelConfigs.huggingFace(config)));
-        config(HF_CONFIG.replace("\"model_type\": \"vit\"", "\"model_type\": \"deit\""));
-        assertEquals("model_type 'deit' is not supported; jvit runs ViTForImageClassification (model_type \"vit\")",
-                problem(config, () -> ModelConfigs.read(config)));
+        config(HF_CONFIG.replace("\"model_type\": \"vit\"", "\"model_type\": \"dinov2\""));
+        assertEquals("model_type 'dinov2' is not supported; jvit runs ViTForImageClassification (model_type \"vit\")"
+                + " and DeiTForImageClassificationWithTeacher (\"deit\")", problem(config, () -> ModelConfigs.read(config)));
+        config(HF_CONFIG.replace("\"model_type\": \"vit\"", "\"model_type\": \"deit\"")
+                .replace("ViTForImageClassification", "DeiTForImageClassification"));
+        assertEquals("architectures [DeiTForImageClassification] is not supported; jvit runs"
+                + " DeiTForImageClassificationWithTeacher for model_type 'deit'", problem(config, () -> ModelConfigs.read(config)));
         config(HF_CONFIG.replace("\"hidden_size\": 768", "\"hidden_size\": 100"));
         assertEquals("hidden_size 100 is not divisible by num_attention_heads 12; fix the file",
                 problem(config, () -> ModelConfigs.huggingFace(config)));
@@ -271,18 +275,39 @@ class ModelConfigsTest {
                 + " \"num_classes\": 5, \"in_chans\": 1, \"drop_path_rate\": 0.1, \"act_layer\": \"gelu\", \"init_values\": 0.1},")
                 .replace("\"mean\": [0.5, 0.5, 0.5]", "\"mean\": [0.5]").replace("\"std\": [0.5, 0.5, 0.5]", "\"std\": [0.5]"));
         ViTConfig c = ModelConfigs.read(config);
-        assertEquals(new ViTConfig(32, 8, 1, 48, 2, 4, 120, 1e-6, false, ViTConfig.defaultLabels(5),
-                new Preprocessing(32, 0.9, Interpolation.BICUBIC, new float[] {0.5f}, new float[] {0.5f}), 0.1, ViTConfig.PositionResampling.TIMM), c);
+        assertEquals(ViTConfig.builder().imageSize(32).patchSize(8).channels(1).hidden(48).layers(2).heads(4).mlpDim(120)
+                .layerNormEps(1e-6).qkvBias(false).labels(ViTConfig.defaultLabels(5))
+                .preprocessing(new Preprocessing(32, 0.9, Interpolation.BICUBIC, new float[] {0.5f}, new float[] {0.5f}))
+                .layerScale(0.1).resampling(ViTConfig.PositionResampling.TIMM).build(), c);
+    }
+
+    @Test
+    void readsPrefixTokensAndDistillation() throws IOException {
+        Path config = config(TIMM_CONFIG.replace("\"global_pool\": \"token\",",
+                "\"global_pool\": \"token\", \"model_args\": {\"reg_tokens\": 4, \"no_embed_class\": true},"));
+        ViTConfig c = ModelConfigs.read(config);
+        assertEquals(List.of(4, true, false, 5, 196), List.of(c.regTokens(), c.noEmbedClass(), c.distilled(), c.prefixTokens(),
+                c.positionTokens()));
+
+        config(TIMM_CONFIG.replace("vit_base_patch16_224", "deit_small_distilled_patch16_224"));
+        c = ModelConfigs.read(config);
+        assertEquals(List.of(384, 6, true, 2, 198), List.of(c.hidden(), c.heads(), c.distilled(), c.prefixTokens(), c.tokens()));
+        config(TIMM_CONFIG.replace("vit_base_patch16_224", "deit_small_distilled_patch16_224")
+                .replace("\"global_pool\": \"token\",", "\"global_pool\": \"token\", \"model_args\": {\"reg_tokens\": 2},"));
+        assertTrue(problem(config, () -> ModelConfigs.read(config)).startsWith("a distilled (DeiT) model has neither register tokens"));
+
+        config(HF_CONFIG.replace("\"model_type\": \"vit\"", "\"model_type\": \"deit\"")
+                .replace("ViTForImageClassification", "DeiTForImageClassificationWithTeacher"));
+        c = ModelConfigs.read(config);
+        assertEquals(List.of(true, 2, ViTConfig.PositionResampling.HUGGING_FACE), List.of(c.distilled(), c.prefixTokens(), c.resampling()));
     }
 
     @Test
     void refusesTimmSwitchesJvitDoesNotImplement() throws IOException {
         String[][] cases = {
-                {"\"reg_tokens\": 4", "\"model_args.reg_tokens\" is 4: jvit does not implement register tokens"},
                 {"\"class_token\": false", "\"model_args.class_token\" is false: jvit does not implement models without a class token"},
                 {"\"pre_norm\": true", "\"model_args.pre_norm\" is true: jvit does not implement a norm before the blocks"},
                 {"\"qk_norm\": true", "\"model_args.qk_norm\" is true: jvit does not implement normed queries and keys"},
-                {"\"no_embed_class\": true", "\"model_args.no_embed_class\" is true: jvit does not implement position embeddings"},
                 {"\"fc_norm\": true", "\"model_args.fc_norm\" is true: jvit does not implement a norm after pooling"},
                 {"\"act_layer\": \"gelu_tanh\"", "\"model_args.act_layer\" 'gelu_tanh' is not supported"},
                 {"\"act_layer\": \"quick_gelu\"", "\"model_args.act_layer\" 'quick_gelu' is not supported"},

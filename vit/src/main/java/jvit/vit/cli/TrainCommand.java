@@ -51,7 +51,8 @@ final class TrainCommand implements Runnable {
             + " and backward through them, gradients summed, one update (default single for one device, data-parallel for several).")
     String schedule;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "The model's shape from a config.json instead of the options below.")
+    @Option(names = "--config", paramLabel = "FILE", description = "The model's shape from a config.json instead of the options below."
+            + " A DeiT distilled model trains both heads on the label, their logits averaged (timm without a teacher).")
     Path config;
     @Option(names = "--patch", defaultValue = "4", description = "Patch size (default ${DEFAULT-VALUE}).")
     int patch;
@@ -143,8 +144,9 @@ final class TrainCommand implements Runnable {
     private static ViTConfig recipeModel(int patch, int hidden, int layers, int heads, int mlp) {
         try {
             float[] mean = {0.2860f}, std = {0.3530f}; // Fashion-MNIST's training-set statistics
-            return new ViTConfig(28, patch, 1, hidden, layers, heads, mlp, 1e-6, true, FashionMnist.CLASSES,
-                    new Preprocessing(28, 1.0, Preprocessing.Interpolation.BILINEAR, mean, std));
+            return ViTConfig.builder().imageSize(28).patchSize(patch).channels(1).hidden(hidden).layers(layers).heads(heads)
+                    .mlpDim(mlp).layerNormEps(1e-6).qkvBias(true).labels(FashionMnist.CLASSES)
+                    .preprocessing(new Preprocessing(28, 1.0, Preprocessing.Interpolation.BILINEAR, mean, std)).build();
         } catch (IllegalArgumentException e) {
             throw new UserError("the model's shape is not valid: " + e.getMessage());
         }

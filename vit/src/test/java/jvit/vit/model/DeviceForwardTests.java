@@ -26,14 +26,17 @@ public interface DeviceForwardTests {
 
     /** Wider than ForwardTest's: 65 tokens (more than one block of query rows and of keys), head size 16. */
     static ViTConfig wide() {
-        return new ViTConfig(32, 4, 3, 64, 2, 4, 128, 1e-12, true, ViTConfig.defaultLabels(10), Preprocessing.huggingFace(32, 3));
+        return ViTConfig.builder().imageSize(32).patchSize(4).channels(3).hidden(64).layers(2).heads(4).mlpDim(128)
+                .layerNormEps(1e-12).qkvBias(true).labels(ViTConfig.defaultLabels(10))
+                .preprocessing(Preprocessing.huggingFace(32, 3)).build();
     }
 
-    @ParameterizedTest
-    @EnumSource(CheckpointNames.class)
+    @ParameterizedTest // DeiT's names differ from Hugging Face's ViT only in the prefix: ForwardTest covers them
+    @EnumSource(value = CheckpointNames.class, names = {"TIMM", "HUGGING_FACE"})
     default void logitsAgreeWithTheJavaDevice(CheckpointNames naming) {
         Device device = device();
-        for (ViTConfig config : new ViTConfig[] {ForwardTest.rgb(), ForwardTest.grey(), wide(), ForwardTest.layerScaled()}) {
+        for (ViTConfig config : new ViTConfig[] {ForwardTest.rgb(), ForwardTest.grey(), wide(), ForwardTest.layerScaled(),
+                ForwardTest.distilled(), ForwardTest.registers()}) {
             Random random = random();
             RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
             int batch = 3;

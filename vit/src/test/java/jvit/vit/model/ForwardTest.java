@@ -18,25 +18,38 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The forward pass against the float64 {@link ReferenceViT}, for checkpoints in both namings. */
 class ForwardTest {
     static ViTConfig rgb() {
-        return new ViTConfig(12, 4, 3, 12, 2, 3, 20, 1e-6, true, ViTConfig.defaultLabels(5), Preprocessing.huggingFace(12, 3));
+        return ViTConfig.builder().imageSize(12).patchSize(4).channels(3).hidden(12).layers(2).heads(3).mlpDim(20)
+                .layerNormEps(1e-6).qkvBias(true).labels(ViTConfig.defaultLabels(5))
+                .preprocessing(Preprocessing.huggingFace(12, 3)).build();
     }
 
     /** Awkward sizes: 1 channel, odd head size, no qkv bias, 3 layers, 3 classes. */
     static ViTConfig grey() {
-        return new ViTConfig(10, 5, 1, 10, 3, 2, 7, 1e-12, false, ViTConfig.defaultLabels(3), Preprocessing.huggingFace(10, 1));
+        return ViTConfig.builder().imageSize(10).patchSize(5).channels(1).hidden(10).layers(3).heads(2).mlpDim(7)
+                .layerNormEps(1e-12).qkvBias(false).labels(ViTConfig.defaultLabels(3))
+                .preprocessing(Preprocessing.huggingFace(10, 1)).build();
     }
 
     /** rgb()'s shape with LayerScale (timm's ls1/ls2). */
     static ViTConfig layerScaled() {
-        ViTConfig c = rgb();
-        return new ViTConfig(c.imageSize(), c.patchSize(), c.channels(), c.hidden(), c.layers(), c.heads(), c.mlpDim(), c.layerNormEps(),
-                c.qkvBias(), c.labels(), c.preprocessing(), 0.5);
+        return rgb().toBuilder().layerScale(0.5).build();
+    }
+
+    /** grey()'s shape as DeiT's distilled models are: a distillation token and a second head, averaged. */
+    static ViTConfig distilled() {
+        return grey().toBuilder().distilled(true).build();
+    }
+
+    /** rgb()'s shape with 3 register tokens and position embeddings on the patches only (timm's reg_tokens, no_embed_class). */
+    static ViTConfig registers() {
+        return rgb().toBuilder().regTokens(3).noEmbedClass(true).build();
     }
 
     @ParameterizedTest
     @EnumSource(CheckpointNames.class)
     void logitsMatchTheFloat64Reference(CheckpointNames naming) {
-        for (ViTConfig config : new ViTConfig[] {rgb(), grey(), layerScaled()}) {
+        for (ViTConfig config : new ViTConfig[] {rgb(), grey(), layerScaled(), distilled(), registers(),
+                rgb().toBuilder().noEmbedClass(true).build(), grey().toBuilder().regTokens(1).build()}) {
             Random random = random();
             RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
             int batch = 3;
@@ -62,7 +75,7 @@ class ForwardTest {
     /** Zero weights stand in for a checkpoint where only shapes matter: the graph has the same tasks, operators and sizes. */
     @Test
     void zeroWeightsRecordTheGraphOfACheckpoint() {
-        for (ViTConfig config : new ViTConfig[] {rgb(), grey()}) {
+        for (ViTConfig config : new ViTConfig[] {rgb(), grey(), distilled(), registers()}) {
             try (Arena arena = Arena.ofShared()) {
                 var tensors = new RandomCheckpoint(config, random()).tensors(CheckpointNames.HUGGING_FACE, arena);
                 ViTWeights real = ViTWeights.from(config, tensors, Path.of("test.safetensors"), arena), zeros = ViTWeights.zeros(config, arena);
@@ -122,9 +135,7 @@ class ForwardTest {
     @Test
     void aConfigWithFewerLayersThanTheCheckpointIsRefused() {
         ViTConfig config = rgb();
-        ViTConfig shallower = new ViTConfig(config.imageSize(), config.patchSize(), config.channels(), config.hidden(),
-                config.layers() - 1, config.heads(), config.mlpDim(), config.layerNormEps(), config.qkvBias(), config.labels(),
-                config.preprocessing());
+        ViTConfig shallower = config.toBuilder().layers(config.layers() - 1).build();
         try (Arena arena = Arena.ofShared()) {
             var tensors = new RandomCheckpoint(config, random()).tensors(CheckpointNames.HUGGING_FACE, arena);
             var e = assertThrows(UserError.class, () -> ViTWeights.from(shallower, tensors, Path.of("m.safetensors"), arena));
@@ -136,8 +147,8 @@ class ForwardTest {
     }
 
     private static String describe(ViTConfig c, String names) {
-        return String.format("ViT with %d layers, hidden size %d, MLP size %d, patch %d, %d channels and %d classes (%s names)",
-                c.layers(), c.hidden(), c.mlpDim(), c.patchSize(), c.channels(), c.numLabels(), names);
+        return String.format("ViT with %d layers, hidden size %d, MLP size %d, patch %d, %d channels, %d classes and %d prefix tokens"
+                + " (%s names)", c.layers(), c.hidden(), c.mlpDim(), c.patchSize(), c.channels(), c.numLabels(), c.prefixTokens(), names);
     }
 
     @Test

@@ -29,11 +29,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * rate is 0 so that the parameters stay where the differences were taken.
  */
 class TrainingGradientTest {
-    @ParameterizedTest(name = "qkvBias={0} layerScale={1}")
-    @org.junit.jupiter.params.provider.CsvSource({"true, false", "false, false", "true, true"})
-    void everyGradientMatchesFiniteDifferences(boolean qkvBias, boolean layerScale) {
-        ViTConfig config = new ViTConfig(8, 4, 2, 8, 2, 2, 12, 1e-6, qkvBias, ViTConfig.defaultLabels(3), Preprocessing.huggingFace(8, 2),
-                layerScale ? 0.1 : 0);
+    @ParameterizedTest(name = "qkvBias={0} layerScale={1} regTokens={2} noEmbedClass={3} distilled={4}")
+    @org.junit.jupiter.params.provider.CsvSource({"true, false, 0, false, false", "false, false, 0, false, false",
+            "true, true, 0, false, false", "true, false, 2, true, false", "false, false, 0, false, true"})
+    void everyGradientMatchesFiniteDifferences(boolean qkvBias, boolean layerScale, int regTokens, boolean noEmbedClass, boolean distilled) {
+        ViTConfig config = ViTConfig.builder().imageSize(8).patchSize(4).channels(2).hidden(8).layers(2).heads(2).mlpDim(12)
+                .layerNormEps(1e-6).qkvBias(qkvBias).labels(ViTConfig.defaultLabels(3))
+                .preprocessing(Preprocessing.huggingFace(8, 2)).layerScale(layerScale ? 0.1 : 0).regTokens(regTokens)
+                .noEmbedClass(noEmbedClass).distilled(distilled).build();
         Random random = random();
         RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
         int batch = 3;
@@ -42,7 +45,7 @@ class TrainingGradientTest {
         try (Arena arena = Arena.ofShared()) {
             ViTWeights weights = ViTWeights.allocate(config, arena);
             Map<String, double[]> timm = checkpoint.timm();
-            for (Tensor t : weights.all()) t.host().copyFrom(segment(arena, timm.get(t.name())));
+            for (Tensor t : weights.fileTensors()) t.host().copyFrom(segment(arena, timm.get(t.name())));
             Optimizer optimizer = new Optimizer(weights, arena);
             int perImage = config.channels() * config.imageSize() * config.imageSize();
             double[] images = roundToFloat(uniform(random, batch * perImage, 2));
@@ -63,7 +66,7 @@ class TrainingGradientTest {
             // The mean loss as a function of one Hugging Face tensor, perturbed in place.
             for (Optimizer.Slot s : optimizer.slots()) {
                 double[] kernel = toDoubles(s.m().host(), (int) s.param().elements());
-                List<String> sources = CheckpointNames.HUGGING_FACE.sources(s.param().name());
+                List<String> sources = sources(weights, s.param());
                 int offset = 0;
                 for (String name : sources) {
                     double[] theta = checkpoint.hf.get(name);
@@ -75,6 +78,14 @@ class TrainingGradientTest {
                 assertEquals(kernel.length, offset);
             }
         }
+    }
+
+    /** The Hugging Face tensors a parameter is made of, in order: one, or query/key/value, or the prefix tokens' parts. */
+    private static List<String> sources(ViTWeights weights, Tensor param) {
+        if (param != weights.prefixTokens()) return CheckpointNames.HUGGING_FACE.sources(param.name());
+        return weights.fileTensors().stream().filter(t -> t.host().address() >= param.host().address()
+                        && t.host().address() < param.host().address() + param.bytes())
+                .flatMap(t -> CheckpointNames.HUGGING_FACE.sources(t.name()).stream()).toList();
     }
 
     private static double[] lossesOf(ReferenceViT reference, double[] images, int[] labels, int perImage, double smoothing) {
