@@ -90,17 +90,28 @@ final class TornadoExecutable implements Executable {
         Map<Task, TornadoLaunch> launches = lower(tasks, lowering);
         this.split = TornadoSplit.split(tasks, launches, budget);
 
+        List<TaskGraph> tgs = taskGraphs(graphName);
+        declareCopiesIn(tgs);
+        GridScheduler grids = addLaunches(tgs, tasks, launches);
+        addTouches(tgs.getFirst());
+        declareCopiesOut(tgs);
+        this.plan = plan(tgs, grids);
+    }
+
+    /** A TornadoVM task graph per part, each taking over from the part before the tensors it used or passed along. */
+    private List<TaskGraph> taskGraphs(String graphName) {
         List<TaskGraph> tgs = new ArrayList<>();
         for (int p = 0; p < split.parts().size(); p++) {
             String name = split.parts().size() == 1 ? graphName : graphName + "_part" + p;
             tgs.add(new TaskGraph(name));
             parts.add(new PartTasks(name, new LinkedHashMap<>()));
-        }
-        // A tensor comes from the part before (used or passed along there); order: consumed, copied in, tasks, copied out, kept.
-        for (int p = 1; p < tgs.size(); p++) {
             Set<Tensor> consumed = split.parts().get(p).consumed();
             if (!consumed.isEmpty()) tgs.get(p).consumeFromDevice(parts.get(p - 1).name(), arrays(consumed));
         }
+        return tgs;
+    }
+
+    private void declareCopiesIn(List<TaskGraph> tgs) {
         for (Step step : graph.steps()) {
             if (step instanceof Step.CopyIn in) {
                 FloatArray array = arrays.get(in.tensor());
@@ -108,6 +119,10 @@ final class TornadoExecutable implements Executable {
                 copiesIn.add(new Copy(in.tensor(), array, in.mode() == DataTransferMode.FIRST_EXECUTION, false));
             }
         }
+    }
+
+    /** Each jvit task's TornadoVM tasks into its part; their grids, or null where no task has one. */
+    private GridScheduler addLaunches(List<TaskGraph> tgs, List<Task> tasks, Map<Task, TornadoLaunch> launches) {
         GridScheduler grids = new GridScheduler();
         boolean anyGrid = false;
         for (int i = 0; i < tasks.size(); i++) {
@@ -125,16 +140,26 @@ final class TornadoExecutable implements Executable {
                 parts.get(p).tasks().put(task.id(), tasks.get(i));
             }
         }
-        // Tensors only copied in and out still cross: a task touches each (TornadoVM fails on them otherwise).
+        return anyGrid ? grids : null;
+    }
+
+    /** Tensors only copied in and out still cross: a task touches each (TornadoVM fails on them otherwise). */
+    private void addTouches(TaskGraph first) {
         FloatArray sink = new FloatArray(1);
         for (Tensor t : graph.tensors()) {
             if (split.firstPart().containsKey(t)) continue; // used by a task
-            String id = "touch" + parts.get(0).tasks().size();
-            tgs.get(0).task(id, TornadoTouch::touch, arrays.get(t), sink);
-            parts.get(0).tasks().put(id, null);
+            String id = "touch" + parts.getFirst().tasks().size();
+            first.task(id, TornadoTouch::touch, arrays.get(t), sink);
+            parts.getFirst().tasks().put(id, null);
         }
-        // A part's persisted tensors are read back through it, on demand: TornadoVM frees the buffers a task graph
-        // declares when it closes, so each is declared in one task graph only, the one that holds it (see TornadoSplit).
+    }
+
+    /**
+     * The copies out, and the tensors kept for later parts. TornadoVM frees the buffers a task graph declares when it
+     * closes, so each tensor is declared in one task graph only, the part that holds it (see TornadoSplit); a tensor
+     * that later parts use is read back through it on demand, after the last part.
+     */
+    private void declareCopiesOut(List<TaskGraph> tgs) {
         for (int p = 0; p < tgs.size() - 1; p++) {
             Set<Tensor> persisted = split.parts().get(p).persisted();
             if (!persisted.isEmpty()) tgs.get(p).persistOnDevice(arrays(persisted));
@@ -144,8 +169,7 @@ final class TornadoExecutable implements Executable {
             if (step instanceof Step.CopyOut out) {
                 Tensor t = out.tensor();
                 boolean firstOnly = out.mode() == DataTransferMode.FIRST_EXECUTION, persisted = split.persisted(t);
-                // TornadoVM copies out every execution or on demand; a first-execution copy is asked for once, and a copy of a
-                // tensor that later parts use is asked for after the last part.
+                // TornadoVM copies out every execution or on demand; a first-execution copy is asked for once.
                 if (!persisted)
                     tgs.get(split.owner(t)).transferToHost(firstOnly ? uk.ac.manchester.tornado.api.enums.DataTransferMode.UNDER_DEMAND
                             : uk.ac.manchester.tornado.api.enums.DataTransferMode.EVERY_EXECUTION, arrays.get(t));
@@ -157,7 +181,6 @@ final class TornadoExecutable implements Executable {
         for (Tensor t : graph.tensors())
             if (t.hasHost() && !copiedOut.contains(t) && !split.persisted(t))
                 tgs.get(split.owner(t)).transferToHost(uk.ac.manchester.tornado.api.enums.DataTransferMode.UNDER_DEMAND, arrays.get(t));
-        this.plan = plan(tgs, anyGrid ? grids : null);
     }
 
     private Object[] arrays(Set<Tensor> tensors) {

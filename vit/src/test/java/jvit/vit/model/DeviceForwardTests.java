@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import jvit.runtime.Device;
 import jvit.runtime.Devices;
@@ -29,11 +30,16 @@ public interface DeviceForwardTests {
         return new ViTConfig(32, 4, 3, 64, 2, 4, 128, 1e-12, true, ViTConfig.defaultLabels(10), Preprocessing.huggingFace(32, 3));
     }
 
+    /** The models compiled for checkpoints in {@code naming}: four; a backend whose every compile takes long may take fewer. */
+    default List<ViTConfig> forwardConfigs(CheckpointNames naming) {
+        return List.of(ForwardTest.rgb(), ForwardTest.grey(), wide(), ForwardTest.layerScaled());
+    }
+
     @ParameterizedTest
     @EnumSource(CheckpointNames.class)
     default void logitsAgreeWithTheJavaDevice(CheckpointNames naming) {
         Device device = device();
-        for (ViTConfig config : new ViTConfig[] {ForwardTest.rgb(), ForwardTest.grey(), wide(), ForwardTest.layerScaled()}) {
+        for (ViTConfig config : forwardConfigs(naming)) {
             Random random = random();
             RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
             int batch = 3;
