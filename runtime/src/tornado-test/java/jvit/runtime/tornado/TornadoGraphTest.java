@@ -141,8 +141,8 @@ class TornadoGraphTest {
     }
 
     /**
-     * The same graph whole and cut after every task: the same outputs on every run, and the same bytes
-     * copied each way (the tensors passed between parts stay on the device). The graph has a weight
+     * The same graph whole and cut after every task: the same outputs on every run, every task's time, and the same
+     * bytes copied each way (the tensors passed between parts stay on the device). The graph has a weight
      * copied once and read in the first and last parts, an intermediate read three parts after it is
      * written, and a parameter updated in place on the device and read back on demand.
      */
@@ -178,8 +178,12 @@ class TornadoGraphTest {
                     for (double[] input : inputs) {
                         x.host().copyFrom(segment(arena, input));
                         y.host().copyFrom(poisoned(arena, rows * out));
-                        e.execute(false);
+                        ExecutionResult result = e.execute(true);
                         outputs.add(toDoubles(y.host(), rows * out));
+                        // Each jvit task timed by TornadoVM's profiler, whichever part ran it.
+                        assertEquals(List.of("copy_in", "fc", "twice", "ones", "increment", "fc2", "sum", "copy_out"),
+                                result.taskTimes().stream().map(TaskTime::task).distinct().toList(), form(budget));
+                        assertTrue(result.taskTimes().stream().allMatch(t -> t.nanos() > 0), result.taskTimes().toString());
                         moved.add(new long[] {e.lastProfiles().stream().mapToLong(TornadoExecutable.PartProfile::bytesIn).sum(),
                                 e.lastProfiles().stream().mapToLong(TornadoExecutable.PartProfile::bytesOut).sum()});
                     }
