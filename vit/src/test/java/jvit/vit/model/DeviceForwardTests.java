@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import jvit.runtime.Device;
 import jvit.runtime.Devices;
@@ -31,12 +32,17 @@ public interface DeviceForwardTests {
                 .preprocessing(Preprocessing.huggingFace(32, 3)).build();
     }
 
+    /** The models compiled for checkpoints in {@code naming}; a backend whose every compile takes long may take fewer. */
+    default List<ViTConfig> forwardConfigs(CheckpointNames naming) {
+        return List.of(ForwardTest.rgb(), ForwardTest.grey(), wide(), ForwardTest.layerScaled(), ForwardTest.distilled(),
+                ForwardTest.registers());
+    }
+
     @ParameterizedTest // DeiT's names differ from Hugging Face's ViT only in the prefix: ForwardTest covers them
     @EnumSource(value = CheckpointNames.class, names = {"TIMM", "HUGGING_FACE"})
     default void logitsAgreeWithTheJavaDevice(CheckpointNames naming) {
         Device device = device();
-        for (ViTConfig config : new ViTConfig[] {ForwardTest.rgb(), ForwardTest.grey(), wide(), ForwardTest.layerScaled(),
-                ForwardTest.distilled(), ForwardTest.registers()}) {
+        for (ViTConfig config : forwardConfigs(naming)) {
             Random random = random();
             RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
             int batch = 3;

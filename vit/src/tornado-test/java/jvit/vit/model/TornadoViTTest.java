@@ -1,0 +1,69 @@
+package jvit.vit.model;
+
+import static jvit.kernels.Tensors.*;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import jvit.runtime.Device;
+import jvit.runtime.Devices;
+import jvit.runtime.TestDevices;
+import jvit.vit.DeviceTesting;
+import jvit.vit.ViTConfig;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The model suite on the first tornado device, and the default model. A training step and the default model's
+ * forward are larger than one TornadoVM task graph holds: they run split across several.
+ */
+class TornadoViTTest implements ViTDeviceSuite {
+    private static final Path DEFAULT_MODEL = Path.of("..", "models", "fashion-mnist").toAbsolutePath().normalize();
+
+    public Device device() {
+        return TestDevices.first("tornado");
+    }
+
+    /**
+     * TornadoVM compiles every kernel of a graph anew, about a minute a model here: one model per naming, 65 tokens
+     * (more than one block of query rows and of keys) with head size 16, and one channel, 4 patches and DeiT's two
+     * prefix tokens.
+     */
+    @Override
+    public List<ViTConfig> forwardConfigs(CheckpointNames naming) {
+        return List.of(naming == CheckpointNames.TIMM ? DeviceForwardTests.wide() : ForwardTest.distilled());
+    }
+
+    /**
+     * A training step compiles for about three minutes here: one case, the one that reaches the most kernels (LayerScale,
+     * register tokens, positions on the patches only); the other cases' kernels are tested on their own.
+     */
+    @Override
+    @org.junit.jupiter.params.ParameterizedTest(name = "layerScale={0} regTokens={1} noEmbedClass={2} distilled={3}")
+    @org.junit.jupiter.params.provider.CsvSource({"0.5, 2, true, false"})
+    public void twoStepsAgreeWithTheJavaDevice(double layerScale, int regTokens, boolean noEmbedClass, boolean distilled) {
+        ViTDeviceSuite.super.twoStepsAgreeWithTheJavaDevice(layerScale, regTokens, noEmbedClass, distilled);
+    }
+
+    @Test
+    void theDefaultModelsLogitsAgreeWithTheJavaDevice() {
+        Random random = random();
+        int batch = 2;
+        try (ViTModel model = ViTModel.openDirectory(DEFAULT_MODEL); Arena arena = Arena.ofConfined();
+             Inference java = model.inference(Devices.get("java"), batch); Inference onDevice = model.inference(device(), batch)) {
+            for (int run = 0; run < 2; run++) { // the second run reads the weights already on the device
+                MemorySegment images = segment(arena, uniform(random, (int) (batch * java.imageElements()), 2));
+                java.images().copyFrom(images);
+                onDevice.images().copyFrom(images);
+                onDevice.logits().fill((byte) 0xff); // NaN: a logit the graph does not write fails
+                java.run(false);
+                onDevice.run(false);
+                int n = batch * model.config().numLabels();
+                double error = DeviceTesting.relativeError(toDoubles(java.logits(), n), toDoubles(onDevice.logits(), n));
+                assertTrue(error <= 1e-4, "default model run " + run + " " + random + ": logits differ from the Java device's by " + error);
+            }
+        }
+    }
+}
