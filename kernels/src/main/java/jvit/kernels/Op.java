@@ -221,6 +221,39 @@ public sealed interface Op {
         public long flops() { return 0; }
     }
 
+    /** How {@link TokenPool} reduces the tokens of each sequence to one vector; device kernels number them by ordinal, so keep the order. */
+    enum Pooling {
+        /** The mean of the tokens (timm's {@code global_pool='avg'}). */
+        AVG,
+        /** Their per-channel maximum ({@code 'max'}). */
+        MAX,
+        /** {@code 0.5·(max + mean)} ({@code 'avgmax'}). */
+        AVGMAX,
+        /** The class token (token 0) and the mean, concatenated: Hugging Face Dinov2's classifier input. */
+        CLASS_AND_AVG;
+
+        /** Values per pooled vector. */
+        public int width(int hidden) { return this == CLASS_AND_AVG ? 2 * hidden : hidden; }
+    }
+
+    /**
+     * Global pooling over the tokens of each sequence past its {@code prefix} tokens (class and
+     * register tokens), as timm's {@code global_pool_nlc}: x {@code [batch, tokens, hidden]}, out
+     * {@code [batch, pooling.width(hidden)]}. Args: out, x.
+     */
+    record TokenPool(int batch, int tokens, int hidden, int prefix, Pooling pooling) implements Op {
+        public TokenPool {
+            positive(batch, tokens, hidden);
+            checkPrefix(tokens, prefix, pooling);
+        }
+
+        public String name() { return "token_pool"; }
+
+        public long[] argElements() { return new long[] {(long) batch * pooling.width(hidden), (long) batch * tokens * hidden}; }
+
+        public long flops() { return 2L * batch * tokens * hidden; }
+    }
+
     // ---- Training: backward passes, loss and optimiser. Gradients are written, not accumulated;
     // where two paths meet (residuals) the graph adds them with Add.
 
@@ -378,6 +411,27 @@ public sealed interface Op {
         public long flops() { return 0; }
     }
 
+    /**
+     * {@link TokenPool}'s gradient from the upstream gradient and the forward input (the maximum
+     * recomputed; ties share the gradient equally, as PyTorch's {@code amax}); zero for the prefix
+     * tokens except the class token of {@code CLASS_AND_AVG}. Args: dx, dy, x.
+     */
+    record TokenPoolBackward(int batch, int tokens, int hidden, int prefix, Pooling pooling) implements Op {
+        public TokenPoolBackward {
+            positive(batch, tokens, hidden);
+            checkPrefix(tokens, prefix, pooling);
+        }
+
+        public String name() { return "token_pool_backward"; }
+
+        public long[] argElements() {
+            long x = (long) batch * tokens * hidden;
+            return new long[] {x, (long) batch * pooling.width(hidden), x};
+        }
+
+        public long flops() { return 3L * batch * tokens * hidden; }
+    }
+
     /** {@code out[i] = value}. Args: out. */
     record Fill(long n, float value) implements Op {
         public Fill {
@@ -422,6 +476,13 @@ public sealed interface Op {
         public long[] argElements() { return new long[] {n, n, n, n, 1, 3}; }
 
         public long flops() { return 14L * n; }
+    }
+
+    private static void checkPrefix(int tokens, int prefix, Pooling pooling) {
+        if (prefix < 0 || prefix >= tokens)
+            throw new IllegalArgumentException("pooling needs at least one token past the " + prefix + " prefix tokens, of " + tokens);
+        if (pooling == Pooling.CLASS_AND_AVG && prefix < 1)
+            throw new IllegalArgumentException("pooling the class token needs it among the prefix tokens");
     }
 
     private static void positive(long... sizes) {

@@ -167,6 +167,32 @@ public final class Reference64 {
         return out;
     }
 
+    /** timm's {@code global_pool_nlc} over the tokens past {@code prefix} (HF Dinov2's class token and mean for CLASS_AND_AVG). */
+    public static double[] tokenPool(double[] x, int batch, int tokens, int hidden, int prefix, jvit.kernels.Op.Pooling pooling) {
+        int width = pooling.width(hidden);
+        double[] out = new double[batch * width];
+        for (int b = 0; b < batch; b++)
+            for (int c = 0; c < hidden; c++) {
+                double sum = 0, max = Double.NEGATIVE_INFINITY;
+                for (int t = prefix; t < tokens; t++) {
+                    double v = x[(b * tokens + t) * hidden + c];
+                    sum += v;
+                    max = Math.max(max, v);
+                }
+                double mean = sum / (tokens - prefix);
+                switch (pooling) {
+                    case AVG -> out[b * width + c] = mean;
+                    case MAX -> out[b * width + c] = max;
+                    case AVGMAX -> out[b * width + c] = 0.5 * (max + mean);
+                    case CLASS_AND_AVG -> {
+                        out[b * width + c] = x[b * tokens * hidden + c];
+                        out[b * width + hidden + c] = mean;
+                    }
+                }
+            }
+        return out;
+    }
+
     public static double[] classToken(double[] x, int batch, int tokens, int hidden) {
         double[] out = new double[batch * hidden];
         for (int b = 0; b < batch; b++) System.arraycopy(x, b * tokens * hidden, out, b * hidden, hidden);

@@ -133,4 +133,14 @@ public interface DeviceKernelsTests {
         assertClose("class token " + random, Reference64.classToken(expected, batch, patches + 1, hidden),
                 run(new Op.ClassToken(batch, patches + 1, hidden), tokens), 1e-7, 0);
     }
+
+    /** Pooling over tokens past the prefix; a work-item per channel, so widths around a work-group's 256 threads. */
+    @ParameterizedTest(name = "batch={0} tokens={1} hidden={2} prefix={3} {4}")
+    @CsvSource({"1, 1, 1, 0, AVG", "3, 50, 17, 1, AVG", "2, 197, 257, 1, MAX", "5, 7, 67, 5, AVGMAX", "2, 17, 255, 1, CLASS_AND_AVG"})
+    default void tokenPool(int batch, int tokens, int hidden, int prefix, Op.Pooling pooling) {
+        Random random = random();
+        double[] x = roundToFloat(uniform(random, batch * tokens * hidden, 2));
+        assertClose("token pool " + pooling + " " + random, Reference64.tokenPool(x, batch, tokens, hidden, prefix, pooling),
+                run(new Op.TokenPool(batch, tokens, hidden, prefix, pooling), x), 1e-5, 1e-6);
+    }
 }

@@ -58,6 +58,8 @@ class CudaSourcesNvccTest {
                 new Op.Add((long) rows * h),
                 new Op.LayerScale(rows, h),
                 new Op.LayerScaleBackward(rows, h),
+                new Op.TokenPool(batch, c.tokens(), h, 1, Op.Pooling.AVGMAX),
+                new Op.TokenPoolBackward(batch, c.tokens(), h, 1, Op.Pooling.AVGMAX),
                 new Op.ClassToken(batch, c.tokens(), h),
                 new Op.Softmax(batch, c.numLabels()),
                 new Op.Gelu((long) rows * c.mlpDim()),

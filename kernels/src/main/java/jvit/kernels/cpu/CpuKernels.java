@@ -23,6 +23,9 @@ public final class CpuKernels {
                     o.batch(), o.channels(), o.height(), o.width(), o.patch(), o.hidden());
             case Op.EmbedTokens o -> EmbedTokens.forward(args[0], args[1], args[2], args[3], o.batch(), o.patches(), o.hidden());
             case Op.ClassToken o -> ClassToken.forward(args[0], args[1], o.batch(), o.tokens(), o.hidden());
+            case Op.TokenPool o -> TokenPool.forward(args[0], args[1], o.batch(), o.tokens(), o.hidden(), o.prefix(), o.pooling());
+            case Op.TokenPoolBackward o -> TokenPool.backward(args[0], args[1], args[2], o.batch(), o.tokens(), o.hidden(), o.prefix(),
+                    o.pooling());
             case Op.SumRows o -> SumRows.forward(args[0], args[1], o.rows(), o.cols());
             case Op.GeluBackward o -> Gelu.backward(args[0], args[1], args[2], o.n());
             case Op.LayerNormBackward o -> LayerNorm.backward(args[0], args[1], args[2], args[3], args[4], args[5],

@@ -82,6 +82,12 @@ public final class DeviceKernels {
                 yield List.of(elementwise("class_token.cl", "class_token", n, limits, tensors(2),
                         new Int(o.tokens()), new Int(o.hidden()), new Int((int) n)));
             }
+            case Op.TokenPool o -> List.of(elementwise("token_pool.cl", "token_pool", (long) o.batch() * o.hidden(), limits, tensors(2),
+                    new Int(o.tokens()), new Int(o.hidden()), new Int(o.prefix()), new Int(o.pooling().ordinal()),
+                    new Int(o.batch() * o.hidden())));
+            case Op.TokenPoolBackward o -> List.of(elementwise("token_pool_backward.cl", "token_pool_backward",
+                    (long) o.batch() * o.hidden(), limits, tensors(3), new Int(o.tokens()), new Int(o.hidden()), new Int(o.prefix()),
+                    new Int(o.pooling().ordinal()), new Int(o.batch() * o.hidden())));
             case Op.SumRows o -> List.of(sumRows(o.rows(), o.cols(), new Tensor(0), new Tensor(1), limits));
             case Op.GeluBackward o -> List.of(elementwise("gelu_backward.cl", "gelu_backward", o.n(), limits, tensors(3),
                     new Int((int) o.n())));

@@ -196,4 +196,15 @@ class TornadoKernelsTest {
                     run(device, new Op.ClassToken(batch, patches + 1, hidden), null, tokens)[0], 1e-7, 0);
         }
     }
+
+    @ParameterizedTest(name = "batch={0} tokens={1} hidden={2} prefix={3} {4}")
+    @CsvSource({"1, 1, 1, 0, AVG", "3, 50, 17, 1, MAX", "2, 17, 257, 1, AVGMAX", "2, 5, 33, 1, CLASS_AND_AVG"})
+    void tokenPool(int batch, int tokens, int hidden, int prefix, Op.Pooling pooling) {
+        Random random = random();
+        double[] x = roundToFloat(uniform(random, batch * tokens * hidden, 2));
+        double[] expected = Reference64.tokenPool(x, batch, tokens, hidden, prefix, pooling);
+        for (TornadoDevice device : devices())
+            assertClose("token pool " + pooling + " on " + device + ", " + random, expected,
+                    run(device, new Op.TokenPool(batch, tokens, hidden, prefix, pooling), null, x)[0], 1e-5, 1e-6);
+    }
 }
