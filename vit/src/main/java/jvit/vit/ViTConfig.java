@@ -2,6 +2,7 @@ package jvit.vit;
 
 import java.util.ArrayList;
 import java.util.List;
+import jvit.kernels.Op;
 import jvit.vit.image.Preprocessing;
 
 /**
@@ -22,12 +23,35 @@ import jvit.vit.image.Preprocessing;
  * @param preprocessing how an image becomes the input tensor
  * @param layerScale LayerScale's initial factor (timm's {@code init_values}); 0 when the blocks have none
  * @param resampling how position embeddings are resized for another image size: as the checkpoint's library does it
+ * @param pool what the head reads: the class token, or a pooling of the other tokens (timm's {@code global_pool}; Dinov2's
+ *     class token and mean)
+ * @param fcNorm whether the final norm applies to the pooled vector (timm's {@code fc_norm}) instead of to every token before pooling
  */
 public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, int layers, int heads, int mlpDim,
                         double layerNormEps, boolean qkvBias, List<String> labels, Preprocessing preprocessing, double layerScale,
-                        PositionResampling resampling) {
+                        PositionResampling resampling, Pool pool, boolean fcNorm) {
     /** The libraries whose position-embedding resampling jvit reproduces. */
     public enum PositionResampling { HUGGING_FACE, TIMM }
+
+    /** What the classification head reads (timm's {@code global_pool}, and Hugging Face Dinov2's classifier input). */
+    public enum Pool {
+        /** The class token ({@code 'token'}). */
+        TOKEN,
+        /** The mean of the tokens past the class token ({@code 'avg'}). */
+        AVG,
+        /** Their per-channel maximum ({@code 'max'}). */
+        MAX,
+        /** Half the sum of the two ({@code 'avgmax'}). */
+        AVGMAX,
+        /** The class token and the mean of the patch tokens, concatenated ({@code Dinov2ForImageClassification}). */
+        CLASS_AND_AVG;
+
+        /** The pooling operator's mode; {@link #TOKEN} has none (it is {@code Op.ClassToken}). */
+        public Op.Pooling pooling() {
+            if (this == TOKEN) throw new IllegalStateException("the class token is not pooled");
+            return Op.Pooling.valueOf(name());
+        }
+    }
 
     public ViTConfig {
         check(imageSize > 0 && patchSize > 0 && channels > 0 && hidden > 0 && layers > 0 && heads > 0 && mlpDim > 0,
@@ -40,7 +64,8 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         check(layerNormEps > 0, "layer_norm_eps must be > 0");
         check(Double.isFinite(layerScale), "init_values must be a finite number");
         check(labels != null && !labels.isEmpty(), "there must be at least one class label");
-        check(preprocessing != null && resampling != null, "preprocessing and resampling must be given");
+        check(preprocessing != null && resampling != null && pool != null, "preprocessing, resampling and pool must be given");
+        check(!(fcNorm && pool == Pool.CLASS_AND_AVG), "Dinov2's classifier input has no fc_norm");
         labels = List.copyOf(labels);
     }
 
@@ -57,13 +82,19 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
     /** Tokens per image: the patches and the class token. */
     public int tokens() { return grid() * grid() + 1; }
 
+    /** Values the head reads per image: {@code hidden}, or twice that for the class token and mean. */
+    public int headInputs() { return pool == Pool.CLASS_AND_AVG ? 2 * hidden : hidden; }
+
+    /** Whether the final norm applies to every token before pooling; else to the head's input (LayerNorm is per row: one for the class token). */
+    public boolean normsEveryToken() { return pool != Pool.TOKEN && !fcNorm; }
+
     /** Parameters in the model's weights. */
     public long parameters() {
         long h = hidden;
         long embed = h * channels * patchSize * patchSize + h + h + (long) tokens() * h;
         long block = 2 * 2 * h + 3 * h * h + (qkvBias ? 3 * h : 0) + h * h + h + 2 * h * mlpDim + mlpDim + h
                 + (hasLayerScale() ? 2 * h : 0);
-        return embed + layers * block + 2 * h + h * numLabels() + numLabels();
+        return embed + layers * block + 2 * h + (long) headInputs() * numLabels() + numLabels();
     }
 
     /** This config with another number of classes, named {@code LABEL_0 ...}. */
@@ -78,14 +109,14 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         return labels;
     }
 
-    /** A builder with no sizes set; {@code qkvBias} on, no LayerScale, resampled as Hugging Face does. */
+    /** A builder with no sizes set; {@code qkvBias} on, no LayerScale, resampled as Hugging Face does, the head on the class token. */
     public static Builder builder() { return new Builder(); }
 
     /** A builder holding this config's values, to change a few of them. */
     public Builder toBuilder() {
         return builder().imageSize(imageSize).patchSize(patchSize).channels(channels).hidden(hidden).layers(layers).heads(heads)
                 .mlpDim(mlpDim).layerNormEps(layerNormEps).qkvBias(qkvBias).labels(labels).preprocessing(preprocessing)
-                .layerScale(layerScale).resampling(resampling);
+                .layerScale(layerScale).resampling(resampling).pool(pool).fcNorm(fcNorm);
     }
 
     /** Sets the components one by name; {@link #build()} validates them as the constructor does. */
@@ -97,6 +128,8 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         private Preprocessing preprocessing;
         private double layerScale;
         private PositionResampling resampling = PositionResampling.HUGGING_FACE;
+        private Pool pool = Pool.TOKEN;
+        private boolean fcNorm;
 
         private Builder() {}
 
@@ -113,11 +146,13 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         public Builder preprocessing(Preprocessing preprocessing) { this.preprocessing = preprocessing; return this; }
         public Builder layerScale(double layerScale) { this.layerScale = layerScale; return this; }
         public Builder resampling(PositionResampling resampling) { this.resampling = resampling; return this; }
+        public Builder pool(Pool pool) { this.pool = pool; return this; }
+        public Builder fcNorm(boolean fcNorm) { this.fcNorm = fcNorm; return this; }
 
         /** The config; an {@link IllegalArgumentException} names the first value that is not valid. */
         public ViTConfig build() {
             return new ViTConfig(imageSize, patchSize, channels, hidden, layers, heads, mlpDim, layerNormEps, qkvBias, labels,
-                    preprocessing, layerScale, resampling);
+                    preprocessing, layerScale, resampling, pool, fcNorm);
         }
     }
 

@@ -8,13 +8,15 @@ import jvit.runtime.Tensor;
 import jvit.vit.io.FloatTensor;
 
 /**
- * The two naming schemes ViT checkpoints come in, mapped onto one: timm's names, which jvit uses
- * inside. Hugging Face's {@code ViTForImageClassification} splits the attention input projection
- * into query, key and value, which {@link ViTWeights} concatenates into timm's fused {@code qkv}.
+ * The naming schemes ViT checkpoints come in, mapped onto one: timm's names, which jvit uses
+ * inside. Hugging Face's {@code ViTForImageClassification} and {@code Dinov2ForImageClassification}
+ * split the attention input projection into query, key and value, which {@link ViTWeights}
+ * concatenates into timm's fused {@code qkv}.
  */
 public enum CheckpointNames {
     TIMM("timm", ""),
-    HUGGING_FACE("Hugging Face", "vit.");
+    HUGGING_FACE("Hugging Face", "vit."),
+    DINOV2("Hugging Face Dinov2", "dinov2.");
 
     final String description;
     /** Prefix of the backbone's names. */
@@ -29,7 +31,13 @@ public enum CheckpointNames {
     static CheckpointNames detect(Set<String> names) {
         if (names.contains("patch_embed.proj.weight")) return TIMM;
         if (names.contains("vit.embeddings.patch_embeddings.projection.weight")) return HUGGING_FACE;
+        if (names.contains("dinov2.embeddings.patch_embeddings.projection.weight")) return DINOV2;
         return null;
+    }
+
+    /** Tensors a checkpoint may hold that classifying never reads: Dinov2's mask token, for masked-image pretraining only. */
+    Set<String> unusedByClassifiers() {
+        return this == DINOV2 ? Set.of(prefix + "embeddings.mask_token") : Set.of();
     }
 
     /**
@@ -65,20 +73,22 @@ public enum CheckpointNames {
     }
 
     private List<String> block(String timmName) {
-        // blocks.{i}.{part} -> vit.encoder.layer.{i}.{hf part}
+        // blocks.{i}.{part} -> vit.encoder.layer.{i}.{hf part}; Dinov2 names its norms and MLP as timm does
         String[] p = timmName.split("\\.", 3);
         if (p.length != 3 || !p[0].equals("blocks")) throw new IllegalArgumentException("not a ViT tensor: " + timmName);
         String layer = "encoder.layer." + p[1] + ".";
         String kind = p[2].substring(p[2].lastIndexOf('.') + 1); // weight or bias
+        boolean dinov2 = this == DINOV2;
         return switch (p[2].substring(0, p[2].lastIndexOf('.'))) {
-            case "norm1" -> backbone(layer + "layernorm_before." + kind);
+            case "norm1" -> backbone(layer + (dinov2 ? "norm1." : "layernorm_before.") + kind);
             case "attn.qkv" -> backbone(layer + "attention.attention.query." + kind,
                     layer + "attention.attention.key." + kind, layer + "attention.attention.value." + kind);
             case "attn.proj" -> backbone(layer + "attention.output.dense." + kind);
-            case "norm2" -> backbone(layer + "layernorm_after." + kind);
-            case "mlp.fc1" -> backbone(layer + "intermediate.dense." + kind);
-            case "mlp.fc2" -> backbone(layer + "output.dense." + kind);
-            case "ls1", "ls2" -> List.of(timmName); // ViTForImageClassification has no LayerScale
+            case "norm2" -> backbone(layer + (dinov2 ? "norm2." : "layernorm_after.") + kind);
+            case "mlp.fc1" -> backbone(layer + (dinov2 ? "mlp.fc1." : "intermediate.dense.") + kind);
+            case "mlp.fc2" -> backbone(layer + (dinov2 ? "mlp.fc2." : "output.dense.") + kind);
+            case "ls1", "ls2" -> dinov2 ? backbone(layer + "layer_scale" + p[2].charAt(2) + ".lambda1")
+                    : List.of(timmName); // ViTForImageClassification has no LayerScale
             default -> throw new IllegalArgumentException("not a ViT tensor: " + timmName);
         };
     }

@@ -16,7 +16,9 @@ import jvit.vit.ViTConfig;
  * x = patch_embed(image); x = [cls, x] + pos
  * for each block: x = x + ls1 * proj(attention(qkv(norm1(x))));  x = x + ls2 * fc2(gelu(fc1(norm2(x))))
  *                 (ls1, ls2: LayerScale, per channel, where the model has it)
- * logits = head(norm(x[:, 0]))
+ * logits = head(norm(x[:, 0]))                  (the class token; timm's global_pool 'token')
+ *          head(fc_norm(pool(x[:, 1:])))      (timm's 'avg', 'max', 'avgmax', its fc_norm after pooling)
+ *          head(pool(norm(x)))                (the same without fc_norm; Dinov2: pool = [x[:, 0], mean(x[:, 1:])])
  * </pre>
  *
  * Weights are copied to the device once; the images in and the logits out move every execution.
@@ -42,8 +44,6 @@ public final class ForwardGraph {
         Tensor attended = Tensor.onDevice("attended", batch, tokens, h);
         Tensor branch = Tensor.onDevice("branch", batch, tokens, h);
         Tensor hidden = Tensor.onDevice("mlp_hidden", batch, tokens, c.mlpDim());
-        Tensor cls = Tensor.onDevice("cls", batch, h);
-        Tensor clsNormed = Tensor.onDevice("cls_normed", batch, h);
 
         TaskGraph g = new TaskGraph("vit_forward")
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, w.all().toArray(Tensor[]::new))
@@ -70,10 +70,28 @@ public final class ForwardGraph {
             if (b.ls2() != null) g.task(n + "ls2", new Op.LayerScale(rows, h), branch, branch, b.ls2());
             g.task(n + "residual2", new Op.Add((long) rows * h), x, x, branch);
         }
-        return g.task("class_token", new Op.ClassToken(batch, tokens, h), cls, x)
-                .task("norm", new Op.LayerNorm(batch, h, eps), clsNormed, cls, w.normWeight(), w.normBias())
-                .task("head", Op.Matmul.linear(batch, h, c.numLabels(), Activation.NONE), logits, clsNormed, w.headWeight(), w.headBias())
+        Tensor pooled = Tensor.onDevice("pooled", batch, c.headInputs());
+        if (c.normsEveryToken()) g.task("norm", new Op.LayerNorm(rows, h, eps), normed, x, w.normWeight(), w.normBias());
+        pool(g, c, batch, pooled, c.normsEveryToken() ? normed : x);
+        Tensor features = pooled;
+        if (!c.normsEveryToken()) {
+            features = Tensor.onDevice("pooled_normed", batch, h);
+            g.task(c.fcNorm() ? "fc_norm" : "norm", new Op.LayerNorm(batch, h, eps), features, pooled, w.normWeight(), w.normBias());
+        }
+        return g.task("head", Op.Matmul.linear(batch, c.headInputs(), c.numLabels(), Activation.NONE), logits, features, w.headWeight(),
+                        w.headBias())
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, logits)
                 .snapshot();
+    }
+
+    /** The head's input from the last tokens {@code x}: the class token, or a pooling of the patch tokens after the prefix. */
+    public static void pool(TaskGraph g, ViTConfig c, int batch, Tensor pooled, Tensor x) {
+        if (c.pool() == ViTConfig.Pool.TOKEN) g.task("class_token", new Op.ClassToken(batch, c.tokens(), c.hidden()), pooled, x);
+        else g.task("pool", poolOp(c, batch), pooled, x);
+    }
+
+    /** The pooling of {@code c}'s tokens past its prefix tokens (all but the patches). */
+    public static Op.TokenPool poolOp(ViTConfig c, int batch) {
+        return new Op.TokenPool(batch, c.tokens(), c.hidden(), c.tokens() - c.grid() * c.grid(), c.pool().pooling());
     }
 }

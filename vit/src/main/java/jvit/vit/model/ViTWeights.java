@@ -64,13 +64,15 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
     public static ViTWeights from(ViTConfig config, Map<String, Tensor> tensors, Path file, Arena arena, Set<String> ignored) {
         CheckpointNames names = CheckpointNames.detect(tensors.keySet());
         if (names == null)
-            throw UserError.inFile(file, "has neither Hugging Face (vit.embeddings...) nor timm (patch_embed...) ViT tensor names; it holds "
+            throw UserError.inFile(file, "has neither Hugging Face (vit.embeddings..., dinov2.embeddings...) nor timm (patch_embed...) ViT tensor names; it holds "
                     + tensors.keySet().stream().sorted().limit(3).collect(Collectors.joining(", "))
-                    + (tensors.size() > 3 ? ", ..." : "") + " — give a ViTForImageClassification or timm VisionTransformer checkpoint");
+                    + (tensors.size() > 3 ? ", ..." : "") + " — give a ViTForImageClassification, Dinov2ForImageClassification or timm VisionTransformer checkpoint");
         for (String name : ignored)
             if (!tensors.containsKey(name))
                 throw UserError.inFile(file, "has no tensor '" + name + "' to ignore; name only tensors the file holds");
-        var loader = new Loader(config, tensors, file, arena, names, new HashSet<>(ignored));
+        Set<String> unused = new HashSet<>(ignored);
+        unused.addAll(names.unusedByClassifiers());
+        var loader = new Loader(config, tensors, file, arena, names, unused);
         ViTWeights weights = assemble(config, (name, shape) -> name.equals("pos_embed") ? loader.positions() : loader.get(name, shape));
         loader.refuseUnused();
         return weights;
@@ -116,11 +118,12 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
                     weights.get(b + "mlp.fc2.weight", h, mlp), weights.get(b + "mlp.fc2.bias", h),
                     config.hasLayerScale() ? weights.get(b + "ls2.gamma", h) : null));
         }
+        String norm = config.fcNorm() ? "fc_norm" : "norm"; // timm's final norm, moved after pooling: one or the other
         return new ViTWeights(config,
                 weights.get("patch_embed.proj.weight", h, config.channels(), p, p), weights.get("patch_embed.proj.bias", h),
                 weights.get("cls_token", 1, 1, h), weights.get("pos_embed", 1, config.tokens(), h),
-                blocks, weights.get("norm.weight", h), weights.get("norm.bias", h),
-                weights.get("head.weight", config.numLabels(), h), weights.get("head.bias", config.numLabels()));
+                blocks, weights.get(norm + ".weight", h), weights.get(norm + ".bias", h),
+                weights.get("head.weight", config.numLabels(), config.headInputs()), weights.get("head.bias", config.numLabels()));
     }
 
     private record Loader(ViTConfig config, Map<String, Tensor> tensors, Path file, Arena arena, CheckpointNames names,

@@ -39,8 +39,8 @@ public final class ModelFiles {
         if (huggingFace) writeJson(dir.resolve("preprocessor_config.json"), preprocessor(config.preprocessing()));
     }
 
-    /** Whether Hugging Face's {@code ViTForImageClassification} can describe the model: everything but LayerScale. */
-    static boolean huggingFace(ViTConfig c) { return !c.hasLayerScale(); }
+    /** Whether Hugging Face's {@code ViTForImageClassification} can describe the model: everything but LayerScale and pooling. */
+    static boolean huggingFace(ViTConfig c) { return !c.hasLayerScale() && c.pool() == ViTConfig.Pool.TOKEN && !c.fcNorm(); }
 
     /** The model's {@code config.json}: Hugging Face's where it can describe the model, else timm's. */
     static Map<String, Object> config(ViTConfig c) {
@@ -52,9 +52,11 @@ public final class ModelFiles {
      * defaults), so that timm builds the model from it and jvit reads it back the same.
      */
     static Map<String, Object> timmConfig(ViTConfig c) {
+        if (c.pool() == ViTConfig.Pool.CLASS_AND_AVG)
+            throw new jvit.runtime.UserError("jvit does not yet write Dinov2 models (a head on the class token and the mean)");
         double mlpRatio = (double) c.mlpDim() / c.hidden();
         if ((int) (c.hidden() * mlpRatio) != c.mlpDim() || c.layerNormEps() != 1e-6)
-            throw new jvit.runtime.UserError("a model with LayerScale is written as timm's, whose MLP width is hidden × mlp_ratio and"
+            throw new jvit.runtime.UserError("a model Hugging Face's ViT cannot describe (LayerScale, pooling) is written as timm's, whose MLP width is hidden × mlp_ratio and"
                     + " LayerNorm epsilon 1e-6; MLP " + c.mlpDim() + " of " + c.hidden() + " and epsilon " + c.layerNormEps()
                     + " cannot be written — choose sizes timm can describe");
         Map<String, Object> args = new LinkedHashMap<>();
@@ -68,6 +70,8 @@ public final class ModelFiles {
         args.put("mlp_ratio", mlpRatio);
         args.put("qkv_bias", c.qkvBias());
         args.put("init_values", c.layerScale());
+        args.put("global_pool", poolName(c.pool()));
+        args.put("fc_norm", c.fcNorm());
         Preprocessing p = c.preprocessing();
         Map<String, Object> pretrained = new LinkedHashMap<>();
         pretrained.put("input_size", List.of(c.channels(), c.imageSize(), c.imageSize()));
@@ -81,11 +85,16 @@ public final class ModelFiles {
         o.put("architecture", "vit_base_patch16_224");
         o.put("num_classes", c.numLabels());
         o.put("num_features", c.hidden());
-        o.put("global_pool", "token");
+        o.put("global_pool", poolName(c.pool()));
         o.put("label_names", c.labels());
         o.put("model_args", args);
         o.put("pretrained_cfg", pretrained);
         return o;
+    }
+
+    /** timm's {@code global_pool} name. */
+    private static String poolName(ViTConfig.Pool pool) {
+        return pool.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** The Hugging Face {@code ViTForImageClassification} config of a jvit config. */

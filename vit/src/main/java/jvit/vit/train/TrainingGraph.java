@@ -12,6 +12,7 @@ import jvit.runtime.ImmutableTaskGraph;
 import jvit.runtime.TaskGraph;
 import jvit.runtime.Tensor;
 import jvit.vit.ViTConfig;
+import jvit.vit.model.ForwardGraph;
 import jvit.vit.model.ViTWeights;
 import jvit.vit.model.ViTWeights.Block;
 
@@ -142,21 +143,33 @@ public final class TrainingGraph {
             saved.add(s);
             x = s.out();
         }
-        Tensor cls = act("cls", batch, h), clsNormed = act("cls_normed", batch, h);
+        // The head (ForwardGraph's): the final norm over every token then pooling, or pooling then the norm.
+        int in = c.headInputs();
+        boolean everyToken = c.normsEveryToken();
+        Tensor last = x, normed = everyToken ? act("normed", batch, tokens, h) : null;
+        Tensor pooled = act("pooled", batch, in), features = everyToken ? pooled : act("pooled_normed", batch, h);
         Tensor dlogits = act("d.logits", batch, c.numLabels());
-        g.task("class_token", new Op.ClassToken(batch, tokens, h), cls, x)
-                .task("norm", new Op.LayerNorm(batch, h, eps), clsNormed, cls, w.normWeight(), w.normBias())
-                .task("head", Op.Matmul.linear(batch, h, c.numLabels(), Activation.NONE), io.logits(), clsNormed, w.headWeight(), w.headBias())
+        if (everyToken) g.task("norm", new Op.LayerNorm(rows, h, eps), normed, last, w.normWeight(), w.normBias());
+        ForwardGraph.pool(g, c, batch, pooled, everyToken ? normed : last);
+        if (!everyToken) g.task(c.fcNorm() ? "fc_norm" : "norm", new Op.LayerNorm(batch, h, eps), features, pooled, w.normWeight(), w.normBias());
+        g.task("head", Op.Matmul.linear(batch, in, c.numLabels(), Activation.NONE), io.logits(), features, w.headWeight(), w.headBias())
                 .task("loss", new Op.CrossEntropy(batch, c.numLabels(), (float) settings.labelSmoothing()),
                         io.losses(), dlogits, io.logits(), io.labels());
 
         // Backward.
-        Tensor dclsNormed = act("d.cls_normed", batch, h), dcls = act("d.cls", batch, h);
-        linearBackward("head", dlogits, clsNormed, w.headWeight(), w.headBias(), dclsNormed, batch, h, c.numLabels());
-        g.task("norm.backward", new Op.LayerNormBackward(batch, h, eps), dcls, grad(w.normWeight()), grad(w.normBias()),
-                dclsNormed, cls, w.normWeight());
-        Tensor dx = act("d.x", batch, tokens, h);
-        g.task("class_token.backward", new Op.ClassTokenBackward(batch, tokens, h), dx, dcls);
+        Tensor dfeatures = act("d.features", batch, in), dpooled = everyToken ? dfeatures : act("d.pooled", batch, h);
+        linearBackward("head", dlogits, features, w.headWeight(), w.headBias(), dfeatures, batch, in, c.numLabels());
+        if (!everyToken) g.task("norm.backward", new Op.LayerNormBackward(batch, h, eps), dpooled, grad(w.normWeight()),
+                grad(w.normBias()), dfeatures, pooled, w.normWeight());
+        Tensor dx = act("d.x", batch, tokens, h), dpoolIn = everyToken ? act("d.normed", batch, tokens, h) : dx;
+        if (c.pool() == ViTConfig.Pool.TOKEN) g.task("class_token.backward", new Op.ClassTokenBackward(batch, tokens, h), dpoolIn, dpooled);
+        else {
+            Op.TokenPool p = ForwardGraph.poolOp(c, batch);
+            g.task("pool.backward", new Op.TokenPoolBackward(batch, tokens, h, p.prefix(), p.pooling()), dpoolIn, dpooled,
+                    everyToken ? normed : last);
+        }
+        if (everyToken) g.task("norm.backward", new Op.LayerNormBackward(rows, h, eps), dx, grad(w.normWeight()), grad(w.normBias()),
+                dpoolIn, last, w.normWeight());
         Tensor dnext = act("d.x.other", batch, tokens, h);
         for (int i = c.layers() - 1; i >= 0; i--) {
             blockBackward(i, w.blocks().get(i), saved.get(i), dx, dnext);
