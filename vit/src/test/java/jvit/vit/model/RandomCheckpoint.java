@@ -40,8 +40,8 @@ final class RandomCheckpoint {
             if (config.hasLayerScale()) // under timm's names in either naming: Hugging Face's ViT has no LayerScale
                 for (String ls : List.of("ls1", "ls2")) put(random, "blocks." + l + "." + ls + ".gamma", 1.5, h);
         }
-        norm(random, "vit.layernorm", h);
-        linear(random, "classifier", h, config.numLabels(), true);
+        norm(random, config.fcNorm() ? "fc_norm" : "vit.layernorm", h); // under timm's name in either naming: HF's ViT has no fc_norm
+        linear(random, "classifier", config.headInputs(), config.numLabels(), true);
     }
 
     private void linear(Random random, String name, int in, int out, boolean bias) {
@@ -109,15 +109,22 @@ final class RandomCheckpoint {
                 shapes.put(n + "ls2.gamma", new long[] {h});
             }
         }
-        shapes.put("norm.weight", new long[] {h});
-        shapes.put("norm.bias", new long[] {h});
-        shapes.put("head.weight", new long[] {config.numLabels(), h});
+        String norm = config.fcNorm() ? "fc_norm" : "norm";
+        shapes.put(norm + ".weight", new long[] {h});
+        shapes.put(norm + ".bias", new long[] {h});
+        shapes.put("head.weight", new long[] {config.numLabels(), config.headInputs()});
         shapes.put("head.bias", new long[] {config.numLabels()});
         return shapes;
     }
 
     /** Tensors as a file reader would hand them over, in the given naming. */
     Map<String, Tensor> tensors(CheckpointNames naming, Arena arena) {
+        if (naming == CheckpointNames.DINOV2) { // timm's, renamed as jvit would write them
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            naming.rename(List.copyOf(tensors(CheckpointNames.TIMM, arena).values()))
+                    .forEach((name, t) -> out.put(name, Tensor.of(name, t.data(), t.shape())));
+            return out;
+        }
         Map<String, double[]> values = naming == CheckpointNames.TIMM ? timm() : hf;
         Map<String, long[]> shapes = naming == CheckpointNames.TIMM ? timmShapes() : hfShapes;
         Map<String, Tensor> out = new LinkedHashMap<>();
@@ -154,6 +161,7 @@ final class RandomCheckpoint {
 
     ReferenceViT reference() {
         return new ReferenceViT(hf, config.channels(), config.imageSize(), config.patchSize(), config.hidden(),
-                config.layers(), config.heads(), config.mlpDim(), config.numLabels(), config.layerNormEps());
+                config.layers(), config.heads(), config.mlpDim(), config.numLabels(), config.layerNormEps())
+                .pooled(config.pool(), config.fcNorm());
     }
 }

@@ -1,16 +1,22 @@
 package jvit.vit.model;
 
 import java.util.Map;
+import jvit.vit.ViTConfig;
 
 /**
  * A float64 ViT written for the tests, independently of the production path: plain loops over
  * matrices, following Hugging Face's {@code ViTForImageClassification} module by module (separate
- * query, key and value; LayerNorm over every token; the head on the class token).
+ * query, key and value; LayerNorm over every token; the head on the class token), and timm's
+ * pooling ({@link #pooled}) where set.
  */
 final class ReferenceViT {
     private final Map<String, double[]> w;
     private final int channels, size, patch, hidden, layers, heads, mlp, classes;
     private final double eps;
+    private ViTConfig.Pool pool = ViTConfig.Pool.TOKEN;
+    private boolean fcNorm;
+    /** Of the last {@link #logits} call: the smallest gap, over channels, between the largest pooled token and the next. */
+    double maxGap;
 
     /** {@code w}: the weights under Hugging Face's names. */
     ReferenceViT(Map<String, double[]> w, int channels, int size, int patch, int hidden, int layers, int heads, int mlp,
@@ -25,6 +31,13 @@ final class ReferenceViT {
         this.mlp = mlp;
         this.classes = classes;
         this.eps = eps;
+    }
+
+    /** The same model with timm's {@code global_pool} and {@code fc_norm} (whose weights are under timm's name, {@code fc_norm}). */
+    ReferenceViT pooled(ViTConfig.Pool pool, boolean fcNorm) {
+        this.pool = pool;
+        this.fcNorm = fcNorm;
+        return this;
     }
 
     /** Logits of one image, {@code [channels][size][size]} flattened. */
@@ -60,8 +73,31 @@ final class ReferenceViT {
             for (double[] row : inner) for (int i = 0; i < row.length; i++) row[i] = gelu(row[i]);
             add(x, layerScale(linear(inner, p + "output.dense"), "blocks." + l + ".ls2.gamma"));
         }
-        double[][] normed = layerNorm(x, "vit.layernorm");
-        return linear(new double[][] {normed[0]}, "classifier")[0];
+        double[][] normed = fcNorm ? x : layerNorm(x, "vit.layernorm");
+        double[] features = new double[pool == ViTConfig.Pool.CLASS_AND_AVG ? 2 * hidden : hidden];
+        maxGap = Double.POSITIVE_INFINITY;
+        for (int o = 0; o < hidden; o++) {
+            double sum = 0, max = Double.NEGATIVE_INFINITY, second = Double.NEGATIVE_INFINITY;
+            for (int t = 1; t < tokens; t++) {
+                sum += normed[t][o];
+                second = Math.max(second, Math.min(max, normed[t][o]));
+                max = Math.max(max, normed[t][o]);
+            }
+            maxGap = Math.min(maxGap, max - second);
+            double mean = sum / (tokens - 1);
+            switch (pool) {
+                case TOKEN -> features[o] = normed[0][o];
+                case AVG -> features[o] = mean;
+                case MAX -> features[o] = max;
+                case AVGMAX -> features[o] = 0.5 * (max + mean);
+                case CLASS_AND_AVG -> {
+                    features[o] = normed[0][o];
+                    features[hidden + o] = mean;
+                }
+            }
+        }
+        if (fcNorm) features = layerNorm(new double[][] {features}, "fc_norm")[0];
+        return linear(new double[][] {features}, "classifier")[0];
     }
 
     private double[][] attention(double[][] q, double[][] k, double[][] v) {
