@@ -33,10 +33,10 @@ public interface DeviceTrainingStepTests {
     Device device();
 
     /** 26 tokens (more than a block of query rows, an odd number of key groups), head size 12, 7 classes. */
-    private static ViTConfig config(double layerScale) {
+    private static ViTConfig config(double layerScale, ViTConfig.Pool pool) {
         return ViTConfig.builder().imageSize(20).patchSize(4).channels(3).hidden(36).layers(2).heads(3).mlpDim(52)
                 .layerNormEps(1e-6).qkvBias(true).labels(ViTConfig.defaultLabels(7))
-                .preprocessing(Preprocessing.huggingFace(20, 3)).layerScale(layerScale).build();
+                .preprocessing(Preprocessing.huggingFace(20, 3)).layerScale(layerScale).pool(pool).build();
     }
     int BATCH = 5, STEPS = 2;
     /** Clipping on (random weights give a gradient norm above 1), weight decay on, label smoothing on. */
@@ -50,7 +50,20 @@ public interface DeviceTrainingStepTests {
     @org.junit.jupiter.params.ParameterizedTest(name = "layerScale={0}")
     @org.junit.jupiter.params.provider.ValueSource(doubles = {0, 0.5})
     default void twoStepsAgreeWithTheJavaDevice(double layerScale) {
-        ViTConfig config = config(layerScale);
+        assertTwoStepsAgree(config(layerScale, ViTConfig.Pool.TOKEN));
+    }
+
+    /**
+     * Pooled heads: the mean over every normed token, and Dinov2's [class token, mean] with LayerScale (maxima are left
+     * to the kernel tests: a near tie can round either way on two devices).
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "layerScale={0} pool={1}")
+    @org.junit.jupiter.params.provider.CsvSource({"0, AVG", "0.5, CLASS_AND_AVG"})
+    default void pooledHeadsTrainAsOnTheJavaDevice(double layerScale, ViTConfig.Pool pool) {
+        assertTwoStepsAgree(config(layerScale, pool));
+    }
+
+    private void assertTwoStepsAgree(ViTConfig config) {
         Device device = device();
         Random random = random();
         RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);

@@ -35,10 +35,17 @@ class ForwardTest {
         return rgb().toBuilder().layerScale(0.5).build();
     }
 
+    /** Pooled heads: timm's avgmax with fc_norm after it, and Dinov2's [class token, mean] over normed tokens with LayerScale. */
+    static ViTConfig[] pooled() {
+        return new ViTConfig[] {grey().toBuilder().pool(ViTConfig.Pool.AVGMAX).fcNorm(true).build(),
+                rgb().toBuilder().pool(ViTConfig.Pool.AVG).build(), layerScaled().toBuilder().pool(ViTConfig.Pool.CLASS_AND_AVG).build()};
+    }
+
     @ParameterizedTest
     @EnumSource(CheckpointNames.class)
     void logitsMatchTheFloat64Reference(CheckpointNames naming) {
-        for (ViTConfig config : new ViTConfig[] {rgb(), grey(), layerScaled()}) {
+        for (ViTConfig config : java.util.stream.Stream.concat(java.util.stream.Stream.of(rgb(), grey(), layerScaled()),
+                java.util.Arrays.stream(pooled())).toList()) {
             Random random = random();
             RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
             int batch = 3;
