@@ -254,6 +254,29 @@ public sealed interface Op {
         public long flops() { return 2L * batch * tokens * hidden; }
     }
 
+    /**
+     * Attention of one query, shared by the batch, over the tokens {@code [from, tokens)} of each
+     * sequence (timm's {@code AttentionPoolLatent}, one latent): per head h,
+     * {@code out[b, h] = softmax_t(q[h]·k[b, t, h]/√d)·v[b, t, h]}. q {@code [heads·headDim]}; kv
+     * {@code [batch, tokens, 2, heads, headDim]} (keys then values, the output of its {@code kv}
+     * layer); out {@code [batch, heads·headDim]}. Args: out, q, kv.
+     */
+    record LatentAttention(int batch, int tokens, int from, int heads, int headDim) implements Op {
+        public LatentAttention {
+            positive(batch, tokens, heads, headDim);
+            if (from < 0 || from >= tokens) throw new IllegalArgumentException("no tokens to attend to past " + from + " of " + tokens);
+        }
+
+        public String name() { return "latent_attention"; }
+
+        public long[] argElements() {
+            long width = (long) heads * headDim;
+            return new long[] {batch * width, width, 2L * batch * tokens * width};
+        }
+
+        public long flops() { return 4L * batch * tokens * heads * headDim; }
+    }
+
     // ---- Training: backward passes, loss and optimiser. Gradients are written, not accumulated;
     // where two paths meet (residuals) the graph adds them with Add.
 
@@ -430,6 +453,28 @@ public sealed interface Op {
         }
 
         public long flops() { return 3L * batch * tokens * hidden; }
+    }
+
+    /**
+     * {@link LatentAttention}'s gradients, probabilities recomputed: dq per image {@code [batch, heads·headDim]}
+     * (the graph sums them over the batch, the query being shared), dkv {@code [batch, tokens, 2, heads, headDim]},
+     * zero for the tokens before {@code from}. Args: dq, dkv, dout {@code [batch, heads·headDim]}, q, kv.
+     */
+    record LatentAttentionBackward(int batch, int tokens, int from, int heads, int headDim) implements Op {
+        public LatentAttentionBackward {
+            new LatentAttention(batch, tokens, from, heads, headDim); // the same checks
+        }
+
+        public String name() { return "latent_attention_backward"; }
+
+        public int outputs() { return 2; }
+
+        public long[] argElements() {
+            long[] f = new LatentAttention(batch, tokens, from, heads, headDim).argElements(); // out, q, kv
+            return new long[] {f[0], f[2], f[0], f[1], f[2]};
+        }
+
+        public long flops() { return 3L * new LatentAttention(batch, tokens, from, heads, headDim).flops(); }
     }
 
     /** {@code out[i] = value}. Args: out. */

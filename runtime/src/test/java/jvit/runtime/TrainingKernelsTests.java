@@ -168,6 +168,17 @@ public interface TrainingKernelsTests {
         assertLikeJava("class token backward " + random, new Op.ClassTokenBackward(batch, tokens, hidden), 0, 0, null, dcls);
     }
 
+    @ParameterizedTest(name = "batch={0} tokens={1} from={2} heads={3} d={4}")
+    @CsvSource({"1, 1, 0, 1, 1", "2, 50, 1, 3, 17", "3, 197, 1, 4, 64", "1, 9, 5, 1, 257"})
+    default void latentAttentionBackward(int batch, int tokens, int from, int heads, int d) {
+        Random random = random();
+        int width = heads * d;
+        double[] q = roundToFloat(uniform(random, width, 1)), kv = roundToFloat(uniform(random, 2 * batch * tokens * width, 1));
+        double[] dout = roundToFloat(uniform(random, batch * width, 1));
+        assertLikeJava("latent attention backward " + random, new Op.LatentAttentionBackward(batch, tokens, from, heads, d), 1e-3, 1e-5,
+                null, null, dout, q, kv);
+    }
+
     /** The Java kernel's ties and order of sums are the device kernels' too: they agree closely, even on maxima. */
     @ParameterizedTest(name = "batch={0} tokens={1} hidden={2} prefix={3} {4}")
     @CsvSource({"1, 1, 1, 0, MAX", "3, 50, 17, 1, AVG", "2, 197, 257, 1, MAX", "5, 7, 67, 5, AVGMAX", "2, 17, 255, 1, CLASS_AND_AVG"})

@@ -91,7 +91,7 @@ public final class ModelConfigs {
 
     /** timm's {@code global_pool} values that jvit runs. */
     private static final Map<String, ViTConfig.Pool> TIMM_POOLS = Map.of("token", ViTConfig.Pool.TOKEN, "avg", ViTConfig.Pool.AVG,
-            "max", ViTConfig.Pool.MAX, "avgmax", ViTConfig.Pool.AVGMAX);
+            "max", ViTConfig.Pool.MAX, "avgmax", ViTConfig.Pool.AVGMAX, "map", ViTConfig.Pool.MAP);
 
     private ModelConfigs() {}
 
@@ -295,11 +295,10 @@ public final class ModelConfigs {
         String poolName = args.string("global_pool", c.string("global_pool", "token"));
         ViTConfig.Pool pool = TIMM_POOLS.get(poolName);
         if (pool == null) {
-            throw c.error("global_pool '" + poolName + "' is not supported; jvit pools with \"token\", \"avg\", \"max\" or \"avgmax\""
-                    + ("map".equals(poolName) ? " (attention pooling, \"map\", is not implemented yet)" : ""));
+            throw c.error("global_pool '" + poolName + "' is not supported; jvit pools with \"token\", \"avg\", \"max\", \"avgmax\" or \"map\"");
         }
         // timm's rule: the final norm moves after pooling for avg, max and avgmax unless fc_norm says otherwise.
-        boolean fcNorm = args.get("fc_norm") == null ? pool != ViTConfig.Pool.TOKEN : args.bool("fc_norm", false);
+        boolean fcNorm = args.get("fc_norm") == null ? pool != ViTConfig.Pool.TOKEN && pool != ViTConfig.Pool.MAP : args.bool("fc_norm", false);
         String activation = args.string("act_layer", "gelu");
         if (!activation.equals("gelu")) {
             throw c.error(args.name("act_layer") + " '" + activation + "' is not supported; jvit's MLP uses the exact (erf) GELU, \"gelu\"");

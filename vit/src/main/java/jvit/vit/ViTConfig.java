@@ -44,11 +44,13 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         /** Half the sum of the two ({@code 'avgmax'}). */
         AVGMAX,
         /** The class token and the mean of the patch tokens, concatenated ({@code Dinov2ForImageClassification}). */
-        CLASS_AND_AVG;
+        CLASS_AND_AVG,
+        /** Attention from a learned query over the patch tokens, then an MLP ({@code 'map'}: timm's {@code AttentionPoolLatent}). */
+        MAP;
 
-        /** The pooling operator's mode; {@link #TOKEN} has none (it is {@code Op.ClassToken}). */
+        /** The pooling operator's mode; {@link #TOKEN} ({@code Op.ClassToken}) and {@link #MAP} (a block of its own) have none. */
         public Op.Pooling pooling() {
-            if (this == TOKEN) throw new IllegalStateException("the class token is not pooled");
+            if (this == TOKEN || this == MAP) throw new IllegalStateException(this + " is not a pooling operator");
             return Op.Pooling.valueOf(name());
         }
     }
@@ -94,7 +96,8 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         long embed = h * channels * patchSize * patchSize + h + h + (long) tokens() * h;
         long block = 2 * 2 * h + 3 * h * h + (qkvBias ? 3 * h : 0) + h * h + h + 2 * h * mlpDim + mlpDim + h
                 + (hasLayerScale() ? 2 * h : 0);
-        return embed + layers * block + 2 * h + (long) headInputs() * numLabels() + numLabels();
+        long attentionPool = pool == Pool.MAP ? h + 4 * h * h + 4 * h + 2 * h + 2 * h * mlpDim + mlpDim + h : 0;
+        return embed + layers * block + 2 * h + attentionPool + (long) headInputs() * numLabels() + numLabels();
     }
 
     /** This config with another number of classes, named {@code LABEL_0 ...}. */

@@ -60,6 +60,8 @@ class CudaSourcesNvccTest {
                 new Op.LayerScaleBackward(rows, h),
                 new Op.TokenPool(batch, c.tokens(), h, 1, Op.Pooling.AVGMAX),
                 new Op.TokenPoolBackward(batch, c.tokens(), h, 1, Op.Pooling.AVGMAX),
+                new Op.LatentAttention(batch, c.tokens(), 1, c.heads(), c.headDim()),
+                new Op.LatentAttentionBackward(batch, c.tokens(), 1, c.heads(), c.headDim()),
                 new Op.ClassToken(batch, c.tokens(), h),
                 new Op.Softmax(batch, c.numLabels()),
                 new Op.Gelu((long) rows * c.mlpDim()),

@@ -247,9 +247,8 @@ class ModelConfigsTest {
         Path config = config(TIMM_CONFIG.replace("vit_base_patch16_224", "vit_huge_patch14_clip_224"));
         assertTrue(problem(config, () -> ModelConfigs.timm(config)).startsWith(
                 "architecture 'vit_huge_patch14_clip_224' is not one jvit knows; it knows vit_tiny_patch16_224, vit_tiny_patch16_384,"));
-        config(TIMM_CONFIG.replace("\"global_pool\": \"token\"", "\"global_pool\": \"map\""));
-        assertEquals("global_pool 'map' is not supported; jvit pools with \"token\", \"avg\", \"max\" or \"avgmax\""
-                        + " (attention pooling, \"map\", is not implemented yet)",
+        config(TIMM_CONFIG.replace("\"global_pool\": \"token\"", "\"global_pool\": \"prr\""));
+        assertEquals("global_pool 'prr' is not supported; jvit pools with \"token\", \"avg\", \"max\", \"avgmax\" or \"map\"",
                 problem(config, () -> ModelConfigs.timm(config)));
         config(TIMM_CONFIG.replace("\"crop_mode\": \"center\"", "\"crop_mode\": \"squash\""));
         assertEquals("\"pretrained_cfg.crop_mode\" 'squash' with crop_pct 0.9 is not supported; jvit center-crops (\"center\"),"
@@ -284,7 +283,7 @@ class ModelConfigsTest {
     void readsTimmPoolingAndWhereTheFinalNormGoes() throws IOException {
         String[][] cases = {{"\"global_pool\": \"avg\"", "AVG", "true"}, {"\"global_pool\": \"avg\", \"fc_norm\": false", "AVG", "false"},
                 {"\"global_pool\": \"max\", \"fc_norm\": null", "MAX", "true"}, {"\"global_pool\": \"avgmax\"", "AVGMAX", "true"},
-                {"\"fc_norm\": true", "TOKEN", "true"}, {"\"global_pool\": \"token\", \"fc_norm\": false", "TOKEN", "false"}};
+                {"\"fc_norm\": true", "TOKEN", "true"}, {"\"global_pool\": \"map\"", "MAP", "false"}, {"\"global_pool\": \"token\", \"fc_norm\": false", "TOKEN", "false"}};
         for (String[] c : cases) {
             ViTConfig config = ModelConfigs.read(config(TIMM_CONFIG.replace("\"global_pool\": \"token\",",
                     "\"global_pool\": \"token\", \"model_args\": {" + c[0] + "},")));
@@ -334,7 +333,6 @@ class ModelConfigsTest {
                 {"\"no_embed_class\": true", "\"model_args.no_embed_class\" is true: jvit does not implement position embeddings"},
                 {"\"act_layer\": \"gelu_tanh\"", "\"model_args.act_layer\" 'gelu_tanh' is not supported"},
                 {"\"act_layer\": \"quick_gelu\"", "\"model_args.act_layer\" 'quick_gelu' is not supported"},
-                {"\"global_pool\": \"map\"", "global_pool 'map' is not supported"},
                 {"\"global_pool\": \"prr\"", "global_pool 'prr' is not supported"},
                 {"\"global_pool\": \"\"", "global_pool '' is not supported"},
                 {"\"layer_scale\": 1", "\"model_args.layer_scale\" is not a field jvit knows in timm's model_args"},

@@ -73,6 +73,8 @@ final class CpuDeviceKernels {
             // A column per work-item, neighbouring work-items on neighbouring columns; once per image, after the last block.
             case Op.TokenPool o -> Optional.empty();
             case Op.TokenPoolBackward o -> Optional.empty();
+            case Op.LatentAttention o -> Optional.empty(); // a head per work-item, once per image after the last block
+            case Op.LatentAttentionBackward o -> Optional.empty();
         };
     }
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Pooling over tokens, forward against the float64 reference and backward against its finite differences. */
+/** Pooling over tokens and the latent query's attention, forward against float64 references and backward against their finite differences. */
 class TokenPoolTest {
     @ParameterizedTest(name = "batch={0} tokens={1} hidden={2} prefix={3} {4}")
     @CsvSource({"1, 1, 1, 0, AVG", "1, 2, 1, 1, MAX", "2, 17, 5, 1, AVGMAX", "3, 5, 33, 1, CLASS_AND_AVG", "2, 11, 7, 3, AVG",
@@ -29,6 +29,28 @@ class TokenPoolTest {
                     1e-6, 1e-7);
             TokenPool.backward(dx, segment(arena, dy), segment(arena, x), batch, tokens, hidden, prefix, pooling);
             assertClose("token pool backward " + pooling + " " + random, expected, dx, 1e-4, 1e-6);
+        }
+    }
+
+    /** timm's AttentionPoolLatent's attention: forward vs float64, gradients vs finite differences (dq per image, summed here). */
+    @ParameterizedTest(name = "batch={0} tokens={1} from={2} heads={3} d={4}")
+    @CsvSource({"1, 1, 0, 1, 1", "2, 5, 1, 3, 4", "1, 17, 1, 2, 7", "3, 9, 5, 1, 3"})
+    void latentAttention(int batch, int tokens, int from, int heads, int d) {
+        Random random = random();
+        int width = heads * d;
+        double[] q = roundToFloat(uniform(random, width, 1.5)), kv = roundToFloat(uniform(random, 2 * batch * tokens * width, 1.5));
+        double[] dout = roundToFloat(uniform(random, batch * width, 1));
+        double[] dqExpected = FiniteDifferences.gradient(t -> Reference64.latentAttention(t, kv, batch, tokens, from, heads, d), q.clone(), dout);
+        double[] dkvExpected = FiniteDifferences.gradient(t -> Reference64.latentAttention(q, t, batch, tokens, from, heads, d), kv.clone(), dout);
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment out = poisoned(arena, batch * width), dq = poisoned(arena, batch * width), dkv = poisoned(arena, kv.length);
+            LatentAttention.forward(out, segment(arena, q), segment(arena, kv), batch, tokens, from, heads, d);
+            assertClose("latent attention " + random, Reference64.latentAttention(q, kv, batch, tokens, from, heads, d), out, 1e-5, 1e-6);
+            LatentAttention.backward(dq, dkv, segment(arena, dout), segment(arena, q), segment(arena, kv), batch, tokens, from, heads, d);
+            double[] perImage = toDoubles(dq, batch * width), summed = new double[width];
+            for (int i = 0; i < perImage.length; i++) summed[i % width] += perImage[i];
+            assertClose("latent attention dq " + random, dqExpected, summed, 1e-3, 1e-5);
+            assertClose("latent attention dkv " + random, dkvExpected, dkv, 1e-3, 1e-5);
         }
     }
 

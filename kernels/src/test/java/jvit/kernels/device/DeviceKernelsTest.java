@@ -30,6 +30,7 @@ class DeviceKernelsTest {
             new Op.EmbedTokens(2, 196, 768),
             new Op.ClassToken(2, 197, 768),
             new Op.TokenPool(2, 197, 768, 1, Op.Pooling.AVGMAX),
+            new Op.LatentAttention(2, 197, 1, 12, 64),
             Op.Matmul.weightGradient(197, 65, 3),
             new Op.SumRows(394, 768),
             new Op.LayerScale(394, 768),
@@ -43,6 +44,7 @@ class DeviceKernelsTest {
             new Op.EmbedTokensBackward(2, 196, 768),
             new Op.ClassTokenBackward(2, 197, 768),
             new Op.TokenPoolBackward(2, 197, 768, 1, Op.Pooling.CLASS_AND_AVG),
+            new Op.LatentAttentionBackward(2, 197, 1, 12, 64),
             new Op.Fill(1, 0),
             new Op.AccumulateSquares(2_359_296),
             new Op.AdamW(2_359_296, 0.9f, 0.999f, 1e-8f, 0.05f, 1));
@@ -130,7 +132,7 @@ class DeviceKernelsTest {
             String file = DeviceKernels.launches(op, cpu(4096, 1 << 20, 16)).getFirst().program().file();
             boolean generic = op instanceof Op.Add || op instanceof Op.ClassToken || op instanceof Op.Fill || op instanceof Op.CrossEntropy
                     || op instanceof Op.LayerScale || op instanceof Op.LayerScaleBackward || op instanceof Op.TokenPool
-                    || op instanceof Op.TokenPoolBackward;
+                    || op instanceof Op.TokenPoolBackward || op instanceof Op.LatentAttention || op instanceof Op.LatentAttentionBackward;
             assertEquals(generic, !file.endsWith("_cpu.cl"), op + " -> " + file);
             for (KernelLaunch launch : DeviceKernels.launches(op, gpu(1024, 48 * 1024)))
                 assertFalse(launch.program().file().endsWith("_cpu.cl"), op + " -> " + launch);

@@ -69,7 +69,7 @@ public enum CheckpointNames {
             case "head.weight" -> List.of("classifier.weight");
             case "head.bias" -> List.of("classifier.bias");
             case "fc_norm.weight", "fc_norm.bias" -> List.of(timmName); // timm's alone: Hugging Face's configs cannot ask for it
-            default -> block(timmName);
+            default -> timmName.startsWith("attn_pool.") ? List.of(timmName) : block(timmName); // timm's alone too
         };
     }
 

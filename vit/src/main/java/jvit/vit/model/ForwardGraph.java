@@ -18,7 +18,8 @@ import jvit.vit.ViTConfig;
  *                 (ls1, ls2: LayerScale, per channel, where the model has it)
  * logits = head(norm(x[:, 0]))                  (the class token; timm's global_pool 'token')
  *          head(fc_norm(pool(x[:, 1:])))      (timm's 'avg', 'max', 'avgmax', its fc_norm after pooling)
- *          head(pool(norm(x)))                (the same without fc_norm; Dinov2: pool = [x[:, 0], mean(x[:, 1:])])
+ *          head(pool(norm(x)))                (the same without fc_norm; Dinov2: pool = [x[:, 0], mean(x[:, 1:])];
+ *                                              'map': y = proj(attention(latent query, x[:, 1:])), pool = y + mlp(norm(y)))
  * </pre>
  *
  * Weights are copied to the device once; the images in and the logits out move every execution.
@@ -72,7 +73,8 @@ public final class ForwardGraph {
         }
         Tensor pooled = Tensor.onDevice("pooled", batch, c.headInputs());
         if (c.normsEveryToken()) g.task("norm", new Op.LayerNorm(rows, h, eps), normed, x, w.normWeight(), w.normBias());
-        pool(g, c, batch, pooled, c.normsEveryToken() ? normed : x);
+        if (c.pool() == ViTConfig.Pool.MAP) attentionPool(g, w, batch, pooled, c.normsEveryToken() ? normed : x);
+        else pool(g, c, batch, pooled, c.normsEveryToken() ? normed : x);
         Tensor features = pooled;
         if (!c.normsEveryToken()) {
             features = Tensor.onDevice("pooled_normed", batch, h);
@@ -88,6 +90,30 @@ public final class ForwardGraph {
     public static void pool(TaskGraph g, ViTConfig c, int batch, Tensor pooled, Tensor x) {
         if (c.pool() == ViTConfig.Pool.TOKEN) g.task("class_token", new Op.ClassToken(batch, c.tokens(), c.hidden()), pooled, x);
         else g.task("pool", poolOp(c, batch), pooled, x);
+    }
+
+    /** timm's {@code AttentionPoolLatent}: {@code y = proj(attention(q(latent), kv(x)))}, {@code pooled = y + fc2(gelu(fc1(norm(y))))}. */
+    private static void attentionPool(TaskGraph g, ViTWeights w, int batch, Tensor pooled, Tensor x) {
+        ViTConfig c = w.config();
+        ViTWeights.AttentionPool p = w.attentionPool();
+        int h = c.hidden(), mlp = c.mlpDim();
+        Tensor q = Tensor.onDevice("attn_pool.query", 1, h), kv = Tensor.onDevice("attn_pool.keys_values", batch, c.tokens(), 2 * h);
+        Tensor attended = Tensor.onDevice("attn_pool.attended", batch, h), y = Tensor.onDevice("attn_pool.y", batch, h);
+        Tensor normed = Tensor.onDevice("attn_pool.normed", batch, h), hidden = Tensor.onDevice("attn_pool.mlp_hidden", batch, mlp);
+        Tensor branch = Tensor.onDevice("attn_pool.branch", batch, h);
+        g.task("attn_pool.q", Op.Matmul.linear(1, h, h, Activation.NONE), q, p.latent(), p.qWeight(), p.qBias())
+                .task("attn_pool.kv", Op.Matmul.linear(batch * c.tokens(), h, 2 * h, Activation.NONE), kv, x, p.kvWeight(), p.kvBias())
+                .task("attn_pool.attn", latentAttention(c, batch), attended, q, kv)
+                .task("attn_pool.proj", Op.Matmul.linear(batch, h, h, Activation.NONE), y, attended, p.projWeight(), p.projBias())
+                .task("attn_pool.norm", new Op.LayerNorm(batch, h, (float) c.layerNormEps()), normed, y, p.normWeight(), p.normBias())
+                .task("attn_pool.mlp.fc1", Op.Matmul.linear(batch, h, mlp, Activation.GELU), hidden, normed, p.fc1Weight(), p.fc1Bias())
+                .task("attn_pool.mlp.fc2", Op.Matmul.linear(batch, mlp, h, Activation.NONE), branch, hidden, p.fc2Weight(), p.fc2Bias())
+                .task("attn_pool.residual", new Op.Add((long) batch * h), pooled, y, branch);
+    }
+
+    /** The latent query's attention over {@code c}'s tokens past its prefix tokens, as timm's pool() hands them to attn_pool. */
+    public static Op.LatentAttention latentAttention(ViTConfig c, int batch) {
+        return new Op.LatentAttention(batch, c.tokens(), c.tokens() - c.grid() * c.grid(), c.heads(), c.headDim());
     }
 
     /** The pooling of {@code c}'s tokens past its prefix tokens (all but the patches). */

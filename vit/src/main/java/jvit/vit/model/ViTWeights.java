@@ -26,7 +26,20 @@ import jvit.vit.io.FloatTensor;
  */
 public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias, Tensor classToken,
                          Tensor positions, List<Block> blocks, Tensor normWeight, Tensor normBias,
-                         Tensor headWeight, Tensor headBias) {
+                         Tensor headWeight, Tensor headBias, AttentionPool attentionPool) {
+
+    /**
+     * timm's {@code AttentionPoolLatent} ({@code attn_pool}, global_pool 'map'), or null: a learned query
+     * attending over the tokens, then proj, and a residual MLP behind its own norm.
+     */
+    public record AttentionPool(Tensor latent, Tensor qWeight, Tensor qBias, Tensor kvWeight, Tensor kvBias, Tensor projWeight,
+                                Tensor projBias, Tensor normWeight, Tensor normBias, Tensor fc1Weight, Tensor fc1Bias,
+                                Tensor fc2Weight, Tensor fc2Bias) {
+        public List<Tensor> all() {
+            return List.of(latent, qWeight, qBias, kvWeight, kvBias, projWeight, projBias, normWeight, normBias, fc1Weight, fc1Bias,
+                    fc2Weight, fc2Bias);
+        }
+    }
 
     /** One encoder block; {@code qkvBias} is null when the model has none, {@code ls1}/{@code ls2} (LayerScale's gammas) too. */
     public record Block(Tensor norm1Weight, Tensor norm1Bias, Tensor qkvWeight, Tensor qkvBias,
@@ -44,7 +57,9 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
     public List<Tensor> all() {
         List<Tensor> all = new ArrayList<>(List.of(patchWeight, patchBias, classToken, positions));
         for (Block b : blocks) all.addAll(b.all());
-        all.addAll(List.of(normWeight, normBias, headWeight, headBias));
+        all.addAll(List.of(normWeight, normBias));
+        if (attentionPool != null) all.addAll(attentionPool.all());
+        all.addAll(List.of(headWeight, headBias));
         return all;
     }
 
@@ -123,7 +138,14 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
                 weights.get("patch_embed.proj.weight", h, config.channels(), p, p), weights.get("patch_embed.proj.bias", h),
                 weights.get("cls_token", 1, 1, h), weights.get("pos_embed", 1, config.tokens(), h),
                 blocks, weights.get(norm + ".weight", h), weights.get(norm + ".bias", h),
-                weights.get("head.weight", config.numLabels(), config.headInputs()), weights.get("head.bias", config.numLabels()));
+                weights.get("head.weight", config.numLabels(), config.headInputs()), weights.get("head.bias", config.numLabels()),
+                config.pool() == ViTConfig.Pool.MAP ? new AttentionPool(weights.get("attn_pool.latent", 1, 1, h),
+                        weights.get("attn_pool.q.weight", h, h), weights.get("attn_pool.q.bias", h),
+                        weights.get("attn_pool.kv.weight", 2 * h, h), weights.get("attn_pool.kv.bias", 2 * h),
+                        weights.get("attn_pool.proj.weight", h, h), weights.get("attn_pool.proj.bias", h),
+                        weights.get("attn_pool.norm.weight", h), weights.get("attn_pool.norm.bias", h),
+                        weights.get("attn_pool.mlp.fc1.weight", mlp, h), weights.get("attn_pool.mlp.fc1.bias", mlp),
+                        weights.get("attn_pool.mlp.fc2.weight", h, mlp), weights.get("attn_pool.mlp.fc2.bias", h)) : null);
     }
 
     private record Loader(ViTConfig config, Map<String, Tensor> tensors, Path file, Arena arena, CheckpointNames names,

@@ -150,7 +150,8 @@ public final class TrainingGraph {
         Tensor pooled = act("pooled", batch, in), features = everyToken ? pooled : act("pooled_normed", batch, h);
         Tensor dlogits = act("d.logits", batch, c.numLabels());
         if (everyToken) g.task("norm", new Op.LayerNorm(rows, h, eps), normed, last, w.normWeight(), w.normBias());
-        ForwardGraph.pool(g, c, batch, pooled, everyToken ? normed : last);
+        AttentionPoolSaved attentionPool = c.pool() == ViTConfig.Pool.MAP ? attentionPool(everyToken ? normed : last, pooled) : null;
+        if (attentionPool == null) ForwardGraph.pool(g, c, batch, pooled, everyToken ? normed : last);
         if (!everyToken) g.task(c.fcNorm() ? "fc_norm" : "norm", new Op.LayerNorm(batch, h, eps), features, pooled, w.normWeight(), w.normBias());
         g.task("head", Op.Matmul.linear(batch, in, c.numLabels(), Activation.NONE), io.logits(), features, w.headWeight(), w.headBias())
                 .task("loss", new Op.CrossEntropy(batch, c.numLabels(), (float) settings.labelSmoothing()),
@@ -163,6 +164,7 @@ public final class TrainingGraph {
                 grad(w.normBias()), dfeatures, pooled, w.normWeight());
         Tensor dx = act("d.x", batch, tokens, h), dpoolIn = everyToken ? act("d.normed", batch, tokens, h) : dx;
         if (c.pool() == ViTConfig.Pool.TOKEN) g.task("class_token.backward", new Op.ClassTokenBackward(batch, tokens, h), dpoolIn, dpooled);
+        else if (attentionPool != null) attentionPoolBackward(attentionPool, dpooled, dpoolIn);
         else {
             Op.TokenPool p = ForwardGraph.poolOp(c, batch);
             g.task("pool.backward", new Op.TokenPoolBackward(batch, tokens, h, p.prefix(), p.pooling()), dpoolIn, dpooled,
@@ -182,6 +184,56 @@ public final class TrainingGraph {
                         grad(w.positions()), dx)
                 .task("patch_embed.backward", new Op.PatchEmbedBackward(batch, c.channels(), c.imageSize(), c.imageSize(),
                         c.patchSize(), h), grad(w.patchWeight()), grad(w.patchBias()), dpatches, io.images());
+    }
+
+    /** What the attention pool's forward pass keeps for its backward pass. */
+    private record AttentionPoolSaved(Tensor in, Tensor q, Tensor kv, Tensor attended, Tensor y, Tensor normed, Tensor fc1, Tensor gelu) {}
+
+    /** timm's AttentionPoolLatent over {@code in} into {@code pooled}, as ForwardGraph's (the GELU apart, its input kept). */
+    private AttentionPoolSaved attentionPool(Tensor in, Tensor pooled) {
+        ViTWeights.AttentionPool p = w.attentionPool();
+        String n = "attn_pool.";
+        var s = new AttentionPoolSaved(in, act(n + "query", 1, h), act(n + "keys_values", batch, tokens, 2 * h), act(n + "attended", batch, h),
+                act(n + "y", batch, h), act(n + "normed", batch, h), act(n + "fc1", batch, mlp), act(n + "gelu", batch, mlp));
+        Tensor branch = act(n + "branch", batch, h);
+        g.task(n + "q", Op.Matmul.linear(1, h, h, Activation.NONE), s.q(), p.latent(), p.qWeight(), p.qBias())
+                .task(n + "kv", Op.Matmul.linear(rows, h, 2 * h, Activation.NONE), s.kv(), in, p.kvWeight(), p.kvBias())
+                .task(n + "attn", ForwardGraph.latentAttention(c, batch), s.attended(), s.q(), s.kv())
+                .task(n + "proj", Op.Matmul.linear(batch, h, h, Activation.NONE), s.y(), s.attended(), p.projWeight(), p.projBias())
+                .task(n + "norm", new Op.LayerNorm(batch, h, eps), s.normed(), s.y(), p.normWeight(), p.normBias())
+                .task(n + "mlp.fc1", Op.Matmul.linear(batch, h, mlp, Activation.NONE), s.fc1(), s.normed(), p.fc1Weight(), p.fc1Bias())
+                .task(n + "mlp.gelu", new Op.Gelu((long) batch * mlp), s.gelu(), s.fc1())
+                .task(n + "mlp.fc2", Op.Matmul.linear(batch, mlp, h, Activation.NONE), branch, s.gelu(), p.fc2Weight(), p.fc2Bias())
+                .task(n + "residual", new Op.Add((long) batch * h), pooled, s.y(), branch);
+        return s;
+    }
+
+    /**
+     * From {@code dpooled}, the attention pool's parameter gradients and, into {@code din}, its input's. The query is
+     * shared by the batch: its per-image gradients are summed before the latent's.
+     */
+    private void attentionPoolBackward(AttentionPoolSaved s, Tensor dpooled, Tensor din) {
+        ViTWeights.AttentionPool p = w.attentionPool();
+        String n = "attn_pool.";
+        Tensor dgelu = act("d." + n + "gelu", batch, mlp), dfc1 = act("d." + n + "fc1", batch, mlp), dnormed = act("d." + n + "normed", batch, h);
+        Tensor dbranch = act("d." + n + "branch", batch, h), dy = act("d." + n + "y", batch, h), dattended = act("d." + n + "attended", batch, h);
+        Tensor dqs = act("d." + n + "query_per_image", batch, h), dq = act("d." + n + "query", 1, h);
+        Tensor dkv = act("d." + n + "keys_values", batch, tokens, 2 * h);
+        // pooled = y + fc2(gelu(fc1(norm(y))))
+        linearBackward(n + "mlp.fc2", dpooled, s.gelu(), p.fc2Weight(), p.fc2Bias(), dgelu, batch, mlp, h);
+        g.task(n + "mlp.gelu.backward", new Op.GeluBackward((long) batch * mlp), dfc1, dgelu, s.fc1());
+        linearBackward(n + "mlp.fc1", dfc1, s.normed(), p.fc1Weight(), p.fc1Bias(), dnormed, batch, h, mlp);
+        g.task(n + "norm.backward", new Op.LayerNormBackward(batch, h, eps), dbranch, grad(p.normWeight()), grad(p.normBias()),
+                        dnormed, s.y(), p.normWeight())
+                .task(n + "residual.backward", new Op.Add((long) batch * h), dy, dpooled, dbranch);
+        // y = proj(attention(q(latent), kv(in)))
+        linearBackward(n + "proj", dy, s.attended(), p.projWeight(), p.projBias(), dattended, batch, h, h);
+        Op.LatentAttention a = ForwardGraph.latentAttention(c, batch);
+        g.task(n + "attn.backward", new Op.LatentAttentionBackward(batch, tokens, a.from(), c.heads(), c.headDim()), dqs, dkv, dattended,
+                        s.q(), s.kv())
+                .task(n + "query.backward.sum", new Op.SumRows(batch, h), dq, dqs);
+        linearBackward(n + "q", dq, p.latent(), p.qWeight(), p.qBias(), grad(p.latent()), 1, h, h);
+        linearBackward(n + "kv", dkv, s.in(), p.kvWeight(), p.kvBias(), din, rows, h, 2 * h);
     }
 
     /** Global-norm clipping and AdamW over every parameter's gradient. */
