@@ -120,8 +120,10 @@ def main():
     hf_variant("hf-dinov2", transformers.Dinov2ForImageClassification, transformers.Dinov2Config(**dinov2))
     hf_dinov2_cropped("hf-dinov2-cropped", dinov2, 56, 40)
 
+    timm_variant("timm-map", "vit_tiny_patch16_224", **dict(SMALL, global_pool="map", qkv_bias=False))
+    timm_variant("timm-map-fc-norm", "vit_tiny_patch16_224", **dict(SMALL, global_pool="map", fc_norm=True, mlp_ratio=2.0))
+
     # Not implemented yet: each must be refused by name, never run wrong.
-    timm_variant("timm-map", "vit_tiny_patch16_224", "'map'", **dict(SMALL, global_pool="map"))
     timm_variant("timm-gelu-tanh", "vit_tiny_patch16_224", "'gelu_tanh' is not supported", **dict(SMALL, act_layer="gelu_tanh"))
     timm_variant("timm-quick-gelu", "vit_tiny_patch16_224", "'quick_gelu' is not supported", **dict(SMALL, act_layer="quick_gelu"))
     timm_variant("timm-avg-pool", "vit_tiny_patch16_224", "class token",

@@ -58,7 +58,7 @@ public interface DeviceTrainingStepTests {
      * to the kernel tests: a near tie can round either way on two devices).
      */
     @org.junit.jupiter.params.ParameterizedTest(name = "layerScale={0} pool={1}")
-    @org.junit.jupiter.params.provider.CsvSource({"0, AVG", "0.5, CLASS_AND_AVG"})
+    @org.junit.jupiter.params.provider.CsvSource({"0, AVG", "0.5, CLASS_AND_AVG", "0, MAP"})
     default void pooledHeadsTrainAsOnTheJavaDevice(double layerScale, ViTConfig.Pool pool) {
         assertTwoStepsAgree(config(layerScale, pool));
     }

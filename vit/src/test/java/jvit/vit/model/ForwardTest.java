@@ -38,7 +38,8 @@ class ForwardTest {
     /** Pooled heads: timm's avgmax with fc_norm after it, and Dinov2's [class token, mean] over normed tokens with LayerScale. */
     static ViTConfig[] pooled() {
         return new ViTConfig[] {grey().toBuilder().pool(ViTConfig.Pool.AVGMAX).fcNorm(true).build(),
-                rgb().toBuilder().pool(ViTConfig.Pool.AVG).build(), layerScaled().toBuilder().pool(ViTConfig.Pool.CLASS_AND_AVG).build()};
+                rgb().toBuilder().pool(ViTConfig.Pool.AVG).build(), layerScaled().toBuilder().pool(ViTConfig.Pool.CLASS_AND_AVG).build(),
+                grey().toBuilder().pool(ViTConfig.Pool.MAP).build()};
     }
 
     @ParameterizedTest

@@ -87,6 +87,7 @@ final class ReferenceViT {
             double mean = sum / (tokens - 1);
             switch (pool) {
                 case TOKEN -> features[o] = normed[0][o];
+                case MAP -> { } // below
                 case AVG -> features[o] = mean;
                 case MAX -> features[o] = max;
                 case AVGMAX -> features[o] = 0.5 * (max + mean);
@@ -96,24 +97,41 @@ final class ReferenceViT {
                 }
             }
         }
+        if (pool == ViTConfig.Pool.MAP) features = attentionPool(java.util.Arrays.copyOfRange(normed, 1, tokens));
         if (fcNorm) features = layerNorm(new double[][] {features}, "fc_norm")[0];
         return linear(new double[][] {features}, "classifier")[0];
     }
 
+    /** timm's AttentionPoolLatent over the patch tokens: y = proj(attention(q(latent), k, v)), y + fc2(gelu(fc1(norm(y)))). */
+    private double[] attentionPool(double[][] patches) {
+        double[] q = linear(new double[][] {w.get("attn_pool.latent")}, "attn_pool.q")[0];
+        double[][] kv = linear(patches, "attn_pool.kv"), k = new double[kv.length][], v = new double[kv.length][];
+        for (int t = 0; t < kv.length; t++) {
+            k[t] = java.util.Arrays.copyOfRange(kv[t], 0, hidden);
+            v[t] = java.util.Arrays.copyOfRange(kv[t], hidden, 2 * hidden);
+        }
+        double[][] y = linear(attention(new double[][] {q}, k, v), "attn_pool.proj");
+        double[][] inner = linear(layerNorm(y, "attn_pool.norm"), "attn_pool.mlp.fc1");
+        for (double[] row : inner) for (int i = 0; i < row.length; i++) row[i] = gelu(row[i]);
+        add(y, linear(inner, "attn_pool.mlp.fc2"));
+        return y[0];
+    }
+
+    /** Each query row attends over every key row (as many as the queries in self-attention, more for the latent query). */
     private double[][] attention(double[][] q, double[][] k, double[][] v) {
-        int tokens = q.length, d = hidden / heads;
+        int tokens = q.length, keys = k.length, d = hidden / heads;
         double[][] out = new double[tokens][hidden];
         for (int head = 0; head < heads; head++)
             for (int i = 0; i < tokens; i++) {
-                double[] score = new double[tokens];
+                double[] score = new double[keys];
                 double max = Double.NEGATIVE_INFINITY, sum = 0;
-                for (int j = 0; j < tokens; j++) {
+                for (int j = 0; j < keys; j++) {
                     for (int e = 0; e < d; e++) score[j] += q[i][head * d + e] * k[j][head * d + e];
                     score[j] /= Math.sqrt(d);
                     max = Math.max(max, score[j]);
                 }
-                for (int j = 0; j < tokens; j++) sum += score[j] = Math.exp(score[j] - max);
-                for (int j = 0; j < tokens; j++)
+                for (int j = 0; j < keys; j++) sum += score[j] = Math.exp(score[j] - max);
+                for (int j = 0; j < keys; j++)
                     for (int e = 0; e < d; e++) out[i][head * d + e] += score[j] / sum * v[j][head * d + e];
             }
         return out;

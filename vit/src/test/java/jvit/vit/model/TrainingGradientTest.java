@@ -32,7 +32,7 @@ class TrainingGradientTest {
     @ParameterizedTest(name = "qkvBias={0} layerScale={1} pool={2} fcNorm={3}")
     @org.junit.jupiter.params.provider.CsvSource({"true, false, TOKEN, false", "false, false, TOKEN, false", "true, true, TOKEN, false",
             "true, false, AVG, true", "true, false, MAX, false", "false, false, AVGMAX, true", "true, true, CLASS_AND_AVG, false",
-            "true, false, TOKEN, true"})
+            "true, false, TOKEN, true", "false, false, MAP, false", "true, false, MAP, true"})
     void everyGradientMatchesFiniteDifferences(boolean qkvBias, boolean layerScale, ViTConfig.Pool pool, boolean fcNorm) {
         ViTConfig config = ViTConfig.builder().imageSize(8).patchSize(4).channels(2).hidden(8).layers(2).heads(2).mlpDim(12)
                 .layerNormEps(1e-6).qkvBias(qkvBias).labels(ViTConfig.defaultLabels(3))

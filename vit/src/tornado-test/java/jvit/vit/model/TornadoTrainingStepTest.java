@@ -29,7 +29,7 @@ class TornadoTrainingStepTest implements DeviceTrainingStepTests {
 
     @Override
     @ParameterizedTest(name = "layerScale={0} pool={1}")
-    @org.junit.jupiter.params.provider.CsvSource({"0, AVG", "0.5, CLASS_AND_AVG"})
+    @org.junit.jupiter.params.provider.CsvSource({"0, AVG", "0.5, CLASS_AND_AVG", "0, MAP"})
     public void pooledHeadsTrainAsOnTheJavaDevice(double layerScale, jvit.vit.ViTConfig.Pool pool) {
         try {
             DeviceTrainingStepTests.super.pooledHeadsTrainAsOnTheJavaDevice(layerScale, pool);
