@@ -56,20 +56,21 @@ def hf_variant(name, model_class, config, refused=None):
     record(name, model, directory, config.num_channels, config.image_size, lambda m, x: m(pixel_values=x).logits, refused)
 
 
-def timm_resampled(name, checkpoint_size, model_size):
+def timm_resampled(name, checkpoint_size, model_size, architecture="vit_tiny_patch16_224", **extra):
     """A checkpoint made at one image size, run at another: resampled as timm's loader does (checkpoint_filter_fn)."""
-    made = perturb(timm.create_model("vit_tiny_patch16_224", **dict(SMALL, img_size=checkpoint_size)))
-    args = dict(SMALL, img_size=model_size)
-    model = timm.create_model("vit_tiny_patch16_224", **args)
+    made = perturb(timm.create_model(architecture, **dict(SMALL, img_size=checkpoint_size, **extra)))
+    args = dict(SMALL, img_size=model_size, **extra)
+    model = timm.create_model(architecture, **args)
     model.load_state_dict(timm.models.vision_transformer.checkpoint_filter_fn(made.state_dict(), model))
     directory = OUT / name
     timm.models.save_for_hf(made, directory, model_args=args, safe_serialization=True)
     record(name, model.eval(), directory, 3, model_size, lambda m, x: m(x), None)
 
 
-def hf_resampled(name, checkpoint_size, model_size):
+def hf_resampled(name, checkpoint_size, model_size, model_class=transformers.ViTForImageClassification,
+                 config_class=transformers.ViTConfig):
     """A checkpoint made at one image size, its config.json saying another: resampled as interpolate_pos_encoding does."""
-    model = perturb(transformers.ViTForImageClassification(transformers.ViTConfig(**dict(HF_SMALL, image_size=checkpoint_size))))
+    model = perturb(model_class(config_class(**dict(HF_SMALL, image_size=checkpoint_size))))
     directory = OUT / name
     model.save_pretrained(directory)
     config = json.loads((directory / "config.json").read_text())
@@ -99,6 +100,13 @@ def main():
     timm_variant("timm-vit-grey-no-qkv-bias", "vit_small_patch32_384",
                  **dict(SMALL, in_chans=1, qkv_bias=False, mlp_ratio=3.0, img_size=40))
     timm_variant("timm-layerscale", "vit_tiny_patch16_224", **dict(SMALL, init_values=1e-5))
+    # Prefix tokens: registers, positions on the patches only (both, as DINOv2's reg4 models), DeiT's distillation token.
+    timm_variant("timm-registers", "vit_tiny_patch16_224", **dict(SMALL, reg_tokens=2))
+    timm_variant("timm-no-embed-class", "vit_tiny_patch16_224", **dict(SMALL, no_embed_class=True))
+    timm_variant("timm-registers-no-embed-class", "vit_tiny_patch16_224",
+                 **dict(SMALL, reg_tokens=4, no_embed_class=True, init_values=1e-5))
+    timm_variant("timm-distilled", "deit_tiny_distilled_patch16_224", **SMALL)
+    hf_variant("hf-deit-distilled", transformers.DeiTForImageClassificationWithTeacher, transformers.DeiTConfig(**HF_SMALL))
     hf_variant("hf-vit", transformers.ViTForImageClassification, transformers.ViTConfig(**HF_SMALL))
     hf_variant("hf-vit-grey-no-qkv-bias", transformers.ViTForImageClassification,
                transformers.ViTConfig(**dict(HF_SMALL, num_channels=1, qkv_bias=False, layer_norm_eps=1e-6)))
@@ -107,6 +115,10 @@ def main():
     timm_resampled("timm-resampled-up", 32, 56)
     timm_resampled("timm-resampled-down", 56, 40)
     hf_resampled("hf-resampled-up", 32, 56)
+    timm_resampled("timm-registers-resampled", 32, 56, reg_tokens=2)
+    timm_resampled("timm-no-embed-class-resampled", 56, 40, reg_tokens=1, no_embed_class=True)
+    timm_resampled("timm-distilled-resampled", 32, 56, "deit_tiny_distilled_patch16_224")
+    hf_resampled("hf-deit-distilled-resampled", 32, 56, transformers.DeiTForImageClassificationWithTeacher, transformers.DeiTConfig)
 
     # Pooling: timm's global_pool past the class token, fc_norm by its default rule (on for avg, max, avgmax) or as given.
     timm_variant("timm-avg", "vit_tiny_patch16_224", **dict(SMALL, global_pool="avg"))
@@ -128,17 +140,16 @@ def main():
     timm_variant("timm-quick-gelu", "vit_tiny_patch16_224", "'quick_gelu' is not supported", **dict(SMALL, act_layer="quick_gelu"))
     timm_variant("timm-avg-pool", "vit_tiny_patch16_224", "class token",
                  **dict(SMALL, class_token=False, global_pool="avg"))
-    timm_variant("timm-registers", "vit_tiny_patch16_224", "register tokens", **dict(SMALL, reg_tokens=2))
-    timm_variant("timm-no-embed-class", "vit_tiny_patch16_224", "no_embed_class", **dict(SMALL, no_embed_class=True))
+    timm_variant("timm-registers-avg-pool", "vit_tiny_patch16_224", "class token",
+                 **dict(SMALL, class_token=False, reg_tokens=2, no_embed_class=True, global_pool="avg"))
     timm_variant("timm-pre-norm", "vit_tiny_patch16_224", "pre_norm", **dict(SMALL, pre_norm=True))
     timm_variant("timm-qk-norm", "vit_tiny_patch16_224", "qk_norm", **dict(SMALL, qk_norm=True))
     timm_variant("timm-clip", "vit_base_patch16_clip_224", "vit_base_patch16_clip_224",
                  **dict(SMALL, embed_dim=48, num_heads=3))
-    timm_variant("timm-distilled", "deit_tiny_distilled_patch16_224", "deit_tiny_distilled_patch16_224", **SMALL)
     hf_variant("hf-gelu-tanh", transformers.ViTForImageClassification,
                transformers.ViTConfig(**dict(HF_SMALL, hidden_act="gelu_pytorch_tanh")), "'gelu_pytorch_tanh' is not supported")
-    hf_variant("hf-deit-distilled", transformers.DeiTForImageClassificationWithTeacher,
-               transformers.DeiTConfig(**HF_SMALL), "model_type 'deit'")
+    hf_variant("hf-deit", transformers.DeiTForImageClassification, transformers.DeiTConfig(**HF_SMALL),
+               "for model_type 'deit'")
     hf_variant("hf-dinov2-swiglu", transformers.Dinov2ForImageClassification,
                transformers.Dinov2Config(**dict(dinov2, use_swiglu_ffn=True)), "use_swiglu_ffn")
 

@@ -23,13 +23,20 @@ import jvit.vit.image.Preprocessing;
  * @param preprocessing how an image becomes the input tensor
  * @param layerScale LayerScale's initial factor (timm's {@code init_values}); 0 when the blocks have none
  * @param resampling how position embeddings are resized for another image size: as the checkpoint's library does it
+ * @param classToken whether the sequence starts with a class token (timm's {@code class_token})
+ * @param regTokens register tokens after the class (and distillation) token, dropped before the head (timm's {@code reg_tokens})
+ * @param noEmbedClass whether the position embedding covers the patches only, the prefix tokens added without one
+ *     (timm's {@code no_embed_class})
+ * @param distilled whether the model is DeiT's with a distillation token after the class token and a second head
+ *     ({@code head_dist}) on it, the two heads' logits averaged
  * @param pool what the head reads: the class token, or a pooling of the other tokens (timm's {@code global_pool}; Dinov2's
  *     class token and mean)
  * @param fcNorm whether the final norm applies to the pooled vector (timm's {@code fc_norm}) instead of to every token before pooling
  */
 public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, int layers, int heads, int mlpDim,
                         double layerNormEps, boolean qkvBias, List<String> labels, Preprocessing preprocessing, double layerScale,
-                        PositionResampling resampling, Pool pool, boolean fcNorm) {
+                        PositionResampling resampling, boolean classToken, int regTokens, boolean noEmbedClass, boolean distilled,
+                        Pool pool, boolean fcNorm) {
     /** The libraries whose position-embedding resampling jvit reproduces. */
     public enum PositionResampling { HUGGING_FACE, TIMM }
 
@@ -58,7 +65,15 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
     public ViTConfig {
         check(imageSize > 0 && patchSize > 0 && channels > 0 && hidden > 0 && layers > 0 && heads > 0 && mlpDim > 0,
                 "every size must be positive");
-        long tokens = (long) (imageSize / patchSize) * (imageSize / patchSize) + 1;
+        check(regTokens >= 0, "reg_tokens must be >= 0");
+        check(pool != null, "pool must be given");
+        check(classToken, "models without a class token (class_token false), which classify from pooled tokens, are not"
+                + " implemented yet");
+        check(!distilled || (pool == Pool.TOKEN && !fcNorm), "a distilled (DeiT) model's heads read the class and distillation tokens:"
+                + " global_pool \"token\", no fc_norm");
+        check(!distilled || (regTokens == 0 && !noEmbedClass), "a distilled (DeiT) model has neither register tokens nor"
+                + " no_embed_class (its position embedding covers its class and distillation tokens)");
+        long tokens = (long) (imageSize / patchSize) * (imageSize / patchSize) + 1 + regTokens + (distilled ? 1 : 0);
         check(tokens <= Integer.MAX_VALUE / hidden, "image_size " + imageSize + " with patch_size " + patchSize + " gives " + tokens
                 + " tokens of " + hidden + " values, more than jvit holds per image (2^31 values)");
         check(imageSize % patchSize == 0, "image_size " + imageSize + " is not a multiple of patch_size " + patchSize);
@@ -81,8 +96,14 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
     /** Patches per image side. */
     public int grid() { return imageSize / patchSize; }
 
-    /** Tokens per image: the patches and the class token. */
-    public int tokens() { return grid() * grid() + 1; }
+    /** Tokens before the patches: the class token, DeiT's distillation token, the register tokens, in this order. */
+    public int prefixTokens() { return (classToken ? 1 : 0) + (distilled ? 1 : 0) + regTokens; }
+
+    /** Tokens per image: the prefix tokens and the patches. */
+    public int tokens() { return grid() * grid() + prefixTokens(); }
+
+    /** Rows of the position embedding: every token, or only the patches ({@code noEmbedClass}). */
+    public int positionTokens() { return noEmbedClass ? grid() * grid() : tokens(); }
 
     /** Values the head reads per image: {@code hidden}, or twice that for the class token and mean. */
     public int headInputs() { return pool == Pool.CLASS_AND_AVG ? 2 * hidden : hidden; }
@@ -93,11 +114,11 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
     /** Parameters in the model's weights. */
     public long parameters() {
         long h = hidden;
-        long embed = h * channels * patchSize * patchSize + h + h + (long) tokens() * h;
+        long embed = h * channels * patchSize * patchSize + h + (long) prefixTokens() * h + (long) positionTokens() * h;
         long block = 2 * 2 * h + 3 * h * h + (qkvBias ? 3 * h : 0) + h * h + h + 2 * h * mlpDim + mlpDim + h
                 + (hasLayerScale() ? 2 * h : 0);
         long attentionPool = pool == Pool.MAP ? h + 4 * h * h + 4 * h + 2 * h + 2 * h * mlpDim + mlpDim + h : 0;
-        return embed + layers * block + 2 * h + attentionPool + (long) headInputs() * numLabels() + numLabels();
+        return embed + layers * block + 2 * h + attentionPool + (distilled ? 2 : 1) * ((long) headInputs() * numLabels() + numLabels());
     }
 
     /** This config with another number of classes, named {@code LABEL_0 ...}. */
@@ -112,14 +133,18 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         return labels;
     }
 
-    /** A builder with no sizes set; {@code qkvBias} on, no LayerScale, resampled as Hugging Face does, the head on the class token. */
+    /**
+     * A builder with no sizes set; {@code qkvBias} on, no LayerScale, resampled as Hugging Face does, a
+     * class token with a position, no register tokens, not distilled, the head on the class token.
+     */
     public static Builder builder() { return new Builder(); }
 
     /** A builder holding this config's values, to change a few of them. */
     public Builder toBuilder() {
         return builder().imageSize(imageSize).patchSize(patchSize).channels(channels).hidden(hidden).layers(layers).heads(heads)
                 .mlpDim(mlpDim).layerNormEps(layerNormEps).qkvBias(qkvBias).labels(labels).preprocessing(preprocessing)
-                .layerScale(layerScale).resampling(resampling).pool(pool).fcNorm(fcNorm);
+                .layerScale(layerScale).resampling(resampling).classToken(classToken).regTokens(regTokens).noEmbedClass(noEmbedClass)
+                .distilled(distilled).pool(pool).fcNorm(fcNorm);
     }
 
     /** Sets the components one by name; {@link #build()} validates them as the constructor does. */
@@ -131,6 +156,10 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         private Preprocessing preprocessing;
         private double layerScale;
         private PositionResampling resampling = PositionResampling.HUGGING_FACE;
+        private boolean classToken = true;
+        private int regTokens;
+        private boolean noEmbedClass;
+        private boolean distilled;
         private Pool pool = Pool.TOKEN;
         private boolean fcNorm;
 
@@ -149,13 +178,17 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         public Builder preprocessing(Preprocessing preprocessing) { this.preprocessing = preprocessing; return this; }
         public Builder layerScale(double layerScale) { this.layerScale = layerScale; return this; }
         public Builder resampling(PositionResampling resampling) { this.resampling = resampling; return this; }
+        public Builder classToken(boolean classToken) { this.classToken = classToken; return this; }
+        public Builder regTokens(int regTokens) { this.regTokens = regTokens; return this; }
+        public Builder noEmbedClass(boolean noEmbedClass) { this.noEmbedClass = noEmbedClass; return this; }
+        public Builder distilled(boolean distilled) { this.distilled = distilled; return this; }
         public Builder pool(Pool pool) { this.pool = pool; return this; }
         public Builder fcNorm(boolean fcNorm) { this.fcNorm = fcNorm; return this; }
 
         /** The config; an {@link IllegalArgumentException} names the first value that is not valid. */
         public ViTConfig build() {
             return new ViTConfig(imageSize, patchSize, channels, hidden, layers, heads, mlpDim, layerNormEps, qkvBias, labels,
-                    preprocessing, layerScale, resampling, pool, fcNorm);
+                    preprocessing, layerScale, resampling, classToken, regTokens, noEmbedClass, distilled, pool, fcNorm);
         }
     }
 

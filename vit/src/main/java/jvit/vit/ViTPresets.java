@@ -13,7 +13,9 @@ import jvit.vit.image.Preprocessing;
  * The standard ViT sizes, named as timm names them ({@code vit_base_patch16_224}) or as the paper
  * does ({@code ViT-B/16}, and {@code ViT-B/16-384} at 384 pixels). All have 1000 classes, LayerNorm
  * epsilon 1e-6 and timm's preprocessing for its augreg weights: bicubic, mean = std = 0.5, crop_pct
- * 0.9 at 224 pixels and 1.0 (the whole image) at 384.
+ * 0.9 at 224 pixels and 1.0 (the whole image) at 384. DeiT's distilled models
+ * ({@code deit_base_distilled_patch16_224}: a distillation token and a second head) have ImageNet's
+ * mean and std and crop_pct 0.875 at 224.
  */
 public final class ViTPresets {
     private record Size(String timm, String paper, int hidden, int heads, int mlp, int layers) {}
@@ -44,11 +46,22 @@ public final class ViTPresets {
                 }
             }
         }
+        for (Size s : SIZES.subList(0, 3)) addDistilled(s, 224);
+        addDistilled(SIZES.get(2), 384);
         NAMES.addAll(aliases);
         PRESETS.putAll(byAlias);
     }
 
     private ViTPresets() {}
+
+    private static void addDistilled(Size s, int image) {
+        float[] mean = {0.485f, 0.456f, 0.406f}, std = {0.229f, 0.224f, 0.225f}; // timm's IMAGENET_DEFAULT_MEAN/STD
+        String name = "deit_" + s.timm + "_distilled_patch16_" + image;
+        NAMES.add(name);
+        PRESETS.put(name, config(s, 16, image).toBuilder().distilled(true)
+                .preprocessing(new Preprocessing(image, image == 224 ? 0.875 : 1.0, Preprocessing.Interpolation.BICUBIC, mean, std))
+                .build());
+    }
 
     private static ViTConfig config(Size s, int patch, int image) {
         float[] half = {0.5f, 0.5f, 0.5f};

@@ -161,10 +161,14 @@ class ModelConfigsTest {
         Path config = config(HF_CONFIG.replace("\"hidden_act\": \"gelu\"", "\"hidden_act\": \"gelu_new\""));
         assertEquals("hidden_act 'gelu_new' is not supported; jvit's MLP uses the exact (erf) GELU, \"gelu\"",
                 problem(config, () -> ModelConfigs.huggingFace(config)));
-        config(HF_CONFIG.replace("\"model_type\": \"vit\"", "\"model_type\": \"deit\""));
-        assertEquals("model_type 'deit' is not supported; jvit runs ViTForImageClassification (model_type \"vit\")"
-                        + " and Dinov2ForImageClassification (\"dinov2\")",
+        config(HF_CONFIG.replace("\"model_type\": \"vit\"", "\"model_type\": \"beit\""));
+        assertEquals("model_type 'beit' is not supported; jvit runs ViTForImageClassification (model_type \"vit\"),"
+                + " DeiTForImageClassificationWithTeacher (\"deit\") and Dinov2ForImageClassification (\"dinov2\")",
                 problem(config, () -> ModelConfigs.read(config)));
+        config(HF_CONFIG.replace("\"model_type\": \"vit\"", "\"model_type\": \"deit\"")
+                .replace("ViTForImageClassification", "DeiTForImageClassification"));
+        assertEquals("architectures [DeiTForImageClassification] is not supported; jvit runs"
+                + " DeiTForImageClassificationWithTeacher for model_type 'deit'", problem(config, () -> ModelConfigs.read(config)));
         config(HF_CONFIG.replace("\"hidden_size\": 768", "\"hidden_size\": 100"));
         assertEquals("hidden_size 100 is not divisible by num_attention_heads 12; fix the file",
                 problem(config, () -> ModelConfigs.huggingFace(config)));
@@ -324,13 +328,32 @@ class ModelConfigsTest {
     }
 
     @Test
+    void readsPrefixTokensAndDistillation() throws IOException {
+        Path config = config(TIMM_CONFIG.replace("\"global_pool\": \"token\",",
+                "\"global_pool\": \"token\", \"model_args\": {\"reg_tokens\": 4, \"no_embed_class\": true},"));
+        ViTConfig c = ModelConfigs.read(config);
+        assertEquals(List.of(4, true, false, 5, 196), List.of(c.regTokens(), c.noEmbedClass(), c.distilled(), c.prefixTokens(),
+                c.positionTokens()));
+
+        config(TIMM_CONFIG.replace("vit_base_patch16_224", "deit_small_distilled_patch16_224"));
+        c = ModelConfigs.read(config);
+        assertEquals(List.of(384, 6, true, 2, 198), List.of(c.hidden(), c.heads(), c.distilled(), c.prefixTokens(), c.tokens()));
+        config(TIMM_CONFIG.replace("vit_base_patch16_224", "deit_small_distilled_patch16_224")
+                .replace("\"global_pool\": \"token\",", "\"global_pool\": \"token\", \"model_args\": {\"reg_tokens\": 2},"));
+        assertTrue(problem(config, () -> ModelConfigs.read(config)).startsWith("a distilled (DeiT) model has neither register tokens"));
+
+        config(HF_CONFIG.replace("\"model_type\": \"vit\"", "\"model_type\": \"deit\"")
+                .replace("ViTForImageClassification", "DeiTForImageClassificationWithTeacher"));
+        c = ModelConfigs.read(config);
+        assertEquals(List.of(true, 2, ViTConfig.PositionResampling.HUGGING_FACE), List.of(c.distilled(), c.prefixTokens(), c.resampling()));
+    }
+
+    @Test
     void refusesTimmSwitchesJvitDoesNotImplement() throws IOException {
         String[][] cases = {
-                {"\"reg_tokens\": 4", "\"model_args.reg_tokens\" is 4: jvit does not implement register tokens"},
                 {"\"class_token\": false", "\"model_args.class_token\" is false: jvit does not implement models without a class token"},
                 {"\"pre_norm\": true", "\"model_args.pre_norm\" is true: jvit does not implement a norm before the blocks"},
                 {"\"qk_norm\": true", "\"model_args.qk_norm\" is true: jvit does not implement normed queries and keys"},
-                {"\"no_embed_class\": true", "\"model_args.no_embed_class\" is true: jvit does not implement position embeddings"},
                 {"\"act_layer\": \"gelu_tanh\"", "\"model_args.act_layer\" 'gelu_tanh' is not supported"},
                 {"\"act_layer\": \"quick_gelu\"", "\"model_args.act_layer\" 'quick_gelu' is not supported"},
                 {"\"global_pool\": \"prr\"", "global_pool 'prr' is not supported"},

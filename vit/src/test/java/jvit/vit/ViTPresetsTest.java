@@ -53,7 +53,8 @@ class ViTPresetsTest {
 
     @Test
     void listsEveryNameAndRefusesUnknownOnes() {
-        assertEquals(32, ViTPresets.names().size());
+        assertEquals(36, ViTPresets.names().size());
+        assertTrue(ViTPresets.get("deit_base_distilled_patch16_384").distilled());
         assertEquals("vit_tiny_patch16_224", ViTPresets.names().getFirst());
         assertEquals("ViT-L/32-384", ViTPresets.names().getLast());
         UserError e = assertThrows(UserError.class, () -> ViTPresets.get("vit_huge_patch14_224"));

@@ -13,13 +13,14 @@ import jvit.vit.ViTConfig;
  * {@code VisionTransformer} and HF's {@code ViTForImageClassification}):
  *
  * <pre>
- * x = patch_embed(image); x = [cls, x] + pos
+ * x = patch_embed(image); x = [cls, dist, reg..., x] + pos     (pos on the patches only with no_embed_class)
  * for each block: x = x + ls1 * proj(attention(qkv(norm1(x))));  x = x + ls2 * fc2(gelu(fc1(norm2(x))))
  *                 (ls1, ls2: LayerScale, per channel, where the model has it)
  * logits = head(norm(x[:, 0]))                  (the class token; timm's global_pool 'token')
  *          head(fc_norm(pool(x[:, 1:])))      (timm's 'avg', 'max', 'avgmax', its fc_norm after pooling)
  *          head(pool(norm(x)))                (the same without fc_norm; Dinov2: pool = [x[:, 0], mean(x[:, 1:])];
  *                                              'map': y = proj(attention(latent query, x[:, 1:])), pool = y + mlp(norm(y)))
+ *          DeiT distilled: (head(norm(x[:, 0])) + head_dist(norm(x[:, 1]))) / 2
  * </pre>
  *
  * Weights are copied to the device once; the images in and the logits out move every execution.
@@ -46,12 +47,15 @@ public final class ForwardGraph {
         Tensor branch = Tensor.onDevice("branch", batch, tokens, h);
         Tensor hidden = Tensor.onDevice("mlp_hidden", batch, tokens, c.mlpDim());
 
+        Tensor half = c.distilled() ? DistillationHeads.half(c.numLabels()) : null;
         TaskGraph g = new TaskGraph("vit_forward")
-                .transferToDevice(DataTransferMode.FIRST_EXECUTION, w.all().toArray(Tensor[]::new))
-                .transferToDevice(DataTransferMode.EVERY_EXECUTION, images)
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, w.all().toArray(Tensor[]::new));
+        if (half != null) g.transferToDevice(DataTransferMode.FIRST_EXECUTION, half);
+        g.transferToDevice(DataTransferMode.EVERY_EXECUTION, images)
                 .task("patch_embed", new Op.PatchEmbed(batch, c.channels(), c.imageSize(), c.imageSize(), c.patchSize(), h),
                         embedded, images, w.patchWeight(), w.patchBias())
-                .task("embed_tokens", new Op.EmbedTokens(batch, patches, h), x, embedded, w.classToken(), w.positions());
+                .task("embed_tokens", new Op.EmbedTokens(batch, c.prefixTokens(), patches, h, !c.noEmbedClass()), x, embedded,
+                        w.prefixTokens(), w.positions());
 
         for (int i = 0; i < w.blocks().size(); i++) {
             ViTWeights.Block b = w.blocks().get(i);
@@ -70,6 +74,21 @@ public final class ForwardGraph {
                     .task(n + "mlp.fc2", Op.Matmul.linear(rows, c.mlpDim(), h, Activation.NONE), branch, hidden, b.fc2Weight(), b.fc2Bias());
             if (b.ls2() != null) g.task(n + "ls2", new Op.LayerScale(rows, h), branch, branch, b.ls2());
             g.task(n + "residual2", new Op.Add((long) rows * h), x, x, branch);
+        }
+        if (c.distilled()) {
+            Tensor cls = Tensor.onDevice("cls", batch, h), clsNormed = Tensor.onDevice("cls_normed", batch, h);
+            g.task("class_token", new Op.ClassToken(batch, tokens, h), cls, x)
+                    .task("norm", new Op.LayerNorm(batch, h, eps), clsNormed, cls, w.normWeight(), w.normBias());
+            Tensor dist = Tensor.onDevice("dist", batch, h), distNormed = Tensor.onDevice("dist_normed", batch, h);
+            Tensor clsLogits = Tensor.onDevice("cls_logits", batch, c.numLabels()), distLogits = Tensor.onDevice("dist_logits", batch, c.numLabels());
+            g.task("head", Op.Matmul.linear(batch, h, c.numLabels(), Activation.NONE), clsLogits, clsNormed, w.headWeight(), w.headBias())
+                    .task("dist_token", new Op.ClassToken(batch, tokens, h, 1), dist, x)
+                    .task("norm.dist", new Op.LayerNorm(batch, h, eps), distNormed, dist, w.normWeight(), w.normBias())
+                    .task("head_dist", Op.Matmul.linear(batch, h, c.numLabels(), Activation.NONE), distLogits, distNormed,
+                            w.headDistWeight(), w.headDistBias())
+                    .task("heads.sum", new Op.Add((long) batch * c.numLabels()), distLogits, clsLogits, distLogits)
+                    .task("heads.average", new Op.LayerScale(batch, c.numLabels()), logits, distLogits, half);
+            return g.transferToHost(DataTransferMode.EVERY_EXECUTION, logits).snapshot();
         }
         Tensor pooled = Tensor.onDevice("pooled", batch, c.headInputs());
         if (c.normsEveryToken()) g.task("norm", new Op.LayerNorm(rows, h, eps), normed, x, w.normWeight(), w.normBias());

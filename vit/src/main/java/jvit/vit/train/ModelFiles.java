@@ -17,7 +17,7 @@ import jvit.vit.model.ViTModel;
  * Writes a trained model as Hugging Face lays one out, so {@code vit classify --model DIR} and
  * transformers' {@code ViTForImageClassification.from_pretrained} read it: {@code config.json},
  * {@code preprocessor_config.json} and {@code model.safetensors} under Hugging Face's tensor names.
- * A model Hugging Face's ViT cannot describe (LayerScale) is written as timm's {@code save_for_hf}
+ * A model Hugging Face's ViT cannot describe (LayerScale, register tokens, no_embed_class, distillation) is written as timm's {@code save_for_hf}
  * writes one instead: timm's names, and a {@code config.json} whose {@code model_args} say it all.
  * Each file is written atomically.
  */
@@ -39,8 +39,14 @@ public final class ModelFiles {
         if (huggingFace) writeJson(dir.resolve("preprocessor_config.json"), preprocessor(config.preprocessing()));
     }
 
-    /** Whether Hugging Face's {@code ViTForImageClassification} can describe the model: everything but LayerScale and pooling. */
-    static boolean huggingFace(ViTConfig c) { return !c.hasLayerScale() && c.pool() == ViTConfig.Pool.TOKEN && !c.fcNorm(); }
+    /**
+     * Whether Hugging Face's {@code ViTForImageClassification} can describe the model: everything but
+     * LayerScale, register tokens, position embeddings without the class token, DeiT's distillation and pooled heads.
+     */
+    static boolean huggingFace(ViTConfig c) {
+        return !c.hasLayerScale() && c.regTokens() == 0 && !c.noEmbedClass() && !c.distilled() && c.pool() == ViTConfig.Pool.TOKEN
+                && !c.fcNorm();
+    }
 
     /** The model's {@code config.json}: Hugging Face's where it can describe the model, else timm's. */
     static Map<String, Object> config(ViTConfig c) {
@@ -56,7 +62,8 @@ public final class ModelFiles {
             throw new jvit.runtime.UserError("jvit does not yet write Dinov2 models (a head on the class token and the mean)");
         double mlpRatio = (double) c.mlpDim() / c.hidden();
         if ((int) (c.hidden() * mlpRatio) != c.mlpDim() || c.layerNormEps() != 1e-6)
-            throw new jvit.runtime.UserError("a model Hugging Face's ViT cannot describe (LayerScale, pooling) is written as timm's, whose MLP width is hidden × mlp_ratio and"
+            throw new jvit.runtime.UserError("a model Hugging Face's ViT cannot describe (LayerScale, register tokens, no_embed_class,"
+                    + " distillation, pooling) is written as timm's, whose MLP width is hidden × mlp_ratio and"
                     + " LayerNorm epsilon 1e-6; MLP " + c.mlpDim() + " of " + c.hidden() + " and epsilon " + c.layerNormEps()
                     + " cannot be written — choose sizes timm can describe");
         Map<String, Object> args = new LinkedHashMap<>();
@@ -72,6 +79,8 @@ public final class ModelFiles {
         args.put("init_values", c.layerScale());
         args.put("global_pool", poolName(c.pool()));
         args.put("fc_norm", c.fcNorm());
+        args.put("reg_tokens", c.regTokens());
+        args.put("no_embed_class", c.noEmbedClass());
         Preprocessing p = c.preprocessing();
         Map<String, Object> pretrained = new LinkedHashMap<>();
         pretrained.put("input_size", List.of(c.channels(), c.imageSize(), c.imageSize()));
@@ -82,7 +91,8 @@ public final class ModelFiles {
         pretrained.put("std", floats(p.std()));
         pretrained.put("num_classes", c.numLabels());
         Map<String, Object> o = new LinkedHashMap<>();
-        o.put("architecture", "vit_base_patch16_224");
+        // timm builds the distillation token and second head from the architecture's class, VisionTransformerDistilled.
+        o.put("architecture", c.distilled() ? "deit_base_distilled_patch16_224" : "vit_base_patch16_224");
         o.put("num_classes", c.numLabels());
         o.put("num_features", c.hidden());
         o.put("global_pool", poolName(c.pool()));

@@ -13,6 +13,7 @@ import jvit.runtime.TaskGraph;
 import jvit.runtime.Tensor;
 import jvit.vit.ViTConfig;
 import jvit.vit.model.ForwardGraph;
+import jvit.vit.model.DistillationHeads;
 import jvit.vit.model.ViTWeights;
 import jvit.vit.model.ViTWeights.Block;
 
@@ -132,18 +133,38 @@ public final class TrainingGraph {
 
     private void forwardBackward(Io io) {
         // Forward.
-        int patches = c.grid() * c.grid();
+        int patches = c.grid() * c.grid(), classes = c.numLabels();
         Tensor embedded = act("patches", batch, patches, h), x = act("x0", batch, tokens, h);
         g.task("patch_embed", new Op.PatchEmbed(batch, c.channels(), c.imageSize(), c.imageSize(), c.patchSize(), h),
                         embedded, io.images(), w.patchWeight(), w.patchBias())
-                .task("embed_tokens", new Op.EmbedTokens(batch, patches, h), x, embedded, w.classToken(), w.positions());
+                .task("embed_tokens", new Op.EmbedTokens(batch, c.prefixTokens(), patches, h, !c.noEmbedClass()), x, embedded,
+                        w.prefixTokens(), w.positions());
         List<Saved> saved = new ArrayList<>();
         for (int i = 0; i < c.layers(); i++) {
             Saved s = blockForward(i, w.blocks().get(i), x);
             saved.add(s);
             x = s.out();
         }
-        // The head (ForwardGraph's): the final norm over every token then pooling, or pooling then the norm.
+        Tensor dx = c.distilled() ? distilledHeads(io, x) : head(io, x);
+        Tensor dnext = act("d.x.other", batch, tokens, h);
+        for (int i = c.layers() - 1; i >= 0; i--) {
+            blockBackward(i, w.blocks().get(i), saved.get(i), dx, dnext);
+            Tensor t = dx; // the block wrote its input's gradient into dnext
+            dx = dnext;
+            dnext = t;
+        }
+        Tensor dpatches = act("d.patches", batch, patches, h);
+        g.task("embed_tokens.backward", new Op.EmbedTokensBackward(batch, c.prefixTokens(), patches, h, !c.noEmbedClass()), dpatches,
+                        grad(w.prefixTokens()), grad(w.positions()), dx)
+                .task("patch_embed.backward", new Op.PatchEmbedBackward(batch, c.channels(), c.imageSize(), c.imageSize(),
+                        c.patchSize(), h), grad(w.patchWeight()), grad(w.patchBias()), dpatches, io.images());
+    }
+
+    /**
+     * The head (ForwardGraph's), the loss, and their backward pass: the final norm over every token then pooling, or
+     * pooling then the norm. Returns the gradient of the last block's output.
+     */
+    private Tensor head(Io io, Tensor x) {
         int in = c.headInputs();
         boolean everyToken = c.normsEveryToken();
         Tensor last = x, normed = everyToken ? act("normed", batch, tokens, h) : null;
@@ -172,18 +193,49 @@ public final class TrainingGraph {
         }
         if (everyToken) g.task("norm.backward", new Op.LayerNormBackward(rows, h, eps), dx, grad(w.normWeight()), grad(w.normBias()),
                 dpoolIn, last, w.normWeight());
-        Tensor dnext = act("d.x.other", batch, tokens, h);
-        for (int i = c.layers() - 1; i >= 0; i--) {
-            blockBackward(i, w.blocks().get(i), saved.get(i), dx, dnext);
-            Tensor t = dx; // the block wrote its input's gradient into dnext
-            dx = dnext;
-            dnext = t;
-        }
-        Tensor dpatches = act("d.patches", batch, patches, h);
-        g.task("embed_tokens.backward", new Op.EmbedTokensBackward(batch, patches, h), dpatches, grad(w.classToken()),
-                        grad(w.positions()), dx)
-                .task("patch_embed.backward", new Op.PatchEmbedBackward(batch, c.channels(), c.imageSize(), c.imageSize(),
-                        c.patchSize(), h), grad(w.patchWeight()), grad(w.patchBias()), dpatches, io.images());
+        return dx;
+    }
+
+    /** DeiT's two heads on the class and distillation tokens, averaged, the loss, and their backward pass: the last block's output's gradient. */
+    private Tensor distilledHeads(Io io, Tensor x) {
+        int classes = c.numLabels();
+        Tensor cls = act("cls", batch, h), clsNormed = act("cls_normed", batch, h);
+        Tensor dlogits = act("d.logits", batch, classes);
+        g.task("class_token", new Op.ClassToken(batch, tokens, h), cls, x)
+                .task("norm", new Op.LayerNorm(batch, h, eps), clsNormed, cls, w.normWeight(), w.normBias());
+        // DeiT's two heads, averaged (DistillationHeads): both learn the label, as timm trains them without a teacher.
+        Tensor dist = act("dist", batch, h), distNormed = act("dist_normed", batch, h), half = DistillationHeads.half(classes);
+        Tensor clsLogits = act("cls_logits", batch, classes), sum = act("heads.sum", batch, classes);
+        g.transferToDevice(DataTransferMode.FIRST_EXECUTION, half)
+                .task("head", Op.Matmul.linear(batch, h, classes, Activation.NONE), clsLogits, clsNormed, w.headWeight(), w.headBias())
+                .task("dist_token", new Op.ClassToken(batch, tokens, h, 1), dist, x)
+                .task("norm.dist", new Op.LayerNorm(batch, h, eps), distNormed, dist, w.normWeight(), w.normBias())
+                .task("head_dist", Op.Matmul.linear(batch, h, classes, Activation.NONE), sum, distNormed, w.headDistWeight(),
+                        w.headDistBias())
+                .task("heads.sum", new Op.Add((long) batch * classes), sum, clsLogits, sum)
+                .task("heads.average", new Op.LayerScale(batch, classes), io.logits(), sum, half);
+        g.task("loss", new Op.CrossEntropy(batch, classes, (float) settings.labelSmoothing()), io.losses(), dlogits, io.logits(), io.labels());
+
+        // Backward.
+        Tensor dclsNormed = act("d.cls_normed", batch, h), dcls = act("d.cls", batch, h);
+        Tensor dx = act("d.x", batch, tokens, h);
+        Tensor dhead = act("d.heads", batch, classes);
+        g.task("heads.average.backward", new Op.LayerScale(batch, classes), dhead, dlogits, half);
+        linearBackward("head", dhead, clsNormed, w.headWeight(), w.headBias(), dclsNormed, batch, h, classes);
+        g.task("norm.backward", new Op.LayerNormBackward(batch, h, eps), dcls, grad(w.normWeight()), grad(w.normBias()),
+                dclsNormed, cls, w.normWeight());
+        g.task("class_token.backward", new Op.ClassTokenBackward(batch, tokens, h), dx, dcls);
+        // The final norm serves both tokens: the distillation token's share of its gradients is added to the class token's.
+        Tensor ddistNormed = act("d.dist_normed", batch, h), ddist = act("d.dist", batch, h), dxDist = act("d.x.dist", batch, tokens, h);
+        Tensor dnormWeight = act("d.norm.weight.dist", h), dnormBias = act("d.norm.bias.dist", h);
+        linearBackward("head_dist", dhead, distNormed, w.headDistWeight(), w.headDistBias(), ddistNormed, batch, h, classes);
+        g.task("norm.dist.backward", new Op.LayerNormBackward(batch, h, eps), ddist, dnormWeight, dnormBias, ddistNormed, dist,
+                        w.normWeight())
+                .task("norm.dist.backward.weight", new Op.Add(h), grad(w.normWeight()), grad(w.normWeight()), dnormWeight)
+                .task("norm.dist.backward.bias", new Op.Add(h), grad(w.normBias()), grad(w.normBias()), dnormBias)
+                .task("dist_token.backward", new Op.ClassTokenBackward(batch, tokens, h, 1), dxDist, ddist)
+                .task("dist_token.backward.sum", new Op.Add((long) batch * tokens * h), dx, dx, dxDist);
+        return dx;
     }
 
     /** What the attention pool's forward pass keeps for its backward pass. */

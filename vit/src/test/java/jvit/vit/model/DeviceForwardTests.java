@@ -36,7 +36,8 @@ public interface DeviceForwardTests {
     default void logitsAgreeWithTheJavaDevice(CheckpointNames naming) {
         Device device = device();
         for (ViTConfig config : java.util.stream.Stream.concat(java.util.stream.Stream.of(ForwardTest.rgb(), ForwardTest.grey(), wide(),
-                ForwardTest.layerScaled()), java.util.Arrays.stream(ForwardTest.pooled())).toList()) {
+                ForwardTest.layerScaled(), ForwardTest.distilled(), ForwardTest.registers()), java.util.Arrays.stream(ForwardTest.pooled()))
+                .toList()) {
             Random random = random();
             RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
             int batch = 3;

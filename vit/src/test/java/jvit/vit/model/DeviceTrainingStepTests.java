@@ -33,10 +33,11 @@ public interface DeviceTrainingStepTests {
     Device device();
 
     /** 26 tokens (more than a block of query rows, an odd number of key groups), head size 12, 7 classes. */
-    private static ViTConfig config(double layerScale, ViTConfig.Pool pool) {
+    private static ViTConfig config(double layerScale, int regTokens, boolean noEmbedClass, boolean distilled, ViTConfig.Pool pool) {
         return ViTConfig.builder().imageSize(20).patchSize(4).channels(3).hidden(36).layers(2).heads(3).mlpDim(52)
                 .layerNormEps(1e-6).qkvBias(true).labels(ViTConfig.defaultLabels(7))
-                .preprocessing(Preprocessing.huggingFace(20, 3)).layerScale(layerScale).pool(pool).build();
+                .preprocessing(Preprocessing.huggingFace(20, 3)).layerScale(layerScale).regTokens(regTokens).noEmbedClass(noEmbedClass)
+                .distilled(distilled).pool(pool).build();
     }
     int BATCH = 5, STEPS = 2;
     /** Clipping on (random weights give a gradient norm above 1), weight decay on, label smoothing on. */
@@ -46,13 +47,13 @@ public interface DeviceTrainingStepTests {
     /** What a run leaves: each step's losses, and each parameter, first moment and second moment by name. */
     record Trained(List<double[]> losses, Map<String, double[]> state) {}
 
-    /** Without LayerScale, and with it (its gammas trained too). */
-    @org.junit.jupiter.params.ParameterizedTest(name = "layerScale={0}")
-    @org.junit.jupiter.params.provider.ValueSource(doubles = {0, 0.5})
-    default void twoStepsAgreeWithTheJavaDevice(double layerScale) {
-        assertTwoStepsAgree(config(layerScale, ViTConfig.Pool.TOKEN));
+    /** A plain ViT; with LayerScale (its gammas trained too); with it, register tokens and no_embed_class; DeiT distilled. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "layerScale={0} regTokens={1} noEmbedClass={2} distilled={3}")
+    @org.junit.jupiter.params.provider.CsvSource({"0, 0, false, false", "0.5, 0, false, false", "0.5, 2, true, false",
+            "0, 0, false, true"})
+    default void twoStepsAgreeWithTheJavaDevice(double layerScale, int regTokens, boolean noEmbedClass, boolean distilled) {
+        assertTwoStepsAgree(config(layerScale, regTokens, noEmbedClass, distilled, ViTConfig.Pool.TOKEN));
     }
-
     /**
      * Pooled heads: the mean over every normed token, and Dinov2's [class token, mean] with LayerScale (maxima are left
      * to the kernel tests: a near tie can round either way on two devices).
@@ -60,7 +61,7 @@ public interface DeviceTrainingStepTests {
     @org.junit.jupiter.params.ParameterizedTest(name = "layerScale={0} pool={1}")
     @org.junit.jupiter.params.provider.CsvSource({"0, AVG", "0.5, CLASS_AND_AVG", "0, MAP"})
     default void pooledHeadsTrainAsOnTheJavaDevice(double layerScale, ViTConfig.Pool pool) {
-        assertTwoStepsAgree(config(layerScale, pool));
+        assertTwoStepsAgree(config(layerScale, 0, false, false, pool));
     }
 
     private void assertTwoStepsAgree(ViTConfig config) {
@@ -100,7 +101,7 @@ public interface DeviceTrainingStepTests {
         try (Arena arena = Arena.ofShared()) {
             ViTWeights weights = ViTWeights.allocate(config, arena);
             Map<String, double[]> timm = checkpoint.timm();
-            for (Tensor t : weights.all()) t.host().copyFrom(segment(arena, timm.get(t.name())));
+            for (Tensor t : weights.fileTensors()) t.host().copyFrom(segment(arena, timm.get(t.name())));
             Optimizer optimizer = new Optimizer(weights, arena);
             int size = config.imageSize();
             var io = new TrainingGraph.Io(Tensor.allocate("images", arena, BATCH, config.channels(), size, size),

@@ -27,7 +27,9 @@ final class RandomCheckpoint {
         put(random, "vit.embeddings.patch_embeddings.projection.weight", 1 / Math.sqrt(c * p * p), h, c, p, p);
         put(random, "vit.embeddings.patch_embeddings.projection.bias", 0.1, h);
         put(random, "vit.embeddings.cls_token", 1, 1, 1, h);
-        put(random, "vit.embeddings.position_embeddings", 0.5, 1, config.tokens(), h);
+        if (config.distilled()) put(random, "vit.embeddings.distillation_token", 1, 1, 1, h);
+        if (config.regTokens() > 0) put(random, "reg_token", 1, 1, config.regTokens(), h); // timm's name in either naming
+        put(random, "vit.embeddings.position_embeddings", 0.5, 1, config.positionTokens(), h);
         for (int l = 0; l < config.layers(); l++) {
             String n = "vit.encoder.layer." + l + ".";
             norm(random, n + "layernorm_before", h);
@@ -51,6 +53,7 @@ final class RandomCheckpoint {
             linear(random, "attn_pool.mlp.fc2", mlp, h, true);
         }
         linear(random, "classifier", config.headInputs(), config.numLabels(), true);
+        if (config.distilled()) linear(random, "head_dist", h, config.numLabels(), true);
     }
 
     private void linear(Random random, String name, int in, int out, boolean bias) {
@@ -98,7 +101,9 @@ final class RandomCheckpoint {
         shapes.put("patch_embed.proj.weight", new long[] {h, config.channels(), config.patchSize(), config.patchSize()});
         shapes.put("patch_embed.proj.bias", new long[] {h});
         shapes.put("cls_token", new long[] {1, 1, h});
-        shapes.put("pos_embed", new long[] {1, config.tokens(), h});
+        if (config.distilled()) shapes.put("dist_token", new long[] {1, 1, h});
+        if (config.regTokens() > 0) shapes.put("reg_token", new long[] {1, config.regTokens(), h});
+        shapes.put("pos_embed", new long[] {1, config.positionTokens(), h});
         for (int l = 0; l < config.layers(); l++) {
             String n = "blocks." + l + ".";
             shapes.put(n + "norm1.weight", new long[] {h});
@@ -125,19 +130,25 @@ final class RandomCheckpoint {
             hfShapes.forEach((name, shape) -> { if (name.startsWith("attn_pool.")) shapes.put(name, shape); });
         shapes.put("head.weight", new long[] {config.numLabels(), config.headInputs()});
         shapes.put("head.bias", new long[] {config.numLabels()});
+        if (config.distilled()) {
+            shapes.put("head_dist.weight", new long[] {config.numLabels(), h});
+            shapes.put("head_dist.bias", new long[] {config.numLabels()});
+        }
         return shapes;
     }
 
     /** Tensors as a file reader would hand them over, in the given naming. */
     Map<String, Tensor> tensors(CheckpointNames naming, Arena arena) {
-        if (naming == CheckpointNames.DINOV2) { // timm's, renamed as jvit would write them
-            Map<String, Tensor> out = new LinkedHashMap<>();
-            naming.rename(List.copyOf(tensors(CheckpointNames.TIMM, arena).values()))
-                    .forEach((name, t) -> out.put(name, Tensor.of(name, t.data(), t.shape())));
-            return out;
-        }
-        Map<String, double[]> values = naming == CheckpointNames.TIMM ? timm() : hf;
-        Map<String, long[]> shapes = naming == CheckpointNames.TIMM ? timmShapes() : hfShapes;
+        Map<String, double[]> values = naming == CheckpointNames.TIMM ? timm() : new LinkedHashMap<>();
+        Map<String, long[]> shapes = naming == CheckpointNames.TIMM ? timmShapes() : new LinkedHashMap<>();
+        if (naming != CheckpointNames.TIMM)
+            for (String timmName : timmShapes().keySet()) { // Hugging Face's names, renamed one by one into the other scheme's
+                List<String> from = CheckpointNames.HUGGING_FACE.sources(timmName), to = naming.sources(timmName);
+                for (int i = 0; i < from.size(); i++) {
+                    values.put(to.get(i), hf.get(from.get(i)));
+                    shapes.put(to.get(i), hfShapes.get(from.get(i)));
+                }
+            }
         Map<String, Tensor> out = new LinkedHashMap<>();
         values.forEach((name, x) -> {
             MemorySegment s = arena.allocate(4L * x.length, 4);
@@ -172,7 +183,8 @@ final class RandomCheckpoint {
 
     ReferenceViT reference() {
         return new ReferenceViT(hf, config.channels(), config.imageSize(), config.patchSize(), config.hidden(),
-                config.layers(), config.heads(), config.mlpDim(), config.numLabels(), config.layerNormEps())
+                config.layers(), config.heads(), config.mlpDim(), config.numLabels(), config.layerNormEps(), config.regTokens(),
+                config.noEmbedClass(), config.distilled())
                 .pooled(config.pool(), config.fcNorm());
     }
 }

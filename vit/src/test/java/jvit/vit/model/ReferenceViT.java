@@ -1,12 +1,14 @@
 package jvit.vit.model;
 
+import java.util.Arrays;
 import java.util.Map;
 import jvit.vit.ViTConfig;
 
 /**
  * A float64 ViT written for the tests, independently of the production path: plain loops over
  * matrices, following Hugging Face's {@code ViTForImageClassification} module by module (separate
- * query, key and value; LayerNorm over every token; the head on the class token), and timm's
+ * query, key and value; LayerNorm over every token; the head on the class token), with timm's
+ * register tokens and {@code no_embed_class}, DeiT's distillation token and second head, and timm's
  * pooling ({@link #pooled}) where set.
  */
 final class ReferenceViT {
@@ -17,10 +19,12 @@ final class ReferenceViT {
     private boolean fcNorm;
     /** Of the last {@link #logits} call: the smallest gap, over channels, between the largest pooled token and the next. */
     double maxGap;
+    private final int registers;
+    private final boolean noEmbedClass, distilled;
 
-    /** {@code w}: the weights under Hugging Face's names. */
+    /** {@code w}: the weights under Hugging Face's names (timm's for what Hugging Face's ViT lacks: reg_token, ls1, head_dist). */
     ReferenceViT(Map<String, double[]> w, int channels, int size, int patch, int hidden, int layers, int heads, int mlp,
-                 int classes, double eps) {
+                 int classes, double eps, int registers, boolean noEmbedClass, boolean distilled) {
         this.w = w;
         this.channels = channels;
         this.size = size;
@@ -31,6 +35,9 @@ final class ReferenceViT {
         this.mlp = mlp;
         this.classes = classes;
         this.eps = eps;
+        this.registers = registers;
+        this.noEmbedClass = noEmbedClass;
+        this.distilled = distilled;
     }
 
     /** The same model with timm's {@code global_pool} and {@code fc_norm} (whose weights are under timm's name, {@code fc_norm}). */
@@ -42,12 +49,14 @@ final class ReferenceViT {
 
     /** Logits of one image, {@code [channels][size][size]} flattened. */
     double[] logits(double[] image) {
-        int grid = size / patch, tokens = grid * grid + 1;
+        int prefix = 1 + (distilled ? 1 : 0) + registers, grid = size / patch, tokens = grid * grid + prefix;
         double[][] x = new double[tokens][hidden];
         double[] conv = w.get("vit.embeddings.patch_embeddings.projection.weight");
         double[] convBias = w.get("vit.embeddings.patch_embeddings.projection.bias");
         double[] cls = w.get("vit.embeddings.cls_token"), pos = w.get("vit.embeddings.position_embeddings");
         for (int o = 0; o < hidden; o++) x[0][o] = cls[o];
+        if (distilled) x[1] = w.get("vit.embeddings.distillation_token").clone();
+        for (int r = 0; r < registers; r++) x[prefix - registers + r] = Arrays.copyOfRange(w.get("reg_token"), r * hidden, (r + 1) * hidden);
         for (int py = 0; py < grid; py++)
             for (int px = 0; px < grid; px++)
                 for (int o = 0; o < hidden; o++) {
@@ -57,9 +66,10 @@ final class ReferenceViT {
                             for (int dx = 0; dx < patch; dx++)
                                 s += conv[((o * channels + c) * patch + dy) * patch + dx]
                                         * image[(c * size + py * patch + dy) * size + px * patch + dx];
-                    x[1 + py * grid + px][o] = s;
+                    x[prefix + py * grid + px][o] = s;
                 }
-        for (int t = 0; t < tokens; t++) for (int o = 0; o < hidden; o++) x[t][o] += pos[t * hidden + o];
+        int positioned = noEmbedClass ? prefix : 0; // the first token with a position
+        for (int t = positioned; t < tokens; t++) for (int o = 0; o < hidden; o++) x[t][o] += pos[(t - positioned) * hidden + o];
 
         for (int l = 0; l < layers; l++) {
             String p = "vit.encoder.layer." + l + ".";
@@ -74,17 +84,23 @@ final class ReferenceViT {
             add(x, layerScale(linear(inner, p + "output.dense"), "blocks." + l + ".ls2.gamma"));
         }
         double[][] normed = fcNorm ? x : layerNorm(x, "vit.layernorm");
+        if (distilled) {
+            double[] logits = linear(new double[][] {normed[0]}, "classifier")[0];
+            double[] second = linear(new double[][] {normed[1]}, "head_dist")[0];
+            for (int i = 0; i < logits.length; i++) logits[i] = (logits[i] + second[i]) / 2;
+            return logits;
+        }
         double[] features = new double[pool == ViTConfig.Pool.CLASS_AND_AVG ? 2 * hidden : hidden];
         maxGap = Double.POSITIVE_INFINITY;
         for (int o = 0; o < hidden; o++) {
             double sum = 0, max = Double.NEGATIVE_INFINITY, second = Double.NEGATIVE_INFINITY;
-            for (int t = 1; t < tokens; t++) {
+            for (int t = prefix; t < tokens; t++) {
                 sum += normed[t][o];
                 second = Math.max(second, Math.min(max, normed[t][o]));
                 max = Math.max(max, normed[t][o]);
             }
             maxGap = Math.min(maxGap, max - second);
-            double mean = sum / (tokens - 1);
+            double mean = sum / (tokens - prefix);
             switch (pool) {
                 case TOKEN -> features[o] = normed[0][o];
                 case MAP -> { } // below
@@ -97,7 +113,7 @@ final class ReferenceViT {
                 }
             }
         }
-        if (pool == ViTConfig.Pool.MAP) features = attentionPool(java.util.Arrays.copyOfRange(normed, 1, tokens));
+        if (pool == ViTConfig.Pool.MAP) features = attentionPool(java.util.Arrays.copyOfRange(normed, prefix, tokens));
         if (fcNorm) features = layerNorm(new double[][] {features}, "fc_norm")[0];
         return linear(new double[][] {features}, "classifier")[0];
     }

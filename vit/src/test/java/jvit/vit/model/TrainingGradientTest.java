@@ -29,14 +29,18 @@ import org.junit.jupiter.params.provider.ValueSource;
  * rate is 0 so that the parameters stay where the differences were taken.
  */
 class TrainingGradientTest {
-    @ParameterizedTest(name = "qkvBias={0} layerScale={1} pool={2} fcNorm={3}")
-    @org.junit.jupiter.params.provider.CsvSource({"true, false, TOKEN, false", "false, false, TOKEN, false", "true, true, TOKEN, false",
-            "true, false, AVG, true", "true, false, MAX, false", "false, false, AVGMAX, true", "true, true, CLASS_AND_AVG, false",
-            "true, false, TOKEN, true", "false, false, MAP, false", "true, false, MAP, true"})
-    void everyGradientMatchesFiniteDifferences(boolean qkvBias, boolean layerScale, ViTConfig.Pool pool, boolean fcNorm) {
+    @ParameterizedTest(name = "qkvBias={0} layerScale={1} regTokens={2} noEmbedClass={3} distilled={4} pool={5} fcNorm={6}")
+    @org.junit.jupiter.params.provider.CsvSource({"true, false, 0, false, false, TOKEN, false", "false, false, 0, false, false, TOKEN, false",
+            "true, true, 0, false, false, TOKEN, false", "true, false, 2, true, false, TOKEN, false", "false, false, 0, false, true, TOKEN, false",
+            "true, false, 0, false, false, AVG, true", "true, false, 2, false, false, MAX, false", "false, false, 0, false, false, AVGMAX, true",
+            "true, true, 0, false, false, CLASS_AND_AVG, false", "true, false, 0, false, false, TOKEN, true",
+            "false, false, 0, false, false, MAP, false", "true, false, 1, true, false, MAP, true"})
+    void everyGradientMatchesFiniteDifferences(boolean qkvBias, boolean layerScale, int regTokens, boolean noEmbedClass, boolean distilled,
+                                               ViTConfig.Pool pool, boolean fcNorm) {
         ViTConfig config = ViTConfig.builder().imageSize(8).patchSize(4).channels(2).hidden(8).layers(2).heads(2).mlpDim(12)
                 .layerNormEps(1e-6).qkvBias(qkvBias).labels(ViTConfig.defaultLabels(3))
-                .preprocessing(Preprocessing.huggingFace(8, 2)).layerScale(layerScale ? 0.1 : 0).pool(pool).fcNorm(fcNorm).build();
+                .preprocessing(Preprocessing.huggingFace(8, 2)).layerScale(layerScale ? 0.1 : 0).regTokens(regTokens)
+                .noEmbedClass(noEmbedClass).distilled(distilled).pool(pool).fcNorm(fcNorm).build();
         Random random = random();
         RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
         int batch = 3;
@@ -45,7 +49,7 @@ class TrainingGradientTest {
         try (Arena arena = Arena.ofShared()) {
             ViTWeights weights = ViTWeights.allocate(config, arena);
             Map<String, double[]> timm = checkpoint.timm();
-            for (Tensor t : weights.all()) t.host().copyFrom(segment(arena, timm.get(t.name())));
+            for (Tensor t : weights.fileTensors()) t.host().copyFrom(segment(arena, timm.get(t.name())));
             Optimizer optimizer = new Optimizer(weights, arena);
             int perImage = config.channels() * config.imageSize() * config.imageSize();
             double[] images = imagesWithClearMaxima(checkpoint.reference(), random, batch, perImage, pool);
@@ -66,7 +70,7 @@ class TrainingGradientTest {
             // The mean loss as a function of one Hugging Face tensor, perturbed in place.
             for (Optimizer.Slot s : optimizer.slots()) {
                 double[] kernel = toDoubles(s.m().host(), (int) s.param().elements());
-                List<String> sources = CheckpointNames.HUGGING_FACE.sources(s.param().name());
+                List<String> sources = sources(weights, s.param());
                 int offset = 0;
                 for (String name : sources) {
                     double[] theta = checkpoint.hf.get(name);
@@ -95,6 +99,14 @@ class TrainingGradientTest {
             }
             if (gap > 1e-3) return images;
         }
+    }
+
+    /** The Hugging Face tensors a parameter is made of, in order: one, or query/key/value, or the prefix tokens' parts. */
+    private static List<String> sources(ViTWeights weights, Tensor param) {
+        if (param != weights.prefixTokens()) return CheckpointNames.HUGGING_FACE.sources(param.name());
+        return weights.fileTensors().stream().filter(t -> t.host().address() >= param.host().address()
+                        && t.host().address() < param.host().address() + param.bytes())
+                .flatMap(t -> CheckpointNames.HUGGING_FACE.sources(t.name()).stream()).toList();
     }
 
     private static double[] lossesOf(ReferenceViT reference, double[] images, int[] labels, int perImage, double smoothing) {
