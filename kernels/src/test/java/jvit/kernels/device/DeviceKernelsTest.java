@@ -28,7 +28,9 @@ class DeviceKernelsTest {
             new Op.Add(1),
             new Op.PatchEmbed(2, 3, 224, 224, 16, 768),
             new Op.EmbedTokens(2, 196, 768),
+            new Op.EmbedTokens(2, 5, 196, 768, false),
             new Op.ClassToken(2, 197, 768),
+            new Op.ClassToken(2, 198, 768, 1),
             new Op.TokenPool(2, 197, 768, 1, Op.Pooling.AVGMAX),
             new Op.LatentAttention(2, 197, 1, 12, 64),
             Op.Matmul.weightGradient(197, 65, 3),
@@ -42,7 +44,9 @@ class DeviceKernelsTest {
             new Op.CrossEntropy(128, 10, 0.1f),
             new Op.PatchEmbedBackward(2, 3, 224, 224, 16, 768),
             new Op.EmbedTokensBackward(2, 196, 768),
+            new Op.EmbedTokensBackward(2, 5, 196, 768, false),
             new Op.ClassTokenBackward(2, 197, 768),
+            new Op.ClassTokenBackward(2, 198, 768, 1),
             new Op.TokenPoolBackward(2, 197, 768, 1, Op.Pooling.CLASS_AND_AVG),
             new Op.LatentAttentionBackward(2, 197, 1, 12, 64),
             new Op.Fill(1, 0),
@@ -103,7 +107,8 @@ class DeviceKernelsTest {
             "attention_backward_queries.cl", "attention_backward_keys.cl", "attention_backward_cpu.cl", "cross_entropy.cl",
             "patch_embed_backward.cl", "patch_embed_backward_cpu.cl", "embed_tokens_backward.cl", "embed_tokens_backward_cpu.cl",
             "class_token_backward.cl", "class_token_backward_cpu.cl", "fill.cl", "square_sums.cl", "square_sums_cpu.cl",
-            "accumulate_sum.cl", "adamw.cl", "adamw_cpu.cl", "layer_scale.cl", "layer_scale_backward.cl"})
+            "accumulate_sum.cl", "adamw.cl", "adamw_cpu.cl", "layer_scale.cl", "layer_scale_backward.cl",
+            "token_pool.cl", "token_pool_backward.cl", "latent_attention.cl", "latent_attention_backward.cl"})
     void sourcesExpandTheirIncludes(String file) {
         String source = KernelSources.read(file);
         assertFalse(source.contains("#include"), file);
