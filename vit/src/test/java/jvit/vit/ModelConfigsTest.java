@@ -320,6 +320,16 @@ class ModelConfigsTest {
         assertEquals(new Preprocessing(224, 224 / 256.0, Interpolation.BICUBIC, Preprocessing.IMAGENET_MEAN, Preprocessing.IMAGENET_STD),
                 cropped.preprocessing());
 
+        Path processor = write("preprocessor_config.json", "{\"crop_size\": {\"height\": 224, \"width\": 200}, \"size\": {\"shortest_edge\": 256}}");
+        assertEquals("\"crop_size\" is not square; jvit's models take square images — set height = width",
+                problem(processor, () -> ModelConfigs.read(config)));
+        write("preprocessor_config.json", "{\"crop_size\": 300, \"size\": {\"shortest_edge\": 256}}");
+        assertEquals("\"crop_size\" 300 is larger than the resized side 256; fix the file", problem(processor, () -> ModelConfigs.read(config)));
+        write("preprocessor_config.json", "{\"crop_size\": 224, \"size\": {\"height\": 256, \"width\": 256}}");
+        assertTrue(problem(processor, () -> ModelConfigs.read(config)).startsWith("\"crop_size\" with a size other than shortest_edge"));
+        java.nio.file.Files.delete(processor);
+        config(dinov2.replace("\"layerscale_value\": 1.0", "\"layerscale_value\": 0"));
+        assertTrue(problem(config, () -> ModelConfigs.read(config)).startsWith("\"layerscale_value\" is 0"));
         config(dinov2.replace("\"use_swiglu_ffn\": false", "\"use_swiglu_ffn\": true"));
         assertTrue(problem(config, () -> ModelConfigs.read(config)).startsWith(
                 "\"use_swiglu_ffn\" is true: jvit does not implement Dinov2's SwiGLU MLP"), problem(config, () -> ModelConfigs.read(config)));
