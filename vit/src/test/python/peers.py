@@ -78,6 +78,15 @@ def hf_resampled(name, checkpoint_size, model_size, model_class=transformers.ViT
     record(name, model, directory, 3, model_size, lambda m, x: m(pixel_values=x, interpolate_pos_encoding=True).logits, None)
 
 
+def hf_dinov2_cropped(name, args, checkpoint_size, crop):
+    """A Dinov2 made at one size whose image processor crops to a smaller one: Dinov2 resamples its positions at every call."""
+    model = perturb(transformers.Dinov2ForImageClassification(transformers.Dinov2Config(**dict(args, image_size=checkpoint_size))))
+    directory = OUT / name
+    model.save_pretrained(directory)
+    transformers.BitImageProcessor(size={"shortest_edge": crop + 8}, crop_size={"height": crop, "width": crop}).save_pretrained(directory)
+    record(name, model, directory, 3, crop, lambda m, x: m(pixel_values=x).logits, None)
+
+
 SMALL = dict(img_size=32, patch_size=8, embed_dim=48, depth=2, num_heads=3, num_classes=5)
 HF_SMALL = dict(hidden_size=48, num_hidden_layers=2, num_attention_heads=3, intermediate_size=96, image_size=32,
                 patch_size=8, num_labels=5)
@@ -111,6 +120,21 @@ def main():
     timm_resampled("timm-distilled-resampled", 32, 56, "deit_tiny_distilled_patch16_224")
     hf_resampled("hf-deit-distilled-resampled", 32, 56, transformers.DeiTForImageClassificationWithTeacher, transformers.DeiTConfig)
 
+    # Pooling: timm's global_pool past the class token, fc_norm by its default rule (on for avg, max, avgmax) or as given.
+    timm_variant("timm-avg", "vit_tiny_patch16_224", **dict(SMALL, global_pool="avg"))
+    timm_variant("timm-avg-no-fc-norm", "vit_tiny_patch16_224", **dict(SMALL, global_pool="avg", fc_norm=False))
+    timm_variant("timm-max", "vit_tiny_patch16_224", **dict(SMALL, global_pool="max"))
+    timm_variant("timm-avgmax", "vit_tiny_patch16_224", **dict(SMALL, global_pool="avgmax", init_values=0.1))
+    timm_variant("timm-token-fc-norm", "vit_tiny_patch16_224", **dict(SMALL, fc_norm=True))
+    # Dinov2: LayerScale, its names, the classifier on [class token, mean of patches]; at its size and cropped smaller.
+    dinov2 = dict(HF_SMALL, mlp_ratio=2)
+    del dinov2["intermediate_size"]
+    hf_variant("hf-dinov2", transformers.Dinov2ForImageClassification, transformers.Dinov2Config(**dinov2))
+    hf_dinov2_cropped("hf-dinov2-cropped", dinov2, 56, 40)
+
+    timm_variant("timm-map", "vit_tiny_patch16_224", **dict(SMALL, global_pool="map", qkv_bias=False))
+    timm_variant("timm-map-fc-norm", "vit_tiny_patch16_224", **dict(SMALL, global_pool="map", fc_norm=True, mlp_ratio=2.0))
+
     # Not implemented yet: each must be refused by name, never run wrong.
     timm_variant("timm-gelu-tanh", "vit_tiny_patch16_224", "'gelu_tanh' is not supported", **dict(SMALL, act_layer="gelu_tanh"))
     timm_variant("timm-quick-gelu", "vit_tiny_patch16_224", "'quick_gelu' is not supported", **dict(SMALL, act_layer="quick_gelu"))
@@ -126,8 +150,8 @@ def main():
                transformers.ViTConfig(**dict(HF_SMALL, hidden_act="gelu_pytorch_tanh")), "'gelu_pytorch_tanh' is not supported")
     hf_variant("hf-deit", transformers.DeiTForImageClassification, transformers.DeiTConfig(**HF_SMALL),
                "for model_type 'deit'")
-    hf_variant("hf-dinov2", transformers.Dinov2ForImageClassification,
-               transformers.Dinov2Config(**dict(HF_SMALL, mlp_ratio=2)), "model_type 'dinov2'")
+    hf_variant("hf-dinov2-swiglu", transformers.Dinov2ForImageClassification,
+               transformers.Dinov2Config(**dict(dinov2, use_swiglu_ffn=True)), "use_swiglu_ffn")
 
     (OUT / "variants.json").write_text(json.dumps(variants, indent=2))
 

@@ -243,6 +243,62 @@ public sealed interface Op {
         public long flops() { return 0; }
     }
 
+    /** How {@link TokenPool} reduces the tokens of each sequence to one vector; device kernels number them by ordinal, so keep the order. */
+    enum Pooling {
+        /** The mean of the tokens (timm's {@code global_pool='avg'}). */
+        AVG,
+        /** Their per-channel maximum ({@code 'max'}). */
+        MAX,
+        /** {@code 0.5·(max + mean)} ({@code 'avgmax'}). */
+        AVGMAX,
+        /** The class token (token 0) and the mean, concatenated: Hugging Face Dinov2's classifier input. */
+        CLASS_AND_AVG;
+
+        /** Values per pooled vector. */
+        public int width(int hidden) { return this == CLASS_AND_AVG ? 2 * hidden : hidden; }
+    }
+
+    /**
+     * Global pooling over the tokens of each sequence past its {@code prefix} tokens (class and
+     * register tokens), as timm's {@code global_pool_nlc}: x {@code [batch, tokens, hidden]}, out
+     * {@code [batch, pooling.width(hidden)]}. Args: out, x.
+     */
+    record TokenPool(int batch, int tokens, int hidden, int prefix, Pooling pooling) implements Op {
+        public TokenPool {
+            positive(batch, tokens, hidden);
+            checkPrefix(tokens, prefix, pooling);
+        }
+
+        public String name() { return "token_pool"; }
+
+        public long[] argElements() { return new long[] {(long) batch * pooling.width(hidden), (long) batch * tokens * hidden}; }
+
+        public long flops() { return 2L * batch * tokens * hidden; }
+    }
+
+    /**
+     * Attention of one query, shared by the batch, over the tokens {@code [from, tokens)} of each
+     * sequence (timm's {@code AttentionPoolLatent}, one latent): per head h,
+     * {@code out[b, h] = softmax_t(q[h]·k[b, t, h]/√d)·v[b, t, h]}. q {@code [heads·headDim]}; kv
+     * {@code [batch, tokens, 2, heads, headDim]} (keys then values, the output of its {@code kv}
+     * layer); out {@code [batch, heads·headDim]}. Args: out, q, kv.
+     */
+    record LatentAttention(int batch, int tokens, int from, int heads, int headDim) implements Op {
+        public LatentAttention {
+            positive(batch, tokens, heads, headDim);
+            if (from < 0 || from >= tokens) throw new IllegalArgumentException("no tokens to attend to past " + from + " of " + tokens);
+        }
+
+        public String name() { return "latent_attention"; }
+
+        public long[] argElements() {
+            long width = (long) heads * headDim;
+            return new long[] {batch * width, width, 2L * batch * tokens * width};
+        }
+
+        public long flops() { return 4L * batch * tokens * heads * headDim; }
+    }
+
     // ---- Training: backward passes, loss and optimiser. Gradients are written, not accumulated;
     // where two paths meet (residuals) the graph adds them with Add.
 
@@ -416,6 +472,49 @@ public sealed interface Op {
         public long flops() { return 0; }
     }
 
+    /**
+     * {@link TokenPool}'s gradient from the upstream gradient and the forward input (the maximum
+     * recomputed; ties share the gradient equally, as PyTorch's {@code amax}); zero for the prefix
+     * tokens except the class token of {@code CLASS_AND_AVG}. Args: dx, dy, x.
+     */
+    record TokenPoolBackward(int batch, int tokens, int hidden, int prefix, Pooling pooling) implements Op {
+        public TokenPoolBackward {
+            positive(batch, tokens, hidden);
+            checkPrefix(tokens, prefix, pooling);
+        }
+
+        public String name() { return "token_pool_backward"; }
+
+        public long[] argElements() {
+            long x = (long) batch * tokens * hidden;
+            return new long[] {x, (long) batch * pooling.width(hidden), x};
+        }
+
+        public long flops() { return 3L * batch * tokens * hidden; }
+    }
+
+    /**
+     * {@link LatentAttention}'s gradients, probabilities recomputed: dq per image {@code [batch, heads·headDim]}
+     * (the graph sums them over the batch, the query being shared), dkv {@code [batch, tokens, 2, heads, headDim]},
+     * zero for the tokens before {@code from}. Args: dq, dkv, dout {@code [batch, heads·headDim]}, q, kv.
+     */
+    record LatentAttentionBackward(int batch, int tokens, int from, int heads, int headDim) implements Op {
+        public LatentAttentionBackward {
+            new LatentAttention(batch, tokens, from, heads, headDim); // the same checks
+        }
+
+        public String name() { return "latent_attention_backward"; }
+
+        public int outputs() { return 2; }
+
+        public long[] argElements() {
+            long[] f = new LatentAttention(batch, tokens, from, heads, headDim).argElements(); // out, q, kv
+            return new long[] {f[0], f[2], f[0], f[1], f[2]};
+        }
+
+        public long flops() { return 3L * new LatentAttention(batch, tokens, from, heads, headDim).flops(); }
+    }
+
     /** {@code out[i] = value}. Args: out. */
     record Fill(long n, float value) implements Op {
         public Fill {
@@ -460,6 +559,13 @@ public sealed interface Op {
         public long[] argElements() { return new long[] {n, n, n, n, 1, 3}; }
 
         public long flops() { return 14L * n; }
+    }
+
+    private static void checkPrefix(int tokens, int prefix, Pooling pooling) {
+        if (prefix < 0 || prefix >= tokens)
+            throw new IllegalArgumentException("pooling needs at least one token past the " + prefix + " prefix tokens, of " + tokens);
+        if (pooling == Pooling.CLASS_AND_AVG && prefix < 1)
+            throw new IllegalArgumentException("pooling the class token needs it among the prefix tokens");
     }
 
     private static void positive(long... sizes) {

@@ -169,6 +169,53 @@ public final class Reference64 {
         return out;
     }
 
+    /** timm's {@code global_pool_nlc} over the tokens past {@code prefix} (HF Dinov2's class token and mean for CLASS_AND_AVG). */
+    public static double[] tokenPool(double[] x, int batch, int tokens, int hidden, int prefix, jvit.kernels.Op.Pooling pooling) {
+        int width = pooling.width(hidden);
+        double[] out = new double[batch * width];
+        for (int b = 0; b < batch; b++)
+            for (int c = 0; c < hidden; c++) {
+                double sum = 0, max = Double.NEGATIVE_INFINITY;
+                for (int t = prefix; t < tokens; t++) {
+                    double v = x[(b * tokens + t) * hidden + c];
+                    sum += v;
+                    max = Math.max(max, v);
+                }
+                double mean = sum / (tokens - prefix);
+                switch (pooling) {
+                    case AVG -> out[b * width + c] = mean;
+                    case MAX -> out[b * width + c] = max;
+                    case AVGMAX -> out[b * width + c] = 0.5 * (max + mean);
+                    case CLASS_AND_AVG -> {
+                        out[b * width + c] = x[b * tokens * hidden + c];
+                        out[b * width + hidden + c] = mean;
+                    }
+                }
+            }
+        return out;
+    }
+
+    /** One query q {@code [heads·d]} attending over tokens {@code [from, tokens)} of kv {@code [batch, tokens, 2, heads, d]}, per head. */
+    public static double[] latentAttention(double[] q, double[] kv, int batch, int tokens, int from, int heads, int d) {
+        int width = heads * d;
+        double[] out = new double[batch * width];
+        for (int b = 0; b < batch; b++)
+            for (int h = 0; h < heads; h++) {
+                double[] s = new double[tokens];
+                double max = Double.NEGATIVE_INFINITY, sum = 0;
+                for (int t = from; t < tokens; t++) {
+                    for (int e = 0; e < d; e++) s[t] += q[h * d + e] * kv[(b * tokens + t) * 2 * width + h * d + e];
+                    s[t] /= Math.sqrt(d);
+                    max = Math.max(max, s[t]);
+                }
+                for (int t = from; t < tokens; t++) sum += Math.exp(s[t] - max);
+                for (int t = from; t < tokens; t++)
+                    for (int e = 0; e < d; e++)
+                        out[b * width + h * d + e] += Math.exp(s[t] - max) / sum * kv[(b * tokens + t) * 2 * width + width + h * d + e];
+            }
+        return out;
+    }
+
     public static double[] classToken(double[] x, int batch, int tokens, int hidden, int token) {
         double[] out = new double[batch * hidden];
         for (int b = 0; b < batch; b++) System.arraycopy(x, (b * tokens + token) * hidden, out, b * hidden, hidden);

@@ -49,6 +49,22 @@ public final class Tensors {
     }
 
     /** The values rounded to float32, so the reference sees exactly what the kernel sees. */
+    /**
+     * {@code n} different values, multiples of 1/64 (exact in float32) in random order: no ties,
+     * and gaps far wider than a finite difference's step, for what takes a maximum.
+     */
+    public static double[] distinct(Random random, int n) {
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) x[i] = (i - n / 2) / 64.0;
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            double t = x[i];
+            x[i] = x[j];
+            x[j] = t;
+        }
+        return x;
+    }
+
     public static double[] roundToFloat(double[] x) {
         double[] r = new double[x.length];
         for (int i = 0; i < x.length; i++) r[i] = (float) x[i];

@@ -137,4 +137,25 @@ public interface DeviceKernelsTests {
             assertClose("token " + token + " " + random, Reference64.classToken(expected, batch, tokens, hidden, token),
                     run(new Op.ClassToken(batch, tokens, hidden, token), out), 1e-7, 0);
     }
+
+    /** timm's AttentionPoolLatent's attention; a work-item per output, so widths around a work-group's 256 threads. */
+    @ParameterizedTest(name = "batch={0} tokens={1} from={2} heads={3} d={4}")
+    @CsvSource({"1, 1, 0, 1, 1", "2, 50, 1, 3, 17", "3, 197, 1, 4, 64", "1, 9, 5, 1, 257"})
+    default void latentAttention(int batch, int tokens, int from, int heads, int d) {
+        Random random = random();
+        int width = heads * d;
+        double[] q = roundToFloat(uniform(random, width, 1)), kv = roundToFloat(uniform(random, 2 * batch * tokens * width, 1));
+        assertClose("latent attention " + random, Reference64.latentAttention(q, kv, batch, tokens, from, heads, d),
+                run(new Op.LatentAttention(batch, tokens, from, heads, d), q, kv), 1e-4, 1e-5);
+    }
+
+    /** Pooling over tokens past the prefix; a work-item per channel, so widths around a work-group's 256 threads. */
+    @ParameterizedTest(name = "batch={0} tokens={1} hidden={2} prefix={3} {4}")
+    @CsvSource({"1, 1, 1, 0, AVG", "3, 50, 17, 1, AVG", "2, 197, 257, 1, MAX", "5, 7, 67, 5, AVGMAX", "2, 17, 255, 1, CLASS_AND_AVG"})
+    default void tokenPool(int batch, int tokens, int hidden, int prefix, Op.Pooling pooling) {
+        Random random = random();
+        double[] x = roundToFloat(uniform(random, batch * tokens * hidden, 2));
+        assertClose("token pool " + pooling + " " + random, Reference64.tokenPool(x, batch, tokens, hidden, prefix, pooling),
+                run(new Op.TokenPool(batch, tokens, hidden, prefix, pooling), x), 1e-5, 1e-6);
+    }
 }

@@ -171,6 +171,27 @@ public interface TrainingKernelsTests {
                     null, dcls);
     }
 
+    @ParameterizedTest(name = "batch={0} tokens={1} from={2} heads={3} d={4}")
+    @CsvSource({"1, 1, 0, 1, 1", "2, 50, 1, 3, 17", "3, 197, 1, 4, 64", "1, 9, 5, 1, 257"})
+    default void latentAttentionBackward(int batch, int tokens, int from, int heads, int d) {
+        Random random = random();
+        int width = heads * d;
+        double[] q = roundToFloat(uniform(random, width, 1)), kv = roundToFloat(uniform(random, 2 * batch * tokens * width, 1));
+        double[] dout = roundToFloat(uniform(random, batch * width, 1));
+        assertLikeJava("latent attention backward " + random, new Op.LatentAttentionBackward(batch, tokens, from, heads, d), 1e-3, 1e-5,
+                null, null, dout, q, kv);
+    }
+
+    /** The Java kernel's ties and order of sums are the device kernels' too: they agree closely, even on maxima. */
+    @ParameterizedTest(name = "batch={0} tokens={1} hidden={2} prefix={3} {4}")
+    @CsvSource({"1, 1, 1, 0, MAX", "3, 50, 17, 1, AVG", "2, 197, 257, 1, MAX", "5, 7, 67, 5, AVGMAX", "2, 17, 255, 1, CLASS_AND_AVG"})
+    default void tokenPoolBackward(int batch, int tokens, int hidden, int prefix, Op.Pooling pooling) {
+        Random random = random();
+        double[] x = distinct(random, batch * tokens * hidden), dy = roundToFloat(uniform(random, batch * pooling.width(hidden), 1));
+        assertLikeJava("token pool backward " + pooling + " " + random, new Op.TokenPoolBackward(batch, tokens, hidden, prefix, pooling),
+                1e-6, 1e-7, null, dy, x);
+    }
+
     @ParameterizedTest(name = "n={0} value={1}")
     @CsvSource({"1, 0", "257, -2.5"})
     default void fill(int n, float value) {

@@ -32,6 +32,9 @@ final class ConfigFields {
         this.refused = refused;
     }
 
+    /** The fields that cannot change the logits. */
+    Set<String> harmless() { return harmless; }
+
     /** Refuses the first field of {@code c} that is neither read nor harmless, and every refused switch that is on. */
     void check(JsonFields c) {
         Map<String, Switch> switches = new java.util.HashMap<>();

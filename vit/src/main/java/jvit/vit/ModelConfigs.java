@@ -52,10 +52,21 @@ public final class ModelConfigs {
                     "typical_p", "use_cache"),
             List.of(Switch.off("pruned_heads", "pruned attention heads", Map.of())));
 
+    /** Hugging Face's {@code Dinov2Config} fields (transformers 5), with {@code PretrainedConfig}'s common ones. */
+    private static final ConfigFields HF_DINOV2 = new ConfigFields("a Hugging Face Dinov2 config",
+            Set.of("model_type", "architectures", "hidden_size", "num_hidden_layers", "num_attention_heads", "mlp_ratio",
+                    "hidden_act", "layer_norm_eps", "image_size", "patch_size", "num_channels", "qkv_bias", "layerscale_value",
+                    "id2label", "label2id", "num_labels"),
+            union(HF_VIT.harmless(), Set.of("drop_path_rate",
+                    // the mask token serves masked-image pretraining; the rest, Dinov2Backbone's feature maps
+                    "use_mask_token", "apply_layernorm", "reshape_hidden_states", "out_features", "out_indices", "stage_names")),
+            List.of(Switch.off("use_swiglu_ffn", "Dinov2's SwiGLU MLP (use_swiglu_ffn)", false),
+                    Switch.off("pruned_heads", "pruned attention heads", Map.of())));
+
     /** The keyword arguments of timm's {@code VisionTransformer.__init__} (timm 1.0). */
     private static final ConfigFields TIMM_MODEL_ARGS = new ConfigFields("timm's model_args",
             Set.of("img_size", "patch_size", "in_chans", "num_classes", "embed_dim", "depth", "num_heads", "mlp_ratio",
-                    "qkv_bias", "global_pool", "act_layer", "norm_layer", "init_values", "reg_tokens", "no_embed_class"),
+                    "qkv_bias", "global_pool", "fc_norm", "act_layer", "norm_layer", "init_values", "reg_tokens", "no_embed_class"),
             harmless("drop_rate", "pos_drop_rate", "patch_drop_rate", "proj_drop_rate", "attn_drop_rate", "drop_path_rate",
                     "weight_init", "fix_init", "device", "dtype",
                     // pads images whose side is not a multiple of the patch; jvit's sides always are
@@ -63,7 +74,6 @@ public final class ModelConfigs {
             List.of(Switch.off("class_token", "models without a class token", true),
                     Switch.off("pre_norm", "a norm before the blocks (pre_norm, CLIP's norm_pre)", false),
                     Switch.off("final_norm", "models without the final norm", true),
-                    Switch.off("fc_norm", "a norm after pooling (fc_norm)", null, false),
                     Switch.off("pool_include_prefix", "pooling over the prefix tokens", false),
                     Switch.off("qk_norm", "normed queries and keys (qk_norm)", false),
                     Switch.off("scale_attn_norm", "a norm inside attention (scale_attn_norm)", false),
@@ -77,9 +87,19 @@ public final class ModelConfigs {
                     Switch.off("mlp_layer", "another MLP", (Object) null),
                     Switch.off("attn_layer", "another attention", (Object) null)));
 
+    /** timm's {@code global_pool} values that jvit runs. */
+    private static final Map<String, ViTConfig.Pool> TIMM_POOLS = Map.of("token", ViTConfig.Pool.TOKEN, "avg", ViTConfig.Pool.AVG,
+            "max", ViTConfig.Pool.MAX, "avgmax", ViTConfig.Pool.AVGMAX, "map", ViTConfig.Pool.MAP);
+
     private ModelConfigs() {}
 
     private static Set<String> harmless(String... keys) { return Set.of(keys); }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
+    }
 
     /** A Hugging Face or timm {@code config.json}, told apart by timm's {@code "architecture"} key. */
     public static ViTConfig read(Path configJson) {
@@ -105,9 +125,10 @@ public final class ModelConfigs {
 
     private static ViTConfig huggingFace(JsonFields c) {
         String type = c.string("model_type", "vit");
+        if (type.equals("dinov2")) return dinov2(c);
         if (!type.equals("vit") && !type.equals("deit")) {
-            throw c.error("model_type '" + type + "' is not supported; jvit runs ViTForImageClassification (model_type \"vit\")"
-                    + " and DeiTForImageClassificationWithTeacher (\"deit\")");
+            throw c.error("model_type '" + type + "' is not supported; jvit runs ViTForImageClassification (model_type \"vit\"),"
+                    + " DeiTForImageClassificationWithTeacher (\"deit\") and Dinov2ForImageClassification (\"dinov2\")");
         }
         HF_VIT.check(c); // DeiT's config has the ViT's fields
         // DeiT's model class is named in the file; a ViT's may be left out.
@@ -135,6 +156,43 @@ public final class ModelConfigs {
                 .heads(c.integer("num_attention_heads", 12)).mlpDim(c.integer("intermediate_size", 3072))
                 .layerNormEps(c.number("layer_norm_eps", 1e-12)).qkvBias(c.bool("qkv_bias", true)).labels(labels)
                 .preprocessing(preprocessing).distilled(type.equals("deit")).build());
+    }
+
+    /**
+     * A Hugging Face {@code Dinov2ForImageClassification} config: a ViT with LayerScale whose
+     * classifier reads the class token and the mean of the patch tokens. It runs at the size its
+     * image processor crops to ({@code image_size} without one), its position embeddings resampled
+     * from the checkpoint's grid as Dinov2's {@code interpolate_pos_encoding} does at every call.
+     * Missing keys take {@code Dinov2Config}'s defaults.
+     */
+    private static ViTConfig dinov2(JsonFields c) {
+        HF_DINOV2.check(c);
+        if (c.has("architectures") && !c.strings("architectures").equals(List.of("Dinov2ForImageClassification"))) {
+            throw c.error("architectures " + c.strings("architectures") + " is not supported; of Dinov2, jvit runs Dinov2ForImageClassification");
+        }
+        String activation = c.string("hidden_act", "gelu");
+        if (!activation.equals("gelu")) {
+            throw c.error("hidden_act '" + activation + "' is not supported; jvit's MLP uses the exact (erf) GELU, \"gelu\"");
+        }
+        if (!c.has("num_attention_heads")) {
+            throw c.error("has no \"num_attention_heads\"; the checkpoint cannot tell how many heads the model has — add the field");
+        }
+        double layerScale = c.number("layerscale_value", 1.0);
+        if (layerScale == 0) {
+            throw c.error(c.name("layerscale_value") + " is 0; jvit holds Dinov2's LayerScale only with a nonzero initial value — set 1.0");
+        }
+        int hidden = c.integer("hidden_size", 768), channels = c.integer("num_channels", 3);
+        if (channels < 1) throw c.error(c.name("num_channels") + " is " + channels + "; an image has at least one channel — fix the file");
+        int mlp = (int) (hidden * c.number("mlp_ratio", 4)); // as Dinov2MLP: int(hidden_size * mlp_ratio)
+        int configured = c.integer("image_size", 224);
+        Preprocessing preprocessing = build(c, () -> huggingFacePreprocessing(c.file().resolveSibling("preprocessor_config.json"),
+                configured, channels));
+        List<String> labels = huggingFaceLabels(c);
+        return build(c, () -> ViTConfig.builder().imageSize(preprocessing.size()).patchSize(c.integer("patch_size", 14))
+                .channels(channels).hidden(hidden).layers(c.integer("num_hidden_layers", 12))
+                .heads(c.integer("num_attention_heads", 12)).mlpDim(mlp).layerNormEps(c.number("layer_norm_eps", 1e-6))
+                .qkvBias(c.bool("qkv_bias", true)).labels(labels).preprocessing(preprocessing).layerScale(layerScale)
+                .resampling(ViTConfig.PositionResampling.HUGGING_FACE).pool(ViTConfig.Pool.CLASS_AND_AVG).build());
     }
 
     /** {@code id2label} ({@code {"0": "tench", ...}}), else {@code LABEL_i} for {@code num_labels} (default 2). */
@@ -206,9 +264,24 @@ public final class ModelConfigs {
             }
         }
         double cropPct = p.number("crop_pct", 1.0);
-        float[] m = mean, sd = std;
         int side = size;
-        return build(p, () -> new Preprocessing(side, cropPct, interpolation, m, sd));
+        // BitImageProcessor's (Dinov2's): resize the shorter side to size, then center-crop crop_size.
+        if (p.get("crop_size") != null && p.bool("do_center_crop", true)) {
+            int crop = p.get("crop_size") instanceof Long ? p.integer("crop_size", size) : p.object("crop_size").integer("height", size);
+            if (!(p.get("crop_size") instanceof Long) && p.object("crop_size").integer("width", crop) != crop) {
+                throw p.error(p.name("crop_size") + " is not square; jvit's models take square images — set height = width");
+            }
+            if (p.has("size") && !(p.get("size") instanceof Long) && !p.object("size").has("shortest_edge")) {
+                throw p.error(p.name("crop_size") + " with a size other than shortest_edge is not supported; give size {\"shortest_edge\": N}");
+            }
+            if (crop > size) throw p.error(p.name("crop_size") + " " + crop + " is larger than the resized side " + size + "; fix the file");
+            cropPct = (double) crop / size;
+            side = crop;
+        }
+        float[] m = mean, sd = std;
+        double pct = cropPct;
+        int cropped = side;
+        return build(p, () -> new Preprocessing(cropped, pct, interpolation, m, sd));
     }
 
     private static ViTConfig timm(JsonFields c) {
@@ -221,10 +294,13 @@ public final class ModelConfigs {
         // timm builds the architecture's registered model with model_args as keyword arguments over its defaults.
         JsonFields args = c.object("model_args");
         TIMM_MODEL_ARGS.check(args);
-        String pool = args.string("global_pool", c.string("global_pool", "token"));
-        if (!pool.equals("token")) {
-            throw c.error("global_pool '" + pool + "' is not supported; jvit classifies from the class token (\"token\")");
+        String poolName = args.string("global_pool", c.string("global_pool", "token"));
+        ViTConfig.Pool pool = TIMM_POOLS.get(poolName);
+        if (pool == null) {
+            throw c.error("global_pool '" + poolName + "' is not supported; jvit pools with \"token\", \"avg\", \"max\", \"avgmax\" or \"map\"");
         }
+        // timm's rule: the final norm moves after pooling for avg, max and avgmax unless fc_norm says otherwise.
+        boolean fcNorm = args.get("fc_norm") == null ? pool != ViTConfig.Pool.TOKEN && pool != ViTConfig.Pool.MAP : args.bool("fc_norm", false);
         String activation = args.string("act_layer", "gelu");
         if (!activation.equals("gelu")) {
             throw c.error(args.name("act_layer") + " '" + activation + "' is not supported; jvit's MLP uses the exact (erf) GELU, \"gelu\"");
@@ -277,7 +353,7 @@ public final class ModelConfigs {
                 .preprocessing(preprocessing).layerScale(args.number("init_values", 0))
                 .resampling(ViTConfig.PositionResampling.TIMM)
                 .regTokens(args.integer("reg_tokens", preset.regTokens())).noEmbedClass(args.bool("no_embed_class", preset.noEmbedClass()))
-                .distilled(preset.distilled()).build());
+                .distilled(preset.distilled()).pool(pool).fcNorm(fcNorm).build());
     }
 
     /**

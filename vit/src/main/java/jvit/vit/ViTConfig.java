@@ -2,6 +2,7 @@ package jvit.vit;
 
 import java.util.ArrayList;
 import java.util.List;
+import jvit.kernels.Op;
 import jvit.vit.image.Preprocessing;
 
 /**
@@ -28,19 +29,48 @@ import jvit.vit.image.Preprocessing;
  *     (timm's {@code no_embed_class})
  * @param distilled whether the model is DeiT's with a distillation token after the class token and a second head
  *     ({@code head_dist}) on it, the two heads' logits averaged
+ * @param pool what the head reads: the class token, or a pooling of the other tokens (timm's {@code global_pool}; Dinov2's
+ *     class token and mean)
+ * @param fcNorm whether the final norm applies to the pooled vector (timm's {@code fc_norm}) instead of to every token before pooling
  */
 public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, int layers, int heads, int mlpDim,
                         double layerNormEps, boolean qkvBias, List<String> labels, Preprocessing preprocessing, double layerScale,
-                        PositionResampling resampling, boolean classToken, int regTokens, boolean noEmbedClass, boolean distilled) {
+                        PositionResampling resampling, boolean classToken, int regTokens, boolean noEmbedClass, boolean distilled,
+                        Pool pool, boolean fcNorm) {
     /** The libraries whose position-embedding resampling jvit reproduces. */
     public enum PositionResampling { HUGGING_FACE, TIMM }
+
+    /** What the classification head reads (timm's {@code global_pool}, and Hugging Face Dinov2's classifier input). */
+    public enum Pool {
+        /** The class token ({@code 'token'}). */
+        TOKEN,
+        /** The mean of the tokens past the class token ({@code 'avg'}). */
+        AVG,
+        /** Their per-channel maximum ({@code 'max'}). */
+        MAX,
+        /** Half the sum of the two ({@code 'avgmax'}). */
+        AVGMAX,
+        /** The class token and the mean of the patch tokens, concatenated ({@code Dinov2ForImageClassification}). */
+        CLASS_AND_AVG,
+        /** Attention from a learned query over the patch tokens, then an MLP ({@code 'map'}: timm's {@code AttentionPoolLatent}). */
+        MAP;
+
+        /** The pooling operator's mode; {@link #TOKEN} ({@code Op.ClassToken}) and {@link #MAP} (a block of its own) have none. */
+        public Op.Pooling pooling() {
+            if (this == TOKEN || this == MAP) throw new IllegalStateException(this + " is not a pooling operator");
+            return Op.Pooling.valueOf(name());
+        }
+    }
 
     public ViTConfig {
         check(imageSize > 0 && patchSize > 0 && channels > 0 && hidden > 0 && layers > 0 && heads > 0 && mlpDim > 0,
                 "every size must be positive");
         check(regTokens >= 0, "reg_tokens must be >= 0");
-        check(classToken, "models without a class token (class_token false) classify from pooled tokens, which jvit does not"
-                + " implement (global_pool \"token\" only)");
+        check(pool != null, "pool must be given");
+        check(classToken, "models without a class token (class_token false), which classify from pooled tokens, are not"
+                + " implemented yet");
+        check(!distilled || (pool == Pool.TOKEN && !fcNorm), "a distilled (DeiT) model's heads read the class and distillation tokens:"
+                + " global_pool \"token\", no fc_norm");
         check(!distilled || (regTokens == 0 && !noEmbedClass), "a distilled (DeiT) model has neither register tokens nor"
                 + " no_embed_class (its position embedding covers its class and distillation tokens)");
         long tokens = (long) (imageSize / patchSize) * (imageSize / patchSize) + 1 + regTokens + (distilled ? 1 : 0);
@@ -51,7 +81,8 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         check(layerNormEps > 0, "layer_norm_eps must be > 0");
         check(Double.isFinite(layerScale), "init_values must be a finite number");
         check(labels != null && !labels.isEmpty(), "there must be at least one class label");
-        check(preprocessing != null && resampling != null, "preprocessing and resampling must be given");
+        check(preprocessing != null && resampling != null && pool != null, "preprocessing, resampling and pool must be given");
+        check(!(fcNorm && pool == Pool.CLASS_AND_AVG), "Dinov2's classifier input has no fc_norm");
         labels = List.copyOf(labels);
     }
 
@@ -74,13 +105,20 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
     /** Rows of the position embedding: every token, or only the patches ({@code noEmbedClass}). */
     public int positionTokens() { return noEmbedClass ? grid() * grid() : tokens(); }
 
+    /** Values the head reads per image: {@code hidden}, or twice that for the class token and mean. */
+    public int headInputs() { return pool == Pool.CLASS_AND_AVG ? 2 * hidden : hidden; }
+
+    /** Whether the final norm applies to every token before pooling; else to the head's input (LayerNorm is per row: one for the class token). */
+    public boolean normsEveryToken() { return pool != Pool.TOKEN && !fcNorm; }
+
     /** Parameters in the model's weights. */
     public long parameters() {
         long h = hidden;
         long embed = h * channels * patchSize * patchSize + h + (long) prefixTokens() * h + (long) positionTokens() * h;
         long block = 2 * 2 * h + 3 * h * h + (qkvBias ? 3 * h : 0) + h * h + h + 2 * h * mlpDim + mlpDim + h
                 + (hasLayerScale() ? 2 * h : 0);
-        return embed + layers * block + 2 * h + (distilled ? 2 : 1) * (h * numLabels() + numLabels());
+        long attentionPool = pool == Pool.MAP ? h + 4 * h * h + 4 * h + 2 * h + 2 * h * mlpDim + mlpDim + h : 0;
+        return embed + layers * block + 2 * h + attentionPool + (distilled ? 2 : 1) * ((long) headInputs() * numLabels() + numLabels());
     }
 
     /** This config with another number of classes, named {@code LABEL_0 ...}. */
@@ -97,7 +135,7 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
 
     /**
      * A builder with no sizes set; {@code qkvBias} on, no LayerScale, resampled as Hugging Face does, a
-     * class token with a position, no register tokens, not distilled.
+     * class token with a position, no register tokens, not distilled, the head on the class token.
      */
     public static Builder builder() { return new Builder(); }
 
@@ -106,7 +144,7 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         return builder().imageSize(imageSize).patchSize(patchSize).channels(channels).hidden(hidden).layers(layers).heads(heads)
                 .mlpDim(mlpDim).layerNormEps(layerNormEps).qkvBias(qkvBias).labels(labels).preprocessing(preprocessing)
                 .layerScale(layerScale).resampling(resampling).classToken(classToken).regTokens(regTokens).noEmbedClass(noEmbedClass)
-                .distilled(distilled);
+                .distilled(distilled).pool(pool).fcNorm(fcNorm);
     }
 
     /** Sets the components one by name; {@link #build()} validates them as the constructor does. */
@@ -122,6 +160,8 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         private int regTokens;
         private boolean noEmbedClass;
         private boolean distilled;
+        private Pool pool = Pool.TOKEN;
+        private boolean fcNorm;
 
         private Builder() {}
 
@@ -142,11 +182,13 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         public Builder regTokens(int regTokens) { this.regTokens = regTokens; return this; }
         public Builder noEmbedClass(boolean noEmbedClass) { this.noEmbedClass = noEmbedClass; return this; }
         public Builder distilled(boolean distilled) { this.distilled = distilled; return this; }
+        public Builder pool(Pool pool) { this.pool = pool; return this; }
+        public Builder fcNorm(boolean fcNorm) { this.fcNorm = fcNorm; return this; }
 
         /** The config; an {@link IllegalArgumentException} names the first value that is not valid. */
         public ViTConfig build() {
             return new ViTConfig(imageSize, patchSize, channels, hidden, layers, heads, mlpDim, layerNormEps, qkvBias, labels,
-                    preprocessing, layerScale, resampling, classToken, regTokens, noEmbedClass, distilled);
+                    preprocessing, layerScale, resampling, classToken, regTokens, noEmbedClass, distilled, pool, fcNorm);
         }
     }
 

@@ -161,9 +161,10 @@ class ModelConfigsTest {
         Path config = config(HF_CONFIG.replace("\"hidden_act\": \"gelu\"", "\"hidden_act\": \"gelu_new\""));
         assertEquals("hidden_act 'gelu_new' is not supported; jvit's MLP uses the exact (erf) GELU, \"gelu\"",
                 problem(config, () -> ModelConfigs.huggingFace(config)));
-        config(HF_CONFIG.replace("\"model_type\": \"vit\"", "\"model_type\": \"dinov2\""));
-        assertEquals("model_type 'dinov2' is not supported; jvit runs ViTForImageClassification (model_type \"vit\")"
-                + " and DeiTForImageClassificationWithTeacher (\"deit\")", problem(config, () -> ModelConfigs.read(config)));
+        config(HF_CONFIG.replace("\"model_type\": \"vit\"", "\"model_type\": \"beit\""));
+        assertEquals("model_type 'beit' is not supported; jvit runs ViTForImageClassification (model_type \"vit\"),"
+                + " DeiTForImageClassificationWithTeacher (\"deit\") and Dinov2ForImageClassification (\"dinov2\")",
+                problem(config, () -> ModelConfigs.read(config)));
         config(HF_CONFIG.replace("\"model_type\": \"vit\"", "\"model_type\": \"deit\"")
                 .replace("ViTForImageClassification", "DeiTForImageClassification"));
         assertEquals("architectures [DeiTForImageClassification] is not supported; jvit runs"
@@ -250,8 +251,8 @@ class ModelConfigsTest {
         Path config = config(TIMM_CONFIG.replace("vit_base_patch16_224", "vit_huge_patch14_clip_224"));
         assertTrue(problem(config, () -> ModelConfigs.timm(config)).startsWith(
                 "architecture 'vit_huge_patch14_clip_224' is not one jvit knows; it knows vit_tiny_patch16_224, vit_tiny_patch16_384,"));
-        config(TIMM_CONFIG.replace("\"global_pool\": \"token\"", "\"global_pool\": \"avg\""));
-        assertEquals("global_pool 'avg' is not supported; jvit classifies from the class token (\"token\")",
+        config(TIMM_CONFIG.replace("\"global_pool\": \"token\"", "\"global_pool\": \"prr\""));
+        assertEquals("global_pool 'prr' is not supported; jvit pools with \"token\", \"avg\", \"max\", \"avgmax\" or \"map\"",
                 problem(config, () -> ModelConfigs.timm(config)));
         config(TIMM_CONFIG.replace("\"crop_mode\": \"center\"", "\"crop_mode\": \"squash\""));
         assertEquals("\"pretrained_cfg.crop_mode\" 'squash' with crop_pct 0.9 is not supported; jvit center-crops (\"center\"),"
@@ -281,6 +282,61 @@ class ModelConfigsTest {
                 .layerScale(0.1).resampling(ViTConfig.PositionResampling.TIMM).build(), c);
     }
 
+    /** timm's rule: fc_norm, when not given, is on for avg, max and avgmax pooling and off for the class token. */
+    @Test
+    void readsTimmPoolingAndWhereTheFinalNormGoes() throws IOException {
+        String[][] cases = {{"\"global_pool\": \"avg\"", "AVG", "true"}, {"\"global_pool\": \"avg\", \"fc_norm\": false", "AVG", "false"},
+                {"\"global_pool\": \"max\", \"fc_norm\": null", "MAX", "true"}, {"\"global_pool\": \"avgmax\"", "AVGMAX", "true"},
+                {"\"fc_norm\": true", "TOKEN", "true"}, {"\"global_pool\": \"map\"", "MAP", "false"}, {"\"global_pool\": \"token\", \"fc_norm\": false", "TOKEN", "false"}};
+        for (String[] c : cases) {
+            ViTConfig config = ModelConfigs.read(config(TIMM_CONFIG.replace("\"global_pool\": \"token\",",
+                    "\"global_pool\": \"token\", \"model_args\": {" + c[0] + "},")));
+            assertEquals(ViTConfig.Pool.valueOf(c[1]), config.pool(), c[0]);
+            assertEquals(Boolean.parseBoolean(c[2]), config.fcNorm(), c[0]);
+        }
+    }
+
+    /** Dinov2: LayerScale at layerscale_value, MLP hidden × mlp_ratio, the classifier on [class token, mean], run at its processor's crop. */
+    @Test
+    void readsHuggingFaceDinov2() throws IOException {
+        String dinov2 = """
+                {"architectures": ["Dinov2ForImageClassification"], "model_type": "dinov2", "hidden_size": 48, "num_hidden_layers": 2,
+                 "num_attention_heads": 3, "mlp_ratio": 2.5, "image_size": 518, "patch_size": 14, "layerscale_value": 1.0,
+                 "use_swiglu_ffn": false, "use_mask_token": true, "apply_layernorm": true, "out_features": ["stage2"],
+                 "out_indices": [2], "stage_names": ["stem", "stage1", "stage2"], "drop_path_rate": 0.1, "num_labels": 4}""";
+        Path config = config(dinov2);
+        ViTConfig plain = ModelConfigs.read(config);
+        assertEquals(518, plain.imageSize());
+        assertEquals(120, plain.mlpDim());
+        assertEquals(1e-6, plain.layerNormEps());
+        assertEquals(ViTConfig.Pool.CLASS_AND_AVG, plain.pool());
+        assertTrue(plain.hasLayerScale());
+        assertEquals(96, plain.headInputs());
+        write("preprocessor_config.json", """
+                {"crop_size": {"height": 224, "width": 224}, "do_center_crop": true, "image_mean": [0.485, 0.456, 0.406],
+                 "image_std": [0.229, 0.224, 0.225], "resample": 3, "size": {"shortest_edge": 256}}""");
+        ViTConfig cropped = ModelConfigs.read(config);
+        assertEquals(224, cropped.imageSize());
+        assertEquals(new Preprocessing(224, 224 / 256.0, Interpolation.BICUBIC, Preprocessing.IMAGENET_MEAN, Preprocessing.IMAGENET_STD),
+                cropped.preprocessing());
+
+        Path processor = write("preprocessor_config.json", "{\"crop_size\": {\"height\": 224, \"width\": 200}, \"size\": {\"shortest_edge\": 256}}");
+        assertEquals("\"crop_size\" is not square; jvit's models take square images — set height = width",
+                problem(processor, () -> ModelConfigs.read(config)));
+        write("preprocessor_config.json", "{\"crop_size\": 300, \"size\": {\"shortest_edge\": 256}}");
+        assertEquals("\"crop_size\" 300 is larger than the resized side 256; fix the file", problem(processor, () -> ModelConfigs.read(config)));
+        write("preprocessor_config.json", "{\"crop_size\": 224, \"size\": {\"height\": 256, \"width\": 256}}");
+        assertTrue(problem(processor, () -> ModelConfigs.read(config)).startsWith("\"crop_size\" with a size other than shortest_edge"));
+        java.nio.file.Files.delete(processor);
+        config(dinov2.replace("\"layerscale_value\": 1.0", "\"layerscale_value\": 0"));
+        assertTrue(problem(config, () -> ModelConfigs.read(config)).startsWith("\"layerscale_value\" is 0"));
+        config(dinov2.replace("\"use_swiglu_ffn\": false", "\"use_swiglu_ffn\": true"));
+        assertTrue(problem(config, () -> ModelConfigs.read(config)).startsWith(
+                "\"use_swiglu_ffn\" is true: jvit does not implement Dinov2's SwiGLU MLP"), problem(config, () -> ModelConfigs.read(config)));
+        config(dinov2.replace("Dinov2ForImageClassification", "Dinov2Model"));
+        assertTrue(problem(config, () -> ModelConfigs.read(config)).contains("Dinov2ForImageClassification"));
+    }
+
     @Test
     void readsPrefixTokensAndDistillation() throws IOException {
         Path config = config(TIMM_CONFIG.replace("\"global_pool\": \"token\",",
@@ -308,10 +364,10 @@ class ModelConfigsTest {
                 {"\"class_token\": false", "\"model_args.class_token\" is false: jvit does not implement models without a class token"},
                 {"\"pre_norm\": true", "\"model_args.pre_norm\" is true: jvit does not implement a norm before the blocks"},
                 {"\"qk_norm\": true", "\"model_args.qk_norm\" is true: jvit does not implement normed queries and keys"},
-                {"\"fc_norm\": true", "\"model_args.fc_norm\" is true: jvit does not implement a norm after pooling"},
                 {"\"act_layer\": \"gelu_tanh\"", "\"model_args.act_layer\" 'gelu_tanh' is not supported"},
                 {"\"act_layer\": \"quick_gelu\"", "\"model_args.act_layer\" 'quick_gelu' is not supported"},
-                {"\"global_pool\": \"avg\"", "global_pool 'avg' is not supported"},
+                {"\"global_pool\": \"prr\"", "global_pool 'prr' is not supported"},
+                {"\"global_pool\": \"\"", "global_pool '' is not supported"},
                 {"\"layer_scale\": 1", "\"model_args.layer_scale\" is not a field jvit knows in timm's model_args"},
         };
         for (String[] c : cases) {

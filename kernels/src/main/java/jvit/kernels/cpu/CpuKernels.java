@@ -24,6 +24,13 @@ public final class CpuKernels {
             case Op.EmbedTokens o -> EmbedTokens.forward(args[0], args[1], args[2], args[3], o.batch(), o.prefix(), o.patches(), o.hidden(),
                     o.positionsFrom());
             case Op.ClassToken o -> ClassToken.forward(args[0], args[1], o.batch(), o.tokens(), o.hidden(), o.token());
+            case Op.TokenPool o -> TokenPool.forward(args[0], args[1], o.batch(), o.tokens(), o.hidden(), o.prefix(), o.pooling());
+            case Op.TokenPoolBackward o -> TokenPool.backward(args[0], args[1], args[2], o.batch(), o.tokens(), o.hidden(), o.prefix(),
+                    o.pooling());
+            case Op.LatentAttention o -> LatentAttention.forward(args[0], args[1], args[2], o.batch(), o.tokens(), o.from(), o.heads(),
+                    o.headDim());
+            case Op.LatentAttentionBackward o -> LatentAttention.backward(args[0], args[1], args[2], args[3], args[4], o.batch(), o.tokens(),
+                    o.from(), o.heads(), o.headDim());
             case Op.SumRows o -> SumRows.forward(args[0], args[1], o.rows(), o.cols());
             case Op.GeluBackward o -> Gelu.backward(args[0], args[1], args[2], o.n());
             case Op.LayerNormBackward o -> LayerNorm.backward(args[0], args[1], args[2], args[3], args[4], args[5],

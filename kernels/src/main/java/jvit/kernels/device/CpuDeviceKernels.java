@@ -70,6 +70,11 @@ final class CpuDeviceKernels {
             case Op.Fill o -> Optional.empty();
             case Op.CrossEntropy o -> Optional.empty(); // a row per work-item, and as many rows as images: no work to speak of
             case Op.LayerScaleBackward o -> Optional.empty(); // a column sum over rows in order per thread group, as on GPUs
+            // A column per work-item, neighbouring work-items on neighbouring columns; once per image, after the last block.
+            case Op.TokenPool o -> Optional.empty();
+            case Op.TokenPoolBackward o -> Optional.empty();
+            case Op.LatentAttention o -> Optional.empty(); // a head per work-item, once per image after the last block
+            case Op.LatentAttentionBackward o -> Optional.empty();
         };
     }
 

@@ -82,6 +82,23 @@ public final class DeviceKernels {
                 yield List.of(elementwise("class_token.cl", "class_token", n, limits, tensors(2),
                         new Int(o.tokens()), new Int(o.hidden()), new Int(o.token()), new Int((int) n)));
             }
+            case Op.TokenPool o -> List.of(elementwise("token_pool.cl", "token_pool", (long) o.batch() * o.hidden(), limits, tensors(2),
+                    new Int(o.tokens()), new Int(o.hidden()), new Int(o.prefix()), new Int(o.pooling().ordinal()),
+                    new Int(o.batch() * o.hidden())));
+            case Op.TokenPoolBackward o -> List.of(elementwise("token_pool_backward.cl", "token_pool_backward",
+                    (long) o.batch() * o.hidden(), limits, tensors(3), new Int(o.tokens()), new Int(o.hidden()), new Int(o.prefix()),
+                    new Int(o.pooling().ordinal()), new Int(o.batch() * o.hidden())));
+            case Op.LatentAttention o -> {
+                int n = o.batch() * o.heads() * o.headDim();
+                yield List.of(elementwise("latent_attention.cl", "latent_attention", n, limits, tensors(3), new Int(o.tokens()),
+                        new Int(o.from()), new Int(o.heads()), new Int(o.headDim()), new KernelArg.Float(latentScale(o.headDim())), new Int(n)));
+            }
+            case Op.LatentAttentionBackward o -> {
+                int n = o.batch() * o.heads();
+                yield List.of(elementwise("latent_attention_backward.cl", "latent_attention_backward", n, limits, tensors(5),
+                        new Int(o.tokens()), new Int(o.from()), new Int(o.heads()), new Int(o.headDim()),
+                        new KernelArg.Float(latentScale(o.headDim())), new Int(n)));
+            }
             case Op.SumRows o -> List.of(sumRows(o.rows(), o.cols(), new Tensor(0), new Tensor(1), limits));
             case Op.GeluBackward o -> List.of(elementwise("gelu_backward.cl", "gelu_backward", o.n(), limits, tensors(3),
                     new Int((int) o.n())));
@@ -105,6 +122,9 @@ public final class DeviceKernels {
             case Op.AdamW o -> List.of(elementwise("adamw.cl", "adamw", o.n(), limits, adamwArgs(o), new Int((int) o.n())));
         };
     }
+
+    /** {@code 1/√d} in float, as the Java kernel rounds it. */
+    private static float latentScale(int headDim) { return (float) (1 / Math.sqrt(headDim)); }
 
     /** AdamW's tensors and hyperparameters, as both variants' kernels take them before n. */
     static List<KernelArg> adamwArgs(Op.AdamW o) {

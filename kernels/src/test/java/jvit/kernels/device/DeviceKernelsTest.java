@@ -31,6 +31,8 @@ class DeviceKernelsTest {
             new Op.EmbedTokens(2, 5, 196, 768, false),
             new Op.ClassToken(2, 197, 768),
             new Op.ClassToken(2, 198, 768, 1),
+            new Op.TokenPool(2, 197, 768, 1, Op.Pooling.AVGMAX),
+            new Op.LatentAttention(2, 197, 1, 12, 64),
             Op.Matmul.weightGradient(197, 65, 3),
             new Op.SumRows(394, 768),
             new Op.LayerScale(394, 768),
@@ -45,6 +47,8 @@ class DeviceKernelsTest {
             new Op.EmbedTokensBackward(2, 5, 196, 768, false),
             new Op.ClassTokenBackward(2, 197, 768),
             new Op.ClassTokenBackward(2, 198, 768, 1),
+            new Op.TokenPoolBackward(2, 197, 768, 1, Op.Pooling.CLASS_AND_AVG),
+            new Op.LatentAttentionBackward(2, 197, 1, 12, 64),
             new Op.Fill(1, 0),
             new Op.AccumulateSquares(2_359_296),
             new Op.AdamW(2_359_296, 0.9f, 0.999f, 1e-8f, 0.05f, 1));
@@ -103,7 +107,8 @@ class DeviceKernelsTest {
             "attention_backward_queries.cl", "attention_backward_keys.cl", "attention_backward_cpu.cl", "cross_entropy.cl",
             "patch_embed_backward.cl", "patch_embed_backward_cpu.cl", "embed_tokens_backward.cl", "embed_tokens_backward_cpu.cl",
             "class_token_backward.cl", "class_token_backward_cpu.cl", "fill.cl", "square_sums.cl", "square_sums_cpu.cl",
-            "accumulate_sum.cl", "adamw.cl", "adamw_cpu.cl", "layer_scale.cl", "layer_scale_backward.cl"})
+            "accumulate_sum.cl", "adamw.cl", "adamw_cpu.cl", "layer_scale.cl", "layer_scale_backward.cl",
+            "token_pool.cl", "token_pool_backward.cl", "latent_attention.cl", "latent_attention_backward.cl"})
     void sourcesExpandTheirIncludes(String file) {
         String source = KernelSources.read(file);
         assertFalse(source.contains("#include"), file);
@@ -131,7 +136,8 @@ class DeviceKernelsTest {
         for (Op op : OPS) {
             String file = DeviceKernels.launches(op, cpu(4096, 1 << 20, 16)).getFirst().program().file();
             boolean generic = op instanceof Op.Add || op instanceof Op.ClassToken || op instanceof Op.Fill || op instanceof Op.CrossEntropy
-                    || op instanceof Op.LayerScale || op instanceof Op.LayerScaleBackward;
+                    || op instanceof Op.LayerScale || op instanceof Op.LayerScaleBackward || op instanceof Op.TokenPool
+                    || op instanceof Op.TokenPoolBackward || op instanceof Op.LatentAttention || op instanceof Op.LatentAttentionBackward;
             assertEquals(generic, !file.endsWith("_cpu.cl"), op + " -> " + file);
             for (KernelLaunch launch : DeviceKernels.launches(op, gpu(1024, 48 * 1024)))
                 assertFalse(launch.program().file().endsWith("_cpu.cl"), op + " -> " + launch);

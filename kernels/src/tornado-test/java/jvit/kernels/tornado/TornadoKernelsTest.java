@@ -199,4 +199,27 @@ class TornadoKernelsTest {
                     run(device, new Op.ClassToken(batch, tokens, hidden, token), null, out)[0], 1e-7, 0);
         }
     }
+
+    @ParameterizedTest(name = "batch={0} tokens={1} from={2} heads={3} d={4}")
+    @CsvSource({"1, 1, 0, 1, 1", "2, 50, 1, 3, 17", "1, 9, 5, 1, 257"})
+    void latentAttention(int batch, int tokens, int from, int heads, int d) {
+        Random random = random();
+        int width = heads * d;
+        double[] q = roundToFloat(uniform(random, width, 1)), kv = roundToFloat(uniform(random, 2 * batch * tokens * width, 1));
+        double[] expected = Reference64.latentAttention(q, kv, batch, tokens, from, heads, d);
+        for (TornadoDevice device : devices())
+            assertClose("latent attention on " + device + ", " + random, expected,
+                    run(device, new Op.LatentAttention(batch, tokens, from, heads, d), null, q, kv)[0], 1e-4, 1e-5);
+    }
+
+    @ParameterizedTest(name = "batch={0} tokens={1} hidden={2} prefix={3} {4}")
+    @CsvSource({"1, 1, 1, 0, AVG", "3, 50, 17, 1, MAX", "2, 17, 257, 1, AVGMAX", "2, 5, 33, 1, CLASS_AND_AVG"})
+    void tokenPool(int batch, int tokens, int hidden, int prefix, Op.Pooling pooling) {
+        Random random = random();
+        double[] x = roundToFloat(uniform(random, batch * tokens * hidden, 2));
+        double[] expected = Reference64.tokenPool(x, batch, tokens, hidden, prefix, pooling);
+        for (TornadoDevice device : devices())
+            assertClose("token pool " + pooling + " on " + device + ", " + random, expected,
+                    run(device, new Op.TokenPool(batch, tokens, hidden, prefix, pooling), null, x)[0], 1e-5, 1e-6);
+    }
 }

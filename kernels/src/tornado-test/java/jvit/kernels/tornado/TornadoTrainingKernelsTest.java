@@ -1,6 +1,7 @@
 package jvit.kernels.tornado;
 
 import static jvit.kernels.Tensors.assertClose;
+import static jvit.kernels.Tensors.distinct;
 import static jvit.kernels.Tensors.roundToFloat;
 import static jvit.kernels.Tensors.uniform;
 import static jvit.kernels.tornado.TornadoTesting.devices;
@@ -69,6 +70,26 @@ class TornadoTrainingKernelsTest {
         for (TornadoDevice device : devices())
             assertClose("layer scale backward on " + device + ", " + random, dgamma,
                     run(device, new Op.LayerScaleBackward(rows, dim), null, dy, x)[0], 1e-5, 1e-6 * rows);
+    }
+
+    @ParameterizedTest(name = "batch={0} tokens={1} from={2} heads={3} d={4}")
+    @CsvSource({"1, 1, 0, 1, 1", "2, 50, 1, 3, 17", "1, 9, 5, 1, 33"})
+    void latentAttentionBackward(int batch, int tokens, int from, int heads, int d) {
+        Random random = random();
+        int width = heads * d;
+        double[] q = roundToFloat(uniform(random, width, 1)), kv = roundToFloat(uniform(random, 2 * batch * tokens * width, 1));
+        double[] dout = roundToFloat(uniform(random, batch * width, 1));
+        assertLikeJava("latent attention backward " + random, new Op.LatentAttentionBackward(batch, tokens, from, heads, d), 1e-3, 1e-5,
+                null, null, dout, q, kv);
+    }
+
+    @ParameterizedTest(name = "batch={0} tokens={1} hidden={2} prefix={3} {4}")
+    @CsvSource({"1, 1, 1, 0, MAX", "3, 50, 17, 1, AVG", "2, 17, 257, 1, AVGMAX", "2, 5, 33, 1, CLASS_AND_AVG"})
+    void tokenPoolBackward(int batch, int tokens, int hidden, int prefix, Op.Pooling pooling) {
+        Random random = random();
+        double[] x = distinct(random, batch * tokens * hidden), dy = roundToFloat(uniform(random, batch * pooling.width(hidden), 1));
+        assertLikeJava("token pool backward " + pooling + " " + random, new Op.TokenPoolBackward(batch, tokens, hidden, prefix, pooling),
+                1e-6, 1e-7, null, dy, x);
     }
 
     @ParameterizedTest(name = "n={0}")

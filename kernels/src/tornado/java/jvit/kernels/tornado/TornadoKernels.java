@@ -66,6 +66,18 @@ public final class TornadoKernels {
             case Op.ClassToken o -> TornadoLaunch.of(task(id, cover1D(o.argElements()[0], GROUP),
                     TaskPackage.createPackage(id, TornadoClassToken::forward, new KernelContext(), args[0], args[1], o.tokens(), o.hidden(),
                             o.token(), (int) o.argElements()[0])));
+            case Op.TokenPool o -> TornadoLaunch.of(task(id, cover1D((long) o.batch() * o.hidden(), GROUP),
+                    TaskPackage.createPackage(id, TornadoTokenPool::forward, new KernelContext(), args[0], args[1], o.tokens(), o.hidden(),
+                            o.prefix(), o.pooling().ordinal(), o.batch() * o.hidden())));
+            case Op.TokenPoolBackward o -> TornadoLaunch.of(task(id, cover1D((long) o.batch() * o.hidden(), GROUP),
+                    TaskPackage.createPackage(id, TornadoTokenPool::backward, new KernelContext(), args[0], args[1], args[2], o.tokens(),
+                            o.hidden(), o.prefix(), o.pooling().ordinal(), o.batch() * o.hidden())));
+            case Op.LatentAttention o -> TornadoLaunch.of(task(id, cover1D((long) o.batch() * o.heads() * o.headDim(), GROUP),
+                    TaskPackage.createPackage(id, TornadoLatentAttention::forward, new KernelContext(), args[0], args[1], args[2], o.tokens(),
+                            o.from(), o.heads(), o.headDim(), scale(o.headDim()), o.batch() * o.heads() * o.headDim())));
+            case Op.LatentAttentionBackward o -> TornadoLaunch.of(task(id, cover1D((long) o.batch() * o.heads(), GROUP),
+                    TaskPackage.createPackage(id, TornadoLatentAttention::backward, new KernelContext(), args[0], args[1], args[2], args[3],
+                            args[4], o.tokens(), o.from(), o.heads(), o.headDim(), scale(o.headDim()), o.batch() * o.heads())));
             case Op.SumRows o -> TornadoLaunch.of(sumRows(id, o.rows(), o.cols(), args[0], args[1]));
             case Op.LayerScale o -> TornadoLaunch.of(task(id, cover1D((long) o.rows() * o.dim(), GROUP), args[0] == args[1]
                     ? TaskPackage.createPackage(id, TornadoLayerScale::forwardInPlace, new KernelContext(), args[0], args[2], o.rows(), o.dim())

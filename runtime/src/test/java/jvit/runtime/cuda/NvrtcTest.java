@@ -46,6 +46,8 @@ class NvrtcTest {
                 new Op.Matmul(2, 17, 31, 13, false, true, true, Activation.GELU), new Op.LayerNorm(197, 768, 1e-6f),
                 new Op.Softmax(3, 197), new Op.Attention(1, 1, 1, 1), new Op.Attention(2, 17, 3, 5), new Op.Attention(1, 197, 2, 64),
                 new Op.Attention(3, 65, 4, 16), new Op.Gelu(17), new Op.Add(255), new Op.LayerScale(197, 768), new Op.LayerScaleBackward(197, 768),
+                new Op.TokenPool(2, 197, 768, 1, Op.Pooling.CLASS_AND_AVG), new Op.TokenPoolBackward(2, 197, 768, 1, Op.Pooling.AVGMAX),
+                new Op.LatentAttention(2, 197, 1, 12, 64), new Op.LatentAttentionBackward(2, 197, 1, 12, 64),
                 new Op.PatchEmbed(1, 3, 224, 224, 16, 768),
                 new Op.EmbedTokens(1, 196, 768), new Op.EmbedTokens(1, 5, 196, 768, false), new Op.ClassToken(1, 197, 768),
                 new Op.ClassToken(1, 198, 768, 1), Op.Matmul.weightGradient(197, 768, 64),

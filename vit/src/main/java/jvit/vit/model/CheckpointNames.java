@@ -8,16 +8,18 @@ import jvit.runtime.Tensor;
 import jvit.vit.io.FloatTensor;
 
 /**
- * The two naming schemes ViT checkpoints come in, mapped onto one: timm's names, which jvit uses
+ * The naming schemes ViT checkpoints come in, mapped onto one: timm's names, which jvit uses
  * inside. Hugging Face's {@code ViTForImageClassification} splits the attention input projection
  * into query, key and value, which {@link ViTWeights} concatenates into timm's fused {@code qkv}.
+ * {@code Dinov2ForImageClassification} splits it too, under {@code dinov2.}, its blocks' norms and MLP named as timm's.
  * {@code DeiTForImageClassificationWithTeacher} names its backbone as the ViT does, under {@code deit.},
  * and its two heads {@code cls_classifier} and {@code distillation_classifier}.
  */
 public enum CheckpointNames {
     TIMM("timm", "", "head", "head_dist"),
     HUGGING_FACE("Hugging Face", "vit.", "classifier", "head_dist"),
-    HUGGING_FACE_DEIT("Hugging Face DeiT", "deit.", "cls_classifier", "distillation_classifier");
+    HUGGING_FACE_DEIT("Hugging Face DeiT", "deit.", "cls_classifier", "distillation_classifier"),
+    DINOV2("Hugging Face Dinov2", "dinov2.", "classifier", "head_dist");
 
     final String description;
     /** Prefix of the backbone's names. */
@@ -37,6 +39,11 @@ public enum CheckpointNames {
         for (CheckpointNames scheme : values())
             if (names.contains(scheme.sources("patch_embed.proj.weight").getFirst())) return scheme;
         return null;
+    }
+
+    /** Tensors a checkpoint may hold that classifying never reads: Dinov2's mask token, for masked-image pretraining only. */
+    Set<String> unusedByClassifiers() {
+        return this == DINOV2 ? Set.of(prefix + "embeddings.mask_token") : Set.of();
     }
 
     /**
@@ -71,25 +78,28 @@ public enum CheckpointNames {
             case "head.bias" -> List.of(head + ".bias");
             case "head_dist.weight" -> List.of(headDist + ".weight");
             case "head_dist.bias" -> List.of(headDist + ".bias");
-            default -> block(timmName);
+            case "fc_norm.weight", "fc_norm.bias" -> List.of(timmName); // timm's alone: Hugging Face's configs cannot ask for it
+            default -> timmName.startsWith("attn_pool.") ? List.of(timmName) : block(timmName); // timm's alone too
         };
     }
 
     private List<String> block(String timmName) {
-        // blocks.{i}.{part} -> vit.encoder.layer.{i}.{hf part}
+        // blocks.{i}.{part} -> vit.encoder.layer.{i}.{hf part}; Dinov2 names its norms and MLP as timm does
         String[] p = timmName.split("\\.", 3);
         if (p.length != 3 || !p[0].equals("blocks")) throw new IllegalArgumentException("not a ViT tensor: " + timmName);
         String layer = "encoder.layer." + p[1] + ".";
         String kind = p[2].substring(p[2].lastIndexOf('.') + 1); // weight or bias
+        boolean dinov2 = this == DINOV2;
         return switch (p[2].substring(0, p[2].lastIndexOf('.'))) {
-            case "norm1" -> backbone(layer + "layernorm_before." + kind);
+            case "norm1" -> backbone(layer + (dinov2 ? "norm1." : "layernorm_before.") + kind);
             case "attn.qkv" -> backbone(layer + "attention.attention.query." + kind,
                     layer + "attention.attention.key." + kind, layer + "attention.attention.value." + kind);
             case "attn.proj" -> backbone(layer + "attention.output.dense." + kind);
-            case "norm2" -> backbone(layer + "layernorm_after." + kind);
-            case "mlp.fc1" -> backbone(layer + "intermediate.dense." + kind);
-            case "mlp.fc2" -> backbone(layer + "output.dense." + kind);
-            case "ls1", "ls2" -> List.of(timmName); // ViTForImageClassification has no LayerScale
+            case "norm2" -> backbone(layer + (dinov2 ? "norm2." : "layernorm_after.") + kind);
+            case "mlp.fc1" -> backbone(layer + (dinov2 ? "mlp.fc1." : "intermediate.dense.") + kind);
+            case "mlp.fc2" -> backbone(layer + (dinov2 ? "mlp.fc2." : "output.dense.") + kind);
+            case "ls1", "ls2" -> dinov2 ? backbone(layer + "layer_scale" + p[2].charAt(2) + ".lambda1")
+                    : List.of(timmName); // ViTForImageClassification has no LayerScale
             default -> throw new IllegalArgumentException("not a ViT tensor: " + timmName);
         };
     }

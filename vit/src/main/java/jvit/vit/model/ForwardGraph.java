@@ -16,7 +16,11 @@ import jvit.vit.ViTConfig;
  * x = patch_embed(image); x = [cls, dist, reg..., x] + pos     (pos on the patches only with no_embed_class)
  * for each block: x = x + ls1 * proj(attention(qkv(norm1(x))));  x = x + ls2 * fc2(gelu(fc1(norm2(x))))
  *                 (ls1, ls2: LayerScale, per channel, where the model has it)
- * logits = head(norm(x[:, 0]))      DeiT distilled: (head(norm(x[:, 0])) + head_dist(norm(x[:, 1]))) / 2
+ * logits = head(norm(x[:, 0]))                  (the class token; timm's global_pool 'token')
+ *          head(fc_norm(pool(x[:, 1:])))      (timm's 'avg', 'max', 'avgmax', its fc_norm after pooling)
+ *          head(pool(norm(x)))                (the same without fc_norm; Dinov2: pool = [x[:, 0], mean(x[:, 1:])];
+ *                                              'map': y = proj(attention(latent query, x[:, 1:])), pool = y + mlp(norm(y)))
+ *          DeiT distilled: (head(norm(x[:, 0])) + head_dist(norm(x[:, 1]))) / 2
  * </pre>
  *
  * Weights are copied to the device once; the images in and the logits out move every execution.
@@ -42,8 +46,6 @@ public final class ForwardGraph {
         Tensor attended = Tensor.onDevice("attended", batch, tokens, h);
         Tensor branch = Tensor.onDevice("branch", batch, tokens, h);
         Tensor hidden = Tensor.onDevice("mlp_hidden", batch, tokens, c.mlpDim());
-        Tensor cls = Tensor.onDevice("cls", batch, h);
-        Tensor clsNormed = Tensor.onDevice("cls_normed", batch, h);
 
         Tensor half = c.distilled() ? DistillationHeads.half(c.numLabels()) : null;
         TaskGraph g = new TaskGraph("vit_forward")
@@ -73,9 +75,10 @@ public final class ForwardGraph {
             if (b.ls2() != null) g.task(n + "ls2", new Op.LayerScale(rows, h), branch, branch, b.ls2());
             g.task(n + "residual2", new Op.Add((long) rows * h), x, x, branch);
         }
-        g.task("class_token", new Op.ClassToken(batch, tokens, h), cls, x)
-                .task("norm", new Op.LayerNorm(batch, h, eps), clsNormed, cls, w.normWeight(), w.normBias());
         if (c.distilled()) {
+            Tensor cls = Tensor.onDevice("cls", batch, h), clsNormed = Tensor.onDevice("cls_normed", batch, h);
+            g.task("class_token", new Op.ClassToken(batch, tokens, h), cls, x)
+                    .task("norm", new Op.LayerNorm(batch, h, eps), clsNormed, cls, w.normWeight(), w.normBias());
             Tensor dist = Tensor.onDevice("dist", batch, h), distNormed = Tensor.onDevice("dist_normed", batch, h);
             Tensor clsLogits = Tensor.onDevice("cls_logits", batch, c.numLabels()), distLogits = Tensor.onDevice("dist_logits", batch, c.numLabels());
             g.task("head", Op.Matmul.linear(batch, h, c.numLabels(), Activation.NONE), clsLogits, clsNormed, w.headWeight(), w.headBias())
@@ -85,9 +88,55 @@ public final class ForwardGraph {
                             w.headDistWeight(), w.headDistBias())
                     .task("heads.sum", new Op.Add((long) batch * c.numLabels()), distLogits, clsLogits, distLogits)
                     .task("heads.average", new Op.LayerScale(batch, c.numLabels()), logits, distLogits, half);
-        } else {
-            g.task("head", Op.Matmul.linear(batch, h, c.numLabels(), Activation.NONE), logits, clsNormed, w.headWeight(), w.headBias());
+            return g.transferToHost(DataTransferMode.EVERY_EXECUTION, logits).snapshot();
         }
-        return g.transferToHost(DataTransferMode.EVERY_EXECUTION, logits).snapshot();
+        Tensor pooled = Tensor.onDevice("pooled", batch, c.headInputs());
+        if (c.normsEveryToken()) g.task("norm", new Op.LayerNorm(rows, h, eps), normed, x, w.normWeight(), w.normBias());
+        if (c.pool() == ViTConfig.Pool.MAP) attentionPool(g, w, batch, pooled, c.normsEveryToken() ? normed : x);
+        else pool(g, c, batch, pooled, c.normsEveryToken() ? normed : x);
+        Tensor features = pooled;
+        if (!c.normsEveryToken()) {
+            features = Tensor.onDevice("pooled_normed", batch, h);
+            g.task(c.fcNorm() ? "fc_norm" : "norm", new Op.LayerNorm(batch, h, eps), features, pooled, w.normWeight(), w.normBias());
+        }
+        return g.task("head", Op.Matmul.linear(batch, c.headInputs(), c.numLabels(), Activation.NONE), logits, features, w.headWeight(),
+                        w.headBias())
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, logits)
+                .snapshot();
+    }
+
+    /** The head's input from the last tokens {@code x}: the class token, or a pooling of the patch tokens after the prefix. */
+    public static void pool(TaskGraph g, ViTConfig c, int batch, Tensor pooled, Tensor x) {
+        if (c.pool() == ViTConfig.Pool.TOKEN) g.task("class_token", new Op.ClassToken(batch, c.tokens(), c.hidden()), pooled, x);
+        else g.task("pool", poolOp(c, batch), pooled, x);
+    }
+
+    /** timm's {@code AttentionPoolLatent}: {@code y = proj(attention(q(latent), kv(x)))}, {@code pooled = y + fc2(gelu(fc1(norm(y))))}. */
+    private static void attentionPool(TaskGraph g, ViTWeights w, int batch, Tensor pooled, Tensor x) {
+        ViTConfig c = w.config();
+        ViTWeights.AttentionPool p = w.attentionPool();
+        int h = c.hidden(), mlp = c.mlpDim();
+        Tensor q = Tensor.onDevice("attn_pool.query", 1, h), kv = Tensor.onDevice("attn_pool.keys_values", batch, c.tokens(), 2 * h);
+        Tensor attended = Tensor.onDevice("attn_pool.attended", batch, h), y = Tensor.onDevice("attn_pool.y", batch, h);
+        Tensor normed = Tensor.onDevice("attn_pool.normed", batch, h), hidden = Tensor.onDevice("attn_pool.mlp_hidden", batch, mlp);
+        Tensor branch = Tensor.onDevice("attn_pool.branch", batch, h);
+        g.task("attn_pool.q", Op.Matmul.linear(1, h, h, Activation.NONE), q, p.latent(), p.qWeight(), p.qBias())
+                .task("attn_pool.kv", Op.Matmul.linear(batch * c.tokens(), h, 2 * h, Activation.NONE), kv, x, p.kvWeight(), p.kvBias())
+                .task("attn_pool.attn", latentAttention(c, batch), attended, q, kv)
+                .task("attn_pool.proj", Op.Matmul.linear(batch, h, h, Activation.NONE), y, attended, p.projWeight(), p.projBias())
+                .task("attn_pool.norm", new Op.LayerNorm(batch, h, (float) c.layerNormEps()), normed, y, p.normWeight(), p.normBias())
+                .task("attn_pool.mlp.fc1", Op.Matmul.linear(batch, h, mlp, Activation.GELU), hidden, normed, p.fc1Weight(), p.fc1Bias())
+                .task("attn_pool.mlp.fc2", Op.Matmul.linear(batch, mlp, h, Activation.NONE), branch, hidden, p.fc2Weight(), p.fc2Bias())
+                .task("attn_pool.residual", new Op.Add((long) batch * h), pooled, y, branch);
+    }
+
+    /** The latent query's attention over {@code c}'s tokens past its prefix tokens, as timm's pool() hands them to attn_pool. */
+    public static Op.LatentAttention latentAttention(ViTConfig c, int batch) {
+        return new Op.LatentAttention(batch, c.tokens(), c.tokens() - c.grid() * c.grid(), c.heads(), c.headDim());
+    }
+
+    /** The pooling of {@code c}'s tokens past its prefix tokens (all but the patches). */
+    public static Op.TokenPool poolOp(ViTConfig c, int batch) {
+        return new Op.TokenPool(batch, c.tokens(), c.hidden(), c.tokens() - c.grid() * c.grid(), c.pool().pooling());
     }
 }

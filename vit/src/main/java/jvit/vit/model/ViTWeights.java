@@ -30,9 +30,23 @@ import jvit.vit.io.FloatTensor;
  */
 public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias, Tensor prefixTokens,
                          Tensor positions, List<Block> blocks, Tensor normWeight, Tensor normBias,
-                         Tensor headWeight, Tensor headBias, Tensor headDistWeight, Tensor headDistBias) {
+                         Tensor headWeight, Tensor headBias, Tensor headDistWeight, Tensor headDistBias,
+                         AttentionPool attentionPool) {
     /** One of the prefix tokens' tensors in a checkpoint: its timm name and how many tokens it holds. */
     private record PrefixPart(String timmName, int tokens) {}
+
+    /**
+     * timm's {@code AttentionPoolLatent} ({@code attn_pool}, global_pool 'map'), or null: a learned query
+     * attending over the tokens, then proj, and a residual MLP behind its own norm.
+     */
+    public record AttentionPool(Tensor latent, Tensor qWeight, Tensor qBias, Tensor kvWeight, Tensor kvBias, Tensor projWeight,
+                                Tensor projBias, Tensor normWeight, Tensor normBias, Tensor fc1Weight, Tensor fc1Bias,
+                                Tensor fc2Weight, Tensor fc2Bias) {
+        public List<Tensor> all() {
+            return List.of(latent, qWeight, qBias, kvWeight, kvBias, projWeight, projBias, normWeight, normBias, fc1Weight, fc1Bias,
+                    fc2Weight, fc2Bias);
+        }
+    }
 
     /** One encoder block; {@code qkvBias} is null when the model has none, {@code ls1}/{@code ls2} (LayerScale's gammas) too. */
     public record Block(Tensor norm1Weight, Tensor norm1Bias, Tensor qkvWeight, Tensor qkvBias,
@@ -50,7 +64,9 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
     public List<Tensor> all() {
         List<Tensor> all = new ArrayList<>(List.of(patchWeight, patchBias, prefixTokens, positions));
         for (Block b : blocks) all.addAll(b.all());
-        all.addAll(List.of(normWeight, normBias, headWeight, headBias));
+        all.addAll(List.of(normWeight, normBias));
+        if (attentionPool != null) all.addAll(attentionPool.all());
+        all.addAll(List.of(headWeight, headBias));
         if (headDistWeight != null) all.addAll(List.of(headDistWeight, headDistBias));
         return all;
     }
@@ -103,13 +119,15 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
     public static ViTWeights from(ViTConfig config, Map<String, Tensor> tensors, Path file, Arena arena, Set<String> ignored) {
         CheckpointNames names = CheckpointNames.detect(tensors.keySet());
         if (names == null)
-            throw UserError.inFile(file, "has neither Hugging Face (vit.embeddings...) nor timm (patch_embed...) ViT tensor names; it holds "
+            throw UserError.inFile(file, "has neither Hugging Face (vit.embeddings..., dinov2.embeddings...) nor timm (patch_embed...) ViT tensor names; it holds "
                     + tensors.keySet().stream().sorted().limit(3).collect(Collectors.joining(", "))
-                    + (tensors.size() > 3 ? ", ..." : "") + " — give a ViTForImageClassification or timm VisionTransformer checkpoint");
+                    + (tensors.size() > 3 ? ", ..." : "") + " — give a ViTForImageClassification, Dinov2ForImageClassification or timm VisionTransformer checkpoint");
         for (String name : ignored)
             if (!tensors.containsKey(name))
                 throw UserError.inFile(file, "has no tensor '" + name + "' to ignore; name only tensors the file holds");
-        var loader = new Loader(config, tensors, file, arena, names, new HashSet<>(ignored));
+        Set<String> unused = new HashSet<>(ignored);
+        unused.addAll(names.unusedByClassifiers());
+        var loader = new Loader(config, tensors, file, arena, names, unused);
         String prefix = prefixName(config);
         ViTWeights weights = assemble(config, (name, shape) -> name.equals("pos_embed") ? loader.positions()
                 : name.equals(prefix) ? loader.prefixTokens() : loader.get(name, shape));
@@ -158,13 +176,21 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
                     config.hasLayerScale() ? weights.get(b + "ls2.gamma", h) : null));
         }
         int classes = config.numLabels();
+        String norm = config.fcNorm() ? "fc_norm" : "norm"; // timm's final norm, moved after pooling: one or the other
         return new ViTWeights(config,
                 weights.get("patch_embed.proj.weight", h, config.channels(), p, p), weights.get("patch_embed.proj.bias", h),
                 weights.get(prefixName(config), 1, config.prefixTokens(), h), weights.get("pos_embed", 1, config.positionTokens(), h),
-                blocks, weights.get("norm.weight", h), weights.get("norm.bias", h),
-                weights.get("head.weight", classes, h), weights.get("head.bias", classes),
+                blocks, weights.get(norm + ".weight", h), weights.get(norm + ".bias", h),
+                weights.get("head.weight", classes, config.headInputs()), weights.get("head.bias", classes),
                 config.distilled() ? weights.get("head_dist.weight", classes, h) : null,
-                config.distilled() ? weights.get("head_dist.bias", classes) : null);
+                config.distilled() ? weights.get("head_dist.bias", classes) : null,
+                config.pool() == ViTConfig.Pool.MAP ? new AttentionPool(weights.get("attn_pool.latent", 1, 1, h),
+                        weights.get("attn_pool.q.weight", h, h), weights.get("attn_pool.q.bias", h),
+                        weights.get("attn_pool.kv.weight", 2 * h, h), weights.get("attn_pool.kv.bias", 2 * h),
+                        weights.get("attn_pool.proj.weight", h, h), weights.get("attn_pool.proj.bias", h),
+                        weights.get("attn_pool.norm.weight", h), weights.get("attn_pool.norm.bias", h),
+                        weights.get("attn_pool.mlp.fc1.weight", mlp, h), weights.get("attn_pool.mlp.fc1.bias", mlp),
+                        weights.get("attn_pool.mlp.fc2.weight", h, mlp), weights.get("attn_pool.mlp.fc2.bias", h)) : null);
     }
 
     private record Loader(ViTConfig config, Map<String, Tensor> tensors, Path file, Arena arena, CheckpointNames names,

@@ -41,10 +41,11 @@ public final class ModelFiles {
 
     /**
      * Whether Hugging Face's {@code ViTForImageClassification} can describe the model: everything but
-     * LayerScale, register tokens, position embeddings without the class token and DeiT's distillation.
+     * LayerScale, register tokens, position embeddings without the class token, DeiT's distillation and pooled heads.
      */
     static boolean huggingFace(ViTConfig c) {
-        return !c.hasLayerScale() && c.regTokens() == 0 && !c.noEmbedClass() && !c.distilled();
+        return !c.hasLayerScale() && c.regTokens() == 0 && !c.noEmbedClass() && !c.distilled() && c.pool() == ViTConfig.Pool.TOKEN
+                && !c.fcNorm();
     }
 
     /** The model's {@code config.json}: Hugging Face's where it can describe the model, else timm's. */
@@ -57,10 +58,12 @@ public final class ModelFiles {
      * defaults), so that timm builds the model from it and jvit reads it back the same.
      */
     static Map<String, Object> timmConfig(ViTConfig c) {
+        if (c.pool() == ViTConfig.Pool.CLASS_AND_AVG)
+            throw new jvit.runtime.UserError("jvit does not yet write Dinov2 models (a head on the class token and the mean)");
         double mlpRatio = (double) c.mlpDim() / c.hidden();
         if ((int) (c.hidden() * mlpRatio) != c.mlpDim() || c.layerNormEps() != 1e-6)
             throw new jvit.runtime.UserError("a model Hugging Face's ViT cannot describe (LayerScale, register tokens, no_embed_class,"
-                    + " distillation) is written as timm's, whose MLP width is hidden × mlp_ratio and"
+                    + " distillation, pooling) is written as timm's, whose MLP width is hidden × mlp_ratio and"
                     + " LayerNorm epsilon 1e-6; MLP " + c.mlpDim() + " of " + c.hidden() + " and epsilon " + c.layerNormEps()
                     + " cannot be written — choose sizes timm can describe");
         Map<String, Object> args = new LinkedHashMap<>();
@@ -74,6 +77,8 @@ public final class ModelFiles {
         args.put("mlp_ratio", mlpRatio);
         args.put("qkv_bias", c.qkvBias());
         args.put("init_values", c.layerScale());
+        args.put("global_pool", poolName(c.pool()));
+        args.put("fc_norm", c.fcNorm());
         args.put("reg_tokens", c.regTokens());
         args.put("no_embed_class", c.noEmbedClass());
         Preprocessing p = c.preprocessing();
@@ -90,11 +95,16 @@ public final class ModelFiles {
         o.put("architecture", c.distilled() ? "deit_base_distilled_patch16_224" : "vit_base_patch16_224");
         o.put("num_classes", c.numLabels());
         o.put("num_features", c.hidden());
-        o.put("global_pool", "token");
+        o.put("global_pool", poolName(c.pool()));
         o.put("label_names", c.labels());
         o.put("model_args", args);
         o.put("pretrained_cfg", pretrained);
         return o;
+    }
+
+    /** timm's {@code global_pool} name. */
+    private static String poolName(ViTConfig.Pool pool) {
+        return pool.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** The Hugging Face {@code ViTForImageClassification} config of a jvit config. */

@@ -12,6 +12,7 @@ import jvit.runtime.ImmutableTaskGraph;
 import jvit.runtime.TaskGraph;
 import jvit.runtime.Tensor;
 import jvit.vit.ViTConfig;
+import jvit.vit.model.ForwardGraph;
 import jvit.vit.model.DistillationHeads;
 import jvit.vit.model.ViTWeights;
 import jvit.vit.model.ViTWeights.Block;
@@ -144,54 +145,7 @@ public final class TrainingGraph {
             saved.add(s);
             x = s.out();
         }
-        Tensor cls = act("cls", batch, h), clsNormed = act("cls_normed", batch, h);
-        Tensor dlogits = act("d.logits", batch, classes);
-        g.task("class_token", new Op.ClassToken(batch, tokens, h), cls, x)
-                .task("norm", new Op.LayerNorm(batch, h, eps), clsNormed, cls, w.normWeight(), w.normBias());
-        // DeiT's two heads, averaged (DistillationHeads): both learn the label, as timm trains them without a teacher.
-        Tensor dist = null, distNormed = null, half = null;
-        if (c.distilled()) {
-            dist = act("dist", batch, h);
-            distNormed = act("dist_normed", batch, h);
-            half = DistillationHeads.half(classes);
-            Tensor clsLogits = act("cls_logits", batch, classes), sum = act("heads.sum", batch, classes);
-            g.transferToDevice(DataTransferMode.FIRST_EXECUTION, half)
-                    .task("head", Op.Matmul.linear(batch, h, classes, Activation.NONE), clsLogits, clsNormed, w.headWeight(), w.headBias())
-                    .task("dist_token", new Op.ClassToken(batch, tokens, h, 1), dist, x)
-                    .task("norm.dist", new Op.LayerNorm(batch, h, eps), distNormed, dist, w.normWeight(), w.normBias())
-                    .task("head_dist", Op.Matmul.linear(batch, h, classes, Activation.NONE), sum, distNormed, w.headDistWeight(),
-                            w.headDistBias())
-                    .task("heads.sum", new Op.Add((long) batch * classes), sum, clsLogits, sum)
-                    .task("heads.average", new Op.LayerScale(batch, classes), io.logits(), sum, half);
-        } else {
-            g.task("head", Op.Matmul.linear(batch, h, classes, Activation.NONE), io.logits(), clsNormed, w.headWeight(), w.headBias());
-        }
-        g.task("loss", new Op.CrossEntropy(batch, classes, (float) settings.labelSmoothing()), io.losses(), dlogits, io.logits(), io.labels());
-
-        // Backward.
-        Tensor dclsNormed = act("d.cls_normed", batch, h), dcls = act("d.cls", batch, h);
-        Tensor dx = act("d.x", batch, tokens, h);
-        Tensor dhead = dlogits;
-        if (c.distilled()) {
-            dhead = act("d.heads", batch, classes);
-            g.task("heads.average.backward", new Op.LayerScale(batch, classes), dhead, dlogits, half);
-        }
-        linearBackward("head", dhead, clsNormed, w.headWeight(), w.headBias(), dclsNormed, batch, h, classes);
-        g.task("norm.backward", new Op.LayerNormBackward(batch, h, eps), dcls, grad(w.normWeight()), grad(w.normBias()),
-                dclsNormed, cls, w.normWeight());
-        g.task("class_token.backward", new Op.ClassTokenBackward(batch, tokens, h), dx, dcls);
-        if (c.distilled()) {
-            // The final norm serves both tokens: the distillation token's share of its gradients is added to the class token's.
-            Tensor ddistNormed = act("d.dist_normed", batch, h), ddist = act("d.dist", batch, h), dxDist = act("d.x.dist", batch, tokens, h);
-            Tensor dnormWeight = act("d.norm.weight.dist", h), dnormBias = act("d.norm.bias.dist", h);
-            linearBackward("head_dist", dhead, distNormed, w.headDistWeight(), w.headDistBias(), ddistNormed, batch, h, classes);
-            g.task("norm.dist.backward", new Op.LayerNormBackward(batch, h, eps), ddist, dnormWeight, dnormBias, ddistNormed, dist,
-                            w.normWeight())
-                    .task("norm.dist.backward.weight", new Op.Add(h), grad(w.normWeight()), grad(w.normWeight()), dnormWeight)
-                    .task("norm.dist.backward.bias", new Op.Add(h), grad(w.normBias()), grad(w.normBias()), dnormBias)
-                    .task("dist_token.backward", new Op.ClassTokenBackward(batch, tokens, h, 1), dxDist, ddist)
-                    .task("dist_token.backward.sum", new Op.Add((long) batch * tokens * h), dx, dx, dxDist);
-        }
+        Tensor dx = c.distilled() ? distilledHeads(io, x) : head(io, x);
         Tensor dnext = act("d.x.other", batch, tokens, h);
         for (int i = c.layers() - 1; i >= 0; i--) {
             blockBackward(i, w.blocks().get(i), saved.get(i), dx, dnext);
@@ -204,6 +158,134 @@ public final class TrainingGraph {
                         grad(w.prefixTokens()), grad(w.positions()), dx)
                 .task("patch_embed.backward", new Op.PatchEmbedBackward(batch, c.channels(), c.imageSize(), c.imageSize(),
                         c.patchSize(), h), grad(w.patchWeight()), grad(w.patchBias()), dpatches, io.images());
+    }
+
+    /**
+     * The head (ForwardGraph's), the loss, and their backward pass: the final norm over every token then pooling, or
+     * pooling then the norm. Returns the gradient of the last block's output.
+     */
+    private Tensor head(Io io, Tensor x) {
+        int in = c.headInputs();
+        boolean everyToken = c.normsEveryToken();
+        Tensor last = x, normed = everyToken ? act("normed", batch, tokens, h) : null;
+        Tensor pooled = act("pooled", batch, in), features = everyToken ? pooled : act("pooled_normed", batch, h);
+        Tensor dlogits = act("d.logits", batch, c.numLabels());
+        if (everyToken) g.task("norm", new Op.LayerNorm(rows, h, eps), normed, last, w.normWeight(), w.normBias());
+        AttentionPoolSaved attentionPool = c.pool() == ViTConfig.Pool.MAP ? attentionPool(everyToken ? normed : last, pooled) : null;
+        if (attentionPool == null) ForwardGraph.pool(g, c, batch, pooled, everyToken ? normed : last);
+        if (!everyToken) g.task(c.fcNorm() ? "fc_norm" : "norm", new Op.LayerNorm(batch, h, eps), features, pooled, w.normWeight(), w.normBias());
+        g.task("head", Op.Matmul.linear(batch, in, c.numLabels(), Activation.NONE), io.logits(), features, w.headWeight(), w.headBias())
+                .task("loss", new Op.CrossEntropy(batch, c.numLabels(), (float) settings.labelSmoothing()),
+                        io.losses(), dlogits, io.logits(), io.labels());
+
+        // Backward.
+        Tensor dfeatures = act("d.features", batch, in), dpooled = everyToken ? dfeatures : act("d.pooled", batch, h);
+        linearBackward("head", dlogits, features, w.headWeight(), w.headBias(), dfeatures, batch, in, c.numLabels());
+        if (!everyToken) g.task("norm.backward", new Op.LayerNormBackward(batch, h, eps), dpooled, grad(w.normWeight()),
+                grad(w.normBias()), dfeatures, pooled, w.normWeight());
+        Tensor dx = act("d.x", batch, tokens, h), dpoolIn = everyToken ? act("d.normed", batch, tokens, h) : dx;
+        if (c.pool() == ViTConfig.Pool.TOKEN) g.task("class_token.backward", new Op.ClassTokenBackward(batch, tokens, h), dpoolIn, dpooled);
+        else if (attentionPool != null) attentionPoolBackward(attentionPool, dpooled, dpoolIn);
+        else {
+            Op.TokenPool p = ForwardGraph.poolOp(c, batch);
+            g.task("pool.backward", new Op.TokenPoolBackward(batch, tokens, h, p.prefix(), p.pooling()), dpoolIn, dpooled,
+                    everyToken ? normed : last);
+        }
+        if (everyToken) g.task("norm.backward", new Op.LayerNormBackward(rows, h, eps), dx, grad(w.normWeight()), grad(w.normBias()),
+                dpoolIn, last, w.normWeight());
+        return dx;
+    }
+
+    /** DeiT's two heads on the class and distillation tokens, averaged, the loss, and their backward pass: the last block's output's gradient. */
+    private Tensor distilledHeads(Io io, Tensor x) {
+        int classes = c.numLabels();
+        Tensor cls = act("cls", batch, h), clsNormed = act("cls_normed", batch, h);
+        Tensor dlogits = act("d.logits", batch, classes);
+        g.task("class_token", new Op.ClassToken(batch, tokens, h), cls, x)
+                .task("norm", new Op.LayerNorm(batch, h, eps), clsNormed, cls, w.normWeight(), w.normBias());
+        // DeiT's two heads, averaged (DistillationHeads): both learn the label, as timm trains them without a teacher.
+        Tensor dist = act("dist", batch, h), distNormed = act("dist_normed", batch, h), half = DistillationHeads.half(classes);
+        Tensor clsLogits = act("cls_logits", batch, classes), sum = act("heads.sum", batch, classes);
+        g.transferToDevice(DataTransferMode.FIRST_EXECUTION, half)
+                .task("head", Op.Matmul.linear(batch, h, classes, Activation.NONE), clsLogits, clsNormed, w.headWeight(), w.headBias())
+                .task("dist_token", new Op.ClassToken(batch, tokens, h, 1), dist, x)
+                .task("norm.dist", new Op.LayerNorm(batch, h, eps), distNormed, dist, w.normWeight(), w.normBias())
+                .task("head_dist", Op.Matmul.linear(batch, h, classes, Activation.NONE), sum, distNormed, w.headDistWeight(),
+                        w.headDistBias())
+                .task("heads.sum", new Op.Add((long) batch * classes), sum, clsLogits, sum)
+                .task("heads.average", new Op.LayerScale(batch, classes), io.logits(), sum, half);
+        g.task("loss", new Op.CrossEntropy(batch, classes, (float) settings.labelSmoothing()), io.losses(), dlogits, io.logits(), io.labels());
+
+        // Backward.
+        Tensor dclsNormed = act("d.cls_normed", batch, h), dcls = act("d.cls", batch, h);
+        Tensor dx = act("d.x", batch, tokens, h);
+        Tensor dhead = act("d.heads", batch, classes);
+        g.task("heads.average.backward", new Op.LayerScale(batch, classes), dhead, dlogits, half);
+        linearBackward("head", dhead, clsNormed, w.headWeight(), w.headBias(), dclsNormed, batch, h, classes);
+        g.task("norm.backward", new Op.LayerNormBackward(batch, h, eps), dcls, grad(w.normWeight()), grad(w.normBias()),
+                dclsNormed, cls, w.normWeight());
+        g.task("class_token.backward", new Op.ClassTokenBackward(batch, tokens, h), dx, dcls);
+        // The final norm serves both tokens: the distillation token's share of its gradients is added to the class token's.
+        Tensor ddistNormed = act("d.dist_normed", batch, h), ddist = act("d.dist", batch, h), dxDist = act("d.x.dist", batch, tokens, h);
+        Tensor dnormWeight = act("d.norm.weight.dist", h), dnormBias = act("d.norm.bias.dist", h);
+        linearBackward("head_dist", dhead, distNormed, w.headDistWeight(), w.headDistBias(), ddistNormed, batch, h, classes);
+        g.task("norm.dist.backward", new Op.LayerNormBackward(batch, h, eps), ddist, dnormWeight, dnormBias, ddistNormed, dist,
+                        w.normWeight())
+                .task("norm.dist.backward.weight", new Op.Add(h), grad(w.normWeight()), grad(w.normWeight()), dnormWeight)
+                .task("norm.dist.backward.bias", new Op.Add(h), grad(w.normBias()), grad(w.normBias()), dnormBias)
+                .task("dist_token.backward", new Op.ClassTokenBackward(batch, tokens, h, 1), dxDist, ddist)
+                .task("dist_token.backward.sum", new Op.Add((long) batch * tokens * h), dx, dx, dxDist);
+        return dx;
+    }
+
+    /** What the attention pool's forward pass keeps for its backward pass. */
+    private record AttentionPoolSaved(Tensor in, Tensor q, Tensor kv, Tensor attended, Tensor y, Tensor normed, Tensor fc1, Tensor gelu) {}
+
+    /** timm's AttentionPoolLatent over {@code in} into {@code pooled}, as ForwardGraph's (the GELU apart, its input kept). */
+    private AttentionPoolSaved attentionPool(Tensor in, Tensor pooled) {
+        ViTWeights.AttentionPool p = w.attentionPool();
+        String n = "attn_pool.";
+        var s = new AttentionPoolSaved(in, act(n + "query", 1, h), act(n + "keys_values", batch, tokens, 2 * h), act(n + "attended", batch, h),
+                act(n + "y", batch, h), act(n + "normed", batch, h), act(n + "fc1", batch, mlp), act(n + "gelu", batch, mlp));
+        Tensor branch = act(n + "branch", batch, h);
+        g.task(n + "q", Op.Matmul.linear(1, h, h, Activation.NONE), s.q(), p.latent(), p.qWeight(), p.qBias())
+                .task(n + "kv", Op.Matmul.linear(rows, h, 2 * h, Activation.NONE), s.kv(), in, p.kvWeight(), p.kvBias())
+                .task(n + "attn", ForwardGraph.latentAttention(c, batch), s.attended(), s.q(), s.kv())
+                .task(n + "proj", Op.Matmul.linear(batch, h, h, Activation.NONE), s.y(), s.attended(), p.projWeight(), p.projBias())
+                .task(n + "norm", new Op.LayerNorm(batch, h, eps), s.normed(), s.y(), p.normWeight(), p.normBias())
+                .task(n + "mlp.fc1", Op.Matmul.linear(batch, h, mlp, Activation.NONE), s.fc1(), s.normed(), p.fc1Weight(), p.fc1Bias())
+                .task(n + "mlp.gelu", new Op.Gelu((long) batch * mlp), s.gelu(), s.fc1())
+                .task(n + "mlp.fc2", Op.Matmul.linear(batch, mlp, h, Activation.NONE), branch, s.gelu(), p.fc2Weight(), p.fc2Bias())
+                .task(n + "residual", new Op.Add((long) batch * h), pooled, s.y(), branch);
+        return s;
+    }
+
+    /**
+     * From {@code dpooled}, the attention pool's parameter gradients and, into {@code din}, its input's. The query is
+     * shared by the batch: its per-image gradients are summed before the latent's.
+     */
+    private void attentionPoolBackward(AttentionPoolSaved s, Tensor dpooled, Tensor din) {
+        ViTWeights.AttentionPool p = w.attentionPool();
+        String n = "attn_pool.";
+        Tensor dgelu = act("d." + n + "gelu", batch, mlp), dfc1 = act("d." + n + "fc1", batch, mlp), dnormed = act("d." + n + "normed", batch, h);
+        Tensor dbranch = act("d." + n + "branch", batch, h), dy = act("d." + n + "y", batch, h), dattended = act("d." + n + "attended", batch, h);
+        Tensor dqs = act("d." + n + "query_per_image", batch, h), dq = act("d." + n + "query", 1, h);
+        Tensor dkv = act("d." + n + "keys_values", batch, tokens, 2 * h);
+        // pooled = y + fc2(gelu(fc1(norm(y))))
+        linearBackward(n + "mlp.fc2", dpooled, s.gelu(), p.fc2Weight(), p.fc2Bias(), dgelu, batch, mlp, h);
+        g.task(n + "mlp.gelu.backward", new Op.GeluBackward((long) batch * mlp), dfc1, dgelu, s.fc1());
+        linearBackward(n + "mlp.fc1", dfc1, s.normed(), p.fc1Weight(), p.fc1Bias(), dnormed, batch, h, mlp);
+        g.task(n + "norm.backward", new Op.LayerNormBackward(batch, h, eps), dbranch, grad(p.normWeight()), grad(p.normBias()),
+                        dnormed, s.y(), p.normWeight())
+                .task(n + "residual.backward", new Op.Add((long) batch * h), dy, dpooled, dbranch);
+        // y = proj(attention(q(latent), kv(in)))
+        linearBackward(n + "proj", dy, s.attended(), p.projWeight(), p.projBias(), dattended, batch, h, h);
+        Op.LatentAttention a = ForwardGraph.latentAttention(c, batch);
+        g.task(n + "attn.backward", new Op.LatentAttentionBackward(batch, tokens, a.from(), c.heads(), c.headDim()), dqs, dkv, dattended,
+                        s.q(), s.kv())
+                .task(n + "query.backward.sum", new Op.SumRows(batch, h), dq, dqs);
+        linearBackward(n + "q", dq, p.latent(), p.qWeight(), p.qBias(), grad(p.latent()), 1, h, h);
+        linearBackward(n + "kv", dkv, s.in(), p.kvWeight(), p.kvBias(), din, rows, h, 2 * h);
     }
 
     /** Global-norm clipping and AdamW over every parameter's gradient. */

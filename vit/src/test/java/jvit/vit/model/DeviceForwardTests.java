@@ -34,8 +34,9 @@ public interface DeviceForwardTests {
 
     /** The models compiled for checkpoints in {@code naming}; a backend whose every compile takes long may take fewer. */
     default List<ViTConfig> forwardConfigs(CheckpointNames naming) {
-        return List.of(ForwardTest.rgb(), ForwardTest.grey(), wide(), ForwardTest.layerScaled(), ForwardTest.distilled(),
-                ForwardTest.registers());
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(ForwardTest.rgb(), ForwardTest.grey(), wide(),
+                ForwardTest.layerScaled(), ForwardTest.distilled(), ForwardTest.registers()), java.util.Arrays.stream(ForwardTest.pooled()))
+                .toList();
     }
 
     @ParameterizedTest // DeiT's names differ from Hugging Face's ViT only in the prefix: ForwardTest covers them

@@ -35,6 +35,13 @@ class ForwardTest {
         return rgb().toBuilder().layerScale(0.5).build();
     }
 
+    /** Pooled heads: timm's avgmax with fc_norm after it, and Dinov2's [class token, mean] over normed tokens with LayerScale. */
+    static ViTConfig[] pooled() {
+        return new ViTConfig[] {grey().toBuilder().pool(ViTConfig.Pool.AVGMAX).fcNorm(true).build(),
+                rgb().toBuilder().pool(ViTConfig.Pool.AVG).build(), layerScaled().toBuilder().pool(ViTConfig.Pool.CLASS_AND_AVG).build(),
+                grey().toBuilder().pool(ViTConfig.Pool.MAP).build()};
+    }
+
     /** grey()'s shape as DeiT's distilled models are: a distillation token and a second head, averaged. */
     static ViTConfig distilled() {
         return grey().toBuilder().distilled(true).build();
@@ -48,8 +55,9 @@ class ForwardTest {
     @ParameterizedTest
     @EnumSource(CheckpointNames.class)
     void logitsMatchTheFloat64Reference(CheckpointNames naming) {
-        for (ViTConfig config : new ViTConfig[] {rgb(), grey(), layerScaled(), distilled(), registers(),
-                rgb().toBuilder().noEmbedClass(true).build(), grey().toBuilder().regTokens(1).build()}) {
+        for (ViTConfig config : java.util.stream.Stream.concat(java.util.stream.Stream.of(rgb(), grey(), layerScaled(), distilled(),
+                registers(), rgb().toBuilder().noEmbedClass(true).build(), grey().toBuilder().regTokens(1).build()),
+                java.util.Arrays.stream(pooled())).toList()) {
             Random random = random();
             RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
             int batch = 3;

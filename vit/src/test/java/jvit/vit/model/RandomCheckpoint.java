@@ -42,8 +42,17 @@ final class RandomCheckpoint {
             if (config.hasLayerScale()) // under timm's names in either naming: Hugging Face's ViT has no LayerScale
                 for (String ls : List.of("ls1", "ls2")) put(random, "blocks." + l + "." + ls + ".gamma", 1.5, h);
         }
-        norm(random, "vit.layernorm", h);
-        linear(random, "classifier", h, config.numLabels(), true);
+        norm(random, config.fcNorm() ? "fc_norm" : "vit.layernorm", h); // under timm's name in either naming: HF's ViT has no fc_norm
+        if (config.pool() == ViTConfig.Pool.MAP) { // timm's names in either naming
+            put(random, "attn_pool.latent", 1, 1, 1, h);
+            linear(random, "attn_pool.q", h, h, true);
+            linear(random, "attn_pool.kv", h, 2 * h, true);
+            linear(random, "attn_pool.proj", h, h, true);
+            norm(random, "attn_pool.norm", h);
+            linear(random, "attn_pool.mlp.fc1", h, mlp, true);
+            linear(random, "attn_pool.mlp.fc2", mlp, h, true);
+        }
+        linear(random, "classifier", config.headInputs(), config.numLabels(), true);
         if (config.distilled()) linear(random, "head_dist", h, config.numLabels(), true);
     }
 
@@ -114,9 +123,12 @@ final class RandomCheckpoint {
                 shapes.put(n + "ls2.gamma", new long[] {h});
             }
         }
-        shapes.put("norm.weight", new long[] {h});
-        shapes.put("norm.bias", new long[] {h});
-        shapes.put("head.weight", new long[] {config.numLabels(), h});
+        String norm = config.fcNorm() ? "fc_norm" : "norm";
+        shapes.put(norm + ".weight", new long[] {h});
+        shapes.put(norm + ".bias", new long[] {h});
+        if (config.pool() == ViTConfig.Pool.MAP)
+            hfShapes.forEach((name, shape) -> { if (name.startsWith("attn_pool.")) shapes.put(name, shape); });
+        shapes.put("head.weight", new long[] {config.numLabels(), config.headInputs()});
         shapes.put("head.bias", new long[] {config.numLabels()});
         if (config.distilled()) {
             shapes.put("head_dist.weight", new long[] {config.numLabels(), h});
@@ -172,6 +184,7 @@ final class RandomCheckpoint {
     ReferenceViT reference() {
         return new ReferenceViT(hf, config.channels(), config.imageSize(), config.patchSize(), config.hidden(),
                 config.layers(), config.heads(), config.mlpDim(), config.numLabels(), config.layerNormEps(), config.regTokens(),
-                config.noEmbedClass(), config.distilled());
+                config.noEmbedClass(), config.distilled())
+                .pooled(config.pool(), config.fcNorm());
     }
 }

@@ -2,17 +2,23 @@ package jvit.vit.model;
 
 import java.util.Arrays;
 import java.util.Map;
+import jvit.vit.ViTConfig;
 
 /**
  * A float64 ViT written for the tests, independently of the production path: plain loops over
  * matrices, following Hugging Face's {@code ViTForImageClassification} module by module (separate
  * query, key and value; LayerNorm over every token; the head on the class token), with timm's
- * register tokens and {@code no_embed_class} and DeiT's distillation token and second head.
+ * register tokens and {@code no_embed_class}, DeiT's distillation token and second head, and timm's
+ * pooling ({@link #pooled}) where set.
  */
 final class ReferenceViT {
     private final Map<String, double[]> w;
     private final int channels, size, patch, hidden, layers, heads, mlp, classes;
     private final double eps;
+    private ViTConfig.Pool pool = ViTConfig.Pool.TOKEN;
+    private boolean fcNorm;
+    /** Of the last {@link #logits} call: the smallest gap, over channels, between the largest pooled token and the next. */
+    double maxGap;
     private final int registers;
     private final boolean noEmbedClass, distilled;
 
@@ -32,6 +38,13 @@ final class ReferenceViT {
         this.registers = registers;
         this.noEmbedClass = noEmbedClass;
         this.distilled = distilled;
+    }
+
+    /** The same model with timm's {@code global_pool} and {@code fc_norm} (whose weights are under timm's name, {@code fc_norm}). */
+    ReferenceViT pooled(ViTConfig.Pool pool, boolean fcNorm) {
+        this.pool = pool;
+        this.fcNorm = fcNorm;
+        return this;
     }
 
     /** Logits of one image, {@code [channels][size][size]} flattened. */
@@ -70,28 +83,71 @@ final class ReferenceViT {
             for (double[] row : inner) for (int i = 0; i < row.length; i++) row[i] = gelu(row[i]);
             add(x, layerScale(linear(inner, p + "output.dense"), "blocks." + l + ".ls2.gamma"));
         }
-        double[][] normed = layerNorm(x, "vit.layernorm");
-        double[] logits = linear(new double[][] {normed[0]}, "classifier")[0];
-        if (!distilled) return logits;
-        double[] second = linear(new double[][] {normed[1]}, "head_dist")[0];
-        for (int i = 0; i < logits.length; i++) logits[i] = (logits[i] + second[i]) / 2;
-        return logits;
+        double[][] normed = fcNorm ? x : layerNorm(x, "vit.layernorm");
+        if (distilled) {
+            double[] logits = linear(new double[][] {normed[0]}, "classifier")[0];
+            double[] second = linear(new double[][] {normed[1]}, "head_dist")[0];
+            for (int i = 0; i < logits.length; i++) logits[i] = (logits[i] + second[i]) / 2;
+            return logits;
+        }
+        double[] features = new double[pool == ViTConfig.Pool.CLASS_AND_AVG ? 2 * hidden : hidden];
+        maxGap = Double.POSITIVE_INFINITY;
+        for (int o = 0; o < hidden; o++) {
+            double sum = 0, max = Double.NEGATIVE_INFINITY, second = Double.NEGATIVE_INFINITY;
+            for (int t = prefix; t < tokens; t++) {
+                sum += normed[t][o];
+                second = Math.max(second, Math.min(max, normed[t][o]));
+                max = Math.max(max, normed[t][o]);
+            }
+            maxGap = Math.min(maxGap, max - second);
+            double mean = sum / (tokens - prefix);
+            switch (pool) {
+                case TOKEN -> features[o] = normed[0][o];
+                case MAP -> { } // below
+                case AVG -> features[o] = mean;
+                case MAX -> features[o] = max;
+                case AVGMAX -> features[o] = 0.5 * (max + mean);
+                case CLASS_AND_AVG -> {
+                    features[o] = normed[0][o];
+                    features[hidden + o] = mean;
+                }
+            }
+        }
+        if (pool == ViTConfig.Pool.MAP) features = attentionPool(java.util.Arrays.copyOfRange(normed, prefix, tokens));
+        if (fcNorm) features = layerNorm(new double[][] {features}, "fc_norm")[0];
+        return linear(new double[][] {features}, "classifier")[0];
     }
 
+    /** timm's AttentionPoolLatent over the patch tokens: y = proj(attention(q(latent), k, v)), y + fc2(gelu(fc1(norm(y)))). */
+    private double[] attentionPool(double[][] patches) {
+        double[] q = linear(new double[][] {w.get("attn_pool.latent")}, "attn_pool.q")[0];
+        double[][] kv = linear(patches, "attn_pool.kv"), k = new double[kv.length][], v = new double[kv.length][];
+        for (int t = 0; t < kv.length; t++) {
+            k[t] = java.util.Arrays.copyOfRange(kv[t], 0, hidden);
+            v[t] = java.util.Arrays.copyOfRange(kv[t], hidden, 2 * hidden);
+        }
+        double[][] y = linear(attention(new double[][] {q}, k, v), "attn_pool.proj");
+        double[][] inner = linear(layerNorm(y, "attn_pool.norm"), "attn_pool.mlp.fc1");
+        for (double[] row : inner) for (int i = 0; i < row.length; i++) row[i] = gelu(row[i]);
+        add(y, linear(inner, "attn_pool.mlp.fc2"));
+        return y[0];
+    }
+
+    /** Each query row attends over every key row (as many as the queries in self-attention, more for the latent query). */
     private double[][] attention(double[][] q, double[][] k, double[][] v) {
-        int tokens = q.length, d = hidden / heads;
+        int tokens = q.length, keys = k.length, d = hidden / heads;
         double[][] out = new double[tokens][hidden];
         for (int head = 0; head < heads; head++)
             for (int i = 0; i < tokens; i++) {
-                double[] score = new double[tokens];
+                double[] score = new double[keys];
                 double max = Double.NEGATIVE_INFINITY, sum = 0;
-                for (int j = 0; j < tokens; j++) {
+                for (int j = 0; j < keys; j++) {
                     for (int e = 0; e < d; e++) score[j] += q[i][head * d + e] * k[j][head * d + e];
                     score[j] /= Math.sqrt(d);
                     max = Math.max(max, score[j]);
                 }
-                for (int j = 0; j < tokens; j++) sum += score[j] = Math.exp(score[j] - max);
-                for (int j = 0; j < tokens; j++)
+                for (int j = 0; j < keys; j++) sum += score[j] = Math.exp(score[j] - max);
+                for (int j = 0; j < keys; j++)
                     for (int e = 0; e < d; e++) out[i][head * d + e] += score[j] / sum * v[j][head * d + e];
             }
         return out;

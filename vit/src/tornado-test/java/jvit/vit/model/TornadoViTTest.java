@@ -47,6 +47,14 @@ class TornadoViTTest implements ViTDeviceSuite {
         ViTDeviceSuite.super.twoStepsAgreeWithTheJavaDevice(layerScale, regTokens, noEmbedClass, distilled);
     }
 
+    /** One pooled head, the one with kernels of its own in the graph: timm's attention pool. */
+    @Override
+    @org.junit.jupiter.params.ParameterizedTest(name = "layerScale={0} pool={1}")
+    @org.junit.jupiter.params.provider.CsvSource({"0, MAP"})
+    public void pooledHeadsTrainAsOnTheJavaDevice(double layerScale, ViTConfig.Pool pool) {
+        ViTDeviceSuite.super.pooledHeadsTrainAsOnTheJavaDevice(layerScale, pool);
+    }
+
     @Test
     void theDefaultModelsLogitsAgreeWithTheJavaDevice() {
         Random random = random();
