@@ -30,8 +30,18 @@ public sealed interface Op {
         return 4 * n;
     }
 
-    /** Epilogue fused into a matmul: applied to each output after the bias. */
-    enum Activation { NONE, GELU }
+    /**
+     * Epilogue fused into a matmul, applied to each output after the bias, and the forms of GELU
+     * the MLP uses: {@code GELU} the exact (erf) form, {@code GELU_TANH} its tanh approximation
+     * (timm's {@code gelu_tanh}, HF's {@code gelu_pytorch_tanh}/{@code gelu_new}), {@code QUICK_GELU}
+     * {@code x·σ(1.702x)} (CLIP's). Device kernels take {@link #code()}.
+     */
+    enum Activation {
+        NONE, GELU, GELU_TANH, QUICK_GELU;
+
+        /** The number the device kernels' {@code activation} argument takes (activation.h's ACT_*). */
+        public int code() { return ordinal(); }
+    }
 
     /**
      * {@code C[b] = op(A[b])·op(B[b]) (+ bias) (then activation)}, for each of {@code batch} matrices.
@@ -115,11 +125,15 @@ public sealed interface Op {
         public long flops() { return 4L * batch * heads * tokens * tokens * headDim + 5L * batch * heads * tokens * tokens; }
     }
 
-    /** GELU, erf form: {@code x·Φ(x)}. Args: out, x. {@code out} may be {@code x}. */
-    record Gelu(long n) implements Op {
+    /** GELU in one of its forms ({@code x·Φ(x)}, erf, by default). Args: out, x. {@code out} may be {@code x}. */
+    record Gelu(long n, Activation form) implements Op {
         public Gelu {
             positive(n);
+            geluForm(form);
         }
+
+        /** The erf form. */
+        public Gelu(long n) { this(n, Activation.GELU); }
 
         public String name() { return "gelu"; }
 
@@ -250,11 +264,15 @@ public sealed interface Op {
         public long flops() { return 2L * rows * dim; }
     }
 
-    /** {@code dx = dy · gelu'(x)}, erf form. Args: dx, dy, x. {@code dx} may be {@code dy}. */
-    record GeluBackward(long n) implements Op {
+    /** {@code dx = dy · gelu'(x)}, in one of GELU's forms (erf by default). Args: dx, dy, x. {@code dx} may be {@code dy}. */
+    record GeluBackward(long n, Activation form) implements Op {
         public GeluBackward {
             positive(n);
+            geluForm(form);
         }
+
+        /** The erf form. */
+        public GeluBackward(long n) { this(n, Activation.GELU); }
 
         public String name() { return "gelu_backward"; }
 
@@ -422,6 +440,10 @@ public sealed interface Op {
         public long[] argElements() { return new long[] {n, n, n, n, 1, 3}; }
 
         public long flops() { return 14L * n; }
+    }
+
+    private static void geluForm(Activation form) {
+        if (form == null || form == Activation.NONE) throw new IllegalArgumentException("a GELU needs one of its forms, got " + form);
     }
 
     private static void positive(long... sizes) {

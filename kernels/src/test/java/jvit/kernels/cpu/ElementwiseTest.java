@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
+import jvit.kernels.Op.Activation;
 import jvit.kernels.Reference64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** GELU, residual addition and LayerScale. */
@@ -26,6 +28,22 @@ class ElementwiseTest {
             MemorySegment inPlace = segment(arena, x);
             Gelu.forward(inPlace, inPlace, n);
             assertClose("gelu in place " + random, Reference64.gelu(x), inPlace, 1e-5, 1e-6);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} n={1}")
+    @CsvSource({"GELU_TANH, 1", "GELU_TANH, 17", "GELU_TANH, 4099", "QUICK_GELU, 2", "QUICK_GELU, 15", "QUICK_GELU, 100003"})
+    void geluFormsMatchFloat64Reference(Activation form, int n) {
+        Random random = random();
+        double[] x = roundToFloat(uniform(random, n, 12)); // past ±10, where tanh and σ saturate
+        double[] expected = Reference64.activation(x, form);
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment out = poisoned(arena, n);
+            Gelu.forward(out, segment(arena, x), n, form);
+            assertClose(form + " " + random, expected, out, 1e-5, 1e-6);
+            MemorySegment inPlace = segment(arena, x);
+            Gelu.forward(inPlace, inPlace, n, form);
+            assertClose(form + " in place " + random, expected, inPlace, 1e-5, 1e-6);
         }
     }
 
