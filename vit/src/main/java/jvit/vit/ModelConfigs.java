@@ -127,9 +127,11 @@ public final class ModelConfigs {
         if (channels < 1) throw c.error(c.name("num_channels") + " is " + channels + "; an image has at least one channel — fix the file");
         Preprocessing preprocessing = build(c, () -> huggingFacePreprocessing(c.file().resolveSibling("preprocessor_config.json"), imageSize, channels));
         List<String> labels = huggingFaceLabels(c);
-        return build(c, () -> new ViTConfig(imageSize, c.integer("patch_size", 16), channels, c.integer("hidden_size", 768),
-                c.integer("num_hidden_layers", 12), c.integer("num_attention_heads", 12), c.integer("intermediate_size", 3072),
-                c.number("layer_norm_eps", 1e-12), c.bool("qkv_bias", true), labels, preprocessing));
+        return build(c, () -> ViTConfig.builder().imageSize(imageSize).patchSize(c.integer("patch_size", 16))
+                .channels(channels).hidden(c.integer("hidden_size", 768)).layers(c.integer("num_hidden_layers", 12))
+                .heads(c.integer("num_attention_heads", 12)).mlpDim(c.integer("intermediate_size", 3072))
+                .layerNormEps(c.number("layer_norm_eps", 1e-12)).qkvBias(c.bool("qkv_bias", true)).labels(labels)
+                .preprocessing(preprocessing).build());
     }
 
     /** {@code id2label} ({@code {"0": "tench", ...}}), else {@code LABEL_i} for {@code num_labels} (default 2). */
@@ -265,10 +267,12 @@ public final class ModelConfigs {
         float[] mean = perChannel(cfg, "mean", base.mean(), channels);
         float[] std = perChannel(cfg, "std", base.std(), channels);
         Preprocessing preprocessing = build(c, () -> new Preprocessing(imageSize, cropPct, interpolation, mean, std));
-        return build(c, () -> new ViTConfig(imageSize, args.integer("patch_size", preset.patchSize()), channels, hidden,
-                args.integer("depth", preset.layers()), args.integer("num_heads", preset.heads()), mlp,
-                preset.layerNormEps(), args.bool("qkv_bias", preset.qkvBias()), labels, preprocessing,
-                args.number("init_values", 0), ViTConfig.PositionResampling.TIMM));
+        return build(c, () -> ViTConfig.builder().imageSize(imageSize)
+                .patchSize(args.integer("patch_size", preset.patchSize())).channels(channels).hidden(hidden)
+                .layers(args.integer("depth", preset.layers())).heads(args.integer("num_heads", preset.heads())).mlpDim(mlp)
+                .layerNormEps(preset.layerNormEps()).qkvBias(args.bool("qkv_bias", preset.qkvBias())).labels(labels)
+                .preprocessing(preprocessing).layerScale(args.number("init_values", 0))
+                .resampling(ViTConfig.PositionResampling.TIMM).build());
     }
 
     /**

@@ -6,7 +6,8 @@ import jvit.vit.image.Preprocessing;
 
 /**
  * The shape of a Vision Transformer and how its inputs are prepared: everything needed, with the
- * weights, to classify an image. Built from a Hugging Face {@code config.json} or a preset.
+ * weights, to classify an image. Built from a Hugging Face {@code config.json} or a preset, through
+ * {@link #builder()} (or {@link #toBuilder()} for a variant), so that a new switch touches no call site.
  *
  * @param imageSize side of the square input the position embeddings were trained for
  * @param patchSize side of a square patch; {@code imageSize} is a multiple of it
@@ -28,19 +29,6 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
     /** The libraries whose position-embedding resampling jvit reproduces. */
     public enum PositionResampling { HUGGING_FACE, TIMM }
 
-    /** A ViT without LayerScale, resampled as Hugging Face does. */
-    public ViTConfig(int imageSize, int patchSize, int channels, int hidden, int layers, int heads, int mlpDim,
-                     double layerNormEps, boolean qkvBias, List<String> labels, Preprocessing preprocessing) {
-        this(imageSize, patchSize, channels, hidden, layers, heads, mlpDim, layerNormEps, qkvBias, labels, preprocessing, 0);
-    }
-
-    /** Resampled as Hugging Face does. */
-    public ViTConfig(int imageSize, int patchSize, int channels, int hidden, int layers, int heads, int mlpDim,
-                     double layerNormEps, boolean qkvBias, List<String> labels, Preprocessing preprocessing, double layerScale) {
-        this(imageSize, patchSize, channels, hidden, layers, heads, mlpDim, layerNormEps, qkvBias, labels, preprocessing, layerScale,
-                PositionResampling.HUGGING_FACE);
-    }
-
     public ViTConfig {
         check(imageSize > 0 && patchSize > 0 && channels > 0 && hidden > 0 && layers > 0 && heads > 0 && mlpDim > 0,
                 "every size must be positive");
@@ -51,7 +39,8 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         check(hidden % heads == 0, "hidden_size " + hidden + " is not divisible by num_attention_heads " + heads);
         check(layerNormEps > 0, "layer_norm_eps must be > 0");
         check(Double.isFinite(layerScale), "init_values must be a finite number");
-        check(!labels.isEmpty(), "there must be at least one class label");
+        check(labels != null && !labels.isEmpty(), "there must be at least one class label");
+        check(preprocessing != null && resampling != null, "preprocessing and resampling must be given");
         labels = List.copyOf(labels);
     }
 
@@ -79,8 +68,7 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
 
     /** This config with another number of classes, named {@code LABEL_0 ...}. */
     public ViTConfig withClasses(int classes) {
-        return new ViTConfig(imageSize, patchSize, channels, hidden, layers, heads, mlpDim, layerNormEps, qkvBias,
-                defaultLabels(classes), preprocessing, layerScale, resampling);
+        return toBuilder().labels(defaultLabels(classes)).build();
     }
 
     /** {@code LABEL_0 ... LABEL_{n-1}}, Hugging Face's names when a config gives none. */
@@ -88,6 +76,49 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         List<String> labels = new ArrayList<>(n);
         for (int i = 0; i < n; i++) labels.add("LABEL_" + i);
         return labels;
+    }
+
+    /** A builder with no sizes set; {@code qkvBias} on, no LayerScale, resampled as Hugging Face does. */
+    public static Builder builder() { return new Builder(); }
+
+    /** A builder holding this config's values, to change a few of them. */
+    public Builder toBuilder() {
+        return builder().imageSize(imageSize).patchSize(patchSize).channels(channels).hidden(hidden).layers(layers).heads(heads)
+                .mlpDim(mlpDim).layerNormEps(layerNormEps).qkvBias(qkvBias).labels(labels).preprocessing(preprocessing)
+                .layerScale(layerScale).resampling(resampling);
+    }
+
+    /** Sets the components one by name; {@link #build()} validates them as the constructor does. */
+    public static final class Builder {
+        private int imageSize, patchSize, channels, hidden, layers, heads, mlpDim;
+        private double layerNormEps;
+        private boolean qkvBias = true;
+        private List<String> labels;
+        private Preprocessing preprocessing;
+        private double layerScale;
+        private PositionResampling resampling = PositionResampling.HUGGING_FACE;
+
+        private Builder() {}
+
+        public Builder imageSize(int imageSize) { this.imageSize = imageSize; return this; }
+        public Builder patchSize(int patchSize) { this.patchSize = patchSize; return this; }
+        public Builder channels(int channels) { this.channels = channels; return this; }
+        public Builder hidden(int hidden) { this.hidden = hidden; return this; }
+        public Builder layers(int layers) { this.layers = layers; return this; }
+        public Builder heads(int heads) { this.heads = heads; return this; }
+        public Builder mlpDim(int mlpDim) { this.mlpDim = mlpDim; return this; }
+        public Builder layerNormEps(double layerNormEps) { this.layerNormEps = layerNormEps; return this; }
+        public Builder qkvBias(boolean qkvBias) { this.qkvBias = qkvBias; return this; }
+        public Builder labels(List<String> labels) { this.labels = labels; return this; }
+        public Builder preprocessing(Preprocessing preprocessing) { this.preprocessing = preprocessing; return this; }
+        public Builder layerScale(double layerScale) { this.layerScale = layerScale; return this; }
+        public Builder resampling(PositionResampling resampling) { this.resampling = resampling; return this; }
+
+        /** The config; an {@link IllegalArgumentException} names the first value that is not valid. */
+        public ViTConfig build() {
+            return new ViTConfig(imageSize, patchSize, channels, hidden, layers, heads, mlpDim, layerNormEps, qkvBias, labels,
+                    preprocessing, layerScale, resampling);
+        }
     }
 
     private static void check(boolean condition, String problem) {

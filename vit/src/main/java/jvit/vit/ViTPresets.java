@@ -54,8 +54,9 @@ public final class ViTPresets {
         float[] half = {0.5f, 0.5f, 0.5f};
         Preprocessing preprocessing = new Preprocessing(image, image == 224 ? 0.9 : 1.0,
                 Preprocessing.Interpolation.BICUBIC, half, half);
-        return new ViTConfig(image, patch, 3, s.hidden, s.layers, s.heads, s.mlp, 1e-6, true,
-                ViTConfig.defaultLabels(1000), preprocessing, 0, ViTConfig.PositionResampling.TIMM);
+        return ViTConfig.builder().imageSize(image).patchSize(patch).channels(3).hidden(s.hidden).layers(s.layers)
+                .heads(s.heads).mlpDim(s.mlp).layerNormEps(1e-6).qkvBias(true).labels(ViTConfig.defaultLabels(1000))
+                .preprocessing(preprocessing).layerScale(0).resampling(ViTConfig.PositionResampling.TIMM).build();
     }
 
     /** Every name a preset answers to: the timm names, then the paper's. */

@@ -271,8 +271,10 @@ class ModelConfigsTest {
                 + " \"num_classes\": 5, \"in_chans\": 1, \"drop_path_rate\": 0.1, \"act_layer\": \"gelu\", \"init_values\": 0.1},")
                 .replace("\"mean\": [0.5, 0.5, 0.5]", "\"mean\": [0.5]").replace("\"std\": [0.5, 0.5, 0.5]", "\"std\": [0.5]"));
         ViTConfig c = ModelConfigs.read(config);
-        assertEquals(new ViTConfig(32, 8, 1, 48, 2, 4, 120, 1e-6, false, ViTConfig.defaultLabels(5),
-                new Preprocessing(32, 0.9, Interpolation.BICUBIC, new float[] {0.5f}, new float[] {0.5f}), 0.1, ViTConfig.PositionResampling.TIMM), c);
+        assertEquals(ViTConfig.builder().imageSize(32).patchSize(8).channels(1).hidden(48).layers(2).heads(4).mlpDim(120)
+                .layerNormEps(1e-6).qkvBias(false).labels(ViTConfig.defaultLabels(5))
+                .preprocessing(new Preprocessing(32, 0.9, Interpolation.BICUBIC, new float[] {0.5f}, new float[] {0.5f}))
+                .layerScale(0.1).resampling(ViTConfig.PositionResampling.TIMM).build(), c);
     }
 
     @Test

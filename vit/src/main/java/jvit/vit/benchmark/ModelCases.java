@@ -41,7 +41,8 @@ public final class ModelCases {
      */
     public static ViTConfig tinyConfig() {
         float[] half = {0.5f, 0.5f, 0.5f};
-        return new ViTConfig(32, 8, 3, 32, 2, 2, 64, 1e-6, true, ViTConfig.defaultLabels(10),
-                new Preprocessing(32, 1.0, Preprocessing.Interpolation.BICUBIC, half, half));
+        return ViTConfig.builder().imageSize(32).patchSize(8).channels(3).hidden(32).layers(2).heads(2).mlpDim(64)
+                .layerNormEps(1e-6).qkvBias(true).labels(ViTConfig.defaultLabels(10))
+                .preprocessing(new Preprocessing(32, 1.0, Preprocessing.Interpolation.BICUBIC, half, half)).build();
     }
 }

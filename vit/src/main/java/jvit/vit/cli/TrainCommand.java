@@ -143,8 +143,9 @@ final class TrainCommand implements Runnable {
     private static ViTConfig recipeModel(int patch, int hidden, int layers, int heads, int mlp) {
         try {
             float[] mean = {0.2860f}, std = {0.3530f}; // Fashion-MNIST's training-set statistics
-            return new ViTConfig(28, patch, 1, hidden, layers, heads, mlp, 1e-6, true, FashionMnist.CLASSES,
-                    new Preprocessing(28, 1.0, Preprocessing.Interpolation.BILINEAR, mean, std));
+            return ViTConfig.builder().imageSize(28).patchSize(patch).channels(1).hidden(hidden).layers(layers).heads(heads)
+                    .mlpDim(mlp).layerNormEps(1e-6).qkvBias(true).labels(FashionMnist.CLASSES)
+                    .preprocessing(new Preprocessing(28, 1.0, Preprocessing.Interpolation.BILINEAR, mean, std)).build();
         } catch (IllegalArgumentException e) {
             throw new UserError("the model's shape is not valid: " + e.getMessage());
         }

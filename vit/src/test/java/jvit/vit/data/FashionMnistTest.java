@@ -134,9 +134,13 @@ class FashionMnistTest {
 
     @Test
     void aModelMustTakeTheImagesAsTheyAre() {
-        ViTConfig grey = new ViTConfig(28, 7, 1, 16, 1, 2, 32, 1e-12, true, FashionMnist.CLASSES, Preprocessing.huggingFace(28, 1));
+        ViTConfig grey = ViTConfig.builder().imageSize(28).patchSize(7).channels(1).hidden(16).layers(1).heads(2).mlpDim(32)
+                .layerNormEps(1e-12).qkvBias(true).labels(FashionMnist.CLASSES)
+                .preprocessing(Preprocessing.huggingFace(28, 1)).build();
         FashionMnist.requireFits(grey, "m");
-        ViTConfig rgb = new ViTConfig(28, 7, 3, 16, 1, 2, 32, 1e-12, true, FashionMnist.CLASSES, Preprocessing.huggingFace(28, 3));
+        ViTConfig rgb = ViTConfig.builder().imageSize(28).patchSize(7).channels(3).hidden(16).layers(1).heads(2).mlpDim(32)
+                .layerNormEps(1e-12).qkvBias(true).labels(FashionMnist.CLASSES)
+                .preprocessing(Preprocessing.huggingFace(28, 3)).build();
         var e = assertThrows(UserError.class, () -> FashionMnist.requireFits(rgb, "m"));
         assertEquals("m: Fashion-MNIST needs a model with 1 channel, 28x28 images and 10 classes;"
                 + " this one has 3 channels, 28x28 images and 10 classes", e.getMessage());

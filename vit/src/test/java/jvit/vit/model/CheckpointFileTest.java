@@ -65,9 +65,7 @@ class CheckpointFileTest {
     @Test
     void positionEmbeddingsAreResampledForAnotherImageSize() {
         ViTConfig trained = ForwardTest.rgb(); // 12×12 images, 3×3 patches
-        ViTConfig larger = new ViTConfig(20, trained.patchSize(), trained.channels(), trained.hidden(), trained.layers(),
-                trained.heads(), trained.mlpDim(), trained.layerNormEps(), trained.qkvBias(), trained.labels(),
-                trained.preprocessing());                 // 20×20 images, 5×5 patches
+        ViTConfig larger = trained.toBuilder().imageSize(20).build();                 // 20×20 images, 5×5 patches
         Random random = random();
         RandomCheckpoint checkpoint = new RandomCheckpoint(trained, random);
         Path file = dir.resolve("model.safetensors");

@@ -26,7 +26,9 @@ public interface DeviceForwardTests {
 
     /** Wider than ForwardTest's: 65 tokens (more than one block of query rows and of keys), head size 16. */
     static ViTConfig wide() {
-        return new ViTConfig(32, 4, 3, 64, 2, 4, 128, 1e-12, true, ViTConfig.defaultLabels(10), Preprocessing.huggingFace(32, 3));
+        return ViTConfig.builder().imageSize(32).patchSize(4).channels(3).hidden(64).layers(2).heads(4).mlpDim(128)
+                .layerNormEps(1e-12).qkvBias(true).labels(ViTConfig.defaultLabels(10))
+                .preprocessing(Preprocessing.huggingFace(32, 3)).build();
     }
 
     @ParameterizedTest

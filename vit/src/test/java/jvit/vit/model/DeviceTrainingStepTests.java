@@ -34,7 +34,9 @@ public interface DeviceTrainingStepTests {
 
     /** 26 tokens (more than a block of query rows, an odd number of key groups), head size 12, 7 classes. */
     private static ViTConfig config(double layerScale) {
-        return new ViTConfig(20, 4, 3, 36, 2, 3, 52, 1e-6, true, ViTConfig.defaultLabels(7), Preprocessing.huggingFace(20, 3), layerScale);
+        return ViTConfig.builder().imageSize(20).patchSize(4).channels(3).hidden(36).layers(2).heads(3).mlpDim(52)
+                .layerNormEps(1e-6).qkvBias(true).labels(ViTConfig.defaultLabels(7))
+                .preprocessing(Preprocessing.huggingFace(20, 3)).layerScale(layerScale).build();
     }
     int BATCH = 5, STEPS = 2;
     /** Clipping on (random weights give a gradient norm above 1), weight decay on, label smoothing on. */

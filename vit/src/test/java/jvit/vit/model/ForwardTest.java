@@ -18,19 +18,21 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The forward pass against the float64 {@link ReferenceViT}, for checkpoints in both namings. */
 class ForwardTest {
     static ViTConfig rgb() {
-        return new ViTConfig(12, 4, 3, 12, 2, 3, 20, 1e-6, true, ViTConfig.defaultLabels(5), Preprocessing.huggingFace(12, 3));
+        return ViTConfig.builder().imageSize(12).patchSize(4).channels(3).hidden(12).layers(2).heads(3).mlpDim(20)
+                .layerNormEps(1e-6).qkvBias(true).labels(ViTConfig.defaultLabels(5))
+                .preprocessing(Preprocessing.huggingFace(12, 3)).build();
     }
 
     /** Awkward sizes: 1 channel, odd head size, no qkv bias, 3 layers, 3 classes. */
     static ViTConfig grey() {
-        return new ViTConfig(10, 5, 1, 10, 3, 2, 7, 1e-12, false, ViTConfig.defaultLabels(3), Preprocessing.huggingFace(10, 1));
+        return ViTConfig.builder().imageSize(10).patchSize(5).channels(1).hidden(10).layers(3).heads(2).mlpDim(7)
+                .layerNormEps(1e-12).qkvBias(false).labels(ViTConfig.defaultLabels(3))
+                .preprocessing(Preprocessing.huggingFace(10, 1)).build();
     }
 
     /** rgb()'s shape with LayerScale (timm's ls1/ls2). */
     static ViTConfig layerScaled() {
-        ViTConfig c = rgb();
-        return new ViTConfig(c.imageSize(), c.patchSize(), c.channels(), c.hidden(), c.layers(), c.heads(), c.mlpDim(), c.layerNormEps(),
-                c.qkvBias(), c.labels(), c.preprocessing(), 0.5);
+        return rgb().toBuilder().layerScale(0.5).build();
     }
 
     @ParameterizedTest
@@ -122,9 +124,7 @@ class ForwardTest {
     @Test
     void aConfigWithFewerLayersThanTheCheckpointIsRefused() {
         ViTConfig config = rgb();
-        ViTConfig shallower = new ViTConfig(config.imageSize(), config.patchSize(), config.channels(), config.hidden(),
-                config.layers() - 1, config.heads(), config.mlpDim(), config.layerNormEps(), config.qkvBias(), config.labels(),
-                config.preprocessing());
+        ViTConfig shallower = config.toBuilder().layers(config.layers() - 1).build();
         try (Arena arena = Arena.ofShared()) {
             var tensors = new RandomCheckpoint(config, random()).tensors(CheckpointNames.HUGGING_FACE, arena);
             var e = assertThrows(UserError.class, () -> ViTWeights.from(shallower, tensors, Path.of("m.safetensors"), arena));

@@ -32,7 +32,9 @@ class OpenCLCliForwardTest {
     @EnumSource(CheckpointNames.class)
     void forwardOnOpenCLMatchesJava(CheckpointNames naming) {
         Assumptions.assumeTrue(Devices.all().stream().anyMatch(d -> d.id().equals("opencl:0")), "no OpenCL device");
-        ViTConfig config = new ViTConfig(32, 8, 3, 48, 2, 3, 96, 1e-12, true, ViTConfig.defaultLabels(7), Preprocessing.huggingFace(32, 3));
+        ViTConfig config = ViTConfig.builder().imageSize(32).patchSize(8).channels(3).hidden(48).layers(2).heads(3)
+                .mlpDim(96).layerNormEps(1e-12).qkvBias(true).labels(ViTConfig.defaultLabels(7))
+                .preprocessing(Preprocessing.huggingFace(32, 3)).build();
         Random random = random();
         RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
         Path model = dir.resolve("model");

@@ -80,9 +80,12 @@ class PeerCheckTest {
     void theirLibrariesLoadTheDirectoriesJvitWrites() throws IOException, InterruptedException {
         String python = peersPython();
         Random random = new Random(Long.getLong("jvit.peers.seed", 0));
-        ViTConfig config = new ViTConfig(32, 8, 3, 48, 2, 3, 96, 1e-12, false, ViTConfig.defaultLabels(7), Preprocessing.huggingFace(32, 3));
-        ViTConfig layerScaled = new ViTConfig(32, 8, 3, 48, 2, 3, 96, 1e-6, true, ViTConfig.defaultLabels(4),
-                Preprocessing.huggingFace(32, 3), 0.5);
+        ViTConfig config = ViTConfig.builder().imageSize(32).patchSize(8).channels(3).hidden(48).layers(2).heads(3)
+                .mlpDim(96).layerNormEps(1e-12).qkvBias(false).labels(ViTConfig.defaultLabels(7))
+                .preprocessing(Preprocessing.huggingFace(32, 3)).build();
+        ViTConfig layerScaled = ViTConfig.builder().imageSize(32).patchSize(8).channels(3).hidden(48).layers(2).heads(3)
+                .mlpDim(96).layerNormEps(1e-6).qkvBias(true).labels(ViTConfig.defaultLabels(4))
+                .preprocessing(Preprocessing.huggingFace(32, 3)).layerScale(0.5).build();
         Path written = dir.resolve("written"), timm = dir.resolve("written-timm"), shipped = dir.resolve("fashion-mnist");
         try (Arena arena = Arena.ofShared()) {
             ModelFiles.write(written, config, List.copyOf(new RandomCheckpoint(config, random).tensors(CheckpointNames.TIMM, arena)

@@ -32,8 +32,9 @@ class TrainingGradientTest {
     @ParameterizedTest(name = "qkvBias={0} layerScale={1}")
     @org.junit.jupiter.params.provider.CsvSource({"true, false", "false, false", "true, true"})
     void everyGradientMatchesFiniteDifferences(boolean qkvBias, boolean layerScale) {
-        ViTConfig config = new ViTConfig(8, 4, 2, 8, 2, 2, 12, 1e-6, qkvBias, ViTConfig.defaultLabels(3), Preprocessing.huggingFace(8, 2),
-                layerScale ? 0.1 : 0);
+        ViTConfig config = ViTConfig.builder().imageSize(8).patchSize(4).channels(2).hidden(8).layers(2).heads(2).mlpDim(12)
+                .layerNormEps(1e-6).qkvBias(qkvBias).labels(ViTConfig.defaultLabels(3))
+                .preprocessing(Preprocessing.huggingFace(8, 2)).layerScale(layerScale ? 0.1 : 0).build();
         Random random = random();
         RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
         int batch = 3;

@@ -18,8 +18,10 @@ import jvit.vit.model.ViTWeights;
  * position it was written with (when its contents are intact) or a {@link UserError}, never another exception.
  */
 class CheckpointFuzzTest {
-    private static final ViTConfig CONFIG = new ViTConfig(28, 14, 1, 4, 1, 1, 4, 1e-6, true, ViTConfig.defaultLabels(2),
-            new Preprocessing(28, 1.0, Preprocessing.Interpolation.BILINEAR, new float[] {0.5f}, new float[] {0.5f}));
+    private static final ViTConfig CONFIG = ViTConfig.builder().imageSize(28).patchSize(14).channels(1).hidden(4).layers(1)
+            .heads(1).mlpDim(4).layerNormEps(1e-6).qkvBias(true).labels(ViTConfig.defaultLabels(2))
+            .preprocessing(new Preprocessing(28, 1.0, Preprocessing.Interpolation.BILINEAR, new float[] {0.5f}, new float[] {0.5f}))
+            .build();
     private static final Checkpoint.Position AT = new Checkpoint.Position(7, 1, 3, 2.5, 4, 5);
     private static byte[] intact;
 

@@ -33,8 +33,9 @@ import org.junit.jupiter.api.Test;
  * micro-batches of 2, one block per device).
  */
 class PlacedTrainingTest {
-    private static final ViTConfig CONFIG = new ViTConfig(20, 4, 3, 36, 2, 3, 52, 1e-6, true, ViTConfig.defaultLabels(7),
-            Preprocessing.huggingFace(20, 3));
+    private static final ViTConfig CONFIG = ViTConfig.builder().imageSize(20).patchSize(4).channels(3).hidden(36).layers(2)
+            .heads(3).mlpDim(52).layerNormEps(1e-6).qkvBias(true).labels(ViTConfig.defaultLabels(7))
+            .preprocessing(Preprocessing.huggingFace(20, 3)).build();
     private static final int STEPS = 3;
     private static final TrainSettings SETTINGS = new TrainSettings(1, 5, 1e-3, 0, 0, 0.05, 0.9, 0.999, 1e-8, 1, 0.1, 0,
             false, 0, 1, 1);
