@@ -2,6 +2,7 @@ package jvit.vit;
 
 import java.util.ArrayList;
 import java.util.List;
+import jvit.kernels.Op.Activation;
 import jvit.vit.image.Preprocessing;
 
 /**
@@ -22,10 +23,17 @@ import jvit.vit.image.Preprocessing;
  * @param preprocessing how an image becomes the input tensor
  * @param layerScale LayerScale's initial factor (timm's {@code init_values}); 0 when the blocks have none
  * @param resampling how position embeddings are resized for another image size: as the checkpoint's library does it
+ * @param activation the MLP's GELU form: erf ({@code GELU}), tanh ({@code GELU_TANH}) or CLIP's {@code QUICK_GELU}
+ * @param preNorm whether a LayerNorm follows the embeddings, before the blocks (timm's {@code pre_norm}, CLIP's {@code norm_pre})
+ * @param qkNorm whether each block's attention normalises queries and keys per head over the head dimension
+ *     (timm's {@code qk_norm}: {@code attn.q_norm}, {@code attn.k_norm})
+ * @param dynamicImageSize whether inputs of another size than {@code imageSize} are taken, the position embeddings
+ *     resampled for them (timm's {@code dynamic_img_size})
  */
 public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, int layers, int heads, int mlpDim,
                         double layerNormEps, boolean qkvBias, List<String> labels, Preprocessing preprocessing, double layerScale,
-                        PositionResampling resampling) {
+                        PositionResampling resampling, Activation activation, boolean preNorm, boolean qkNorm,
+                        boolean dynamicImageSize) {
     /** The libraries whose position-embedding resampling jvit reproduces. */
     public enum PositionResampling { HUGGING_FACE, TIMM }
 
@@ -41,6 +49,7 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         check(Double.isFinite(layerScale), "init_values must be a finite number");
         check(labels != null && !labels.isEmpty(), "there must be at least one class label");
         check(preprocessing != null && resampling != null, "preprocessing and resampling must be given");
+        check(activation != null && activation != Activation.NONE, "the MLP's activation must be a GELU form, got " + activation);
         labels = List.copyOf(labels);
     }
 
@@ -62,8 +71,8 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         long h = hidden;
         long embed = h * channels * patchSize * patchSize + h + h + (long) tokens() * h;
         long block = 2 * 2 * h + 3 * h * h + (qkvBias ? 3 * h : 0) + h * h + h + 2 * h * mlpDim + mlpDim + h
-                + (hasLayerScale() ? 2 * h : 0);
-        return embed + layers * block + 2 * h + h * numLabels() + numLabels();
+                + (hasLayerScale() ? 2 * h : 0) + (qkNorm ? 4L * headDim() : 0);
+        return embed + (preNorm ? 2 * h : 0) + layers * block + 2 * h + h * numLabels() + numLabels();
     }
 
     /** This config with another number of classes, named {@code LABEL_0 ...}. */
@@ -78,14 +87,15 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         return labels;
     }
 
-    /** A builder with no sizes set; {@code qkvBias} on, no LayerScale, resampled as Hugging Face does. */
+    /** A builder with no sizes set; {@code qkvBias} on, no LayerScale, resampled as Hugging Face does, erf GELU, no other switch. */
     public static Builder builder() { return new Builder(); }
 
     /** A builder holding this config's values, to change a few of them. */
     public Builder toBuilder() {
         return builder().imageSize(imageSize).patchSize(patchSize).channels(channels).hidden(hidden).layers(layers).heads(heads)
                 .mlpDim(mlpDim).layerNormEps(layerNormEps).qkvBias(qkvBias).labels(labels).preprocessing(preprocessing)
-                .layerScale(layerScale).resampling(resampling);
+                .layerScale(layerScale).resampling(resampling).activation(activation).preNorm(preNorm).qkNorm(qkNorm)
+                .dynamicImageSize(dynamicImageSize);
     }
 
     /** Sets the components one by name; {@link #build()} validates them as the constructor does. */
@@ -97,6 +107,8 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         private Preprocessing preprocessing;
         private double layerScale;
         private PositionResampling resampling = PositionResampling.HUGGING_FACE;
+        private Activation activation = Activation.GELU;
+        private boolean preNorm, qkNorm, dynamicImageSize;
 
         private Builder() {}
 
@@ -113,11 +125,15 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         public Builder preprocessing(Preprocessing preprocessing) { this.preprocessing = preprocessing; return this; }
         public Builder layerScale(double layerScale) { this.layerScale = layerScale; return this; }
         public Builder resampling(PositionResampling resampling) { this.resampling = resampling; return this; }
+        public Builder activation(Activation activation) { this.activation = activation; return this; }
+        public Builder preNorm(boolean preNorm) { this.preNorm = preNorm; return this; }
+        public Builder qkNorm(boolean qkNorm) { this.qkNorm = qkNorm; return this; }
+        public Builder dynamicImageSize(boolean dynamicImageSize) { this.dynamicImageSize = dynamicImageSize; return this; }
 
         /** The config; an {@link IllegalArgumentException} names the first value that is not valid. */
         public ViTConfig build() {
             return new ViTConfig(imageSize, patchSize, channels, hidden, layers, heads, mlpDim, layerNormEps, qkvBias, labels,
-                    preprocessing, layerScale, resampling);
+                    preprocessing, layerScale, resampling, activation, preNorm, qkNorm, dynamicImageSize);
         }
     }
 

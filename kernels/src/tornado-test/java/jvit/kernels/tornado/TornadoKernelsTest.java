@@ -125,6 +125,25 @@ class TornadoKernelsTest {
         }
     }
 
+    /** GELU's other forms, past ±10 where they saturate, alone and in both matmul epilogues (tiled, and blocked's own task). */
+    @ParameterizedTest(name = "{0} n={1}")
+    @CsvSource({"GELU_TANH, 1", "GELU_TANH, 100003", "QUICK_GELU, 257"})
+    void geluForms(Activation form, int n) {
+        Random random = random();
+        double[] x = roundToFloat(uniform(random, n, 12));
+        double[] expected = Reference64.activation(x, form);
+        double[] a = roundToFloat(uniform(random, 17 * 13, 1)), b = roundToFloat(uniform(random, 31 * 13, 1)), c = roundToFloat(uniform(random, 31, 1));
+        var matmul = new Op.Matmul(1, 17, 31, 13, false, true, true, form);
+        double[] product = Reference64.matmul(a, b, c, 1, 17, 31, 13, false, true, form);
+        for (TornadoDevice device : devices()) {
+            assertClose(form + " on " + device + ", " + random, expected, run(device, new Op.Gelu(n, form), null, x)[0], 1e-5, 1e-6);
+            assertClose(form + " in place on " + device + ", " + random, expected, runInPlace(device, new Op.Gelu(n, form), x), 1e-5, 1e-6);
+            assertClose("matmul " + form + " on " + device + ", " + random, product, run(device, matmul, null, a, b, c)[0], 1e-5, 1e-5);
+            assertClose("tiled matmul " + form + " on " + device + ", " + random, product,
+                    run(device, TornadoDeviceType.GPU, matmul, null, a, b, c)[0], 1e-5, 1e-5);
+        }
+    }
+
     @ParameterizedTest(name = "n={0}")
     @ValueSource(ints = {1, 65_537})
     void add(int n) {

@@ -60,6 +60,7 @@ public enum CheckpointNames {
             case "norm.bias" -> backbone("layernorm.bias");
             case "head.weight" -> List.of("classifier.weight");
             case "head.bias" -> List.of("classifier.bias");
+            case "norm_pre.weight", "norm_pre.bias" -> List.of(timmName); // ViTForImageClassification has no pre-norm
             default -> block(timmName);
         };
     }
@@ -78,7 +79,7 @@ public enum CheckpointNames {
             case "norm2" -> backbone(layer + "layernorm_after." + kind);
             case "mlp.fc1" -> backbone(layer + "intermediate.dense." + kind);
             case "mlp.fc2" -> backbone(layer + "output.dense." + kind);
-            case "ls1", "ls2" -> List.of(timmName); // ViTForImageClassification has no LayerScale
+            case "ls1", "ls2", "attn.q_norm", "attn.k_norm" -> List.of(timmName); // ViTForImageClassification has no LayerScale, no qk-norm
             default -> throw new IllegalArgumentException("not a ViT tensor: " + timmName);
         };
     }

@@ -26,15 +26,20 @@ import jvit.vit.io.FloatTensor;
  */
 public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias, Tensor classToken,
                          Tensor positions, List<Block> blocks, Tensor normWeight, Tensor normBias,
-                         Tensor headWeight, Tensor headBias) {
+                         Tensor headWeight, Tensor headBias, Tensor normPreWeight, Tensor normPreBias) {
 
-    /** One encoder block; {@code qkvBias} is null when the model has none, {@code ls1}/{@code ls2} (LayerScale's gammas) too. */
+    /**
+     * One encoder block; {@code qkvBias} is null when the model has none, {@code ls1}/{@code ls2} (LayerScale's gammas) too,
+     * and the query and key norms ({@code attn.q_norm}, {@code attn.k_norm}, over the head dimension) without qk_norm.
+     */
     public record Block(Tensor norm1Weight, Tensor norm1Bias, Tensor qkvWeight, Tensor qkvBias,
                         Tensor projWeight, Tensor projBias, Tensor ls1, Tensor norm2Weight, Tensor norm2Bias,
-                        Tensor fc1Weight, Tensor fc1Bias, Tensor fc2Weight, Tensor fc2Bias, Tensor ls2) {
+                        Tensor fc1Weight, Tensor fc1Bias, Tensor fc2Weight, Tensor fc2Bias, Tensor ls2,
+                        Tensor qNormWeight, Tensor qNormBias, Tensor kNormWeight, Tensor kNormBias) {
         public List<Tensor> all() {
-            List<Tensor> all = new ArrayList<>(Arrays.asList(norm1Weight, norm1Bias, qkvWeight, qkvBias, projWeight,
-                    projBias, ls1, norm2Weight, norm2Bias, fc1Weight, fc1Bias, fc2Weight, fc2Bias, ls2));
+            List<Tensor> all = new ArrayList<>(Arrays.asList(norm1Weight, norm1Bias, qkvWeight, qkvBias, qNormWeight, qNormBias,
+                    kNormWeight, kNormBias, projWeight, projBias, ls1, norm2Weight, norm2Bias, fc1Weight, fc1Bias, fc2Weight, fc2Bias,
+                    ls2));
             all.removeIf(t -> t == null);
             return all;
         }
@@ -43,6 +48,7 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
     /** Every weight tensor, in a fixed order. */
     public List<Tensor> all() {
         List<Tensor> all = new ArrayList<>(List.of(patchWeight, patchBias, classToken, positions));
+        if (normPreWeight != null) all.addAll(List.of(normPreWeight, normPreBias));
         for (Block b : blocks) all.addAll(b.all());
         all.addAll(List.of(normWeight, normBias, headWeight, headBias));
         return all;
@@ -102,7 +108,8 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
     }
 
     private static ViTWeights assemble(ViTConfig config, Source weights) {
-        int h = config.hidden(), mlp = config.mlpDim(), p = config.patchSize();
+        int h = config.hidden(), mlp = config.mlpDim(), p = config.patchSize(), d = config.headDim();
+        boolean qk = config.qkNorm(), pre = config.preNorm();
         List<Block> blocks = new ArrayList<>();
         for (int i = 0; i < config.layers(); i++) {
             String b = "blocks." + i + ".";
@@ -114,13 +121,16 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
                     weights.get(b + "norm2.weight", h), weights.get(b + "norm2.bias", h),
                     weights.get(b + "mlp.fc1.weight", mlp, h), weights.get(b + "mlp.fc1.bias", mlp),
                     weights.get(b + "mlp.fc2.weight", h, mlp), weights.get(b + "mlp.fc2.bias", h),
-                    config.hasLayerScale() ? weights.get(b + "ls2.gamma", h) : null));
+                    config.hasLayerScale() ? weights.get(b + "ls2.gamma", h) : null,
+                    qk ? weights.get(b + "attn.q_norm.weight", d) : null, qk ? weights.get(b + "attn.q_norm.bias", d) : null,
+                    qk ? weights.get(b + "attn.k_norm.weight", d) : null, qk ? weights.get(b + "attn.k_norm.bias", d) : null));
         }
         return new ViTWeights(config,
                 weights.get("patch_embed.proj.weight", h, config.channels(), p, p), weights.get("patch_embed.proj.bias", h),
                 weights.get("cls_token", 1, 1, h), weights.get("pos_embed", 1, config.tokens(), h),
                 blocks, weights.get("norm.weight", h), weights.get("norm.bias", h),
-                weights.get("head.weight", config.numLabels(), h), weights.get("head.bias", config.numLabels()));
+                weights.get("head.weight", config.numLabels(), h), weights.get("head.bias", config.numLabels()),
+                pre ? weights.get("norm_pre.weight", h) : null, pre ? weights.get("norm_pre.bias", h) : null);
     }
 
     private record Loader(ViTConfig config, Map<String, Tensor> tensors, Path file, Arena arena, CheckpointNames names,
