@@ -159,6 +159,45 @@ public sealed interface Op {
         public long flops() { return (long) rows * dim; }
     }
 
+    /**
+     * The queries and keys of a fused {@code qkv [rows, 3, heads, headDim]} (rows = batch·tokens, as
+     * {@link Attention} takes it) as matrices of their own, {@code q, k [rows·heads, headDim]}: rows a
+     * {@link LayerNorm} over the head dimension normalises (timm's {@code qk_norm}); also the
+     * gradient's way back. Args: q, k, qkv.
+     */
+    record QkSplit(int rows, int heads, int headDim) implements Op {
+        public QkSplit {
+            positive(rows, heads, headDim);
+        }
+
+        public String name() { return "qk_split"; }
+
+        public int outputs() { return 2; }
+
+        public long[] argElements() {
+            long n = (long) rows * heads * headDim;
+            return new long[] {n, n, 3 * n};
+        }
+
+        public long flops() { return 0; }
+    }
+
+    /** {@link QkSplit}'s inverse: {@code out} is {@code qkv} with its queries and keys taken from {@code q} and {@code k}. Args: out, qkv, q, k. */
+    record QkMerge(int rows, int heads, int headDim) implements Op {
+        public QkMerge {
+            positive(rows, heads, headDim);
+        }
+
+        public String name() { return "qk_merge"; }
+
+        public long[] argElements() {
+            long n = (long) rows * heads * headDim;
+            return new long[] {3 * n, 3 * n, n, n};
+        }
+
+        public long flops() { return 0; }
+    }
+
     /** Elementwise {@code out = a + b} (residual connections). Args: out, a, b. {@code out} may be either input. */
     record Add(long n) implements Op {
         public Add {

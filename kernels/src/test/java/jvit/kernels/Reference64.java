@@ -146,6 +146,30 @@ public final class Reference64 {
         return out;
     }
 
+    /** {@link Op.QkSplit}: the queries and the keys of {@code qkv [rows, 3, heads·headDim]}, each {@code [rows, heads·headDim]}. */
+    public static double[][] qkSplit(double[] qkv, int rows, int heads, int headDim) {
+        int width = heads * headDim;
+        double[] q = new double[rows * width], k = new double[rows * width];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < width; c++) {
+                q[r * width + c] = qkv[(r * 3) * width + c];
+                k[r * width + c] = qkv[(r * 3 + 1) * width + c];
+            }
+        return new double[][] {q, k};
+    }
+
+    /** {@link Op.QkMerge}: {@code qkv} with its queries and keys from {@code q} and {@code k}. */
+    public static double[] qkMerge(double[] qkv, double[] q, double[] k, int rows, int heads, int headDim) {
+        int width = heads * headDim;
+        double[] out = qkv.clone();
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < width; c++) {
+                out[(r * 3) * width + c] = q[r * width + c];
+                out[(r * 3 + 1) * width + c] = k[r * width + c];
+            }
+        return out;
+    }
+
     public static double[] gelu(double[] x) {
         double[] out = new double[x.length];
         for (int i = 0; i < x.length; i++) out[i] = gelu(x[i]);

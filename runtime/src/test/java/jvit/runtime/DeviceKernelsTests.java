@@ -124,6 +124,21 @@ public interface DeviceKernelsTests {
         assertClose(form + " in place " + random, expected, runInPlace(new Op.Gelu(n, form), x), 1e-5, 1e-6);
     }
 
+    /** qk_norm's moves of the queries and keys out of the fused qkv and back: exact copies, every element written. */
+    @ParameterizedTest(name = "rows={0} heads={1} headDim={2}")
+    @CsvSource({"1, 1, 1", "7, 3, 5", "394, 3, 64"})
+    default void qkHeads(int rows, int heads, int headDim) {
+        Random random = random();
+        int n = rows * heads * headDim;
+        double[] qkv = roundToFloat(uniform(random, 3 * n, 2)), q = roundToFloat(uniform(random, n, 2)), k = roundToFloat(uniform(random, n, 2));
+        double[][] split = TestDevices.outputs(device(), new Op.QkSplit(rows, heads, headDim), null, null, qkv);
+        double[][] expected = Reference64.qkSplit(qkv, rows, heads, headDim);
+        assertClose("qk split q " + random, expected[0], split[0], 0, 0);
+        assertClose("qk split k " + random, expected[1], split[1], 0, 0);
+        assertClose("qk merge " + random, Reference64.qkMerge(qkv, q, k, rows, heads, headDim),
+                run(new Op.QkMerge(rows, heads, headDim), qkv, q, k), 0, 0);
+    }
+
     @ParameterizedTest(name = "n={0}")
     @ValueSource(ints = {1, 255, 65_537})
     default void add(int n) {

@@ -16,6 +16,8 @@ public final class CpuKernels {
             case Op.Softmax o -> Softmax.forward(args[0], args[1], o.rows(), o.dim());
             case Op.Attention o -> Attention.forward(args[0], args[1], o.batch(), o.tokens(), o.heads(), o.headDim());
             case Op.Gelu o -> Gelu.forward(args[0], args[1], o.n(), o.form());
+            case Op.QkSplit o -> QkHeads.split(args[0], args[1], args[2], o.rows(), o.heads(), o.headDim());
+            case Op.QkMerge o -> QkHeads.merge(args[0], args[1], args[2], args[3], o.rows(), o.heads(), o.headDim());
             case Op.Add o -> Add.forward(args[0], args[1], args[2], o.n());
             case Op.LayerScale o -> LayerScale.forward(args[0], args[1], args[2], o.rows(), o.dim());
             case Op.LayerScaleBackward o -> LayerScale.backward(args[0], args[1], args[2], o.rows(), o.dim());

@@ -65,6 +65,8 @@ final class CpuDeviceKernels {
             case Op.AdamW o -> one(vectorwise("adamw_cpu.cl", "adamw", o.n(), width, limits, DeviceKernels.adamwArgs(o)));
             // One output per work-item and no loop: PoCL's work-group loop vectorizes these as they are.
             case Op.Add o -> Optional.empty();
+            case Op.QkSplit o -> Optional.empty();
+            case Op.QkMerge o -> Optional.empty();
             case Op.LayerScale o -> Optional.empty();
             case Op.ClassToken o -> Optional.empty();
             case Op.Fill o -> Optional.empty();

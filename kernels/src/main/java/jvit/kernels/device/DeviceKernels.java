@@ -60,6 +60,14 @@ public final class DeviceKernels {
             case Op.Attention o -> List.of(attention(o, limits));
             case Op.Gelu o -> List.of(elementwise("gelu.cl", "gelu_forward", o.n(), limits, tensors(2), new Int(o.form().code()),
                     new Int((int) o.n())));
+            case Op.QkSplit o -> {
+                long n = o.argElements()[0];
+                yield List.of(elementwise("qk_heads.cl", "qk_split", n, limits, tensors(3), new Int(o.heads() * o.headDim()), new Int((int) n)));
+            }
+            case Op.QkMerge o -> {
+                long n = o.argElements()[0];
+                yield List.of(elementwise("qk_heads.cl", "qk_merge", n, limits, tensors(4), new Int(o.heads() * o.headDim()), new Int((int) n)));
+            }
             case Op.Add o -> List.of(elementwise("add.cl", "add", o.n(), limits, tensors(3), new Int((int) o.n())));
             case Op.LayerScale o -> {
                 long n = o.argElements()[0];

@@ -47,6 +47,23 @@ class ElementwiseTest {
         }
     }
 
+    @ParameterizedTest(name = "rows={0} heads={1} headDim={2}")
+    @CsvSource({"1, 1, 1", "7, 3, 5", "130, 2, 17"})
+    void qkHeadsSplitAndMerge(int rows, int heads, int headDim) {
+        Random random = random();
+        int n = rows * heads * headDim;
+        double[] qkv = roundToFloat(uniform(random, 3 * n, 2)), q = roundToFloat(uniform(random, n, 2)), k = roundToFloat(uniform(random, n, 2));
+        double[][] split = Reference64.qkSplit(qkv, rows, heads, headDim);
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment qOut = poisoned(arena, n), kOut = poisoned(arena, n), merged = poisoned(arena, 3L * n);
+            QkHeads.split(qOut, kOut, segment(arena, qkv), rows, heads, headDim);
+            assertClose("qk split q " + random, split[0], qOut, 0, 0);
+            assertClose("qk split k " + random, split[1], kOut, 0, 0);
+            QkHeads.merge(merged, segment(arena, qkv), segment(arena, q), segment(arena, k), rows, heads, headDim);
+            assertClose("qk merge " + random, Reference64.qkMerge(qkv, q, k, rows, heads, headDim), merged, 0, 0);
+        }
+    }
+
     @Test
     void referenceErfIsAccurate() {
         // Values from Abramowitz & Stegun, table 7.1, and erf(∞) = 1.

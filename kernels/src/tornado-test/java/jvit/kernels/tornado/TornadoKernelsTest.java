@@ -144,6 +144,23 @@ class TornadoKernelsTest {
         }
     }
 
+    @ParameterizedTest(name = "rows={0} heads={1} headDim={2}")
+    @CsvSource({"1, 1, 1", "67, 3, 5"})
+    void qkHeads(int rows, int heads, int headDim) {
+        Random random = random();
+        int n = rows * heads * headDim;
+        double[] qkv = roundToFloat(uniform(random, 3 * n, 2)), q = roundToFloat(uniform(random, n, 2)), k = roundToFloat(uniform(random, n, 2));
+        double[][] split = Reference64.qkSplit(qkv, rows, heads, headDim);
+        double[] merged = Reference64.qkMerge(qkv, q, k, rows, heads, headDim);
+        for (TornadoDevice device : devices()) {
+            double[][] actual = run(device, new Op.QkSplit(rows, heads, headDim), null, null, qkv);
+            assertClose("qk split q on " + device + ", " + random, split[0], actual[0], 0, 0);
+            assertClose("qk split k on " + device + ", " + random, split[1], actual[1], 0, 0);
+            assertClose("qk merge on " + device + ", " + random, merged, run(device, new Op.QkMerge(rows, heads, headDim), null, qkv, q, k)[0],
+                    0, 0);
+        }
+    }
+
     @ParameterizedTest(name = "n={0}")
     @ValueSource(ints = {1, 65_537})
     void add(int n) {

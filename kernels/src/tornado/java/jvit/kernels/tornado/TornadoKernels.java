@@ -59,6 +59,12 @@ public final class TornadoKernels {
                     ? TaskPackage.createPackage(id, TornadoGelu::forwardInPlace, new KernelContext(), args[0], o.form().code(), (int) o.n())
                     : TaskPackage.createPackage(id, TornadoGelu::forward, new KernelContext(), args[0], args[1], o.form().code(),
                             (int) o.n())));
+            case Op.QkSplit o -> TornadoLaunch.of(task(id, cover1D(o.argElements()[0], GROUP),
+                    TaskPackage.createPackage(id, TornadoQkHeads::split, new KernelContext(), args[0], args[1], args[2],
+                            o.heads() * o.headDim(), (int) o.argElements()[0])));
+            case Op.QkMerge o -> TornadoLaunch.of(task(id, cover1D(o.argElements()[0], GROUP),
+                    TaskPackage.createPackage(id, TornadoQkHeads::merge, new KernelContext(), args[0], args[1], args[2], args[3],
+                            o.heads() * o.headDim(), (int) o.argElements()[0])));
             case Op.Add o -> TornadoLaunch.of(task(id, cover1D(o.n(), GROUP), add(id, (int) o.n(), args[0], args[1], args[2])));
             case Op.PatchEmbed o -> patchEmbed(o, id, cpu, args);
             case Op.EmbedTokens o -> TornadoLaunch.of(task(id, cover1D(o.argElements()[0], GROUP),

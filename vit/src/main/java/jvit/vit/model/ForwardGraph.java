@@ -13,9 +13,10 @@ import jvit.vit.ViTConfig;
  * {@code VisionTransformer} and HF's {@code ViTForImageClassification}):
  *
  * <pre>
- * x = patch_embed(image); x = [cls, x] + pos
+ * x = patch_embed(image); x = [cls, x] + pos; x = norm_pre(x) (pre_norm, CLIP's, where the model has it)
  * for each block: x = x + ls1 * proj(attention(qkv(norm1(x))));  x = x + ls2 * fc2(gelu(fc1(norm2(x))))
- *                 (ls1, ls2: LayerScale, per channel, where the model has it)
+ *                 (ls1, ls2: LayerScale, per channel, where the model has it; gelu in the config's form;
+ *                 with qk_norm, the queries and keys normed per head before attention: q_norm, k_norm)
  * logits = head(norm(x[:, 0]))
  * </pre>
  *
@@ -44,13 +45,21 @@ public final class ForwardGraph {
         Tensor hidden = Tensor.onDevice("mlp_hidden", batch, tokens, c.mlpDim());
         Tensor cls = Tensor.onDevice("cls", batch, h);
         Tensor clsNormed = Tensor.onDevice("cls_normed", batch, h);
+        // qk_norm: the queries and keys moved out of qkv, normed over the head dimension, and back.
+        long headRows = (long) rows * c.heads();
+        Tensor q = c.qkNorm() ? Tensor.onDevice("q", headRows, c.headDim()) : null, k = c.qkNorm() ? Tensor.onDevice("k", headRows, c.headDim()) : null;
+        Tensor qNormed = c.qkNorm() ? Tensor.onDevice("q_normed", headRows, c.headDim()) : null;
+        Tensor kNormed = c.qkNorm() ? Tensor.onDevice("k_normed", headRows, c.headDim()) : null;
+        Tensor qkvNormed = c.qkNorm() ? Tensor.onDevice("qkv_normed", batch, tokens, 3 * h) : null;
 
         TaskGraph g = new TaskGraph("vit_forward")
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, w.all().toArray(Tensor[]::new))
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, images)
                 .task("patch_embed", new Op.PatchEmbed(batch, c.channels(), c.imageSize(), c.imageSize(), c.patchSize(), h),
                         embedded, images, w.patchWeight(), w.patchBias())
-                .task("embed_tokens", new Op.EmbedTokens(batch, patches, h), x, embedded, w.classToken(), w.positions());
+                .task("embed_tokens", new Op.EmbedTokens(batch, patches, h), c.preNorm() ? normed : x, embedded, w.classToken(),
+                        w.positions());
+        if (c.preNorm()) g.task("norm_pre", new Op.LayerNorm(rows, h, eps), x, normed, w.normPreWeight(), w.normPreBias());
 
         for (int i = 0; i < w.blocks().size(); i++) {
             ViTWeights.Block b = w.blocks().get(i);
@@ -60,12 +69,19 @@ public final class ForwardGraph {
                 g.task(n + "attn.qkv", Op.Matmul.linear(rows, h, 3 * h, Activation.NONE), qkv, normed, b.qkvWeight(), b.qkvBias());
             else
                 g.task(n + "attn.qkv", new Op.Matmul(1, rows, 3 * h, h, false, true, false, Activation.NONE), qkv, normed, b.qkvWeight());
-            g.task(n + "attn", new Op.Attention(batch, tokens, c.heads(), c.headDim()), attended, qkv)
+            if (c.qkNorm()) {
+                int hr = Math.toIntExact(headRows);
+                g.task(n + "attn.qk_split", new Op.QkSplit(rows, c.heads(), c.headDim()), q, k, qkv)
+                        .task(n + "attn.q_norm", new Op.LayerNorm(hr, c.headDim(), eps), qNormed, q, b.qNormWeight(), b.qNormBias())
+                        .task(n + "attn.k_norm", new Op.LayerNorm(hr, c.headDim(), eps), kNormed, k, b.kNormWeight(), b.kNormBias())
+                        .task(n + "attn.qk_merge", new Op.QkMerge(rows, c.heads(), c.headDim()), qkvNormed, qkv, qNormed, kNormed);
+            }
+            g.task(n + "attn", new Op.Attention(batch, tokens, c.heads(), c.headDim()), attended, c.qkNorm() ? qkvNormed : qkv)
                     .task(n + "attn.proj", Op.Matmul.linear(rows, h, h, Activation.NONE), branch, attended, b.projWeight(), b.projBias());
             if (b.ls1() != null) g.task(n + "ls1", new Op.LayerScale(rows, h), branch, branch, b.ls1());
             g.task(n + "residual1", new Op.Add((long) rows * h), x, x, branch)
                     .task(n + "norm2", new Op.LayerNorm(rows, h, eps), normed, x, b.norm2Weight(), b.norm2Bias())
-                    .task(n + "mlp.fc1", Op.Matmul.linear(rows, h, c.mlpDim(), Activation.GELU), hidden, normed, b.fc1Weight(), b.fc1Bias())
+                    .task(n + "mlp.fc1", Op.Matmul.linear(rows, h, c.mlpDim(), c.activation()), hidden, normed, b.fc1Weight(), b.fc1Bias())
                     .task(n + "mlp.fc2", Op.Matmul.linear(rows, c.mlpDim(), h, Activation.NONE), branch, hidden, b.fc2Weight(), b.fc2Bias());
             if (b.ls2() != null) g.task(n + "ls2", new Op.LayerScale(rows, h), branch, branch, b.ls2());
             g.task(n + "residual2", new Op.Add((long) rows * h), x, x, branch);

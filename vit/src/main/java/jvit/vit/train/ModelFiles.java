@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import jvit.kernels.Op.Activation;
 import jvit.runtime.Tensor;
 import jvit.runtime.io.AtomicFile;
 import jvit.vit.ViTConfig;
@@ -17,7 +18,7 @@ import jvit.vit.model.ViTModel;
  * Writes a trained model as Hugging Face lays one out, so {@code vit classify --model DIR} and
  * transformers' {@code ViTForImageClassification.from_pretrained} read it: {@code config.json},
  * {@code preprocessor_config.json} and {@code model.safetensors} under Hugging Face's tensor names.
- * A model Hugging Face's ViT cannot describe (LayerScale) is written as timm's {@code save_for_hf}
+ * A model Hugging Face's ViT cannot describe (LayerScale, pre-norm, qk-norm, dynamic image size) is written as timm's {@code save_for_hf}
  * writes one instead: timm's names, and a {@code config.json} whose {@code model_args} say it all.
  * Each file is written atomically.
  */
@@ -39,8 +40,18 @@ public final class ModelFiles {
         if (huggingFace) writeJson(dir.resolve("preprocessor_config.json"), preprocessor(config.preprocessing()));
     }
 
-    /** Whether Hugging Face's {@code ViTForImageClassification} can describe the model: everything but LayerScale. */
-    static boolean huggingFace(ViTConfig c) { return !c.hasLayerScale(); }
+    /** Whether Hugging Face's {@code ViTForImageClassification} can describe the model: everything but timm's switches. */
+    static boolean huggingFace(ViTConfig c) { return !c.hasLayerScale() && !c.preNorm() && !c.qkNorm() && !c.dynamicImageSize(); }
+
+    /** The activation's name in Hugging Face's {@code hidden_act} and in timm's {@code act_layer}. */
+    private static String activationName(Activation a, boolean huggingFace) {
+        return switch (a) {
+            case GELU -> "gelu";
+            case GELU_TANH -> huggingFace ? "gelu_pytorch_tanh" : "gelu_tanh";
+            case QUICK_GELU -> "quick_gelu";
+            case NONE -> throw new IllegalArgumentException("a ViT's MLP has a GELU");
+        };
+    }
 
     /** The model's {@code config.json}: Hugging Face's where it can describe the model, else timm's. */
     static Map<String, Object> config(ViTConfig c) {
@@ -54,7 +65,7 @@ public final class ModelFiles {
     static Map<String, Object> timmConfig(ViTConfig c) {
         double mlpRatio = (double) c.mlpDim() / c.hidden();
         if ((int) (c.hidden() * mlpRatio) != c.mlpDim() || c.layerNormEps() != 1e-6)
-            throw new jvit.runtime.UserError("a model with LayerScale is written as timm's, whose MLP width is hidden × mlp_ratio and"
+            throw new jvit.runtime.UserError("a model with LayerScale, pre-norm, qk-norm or a dynamic image size is written as timm's, whose MLP width is hidden × mlp_ratio and"
                     + " LayerNorm epsilon 1e-6; MLP " + c.mlpDim() + " of " + c.hidden() + " and epsilon " + c.layerNormEps()
                     + " cannot be written — choose sizes timm can describe");
         Map<String, Object> args = new LinkedHashMap<>();
@@ -68,6 +79,10 @@ public final class ModelFiles {
         args.put("mlp_ratio", mlpRatio);
         args.put("qkv_bias", c.qkvBias());
         args.put("init_values", c.layerScale());
+        if (c.activation() != Activation.GELU) args.put("act_layer", activationName(c.activation(), false));
+        if (c.preNorm()) args.put("pre_norm", true);
+        if (c.qkNorm()) args.put("qk_norm", true);
+        if (c.dynamicImageSize()) args.put("dynamic_img_size", true);
         Preprocessing p = c.preprocessing();
         Map<String, Object> pretrained = new LinkedHashMap<>();
         pretrained.put("input_size", List.of(c.channels(), c.imageSize(), c.imageSize()));
@@ -100,7 +115,7 @@ public final class ModelFiles {
         o.put("num_hidden_layers", c.layers());
         o.put("num_attention_heads", c.heads());
         o.put("intermediate_size", c.mlpDim());
-        o.put("hidden_act", "gelu");
+        o.put("hidden_act", activationName(c.activation(), true));
         o.put("layer_norm_eps", c.layerNormEps());
         o.put("qkv_bias", c.qkvBias());
         Map<String, Object> id2label = new LinkedHashMap<>(), label2id = new LinkedHashMap<>();

@@ -35,7 +35,8 @@ public interface DeviceForwardTests {
     @EnumSource(CheckpointNames.class)
     default void logitsAgreeWithTheJavaDevice(CheckpointNames naming) {
         Device device = device();
-        for (ViTConfig config : new ViTConfig[] {ForwardTest.rgb(), ForwardTest.grey(), wide(), ForwardTest.layerScaled()}) {
+        for (ViTConfig config : new ViTConfig[] {ForwardTest.rgb(), ForwardTest.grey(), wide(), ForwardTest.layerScaled(),
+                ForwardTest.preNormedTanh(), ForwardTest.quickQkNormed()}) {
             Random random = random();
             RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
             int batch = 3;

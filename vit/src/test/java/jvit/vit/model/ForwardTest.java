@@ -7,6 +7,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.Random;
+import jvit.kernels.Op.Activation;
 import jvit.runtime.Devices;
 import jvit.runtime.UserError;
 import jvit.vit.ViTConfig;
@@ -35,10 +36,21 @@ class ForwardTest {
         return rgb().toBuilder().layerScale(0.5).build();
     }
 
+    /** rgb()'s shape with timm's other switches: GELU's tanh form, a norm before the blocks, queries and keys normed per head. */
+    static ViTConfig preNormedTanh() {
+        return rgb().toBuilder().activation(Activation.GELU_TANH).preNorm(true).qkNorm(true).resampling(ViTConfig.PositionResampling.TIMM)
+                .build();
+    }
+
+    /** grey()'s awkward shape (head size 5, no qkv bias) with quick GELU and qk-norm. */
+    static ViTConfig quickQkNormed() {
+        return grey().toBuilder().activation(Activation.QUICK_GELU).qkNorm(true).build();
+    }
+
     @ParameterizedTest
     @EnumSource(CheckpointNames.class)
     void logitsMatchTheFloat64Reference(CheckpointNames naming) {
-        for (ViTConfig config : new ViTConfig[] {rgb(), grey(), layerScaled()}) {
+        for (ViTConfig config : new ViTConfig[] {rgb(), grey(), layerScaled(), preNormedTanh(), quickQkNormed()}) {
             Random random = random();
             RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
             int batch = 3;

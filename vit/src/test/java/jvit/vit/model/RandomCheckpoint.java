@@ -28,11 +28,14 @@ final class RandomCheckpoint {
         put(random, "vit.embeddings.patch_embeddings.projection.bias", 0.1, h);
         put(random, "vit.embeddings.cls_token", 1, 1, 1, h);
         put(random, "vit.embeddings.position_embeddings", 0.5, 1, config.tokens(), h);
+        if (config.preNorm()) norm(random, "norm_pre", h); // timm's name in either naming: Hugging Face's ViT has no pre-norm
         for (int l = 0; l < config.layers(); l++) {
             String n = "vit.encoder.layer." + l + ".";
             norm(random, n + "layernorm_before", h);
             for (String part : List.of("query", "key", "value"))
                 linear(random, n + "attention.attention." + part, h, h, config.qkvBias());
+            if (config.qkNorm()) // under timm's names, as LayerScale's
+                for (String qk : List.of("q_norm", "k_norm")) norm(random, "blocks." + l + ".attn." + qk, config.headDim());
             linear(random, n + "attention.output.dense", h, h, true);
             norm(random, n + "layernorm_after", h);
             linear(random, n + "intermediate.dense", h, mlp, true);
@@ -90,12 +93,19 @@ final class RandomCheckpoint {
         shapes.put("patch_embed.proj.bias", new long[] {h});
         shapes.put("cls_token", new long[] {1, 1, h});
         shapes.put("pos_embed", new long[] {1, config.tokens(), h});
+        if (config.preNorm()) {
+            shapes.put("norm_pre.weight", new long[] {h});
+            shapes.put("norm_pre.bias", new long[] {h});
+        }
         for (int l = 0; l < config.layers(); l++) {
             String n = "blocks." + l + ".";
             shapes.put(n + "norm1.weight", new long[] {h});
             shapes.put(n + "norm1.bias", new long[] {h});
             shapes.put(n + "attn.qkv.weight", new long[] {3 * h, h});
             if (config.qkvBias()) shapes.put(n + "attn.qkv.bias", new long[] {3 * h});
+            if (config.qkNorm())
+                for (String part : List.of("attn.q_norm.weight", "attn.q_norm.bias", "attn.k_norm.weight", "attn.k_norm.bias"))
+                    shapes.put(n + part, new long[] {config.headDim()});
             shapes.put(n + "attn.proj.weight", new long[] {h, h});
             shapes.put(n + "attn.proj.bias", new long[] {h});
             shapes.put(n + "norm2.weight", new long[] {h});
@@ -154,6 +164,6 @@ final class RandomCheckpoint {
 
     ReferenceViT reference() {
         return new ReferenceViT(hf, config.channels(), config.imageSize(), config.patchSize(), config.hidden(),
-                config.layers(), config.heads(), config.mlpDim(), config.numLabels(), config.layerNormEps());
+                config.layers(), config.heads(), config.mlpDim(), config.numLabels(), config.layerNormEps(), config.activation());
     }
 }

@@ -1,20 +1,32 @@
 package jvit.vit.model;
 
 import java.util.Map;
+import jvit.kernels.Op.Activation;
+import jvit.kernels.Reference64;
 
 /**
  * A float64 ViT written for the tests, independently of the production path: plain loops over
  * matrices, following Hugging Face's {@code ViTForImageClassification} module by module (separate
- * query, key and value; LayerNorm over every token; the head on the class token).
+ * query, key and value; LayerNorm over every token; the head on the class token), and timm's
+ * switches where the weights have their tensors (timm's names): LayerScale, pre-norm ({@code norm_pre}),
+ * qk-norm ({@code attn.q_norm}, {@code attn.k_norm}); the MLP's GELU in the config's form.
  */
 final class ReferenceViT {
     private final Map<String, double[]> w;
     private final int channels, size, patch, hidden, layers, heads, mlp, classes;
     private final double eps;
+    private final Activation activation;
+
+    /** {@code w}: the weights under Hugging Face's names; the MLP's GELU in its erf form. */
+    ReferenceViT(Map<String, double[]> w, int channels, int size, int patch, int hidden, int layers, int heads, int mlp,
+                 int classes, double eps) {
+        this(w, channels, size, patch, hidden, layers, heads, mlp, classes, eps, Activation.GELU);
+    }
 
     /** {@code w}: the weights under Hugging Face's names. */
     ReferenceViT(Map<String, double[]> w, int channels, int size, int patch, int hidden, int layers, int heads, int mlp,
-                 int classes, double eps) {
+                 int classes, double eps, Activation activation) {
+        this.activation = activation;
         this.w = w;
         this.channels = channels;
         this.size = size;
@@ -47,6 +59,7 @@ final class ReferenceViT {
                     x[1 + py * grid + px][o] = s;
                 }
         for (int t = 0; t < tokens; t++) for (int o = 0; o < hidden; o++) x[t][o] += pos[t * hidden + o];
+        if (w.containsKey("norm_pre.weight")) x = layerNorm(x, "norm_pre");
 
         for (int l = 0; l < layers; l++) {
             String p = "vit.encoder.layer." + l + ".";
@@ -54,10 +67,14 @@ final class ReferenceViT {
             double[][] q = linear(h, p + "attention.attention.query");
             double[][] k = linear(h, p + "attention.attention.key");
             double[][] v = linear(h, p + "attention.attention.value");
+            if (w.containsKey("blocks." + l + ".attn.q_norm.weight")) {
+                q = headNorm(q, "blocks." + l + ".attn.q_norm");
+                k = headNorm(k, "blocks." + l + ".attn.k_norm");
+            }
             double[][] context = attention(q, k, v);
             add(x, layerScale(linear(context, p + "attention.output.dense"), "blocks." + l + ".ls1.gamma"));
             double[][] inner = linear(layerNorm(x, p + "layernorm_after"), p + "intermediate.dense");
-            for (double[] row : inner) for (int i = 0; i < row.length; i++) row[i] = gelu(row[i]);
+            for (double[] row : inner) for (int i = 0; i < row.length; i++) row[i] = Reference64.activation(row[i], activation);
             add(x, layerScale(linear(inner, p + "output.dense"), "blocks." + l + ".ls2.gamma"));
         }
         double[][] normed = layerNorm(x, "vit.layernorm");
@@ -97,6 +114,17 @@ final class ReferenceViT {
         return y;
     }
 
+    /** A LayerNorm over each head's slice of each token (timm's q_norm, k_norm). */
+    private double[][] headNorm(double[][] x, String name) {
+        int d = hidden / heads;
+        double[][] slices = new double[x.length * heads][d];
+        for (int t = 0; t < x.length; t++) for (int head = 0; head < heads; head++) System.arraycopy(x[t], head * d, slices[t * heads + head], 0, d);
+        double[][] normed = layerNorm(slices, name);
+        double[][] y = new double[x.length][hidden];
+        for (int t = 0; t < x.length; t++) for (int head = 0; head < heads; head++) System.arraycopy(normed[t * heads + head], 0, y[t], head * d, d);
+        return y;
+    }
+
     private double[][] layerNorm(double[][] x, String name) {
         double[] gamma = w.get(name + ".weight"), beta = w.get(name + ".bias");
         double[][] y = new double[x.length][];
@@ -121,10 +149,6 @@ final class ReferenceViT {
 
     private static void add(double[][] x, double[][] y) {
         for (int r = 0; r < x.length; r++) for (int i = 0; i < x[r].length; i++) x[r][i] += y[r][i];
-    }
-
-    private static double gelu(double x) {
-        return 0.5 * x * (1 + jvit.kernels.Reference64.erf(x / Math.sqrt(2)));
     }
 
     int classes() { return classes; }

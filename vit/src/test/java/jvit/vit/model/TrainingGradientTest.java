@@ -17,6 +17,7 @@ import jvit.runtime.Tensor;
 import jvit.vit.ViTConfig;
 import jvit.vit.image.Preprocessing;
 import jvit.vit.train.Optimizer;
+import jvit.kernels.Op.Activation;
 import jvit.vit.train.TrainSettings;
 import jvit.vit.train.TrainingGraph;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,12 +30,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * rate is 0 so that the parameters stay where the differences were taken.
  */
 class TrainingGradientTest {
-    @ParameterizedTest(name = "qkvBias={0} layerScale={1}")
-    @org.junit.jupiter.params.provider.CsvSource({"true, false", "false, false", "true, true"})
-    void everyGradientMatchesFiniteDifferences(boolean qkvBias, boolean layerScale) {
+    @ParameterizedTest(name = "qkvBias={0} layerScale={1} {2} preNorm and qkNorm={3}")
+    @org.junit.jupiter.params.provider.CsvSource({"true, false, GELU, false", "false, false, GELU, false", "true, true, GELU, false",
+            "true, false, GELU_TANH, true", "false, true, QUICK_GELU, true"})
+    void everyGradientMatchesFiniteDifferences(boolean qkvBias, boolean layerScale, Activation activation, boolean preAndQkNorm) {
         ViTConfig config = ViTConfig.builder().imageSize(8).patchSize(4).channels(2).hidden(8).layers(2).heads(2).mlpDim(12)
                 .layerNormEps(1e-6).qkvBias(qkvBias).labels(ViTConfig.defaultLabels(3))
-                .preprocessing(Preprocessing.huggingFace(8, 2)).layerScale(layerScale ? 0.1 : 0).build();
+                .preprocessing(Preprocessing.huggingFace(8, 2)).layerScale(layerScale ? 0.1 : 0)
+                .activation(activation).preNorm(preAndQkNorm).qkNorm(preAndQkNorm).build();
         Random random = random();
         RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
         int batch = 3;
