@@ -69,7 +69,7 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
     /** Parameters in the model's weights. */
     public long parameters() {
         long h = hidden;
-        long embed = h * channels * patchSize * patchSize + h + h + (long) tokens() * h;
+        long embed = h * channels * patchSize * patchSize + (preNorm ? 0 : h) + h + (long) tokens() * h; // no patch bias with pre_norm
         long block = 2 * 2 * h + 3 * h * h + (qkvBias ? 3 * h : 0) + h * h + h + 2 * h * mlpDim + mlpDim + h
                 + (hasLayerScale() ? 2 * h : 0) + (qkNorm ? 4L * headDim() : 0);
         return embed + (preNorm ? 2 * h : 0) + layers * block + 2 * h + h * numLabels() + numLabels();

@@ -52,11 +52,15 @@ public final class ForwardGraph {
         Tensor kNormed = c.qkNorm() ? Tensor.onDevice("k_normed", headRows, c.headDim()) : null;
         Tensor qkvNormed = c.qkNorm() ? Tensor.onDevice("qkv_normed", batch, tokens, 3 * h) : null;
 
+        // pre_norm's patch embedding has no bias (timm's, CLIP's): the operator adds zeros.
+        Tensor patchBias = w.patchBias() != null ? w.patchBias() : Tensor.onDevice("patch_embed.no_bias", h);
         TaskGraph g = new TaskGraph("vit_forward")
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, w.all().toArray(Tensor[]::new))
-                .transferToDevice(DataTransferMode.EVERY_EXECUTION, images)
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, images);
+        if (w.patchBias() == null) g.task("patch_embed.no_bias", new Op.Fill(h, 0), patchBias);
+        g
                 .task("patch_embed", new Op.PatchEmbed(batch, c.channels(), c.imageSize(), c.imageSize(), c.patchSize(), h),
-                        embedded, images, w.patchWeight(), w.patchBias())
+                        embedded, images, w.patchWeight(), patchBias)
                 .task("embed_tokens", new Op.EmbedTokens(batch, patches, h), c.preNorm() ? normed : x, embedded, w.classToken(),
                         w.positions());
         if (c.preNorm()) g.task("norm_pre", new Op.LayerNorm(rows, h, eps), x, normed, w.normPreWeight(), w.normPreBias());

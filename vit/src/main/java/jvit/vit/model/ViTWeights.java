@@ -19,7 +19,7 @@ import jvit.vit.ViTConfig;
 import jvit.vit.io.FloatTensor;
 
 /**
- * Every weight of a ViT under timm's names, checked against the config: shapes right, nothing
+ * Every weight of a ViT under timm's names (the patch embedding's bias null with pre_norm, as timm builds it), checked against the config: shapes right, nothing
  * missing. Float32 tensors from the file are used where they lie (memory-mapped); only Hugging
  * Face's separate query/key/value are concatenated into {@code qkv}, and the position embedding is
  * resampled when the config's image size differs from the checkpoint's.
@@ -47,11 +47,25 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
 
     /** Every weight tensor, in a fixed order. */
     public List<Tensor> all() {
-        List<Tensor> all = new ArrayList<>(List.of(patchWeight, patchBias, classToken, positions));
-        if (normPreWeight != null) all.addAll(List.of(normPreWeight, normPreBias));
+        List<Tensor> all = new ArrayList<>(Arrays.asList(patchWeight, patchBias, classToken, positions, normPreWeight, normPreBias));
+        all.removeIf(t -> t == null);
         for (Block b : blocks) all.addAll(b.all());
         all.addAll(List.of(normWeight, normBias, headWeight, headBias));
         return all;
+    }
+
+    /**
+     * These weights for square inputs of another side, as timm runs a model made with {@code dynamic_img_size}:
+     * the position embedding resampled from the config's grid to the new one as the checkpoint's library
+     * does it (at each call, in timm; once per size here), every other tensor shared.
+     */
+    public ViTWeights withImageSize(int side, Arena arena) {
+        if (side == config.imageSize()) return this;
+        ViTConfig sized = config.toBuilder().imageSize(side).build();
+        Tensor resampled = Tensor.allocate("pos_embed", arena, 1, sized.tokens(), config.hidden());
+        PositionEmbedding.resample(config.resampling(), positions.host(), config.grid(), resampled.host(), sized.grid(), config.hidden());
+        return new ViTWeights(sized, patchWeight, patchBias, classToken, resampled, blocks, normWeight, normBias, headWeight, headBias,
+                normPreWeight, normPreBias);
     }
 
     /** The model's weights among a file's tensors, every one of which it must use. */
@@ -126,7 +140,8 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
                     qk ? weights.get(b + "attn.k_norm.weight", d) : null, qk ? weights.get(b + "attn.k_norm.bias", d) : null));
         }
         return new ViTWeights(config,
-                weights.get("patch_embed.proj.weight", h, config.channels(), p, p), weights.get("patch_embed.proj.bias", h),
+                weights.get("patch_embed.proj.weight", h, config.channels(), p, p),
+                pre ? null : weights.get("patch_embed.proj.bias", h), // timm's patch embedding has no bias with pre_norm (CLIP's)
                 weights.get("cls_token", 1, 1, h), weights.get("pos_embed", 1, config.tokens(), h),
                 blocks, weights.get("norm.weight", h), weights.get("norm.bias", h),
                 weights.get("head.weight", config.numLabels(), h), weights.get("head.bias", config.numLabels()),

@@ -137,8 +137,11 @@ public final class TrainingGraph {
         int patches = c.grid() * c.grid();
         Tensor embedded = act("patches", batch, patches, h), x = act("x0", batch, tokens, h);
         Tensor tokensIn = c.preNorm() ? act("tokens", batch, tokens, h) : x; // pre_norm: x0 = norm_pre(tokens)
+        // pre_norm's patch embedding has no bias (timm's, CLIP's): zeros in, and its gradient dropped.
+        Tensor patchBias = w.patchBias() != null ? w.patchBias() : act("patch_embed.no_bias", h);
+        if (w.patchBias() == null) g.task("patch_embed.no_bias", new Op.Fill(h, 0), patchBias);
         g.task("patch_embed", new Op.PatchEmbed(batch, c.channels(), c.imageSize(), c.imageSize(), c.patchSize(), h),
-                        embedded, io.images(), w.patchWeight(), w.patchBias())
+                        embedded, io.images(), w.patchWeight(), patchBias)
                 .task("embed_tokens", new Op.EmbedTokens(batch, patches, h), tokensIn, embedded, w.classToken(), w.positions());
         if (c.preNorm()) g.task("norm_pre", new Op.LayerNorm(rows, h, eps), x, tokensIn, w.normPreWeight(), w.normPreBias());
         List<Saved> saved = new ArrayList<>();
@@ -178,7 +181,8 @@ public final class TrainingGraph {
         g.task("embed_tokens.backward", new Op.EmbedTokensBackward(batch, patches, h), dpatches, grad(w.classToken()),
                         grad(w.positions()), dx)
                 .task("patch_embed.backward", new Op.PatchEmbedBackward(batch, c.channels(), c.imageSize(), c.imageSize(),
-                        c.patchSize(), h), grad(w.patchWeight()), grad(w.patchBias()), dpatches, io.images());
+                        c.patchSize(), h), grad(w.patchWeight()), w.patchBias() != null ? grad(w.patchBias()) : act("d.patch_embed.no_bias", h),
+                        dpatches, io.images());
     }
 
     /** Global-norm clipping and AdamW over every parameter's gradient. */

@@ -25,7 +25,7 @@ final class RandomCheckpoint {
         this.config = config;
         int h = config.hidden(), p = config.patchSize(), c = config.channels(), mlp = config.mlpDim();
         put(random, "vit.embeddings.patch_embeddings.projection.weight", 1 / Math.sqrt(c * p * p), h, c, p, p);
-        put(random, "vit.embeddings.patch_embeddings.projection.bias", 0.1, h);
+        if (!config.preNorm()) put(random, "vit.embeddings.patch_embeddings.projection.bias", 0.1, h); // none with pre_norm, as in timm
         put(random, "vit.embeddings.cls_token", 1, 1, 1, h);
         put(random, "vit.embeddings.position_embeddings", 0.5, 1, config.tokens(), h);
         if (config.preNorm()) norm(random, "norm_pre", h); // timm's name in either naming: Hugging Face's ViT has no pre-norm
@@ -90,7 +90,7 @@ final class RandomCheckpoint {
         int h = config.hidden();
         Map<String, long[]> shapes = new LinkedHashMap<>();
         shapes.put("patch_embed.proj.weight", new long[] {h, config.channels(), config.patchSize(), config.patchSize()});
-        shapes.put("patch_embed.proj.bias", new long[] {h});
+        if (!config.preNorm()) shapes.put("patch_embed.proj.bias", new long[] {h});
         shapes.put("cls_token", new long[] {1, 1, h});
         shapes.put("pos_embed", new long[] {1, config.tokens(), h});
         if (config.preNorm()) {

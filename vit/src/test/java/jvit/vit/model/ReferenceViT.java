@@ -50,7 +50,7 @@ final class ReferenceViT {
         for (int py = 0; py < grid; py++)
             for (int px = 0; px < grid; px++)
                 for (int o = 0; o < hidden; o++) {
-                    double s = convBias[o];
+                    double s = convBias == null ? 0 : convBias[o]; // none with pre_norm
                     for (int c = 0; c < channels; c++)
                         for (int dy = 0; dy < patch; dy++)
                             for (int dx = 0; dx < patch; dx++)
