@@ -53,7 +53,7 @@ class ViTPresetsTest {
 
     @Test
     void listsEveryNameAndRefusesUnknownOnes() {
-        assertEquals(32, ViTPresets.names().size());
+        assertEquals(38, ViTPresets.names().size()); // 16 timm names, 6 CLIP towers, 16 of the paper's
         assertEquals("vit_tiny_patch16_224", ViTPresets.names().getFirst());
         assertEquals("ViT-L/32-384", ViTPresets.names().getLast());
         UserError e = assertThrows(UserError.class, () -> ViTPresets.get("vit_huge_patch14_224"));
