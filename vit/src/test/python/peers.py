@@ -59,20 +59,21 @@ def hf_variant(name, model_class, config, refused=None):
     record(name, model, directory, config.num_channels, config.image_size, lambda m, x: m(pixel_values=x).logits, refused)
 
 
-def timm_resampled(name, checkpoint_size, model_size):
+def timm_resampled(name, checkpoint_size, model_size, architecture="vit_tiny_patch16_224", **extra):
     """A checkpoint made at one image size, run at another: resampled as timm's loader does (checkpoint_filter_fn)."""
-    made = perturb(timm.create_model("vit_tiny_patch16_224", **dict(SMALL, img_size=checkpoint_size)))
-    args = dict(SMALL, img_size=model_size)
-    model = timm.create_model("vit_tiny_patch16_224", **args)
+    made = perturb(timm.create_model(architecture, **dict(SMALL, img_size=checkpoint_size, **extra)))
+    args = dict(SMALL, img_size=model_size, **extra)
+    model = timm.create_model(architecture, **args)
     model.load_state_dict(timm.models.vision_transformer.checkpoint_filter_fn(made.state_dict(), model))
     directory = OUT / name
     timm.models.save_for_hf(made, directory, model_args=args, safe_serialization=True)
     record(name, model.eval(), directory, 3, model_size, lambda m, x: m(x), None)
 
 
-def hf_resampled(name, checkpoint_size, model_size):
+def hf_resampled(name, checkpoint_size, model_size, model_class=transformers.ViTForImageClassification,
+                 config_class=transformers.ViTConfig):
     """A checkpoint made at one image size, its config.json saying another: resampled as interpolate_pos_encoding does."""
-    model = perturb(transformers.ViTForImageClassification(transformers.ViTConfig(**dict(HF_SMALL, image_size=checkpoint_size))))
+    model = perturb(model_class(config_class(**dict(HF_SMALL, image_size=checkpoint_size))))
     directory = OUT / name
     model.save_pretrained(directory)
     config = json.loads((directory / "config.json").read_text())
@@ -93,6 +94,13 @@ def main():
     timm_variant("timm-vit-grey-no-qkv-bias", "vit_small_patch32_384",
                  **dict(SMALL, in_chans=1, qkv_bias=False, mlp_ratio=3.0, img_size=40))
     timm_variant("timm-layerscale", "vit_tiny_patch16_224", **dict(SMALL, init_values=1e-5))
+    # Prefix tokens: registers, positions on the patches only (both, as DINOv2's reg4 models), DeiT's distillation token.
+    timm_variant("timm-registers", "vit_tiny_patch16_224", **dict(SMALL, reg_tokens=2))
+    timm_variant("timm-no-embed-class", "vit_tiny_patch16_224", **dict(SMALL, no_embed_class=True))
+    timm_variant("timm-registers-no-embed-class", "vit_tiny_patch16_224",
+                 **dict(SMALL, reg_tokens=4, no_embed_class=True, init_values=1e-5))
+    timm_variant("timm-distilled", "deit_tiny_distilled_patch16_224", **SMALL)
+    hf_variant("hf-deit-distilled", transformers.DeiTForImageClassificationWithTeacher, transformers.DeiTConfig(**HF_SMALL))
     hf_variant("hf-vit", transformers.ViTForImageClassification, transformers.ViTConfig(**HF_SMALL))
     hf_variant("hf-vit-grey-no-qkv-bias", transformers.ViTForImageClassification,
                transformers.ViTConfig(**dict(HF_SMALL, num_channels=1, qkv_bias=False, layer_norm_eps=1e-6)))
@@ -101,6 +109,10 @@ def main():
     timm_resampled("timm-resampled-up", 32, 56)
     timm_resampled("timm-resampled-down", 56, 40)
     hf_resampled("hf-resampled-up", 32, 56)
+    timm_resampled("timm-registers-resampled", 32, 56, reg_tokens=2)
+    timm_resampled("timm-no-embed-class-resampled", 56, 40, reg_tokens=1, no_embed_class=True)
+    timm_resampled("timm-distilled-resampled", 32, 56, "deit_tiny_distilled_patch16_224")
+    hf_resampled("hf-deit-distilled-resampled", 32, 56, transformers.DeiTForImageClassificationWithTeacher, transformers.DeiTConfig)
 
     # GELU's other forms, CLIP's norm before the blocks, normed queries and keys, dynamic image sizes.
     timm_variant("timm-gelu-tanh", "vit_tiny_patch16_224", **dict(SMALL, act_layer="gelu_tanh"))
@@ -122,15 +134,14 @@ def main():
     # Not implemented yet: each must be refused by name, never run wrong.
     timm_variant("timm-avg-pool", "vit_tiny_patch16_224", "class token",
                  **dict(SMALL, class_token=False, global_pool="avg"))
-    timm_variant("timm-registers", "vit_tiny_patch16_224", "register tokens", **dict(SMALL, reg_tokens=2))
-    timm_variant("timm-no-embed-class", "vit_tiny_patch16_224", "no_embed_class", **dict(SMALL, no_embed_class=True))
-    timm_variant("timm-distilled", "deit_tiny_distilled_patch16_224", "deit_tiny_distilled_patch16_224", **SMALL)
+    timm_variant("timm-registers-avg-pool", "vit_tiny_patch16_224", "class token",
+                 **dict(SMALL, class_token=False, reg_tokens=2, no_embed_class=True, global_pool="avg"))
     hf_variant("hf-fast-gelu", transformers.ViTForImageClassification, transformers.ViTConfig(**dict(HF_SMALL, hidden_act="gelu_fast")),
                "hidden_act 'gelu_fast' is not supported")
     hf_variant("hf-non-square", transformers.ViTForImageClassification,
                transformers.ViTConfig(**dict(HF_SMALL, image_size=[32, 40])), "square")
-    hf_variant("hf-deit-distilled", transformers.DeiTForImageClassificationWithTeacher,
-               transformers.DeiTConfig(**HF_SMALL), "model_type 'deit'")
+    hf_variant("hf-deit", transformers.DeiTForImageClassification, transformers.DeiTConfig(**HF_SMALL),
+               "for model_type 'deit'")
     hf_variant("hf-dinov2", transformers.Dinov2ForImageClassification,
                transformers.Dinov2Config(**dict(HF_SMALL, mlp_ratio=2)), "model_type 'dinov2'")
 

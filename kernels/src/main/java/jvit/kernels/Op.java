@@ -239,30 +239,52 @@ public sealed interface Op {
     }
 
     /**
-     * The token sequence: the class token first, then the patches, position embedding added.
-     * {@code out[b, 0] = cls + pos[0]}, {@code out[b, 1 + i] = patches[b, i] + pos[1 + i]}.
-     * Shapes: out {@code [batch, 1 + patches, hidden]}, patches {@code [batch, patches, hidden]},
-     * cls {@code [hidden]}, pos {@code [1 + patches, hidden]}. Args: out, patches, cls, pos.
+     * The token sequence: {@code prefix} tokens first (the class token, DeiT's distillation token,
+     * register tokens: one tensor), then the patches, the position embedding added to every token
+     * from {@link #positionsFrom()}: to all ({@code prefixPositions}, timm's default) or to the
+     * patches only (timm's {@code no_embed_class}). {@code out[b, t] = pre[t] (+ pos[t])} for
+     * {@code t < prefix}, {@code out[b, prefix + i] = patches[b, i] + pos[prefix + i - positionsFrom]}.
+     * Shapes: out {@code [batch, prefix + patches, hidden]}, patches {@code [batch, patches, hidden]},
+     * pre {@code [prefix, hidden]}, pos {@code [prefix + patches - positionsFrom, hidden]}. Args: out, patches, pre, pos.
      */
-    record EmbedTokens(int batch, int patches, int hidden) implements Op {
+    record EmbedTokens(int batch, int prefix, int patches, int hidden, boolean prefixPositions) implements Op {
         public EmbedTokens {
-            positive(batch, patches, hidden);
+            positive(batch, prefix, patches, hidden);
         }
+
+        /** The plain ViT's sequence: one class token, positions for every token. */
+        public EmbedTokens(int batch, int patches, int hidden) {
+            this(batch, 1, patches, hidden, true);
+        }
+
+        public int tokens() { return prefix + patches; }
+
+        /** The first token with a position embedding: 0, or {@code prefix} when the prefix tokens have none. */
+        public int positionsFrom() { return prefixPositions ? 0 : prefix; }
 
         public String name() { return "embed_tokens"; }
 
         public long[] argElements() {
-            long tokens = patches + 1L;
-            return new long[] {batch * tokens * hidden, (long) batch * patches * hidden, hidden, tokens * hidden};
+            return new long[] {(long) batch * tokens() * hidden, (long) batch * patches * hidden, (long) prefix * hidden,
+                    (long) (tokens() - positionsFrom()) * hidden};
         }
 
-        public long flops() { return (long) batch * (patches + 1) * hidden; }
+        public long flops() { return (long) batch * tokens() * hidden; }
     }
 
-    /** The class token of each sequence: {@code out[b] = x[b, 0]}. x {@code [batch, tokens, hidden]}, out {@code [batch, hidden]}. Args: out, x. */
-    record ClassToken(int batch, int tokens, int hidden) implements Op {
+    /**
+     * One token of each sequence: {@code out[b] = x[b, token]} (the class token at 0, DeiT's
+     * distillation token at 1). x {@code [batch, tokens, hidden]}, out {@code [batch, hidden]}. Args: out, x.
+     */
+    record ClassToken(int batch, int tokens, int hidden, int token) implements Op {
         public ClassToken {
             positive(batch, tokens, hidden);
+            tokenIndex(token, tokens);
+        }
+
+        /** The class token, the first. */
+        public ClassToken(int batch, int tokens, int hidden) {
+            this(batch, tokens, hidden, 0);
         }
 
         public String name() { return "class_token"; }
@@ -404,28 +426,44 @@ public sealed interface Op {
         public long flops() { return forward().flops(); }
     }
 
-    /** {@link EmbedTokens}' gradients: args dpatches, dcls, dpos, dx. */
-    record EmbedTokensBackward(int batch, int patches, int hidden) implements Op {
+    /**
+     * {@link EmbedTokens}' gradients: {@code dpatches[b, i] = dx[b, prefix + i]}, {@code dpre[t] = Σ_b dx[b, t]},
+     * {@code dpos[t - positionsFrom] = Σ_b dx[b, t]}. Args: dpatches, dpre, dpos, dx.
+     */
+    record EmbedTokensBackward(int batch, int prefix, int patches, int hidden, boolean prefixPositions) implements Op {
         public EmbedTokensBackward {
-            positive(batch, patches, hidden);
+            positive(batch, prefix, patches, hidden);
         }
+
+        /** The plain ViT's: one class token, positions for every token. */
+        public EmbedTokensBackward(int batch, int patches, int hidden) {
+            this(batch, 1, patches, hidden, true);
+        }
+
+        public EmbedTokens forward() { return new EmbedTokens(batch, prefix, patches, hidden, prefixPositions); }
 
         public String name() { return "embed_tokens_backward"; }
 
         public int outputs() { return 3; }
 
         public long[] argElements() {
-            long[] f = new EmbedTokens(batch, patches, hidden).argElements(); // out, patches, cls, pos
+            long[] f = forward().argElements(); // out, patches, pre, pos
             return new long[] {f[1], f[2], f[3], f[0]};
         }
 
-        public long flops() { return (long) batch * (patches + 1) * hidden; }
+        public long flops() { return forward().flops(); }
     }
 
-    /** {@link ClassToken}'s gradient: {@code dx[b, 0] = dcls[b]}, zero elsewhere. Args: dx, dcls. */
-    record ClassTokenBackward(int batch, int tokens, int hidden) implements Op {
+    /** {@link ClassToken}'s gradient: {@code dx[b, token] = dcls[b]}, zero elsewhere. Args: dx, dcls. */
+    record ClassTokenBackward(int batch, int tokens, int hidden, int token) implements Op {
         public ClassTokenBackward {
             positive(batch, tokens, hidden);
+            tokenIndex(token, tokens);
+        }
+
+        /** The class token's, the first. */
+        public ClassTokenBackward(int batch, int tokens, int hidden) {
+            this(batch, tokens, hidden, 0);
         }
 
         public String name() { return "class_token_backward"; }
@@ -488,5 +526,9 @@ public sealed interface Op {
     private static void positive(long... sizes) {
         for (long s : sizes)
             if (s <= 0) throw new IllegalArgumentException("operator sizes must be positive, got " + s);
+    }
+
+    private static void tokenIndex(int token, int tokens) {
+        if (token < 0 || token >= tokens) throw new IllegalArgumentException("token " + token + " is not one of the " + tokens + " tokens");
     }
 }

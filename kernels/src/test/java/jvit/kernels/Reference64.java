@@ -202,20 +202,22 @@ public final class Reference64 {
         return out;
     }
 
-    public static double[] embedTokens(double[] patches, double[] cls, double[] pos, int batch, int patchCount, int hidden) {
-        int tokens = patchCount + 1;
+    /** The token sequence: {@code prefix} tokens, then the patches; positions added from token {@code positionsFrom} on. */
+    public static double[] embedTokens(double[] patches, double[] pre, double[] pos, int batch, int prefix, int patchCount, int hidden,
+                                       int positionsFrom) {
+        int tokens = prefix + patchCount;
         double[] out = new double[batch * tokens * hidden];
         for (int b = 0; b < batch; b++)
             for (int t = 0; t < tokens; t++)
                 for (int i = 0; i < hidden; i++)
-                    out[(b * tokens + t) * hidden + i] = pos[t * hidden + i]
-                            + (t == 0 ? cls[i] : patches[(b * patchCount + t - 1) * hidden + i]);
+                    out[(b * tokens + t) * hidden + i] = (t >= positionsFrom ? pos[(t - positionsFrom) * hidden + i] : 0)
+                            + (t < prefix ? pre[t * hidden + i] : patches[(b * patchCount + t - prefix) * hidden + i]);
         return out;
     }
 
-    public static double[] classToken(double[] x, int batch, int tokens, int hidden) {
+    public static double[] classToken(double[] x, int batch, int tokens, int hidden, int token) {
         double[] out = new double[batch * hidden];
-        for (int b = 0; b < batch; b++) System.arraycopy(x, b * tokens * hidden, out, b * hidden, hidden);
+        for (int b = 0; b < batch; b++) System.arraycopy(x, (b * tokens + token) * hidden, out, b * hidden, hidden);
         return out;
     }
 

@@ -165,15 +165,18 @@ public interface TrainingKernelsTests {
                 1e-5, 1e-6 * rows, null, null, dout, image);
     }
 
-    @ParameterizedTest(name = "batch={0} patches={1} hidden={2}")
-    @CsvSource({"1, 1, 1", "3, 49, 17", "2, 196, 67", "2, 15, 32", "5, 16, 15"})
-    default void embedTokensAndClassTokenBackward(int batch, int patches, int hidden) {
+    @ParameterizedTest(name = "batch={0} prefix={1} patches={2} hidden={3} prefixPositions={4}")
+    @CsvSource({"1, 1, 1, 1, true", "3, 1, 49, 17, true", "2, 1, 196, 67, true", "2, 1, 15, 32, true", "5, 1, 16, 15, true",
+            "2, 2, 49, 17, true", "3, 5, 16, 15, false", "1, 3, 1, 5, false"})
+    default void embedTokensAndClassTokenBackward(int batch, int prefix, int patches, int hidden, boolean prefixPositions) {
         Random random = random();
-        int tokens = patches + 1;
+        int tokens = prefix + patches;
         double[] dx = roundToFloat(uniform(random, batch * tokens * hidden, 1)), dcls = roundToFloat(uniform(random, batch * hidden, 1));
-        assertLikeJava("embed tokens backward " + random, new Op.EmbedTokensBackward(batch, patches, hidden), 1e-6, 1e-6,
-                null, null, null, dx);
-        assertLikeJava("class token backward " + random, new Op.ClassTokenBackward(batch, tokens, hidden), 0, 0, null, dcls);
+        assertLikeJava("embed tokens backward " + random, new Op.EmbedTokensBackward(batch, prefix, patches, hidden, prefixPositions),
+                1e-6, 1e-6, null, null, null, dx);
+        for (int token : new int[] {0, prefix - 1})
+            assertLikeJava("token " + token + " backward " + random, new Op.ClassTokenBackward(batch, tokens, hidden, token), 0, 0,
+                    null, dcls);
     }
 
     @ParameterizedTest(name = "n={0} value={1}")

@@ -61,14 +61,13 @@ public final class ModelConfigs {
     /** The keyword arguments of timm's {@code VisionTransformer.__init__} (timm 1.0). */
     private static final ConfigFields TIMM_MODEL_ARGS = new ConfigFields("timm's model_args",
             Set.of("img_size", "patch_size", "in_chans", "num_classes", "embed_dim", "depth", "num_heads", "mlp_ratio",
-                    "qkv_bias", "global_pool", "act_layer", "norm_layer", "init_values", "pre_norm", "qk_norm", "dynamic_img_size"),
+                    "qkv_bias", "global_pool", "act_layer", "norm_layer", "init_values", "reg_tokens", "no_embed_class", "pre_norm",
+                    "qk_norm", "dynamic_img_size"),
             harmless("drop_rate", "pos_drop_rate", "patch_drop_rate", "proj_drop_rate", "attn_drop_rate", "drop_path_rate",
                     "weight_init", "fix_init", "device", "dtype",
                     // pads images whose side is not a multiple of the patch; jvit's sides always are
                     "dynamic_img_pad"),
             List.of(Switch.off("class_token", "models without a class token", true),
-                    Switch.off("reg_tokens", "register tokens", 0),
-                    Switch.off("no_embed_class", "position embeddings without the class token (no_embed_class)", false),
                     Switch.off("final_norm", "models without the final norm", true),
                     Switch.off("fc_norm", "a norm after pooling (fc_norm)", null, false),
                     Switch.off("pool_include_prefix", "pooling over the prefix tokens", false),
@@ -110,12 +109,17 @@ public final class ModelConfigs {
 
     private static ViTConfig huggingFace(JsonFields c) {
         String type = c.string("model_type", "vit");
-        if (!type.equals("vit")) {
-            throw c.error("model_type '" + type + "' is not supported; jvit runs ViTForImageClassification (model_type \"vit\")");
+        if (!type.equals("vit") && !type.equals("deit")) {
+            throw c.error("model_type '" + type + "' is not supported; jvit runs ViTForImageClassification (model_type \"vit\")"
+                    + " and DeiTForImageClassificationWithTeacher (\"deit\")");
         }
-        HF_VIT.check(c);
-        if (c.has("architectures") && !c.strings("architectures").equals(List.of("ViTForImageClassification"))) {
-            throw c.error("architectures " + c.strings("architectures") + " is not supported; jvit runs ViTForImageClassification");
+        HF_VIT.check(c); // DeiT's config has the ViT's fields
+        // DeiT's model class is named in the file; a ViT's may be left out.
+        String architecture = type.equals("deit") ? "DeiTForImageClassificationWithTeacher" : "ViTForImageClassification";
+        List<String> architectures = c.has("architectures") ? c.strings("architectures") : type.equals("deit") ? List.of() : null;
+        if (architectures != null && !architectures.equals(List.of(architecture))) {
+            throw c.error("architectures " + architectures + " is not supported; jvit runs " + architecture
+                    + (type.equals("deit") ? " for model_type 'deit'" : ""));
         }
         String activationName = c.string("hidden_act", "gelu");
         Activation activation = HF_ACTIVATIONS.get(activationName);
@@ -136,7 +140,7 @@ public final class ModelConfigs {
                 .channels(channels).hidden(c.integer("hidden_size", 768)).layers(c.integer("num_hidden_layers", 12))
                 .heads(c.integer("num_attention_heads", 12)).mlpDim(c.integer("intermediate_size", 3072))
                 .layerNormEps(c.number("layer_norm_eps", 1e-12)).qkvBias(c.bool("qkv_bias", true)).labels(labels)
-                .preprocessing(preprocessing).activation(activation).build());
+                .preprocessing(preprocessing).distilled(type.equals("deit")).activation(activation).build());
     }
 
     /** {@code image_size}: a side, or {@code [height, width]} as transformers also takes it (square only). */
@@ -230,7 +234,7 @@ public final class ModelConfigs {
         String name = architecture.contains(".") ? architecture.substring(0, architecture.indexOf('.')) : architecture;
         ViTConfig preset = ViTPresets.find(name).orElseThrow(() -> c.error("architecture '" + architecture
                 + "' is not one jvit knows; it knows " + String.join(", ", ViTPresets.names().stream()
-                .filter(n -> n.startsWith("vit_")).toList())));
+                .filter(n -> n.contains("_patch")).toList())));
         // timm builds the architecture's registered model with model_args as keyword arguments over its defaults.
         JsonFields args = c.object("model_args");
         TIMM_MODEL_ARGS.check(args);
@@ -290,7 +294,9 @@ public final class ModelConfigs {
                 .layers(args.integer("depth", preset.layers())).heads(args.integer("num_heads", preset.heads())).mlpDim(mlp)
                 .layerNormEps(preset.layerNormEps()).qkvBias(args.bool("qkv_bias", preset.qkvBias())).labels(labels)
                 .preprocessing(preprocessing).layerScale(args.number("init_values", 0))
-                .resampling(ViTConfig.PositionResampling.TIMM).activation(activation)
+                .resampling(ViTConfig.PositionResampling.TIMM)
+                .regTokens(args.integer("reg_tokens", preset.regTokens())).noEmbedClass(args.bool("no_embed_class", preset.noEmbedClass()))
+                .distilled(preset.distilled()).activation(activation)
                 .preNorm(args.bool("pre_norm", preset.preNorm())).qkNorm(args.bool("qk_norm", preset.qkNorm()))
                 .dynamicImageSize(args.bool("dynamic_img_size", preset.dynamicImageSize())).build());
     }

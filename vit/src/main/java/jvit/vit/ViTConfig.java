@@ -23,6 +23,12 @@ import jvit.vit.image.Preprocessing;
  * @param preprocessing how an image becomes the input tensor
  * @param layerScale LayerScale's initial factor (timm's {@code init_values}); 0 when the blocks have none
  * @param resampling how position embeddings are resized for another image size: as the checkpoint's library does it
+ * @param classToken whether the sequence starts with a class token (timm's {@code class_token})
+ * @param regTokens register tokens after the class (and distillation) token, dropped before the head (timm's {@code reg_tokens})
+ * @param noEmbedClass whether the position embedding covers the patches only, the prefix tokens added without one
+ *     (timm's {@code no_embed_class})
+ * @param distilled whether the model is DeiT's with a distillation token after the class token and a second head
+ *     ({@code head_dist}) on it, the two heads' logits averaged
  * @param activation the MLP's GELU form: erf ({@code GELU}), tanh ({@code GELU_TANH}) or CLIP's {@code QUICK_GELU}
  * @param preNorm whether a LayerNorm follows the embeddings, before the blocks (timm's {@code pre_norm}, CLIP's {@code norm_pre})
  * @param qkNorm whether each block's attention normalises queries and keys per head over the head dimension
@@ -32,15 +38,20 @@ import jvit.vit.image.Preprocessing;
  */
 public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, int layers, int heads, int mlpDim,
                         double layerNormEps, boolean qkvBias, List<String> labels, Preprocessing preprocessing, double layerScale,
-                        PositionResampling resampling, Activation activation, boolean preNorm, boolean qkNorm,
-                        boolean dynamicImageSize) {
+                        PositionResampling resampling, boolean classToken, int regTokens, boolean noEmbedClass, boolean distilled,
+                        Activation activation, boolean preNorm, boolean qkNorm, boolean dynamicImageSize) {
     /** The libraries whose position-embedding resampling jvit reproduces. */
     public enum PositionResampling { HUGGING_FACE, TIMM }
 
     public ViTConfig {
         check(imageSize > 0 && patchSize > 0 && channels > 0 && hidden > 0 && layers > 0 && heads > 0 && mlpDim > 0,
                 "every size must be positive");
-        long tokens = (long) (imageSize / patchSize) * (imageSize / patchSize) + 1;
+        check(regTokens >= 0, "reg_tokens must be >= 0");
+        check(classToken, "models without a class token (class_token false) classify from pooled tokens, which jvit does not"
+                + " implement (global_pool \"token\" only)");
+        check(!distilled || (regTokens == 0 && !noEmbedClass), "a distilled (DeiT) model has neither register tokens nor"
+                + " no_embed_class (its position embedding covers its class and distillation tokens)");
+        long tokens = (long) (imageSize / patchSize) * (imageSize / patchSize) + 1 + regTokens + (distilled ? 1 : 0);
         check(tokens <= Integer.MAX_VALUE / hidden, "image_size " + imageSize + " with patch_size " + patchSize + " gives " + tokens
                 + " tokens of " + hidden + " values, more than jvit holds per image (2^31 values)");
         check(imageSize % patchSize == 0, "image_size " + imageSize + " is not a multiple of patch_size " + patchSize);
@@ -63,16 +74,22 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
     /** Patches per image side. */
     public int grid() { return imageSize / patchSize; }
 
-    /** Tokens per image: the patches and the class token. */
-    public int tokens() { return grid() * grid() + 1; }
+    /** Tokens before the patches: the class token, DeiT's distillation token, the register tokens, in this order. */
+    public int prefixTokens() { return (classToken ? 1 : 0) + (distilled ? 1 : 0) + regTokens; }
+
+    /** Tokens per image: the prefix tokens and the patches. */
+    public int tokens() { return grid() * grid() + prefixTokens(); }
+
+    /** Rows of the position embedding: every token, or only the patches ({@code noEmbedClass}). */
+    public int positionTokens() { return noEmbedClass ? grid() * grid() : tokens(); }
 
     /** Parameters in the model's weights. */
     public long parameters() {
         long h = hidden;
-        long embed = h * channels * patchSize * patchSize + (preNorm ? 0 : h) + h + (long) tokens() * h; // no patch bias with pre_norm
+        long embed = h * channels * patchSize * patchSize + (preNorm ? 0 : h) + (long) prefixTokens() * h + (long) positionTokens() * h;
         long block = 2 * 2 * h + 3 * h * h + (qkvBias ? 3 * h : 0) + h * h + h + 2 * h * mlpDim + mlpDim + h
                 + (hasLayerScale() ? 2 * h : 0) + (qkNorm ? 4L * headDim() : 0);
-        return embed + (preNorm ? 2 * h : 0) + layers * block + 2 * h + h * numLabels() + numLabels();
+        return embed + (preNorm ? 2 * h : 0) + layers * block + 2 * h + (distilled ? 2 : 1) * (h * numLabels() + numLabels());
     }
 
     /** This config with another number of classes, named {@code LABEL_0 ...}. */
@@ -87,14 +104,18 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         return labels;
     }
 
-    /** A builder with no sizes set; {@code qkvBias} on, no LayerScale, resampled as Hugging Face does, erf GELU, no other switch. */
+    /**
+     * A builder with no sizes set; {@code qkvBias} on, no LayerScale, resampled as Hugging Face does, a
+     * class token with a position, no register tokens, not distilled, erf GELU, no pre-norm, no qk-norm, no dynamic size.
+     */
     public static Builder builder() { return new Builder(); }
 
     /** A builder holding this config's values, to change a few of them. */
     public Builder toBuilder() {
         return builder().imageSize(imageSize).patchSize(patchSize).channels(channels).hidden(hidden).layers(layers).heads(heads)
                 .mlpDim(mlpDim).layerNormEps(layerNormEps).qkvBias(qkvBias).labels(labels).preprocessing(preprocessing)
-                .layerScale(layerScale).resampling(resampling).activation(activation).preNorm(preNorm).qkNorm(qkNorm)
+                .layerScale(layerScale).resampling(resampling).classToken(classToken).regTokens(regTokens).noEmbedClass(noEmbedClass)
+                .distilled(distilled).activation(activation).preNorm(preNorm).qkNorm(qkNorm)
                 .dynamicImageSize(dynamicImageSize);
     }
 
@@ -107,6 +128,10 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         private Preprocessing preprocessing;
         private double layerScale;
         private PositionResampling resampling = PositionResampling.HUGGING_FACE;
+        private boolean classToken = true;
+        private int regTokens;
+        private boolean noEmbedClass;
+        private boolean distilled;
         private Activation activation = Activation.GELU;
         private boolean preNorm, qkNorm, dynamicImageSize;
 
@@ -125,6 +150,10 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         public Builder preprocessing(Preprocessing preprocessing) { this.preprocessing = preprocessing; return this; }
         public Builder layerScale(double layerScale) { this.layerScale = layerScale; return this; }
         public Builder resampling(PositionResampling resampling) { this.resampling = resampling; return this; }
+        public Builder classToken(boolean classToken) { this.classToken = classToken; return this; }
+        public Builder regTokens(int regTokens) { this.regTokens = regTokens; return this; }
+        public Builder noEmbedClass(boolean noEmbedClass) { this.noEmbedClass = noEmbedClass; return this; }
+        public Builder distilled(boolean distilled) { this.distilled = distilled; return this; }
         public Builder activation(Activation activation) { this.activation = activation; return this; }
         public Builder preNorm(boolean preNorm) { this.preNorm = preNorm; return this; }
         public Builder qkNorm(boolean qkNorm) { this.qkNorm = qkNorm; return this; }
@@ -133,7 +162,8 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         /** The config; an {@link IllegalArgumentException} names the first value that is not valid. */
         public ViTConfig build() {
             return new ViTConfig(imageSize, patchSize, channels, hidden, layers, heads, mlpDim, layerNormEps, qkvBias, labels,
-                    preprocessing, layerScale, resampling, activation, preNorm, qkNorm, dynamicImageSize);
+                    preprocessing, layerScale, resampling, classToken, regTokens, noEmbedClass, distilled, activation, preNorm,
+                    qkNorm, dynamicImageSize);
         }
     }
 

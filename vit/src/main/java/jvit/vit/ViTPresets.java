@@ -14,7 +14,9 @@ import jvit.vit.image.Preprocessing;
  * The standard ViT sizes, named as timm names them ({@code vit_base_patch16_224}) or as the paper
  * does ({@code ViT-B/16}, and {@code ViT-B/16-384} at 384 pixels). All have 1000 classes, LayerNorm
  * epsilon 1e-6 and timm's preprocessing for its augreg weights: bicubic, mean = std = 0.5, crop_pct
- * 0.9 at 224 pixels and 1.0 (the whole image) at 384. Also the CLIP image towers timm registers
+ * 0.9 at 224 pixels and 1.0 (the whole image) at 384. DeiT's distilled models
+ * ({@code deit_base_distilled_patch16_224}: a distillation token and a second head) have ImageNet's
+ * mean and std and crop_pct 0.875 at 224. Also the CLIP image towers timm registers
  * ({@code vit_base_patch16_clip_224}, and {@code _clip_quickgelu_} with quick GELU): a LayerNorm
  * before the blocks ({@code pre_norm}), PyTorch's LayerNorm epsilon 1e-5, OpenAI's CLIP mean and std.
  */
@@ -47,6 +49,8 @@ public final class ViTPresets {
                 }
             }
         }
+        for (Size s : SIZES.subList(0, 3)) addDistilled(s, 224);
+        addDistilled(SIZES.get(2), 384);
         for (int[] clip : new int[][] {{0, 16}, {0, 32}, {1, 14}}) { // base/16, base/32, large/14, at 224
             Size s = SIZES.get(2 + clip[0]);
             for (boolean quick : new boolean[] {false, true}) {
@@ -60,6 +64,15 @@ public final class ViTPresets {
     }
 
     private ViTPresets() {}
+
+    private static void addDistilled(Size s, int image) {
+        float[] mean = {0.485f, 0.456f, 0.406f}, std = {0.229f, 0.224f, 0.225f}; // timm's IMAGENET_DEFAULT_MEAN/STD
+        String name = "deit_" + s.timm + "_distilled_patch16_" + image;
+        NAMES.add(name);
+        PRESETS.put(name, config(s, 16, image).toBuilder().distilled(true)
+                .preprocessing(new Preprocessing(image, image == 224 ? 0.875 : 1.0, Preprocessing.Interpolation.BICUBIC, mean, std))
+                .build());
+    }
 
     private static ViTConfig config(Size s, int patch, int image) {
         float[] half = {0.5f, 0.5f, 0.5f};

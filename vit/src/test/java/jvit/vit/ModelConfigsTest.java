@@ -165,9 +165,13 @@ class ModelConfigsTest {
         config(HF_CONFIG.replace("\"image_size\": 224", "\"image_size\": [224, 160]"));
         assertEquals("\"image_size\" is [224, 160], not a side or [side, side]; jvit runs square images only — give a square size",
                 problem(config, () -> ModelConfigs.huggingFace(config)));
-        config(HF_CONFIG.replace("\"model_type\": \"vit\"", "\"model_type\": \"deit\""));
-        assertEquals("model_type 'deit' is not supported; jvit runs ViTForImageClassification (model_type \"vit\")",
-                problem(config, () -> ModelConfigs.read(config)));
+        config(HF_CONFIG.replace("\"model_type\": \"vit\"", "\"model_type\": \"dinov2\""));
+        assertEquals("model_type 'dinov2' is not supported; jvit runs ViTForImageClassification (model_type \"vit\")"
+                + " and DeiTForImageClassificationWithTeacher (\"deit\")", problem(config, () -> ModelConfigs.read(config)));
+        config(HF_CONFIG.replace("\"model_type\": \"vit\"", "\"model_type\": \"deit\"")
+                .replace("ViTForImageClassification", "DeiTForImageClassification"));
+        assertEquals("architectures [DeiTForImageClassification] is not supported; jvit runs"
+                + " DeiTForImageClassificationWithTeacher for model_type 'deit'", problem(config, () -> ModelConfigs.read(config)));
         config(HF_CONFIG.replace("\"hidden_size\": 768", "\"hidden_size\": 100"));
         assertEquals("hidden_size 100 is not divisible by num_attention_heads 12; fix the file",
                 problem(config, () -> ModelConfigs.huggingFace(config)));
@@ -312,11 +316,30 @@ class ModelConfigsTest {
     }
 
     @Test
+    void readsPrefixTokensAndDistillation() throws IOException {
+        Path config = config(TIMM_CONFIG.replace("\"global_pool\": \"token\",",
+                "\"global_pool\": \"token\", \"model_args\": {\"reg_tokens\": 4, \"no_embed_class\": true},"));
+        ViTConfig c = ModelConfigs.read(config);
+        assertEquals(List.of(4, true, false, 5, 196), List.of(c.regTokens(), c.noEmbedClass(), c.distilled(), c.prefixTokens(),
+                c.positionTokens()));
+
+        config(TIMM_CONFIG.replace("vit_base_patch16_224", "deit_small_distilled_patch16_224"));
+        c = ModelConfigs.read(config);
+        assertEquals(List.of(384, 6, true, 2, 198), List.of(c.hidden(), c.heads(), c.distilled(), c.prefixTokens(), c.tokens()));
+        config(TIMM_CONFIG.replace("vit_base_patch16_224", "deit_small_distilled_patch16_224")
+                .replace("\"global_pool\": \"token\",", "\"global_pool\": \"token\", \"model_args\": {\"reg_tokens\": 2},"));
+        assertTrue(problem(config, () -> ModelConfigs.read(config)).startsWith("a distilled (DeiT) model has neither register tokens"));
+
+        config(HF_CONFIG.replace("\"model_type\": \"vit\"", "\"model_type\": \"deit\"")
+                .replace("ViTForImageClassification", "DeiTForImageClassificationWithTeacher"));
+        c = ModelConfigs.read(config);
+        assertEquals(List.of(true, 2, ViTConfig.PositionResampling.HUGGING_FACE), List.of(c.distilled(), c.prefixTokens(), c.resampling()));
+    }
+
+    @Test
     void refusesTimmSwitchesJvitDoesNotImplement() throws IOException {
         String[][] cases = {
-                {"\"reg_tokens\": 4", "\"model_args.reg_tokens\" is 4: jvit does not implement register tokens"},
                 {"\"class_token\": false", "\"model_args.class_token\" is false: jvit does not implement models without a class token"},
-                {"\"no_embed_class\": true", "\"model_args.no_embed_class\" is true: jvit does not implement position embeddings"},
                 {"\"fc_norm\": true", "\"model_args.fc_norm\" is true: jvit does not implement a norm after pooling"},
                 {"\"act_layer\": \"swish\"", "\"model_args.act_layer\" 'swish' is not supported; jvit's MLP runs \"gelu\", \"gelu_tanh\", \"quick_gelu\""},
                 {"\"global_pool\": \"avg\"", "global_pool 'avg' is not supported"},

@@ -23,8 +23,9 @@ public final class CpuKernels {
             case Op.LayerScaleBackward o -> LayerScale.backward(args[0], args[1], args[2], o.rows(), o.dim());
             case Op.PatchEmbed o -> PatchEmbed.forward(args[0], args[1], args[2], args[3],
                     o.batch(), o.channels(), o.height(), o.width(), o.patch(), o.hidden());
-            case Op.EmbedTokens o -> EmbedTokens.forward(args[0], args[1], args[2], args[3], o.batch(), o.patches(), o.hidden());
-            case Op.ClassToken o -> ClassToken.forward(args[0], args[1], o.batch(), o.tokens(), o.hidden());
+            case Op.EmbedTokens o -> EmbedTokens.forward(args[0], args[1], args[2], args[3], o.batch(), o.prefix(), o.patches(), o.hidden(),
+                    o.positionsFrom());
+            case Op.ClassToken o -> ClassToken.forward(args[0], args[1], o.batch(), o.tokens(), o.hidden(), o.token());
             case Op.SumRows o -> SumRows.forward(args[0], args[1], o.rows(), o.cols());
             case Op.GeluBackward o -> Gelu.backward(args[0], args[1], args[2], o.n(), o.form());
             case Op.LayerNormBackward o -> LayerNorm.backward(args[0], args[1], args[2], args[3], args[4], args[5],
@@ -33,8 +34,9 @@ public final class CpuKernels {
             case Op.CrossEntropy o -> CrossEntropy.forward(args[0], args[1], args[2], args[3], o.rows(), o.classes(), o.smoothing());
             case Op.PatchEmbedBackward o -> PatchEmbed.backward(args[0], args[1], args[2], args[3],
                     o.batch(), o.channels(), o.height(), o.width(), o.patch(), o.hidden());
-            case Op.EmbedTokensBackward o -> EmbedTokens.backward(args[0], args[1], args[2], args[3], o.batch(), o.patches(), o.hidden());
-            case Op.ClassTokenBackward o -> ClassToken.backward(args[0], args[1], o.batch(), o.tokens(), o.hidden());
+            case Op.EmbedTokensBackward o -> EmbedTokens.backward(args[0], args[1], args[2], args[3], o.batch(), o.prefix(), o.patches(),
+                    o.hidden(), o.forward().positionsFrom());
+            case Op.ClassTokenBackward o -> ClassToken.backward(args[0], args[1], o.batch(), o.tokens(), o.hidden(), o.token());
             case Op.Fill o -> Norms.fill(args[0], o.n(), o.value());
             case Op.AccumulateSquares o -> Norms.accumulateSquares(args[0], args[1], o.n());
             case Op.AdamW o -> AdamW.forward(args[0], args[1], args[2], args[3], args[4], args[5], o.n(),

@@ -2,41 +2,50 @@ package jvit.kernels.cpu;
 
 import java.lang.foreign.MemorySegment;
 
-/** The token sequence of a ViT: class token, then patch embeddings, each plus its position embedding. */
+/**
+ * The token sequence of a ViT: the prefix tokens (class, distillation, registers), then the patch
+ * embeddings, each plus its position embedding where it has one.
+ */
 public final class EmbedTokens {
     private EmbedTokens() {}
 
     /**
-     * {@code out[b, 0] = cls + pos[0]} and {@code out[b, 1 + i] = patches[b, i] + pos[1 + i]};
-     * out {@code [batch, 1 + patches, hidden]}, patches {@code [batch, patches, hidden]}, cls
-     * {@code [hidden]}, pos {@code [1 + patches, hidden]}.
+     * {@code out[b, t] = pre[t] (+ pos[t - positionsFrom])} for {@code t < prefix},
+     * {@code out[b, prefix + i] = patches[b, i] + pos[prefix + i - positionsFrom]}; out
+     * {@code [batch, prefix + patches, hidden]}, patches {@code [batch, patches, hidden]}, pre
+     * {@code [prefix, hidden]}, pos {@code [prefix + patches - positionsFrom, hidden]}.
      */
-    public static void forward(MemorySegment out, MemorySegment patches, MemorySegment cls, MemorySegment pos,
-                               int batch, int patchCount, int hidden) {
-        int tokens = patchCount + 1;
+    public static void forward(MemorySegment out, MemorySegment patches, MemorySegment pre, MemorySegment pos,
+                               int batch, int prefix, int patchCount, int hidden, int positionsFrom) {
+        int tokens = prefix + patchCount;
         Parallel.forRange(batch * tokens, (from, to) -> {
             for (int row = from; row < to; row++) {
                 int b = row / tokens, t = row % tokens;
-                long dst = (long) row * hidden, p = (long) t * hidden;
-                if (t == 0) AddRows.add(out, dst, cls, 0, pos, p, hidden);
-                else AddRows.add(out, dst, patches, ((long) b * patchCount + t - 1) * hidden, pos, p, hidden);
+                long dst = (long) row * hidden, p = (long) (t - positionsFrom) * hidden;
+                MemorySegment src = t < prefix ? pre : patches;
+                long at = t < prefix ? (long) t * hidden : ((long) b * patchCount + t - prefix) * hidden;
+                if (t >= positionsFrom) AddRows.add(out, dst, src, at, pos, p, hidden);
+                else F32.copy(src, at, out, dst, hidden);
             }
         });
     }
 
-    /** Gradients of {@link #forward}: {@code dpatches[b, i] = dx[b, 1 + i]}, {@code dcls = Σ_b dx[b, 0]}, {@code dpos[t] = Σ_b dx[b, t]}. */
-    public static void backward(MemorySegment dpatches, MemorySegment dcls, MemorySegment dpos, MemorySegment dx,
-                                int batch, int patchCount, int hidden) {
-        int tokens = patchCount + 1;
+    /**
+     * Gradients of {@link #forward}: {@code dpatches[b, i] = dx[b, prefix + i]}, {@code dpre[t] = Σ_b dx[b, t]},
+     * {@code dpos[t - positionsFrom] = Σ_b dx[b, t]}.
+     */
+    public static void backward(MemorySegment dpatches, MemorySegment dpre, MemorySegment dpos, MemorySegment dx,
+                                int batch, int prefix, int patchCount, int hidden, int positionsFrom) {
+        int tokens = prefix + patchCount;
         for (int b = 0; b < batch; b++)
-            F32.copy(dx, ((long) b * tokens + 1) * hidden, dpatches, (long) b * patchCount * hidden, (long) patchCount * hidden);
+            F32.copy(dx, ((long) b * tokens + prefix) * hidden, dpatches, (long) b * patchCount * hidden, (long) patchCount * hidden);
         Parallel.forRange(tokens, (from, to) -> {
             for (int t = from; t < to; t++)
                 for (int i = 0; i < hidden; i++) {
                     float sum = 0;
                     for (int b = 0; b < batch; b++) sum += F32.get(dx, ((long) b * tokens + t) * hidden + i);
-                    F32.set(dpos, (long) t * hidden + i, sum);
-                    if (t == 0) F32.set(dcls, i, sum);
+                    if (t >= positionsFrom) F32.set(dpos, (long) (t - positionsFrom) * hidden + i, sum);
+                    if (t < prefix) F32.set(dpre, (long) t * hidden + i, sum);
                 }
         });
     }

@@ -205,16 +205,17 @@ final class CpuDeviceKernels {
         int group = Math.min(ROWS_PER_GROUP, limits.maxWorkGroupSize());
         return new KernelLaunch(new KernelProgram("class_token_backward_cpu.cl", List.of("WIDTH=" + width)), "class_token_backward",
                 new long[] {(long) DeviceKernels.blocks(o.tokens(), group) * group, o.batch()}, new long[] {group, 1},
-                List.of(new Tensor(0), new Tensor(1), new Int(o.tokens()), new Int(o.hidden())));
+                List.of(new Tensor(0), new Tensor(1), new Int(o.tokens()), new Int(o.hidden()), new Int(o.token())));
     }
 
     /** One work-item per token's row. */
     private static KernelLaunch embedTokensBackward(Op.EmbedTokensBackward o, int width, DeviceLimits limits) {
         int group = Math.min(ROWS_PER_GROUP, limits.maxWorkGroupSize());
         List<KernelArg> args = DeviceKernels.tensors(4);
-        args.addAll(List.of(new Int(o.batch()), new Int(o.patches()), new Int(o.hidden())));
+        args.addAll(List.of(new Int(o.batch()), new Int(o.prefix()), new Int(o.forward().positionsFrom()), new Int(o.patches()),
+                new Int(o.hidden())));
         return new KernelLaunch(new KernelProgram("embed_tokens_backward_cpu.cl", List.of("WIDTH=" + width)), "embed_tokens_backward",
-                new long[] {(long) DeviceKernels.blocks(o.patches() + 1, group) * group}, new long[] {group}, args);
+                new long[] {(long) DeviceKernels.blocks(o.forward().tokens(), group) * group}, new long[] {group}, args);
     }
 
     /** dx and each band's partial dgamma and dbeta, a work-item per band of rows; then the bands' sums, in order. */
@@ -237,9 +238,9 @@ final class CpuDeviceKernels {
 
     /** One work-item per token of each sequence (grid: tokens, batch). */
     private static KernelLaunch embedTokens(Op.EmbedTokens o, int width, DeviceLimits limits) {
-        int group = Math.min(ROWS_PER_GROUP, limits.maxWorkGroupSize()), tokens = o.patches() + 1;
+        int group = Math.min(ROWS_PER_GROUP, limits.maxWorkGroupSize()), tokens = o.tokens();
         List<KernelArg> args = DeviceKernels.tensors(4);
-        args.addAll(List.of(new Int(o.patches()), new Int(o.hidden())));
+        args.addAll(List.of(new Int(o.prefix()), new Int(o.positionsFrom()), new Int(o.patches()), new Int(o.hidden())));
         return new KernelLaunch(new KernelProgram("embed_tokens_cpu.cl", List.of("WIDTH=" + width)), "embed_tokens",
                 new long[] {(long) DeviceKernels.blocks(tokens, group) * group, o.batch()}, new long[] {group, 1}, args);
     }

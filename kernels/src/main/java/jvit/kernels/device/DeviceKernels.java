@@ -82,13 +82,13 @@ public final class DeviceKernels {
             case Op.PatchEmbed o -> List.of(patchEmbed(o, limits));
             case Op.EmbedTokens o -> {
                 long n = o.argElements()[0];
-                yield List.of(elementwise("embed_tokens.cl", "embed_tokens", n, limits, tensors(4),
-                        new Int(o.patches()), new Int(o.hidden()), new Int((int) n)));
+                yield List.of(elementwise("embed_tokens.cl", "embed_tokens", n, limits, tensors(4), new Int(o.prefix()),
+                        new Int(o.positionsFrom()), new Int(o.patches()), new Int(o.hidden()), new Int((int) n)));
             }
             case Op.ClassToken o -> {
                 long n = (long) o.batch() * o.hidden();
                 yield List.of(elementwise("class_token.cl", "class_token", n, limits, tensors(2),
-                        new Int(o.tokens()), new Int(o.hidden()), new Int((int) n)));
+                        new Int(o.tokens()), new Int(o.hidden()), new Int(o.token()), new Int((int) n)));
             }
             case Op.SumRows o -> List.of(sumRows(o.rows(), o.cols(), new Tensor(0), new Tensor(1), limits));
             case Op.GeluBackward o -> List.of(elementwise("gelu_backward.cl", "gelu_backward", o.n(), limits, tensors(3),
@@ -96,11 +96,12 @@ public final class DeviceKernels {
             case Op.CrossEntropy o -> List.of(elementwise("cross_entropy.cl", "cross_entropy", o.rows(), limits, tensors(4),
                     new Int(o.rows()), new Int(o.classes()), new KernelArg.Float(o.smoothing())));
             case Op.EmbedTokensBackward o -> List.of(elementwise("embed_tokens_backward.cl", "embed_tokens_backward",
-                    (o.patches() + 1L) * o.hidden(), limits, tensors(4), new Int(o.batch()), new Int(o.patches()), new Int(o.hidden())));
+                    (long) o.forward().tokens() * o.hidden(), limits, tensors(4), new Int(o.batch()), new Int(o.prefix()),
+                    new Int(o.forward().positionsFrom()), new Int(o.patches()), new Int(o.hidden())));
             case Op.ClassTokenBackward o -> {
                 long n = o.argElements()[0];
                 yield List.of(elementwise("class_token_backward.cl", "class_token_backward", n, limits, tensors(2),
-                        new Int(o.tokens()), new Int(o.hidden()), new Int((int) n)));
+                        new Int(o.tokens()), new Int(o.hidden()), new Int(o.token()), new Int((int) n)));
             }
             case Op.Fill o -> List.of(elementwise("fill.cl", "fill", o.n(), limits, tensors(1), new KernelArg.Float(o.value()),
                     new Int((int) o.n())));

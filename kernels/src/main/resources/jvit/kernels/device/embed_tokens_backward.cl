@@ -1,21 +1,22 @@
 /*
- * EmbedTokens' gradients from dx [batch, 1 + patch_count, hidden]: dpatches[b, t - 1] = dx[b, t]
- * for t >= 1, dpos[t] = the sum over the batch of dx[b, t], dcls = dpos[0]. One thread per element
- * of a token's row (n = tokens * hidden), adding the batch in order, as the Java kernel does.
+ * EmbedTokens' gradients from dx [batch, prefix + patch_count, hidden]: dpatches[b, t - prefix] = dx[b, t]
+ * for t >= prefix, and the sum over the batch of dx[b, t] into dpre[t] for t < prefix and into
+ * dpos[t - pos_from] for t >= pos_from. One thread per element of a token's row
+ * (n = tokens * hidden), adding the batch in order, as the Java kernel does.
  */
 #include "portable.h"
 
-KERNEL void embed_tokens_backward(GLOBAL float* dpatches, GLOBAL float* dcls, GLOBAL float* dpos, GLOBAL const float* dx,
-                                  int batch, int patch_count, int hidden) {
-    int i = GLOBAL_X, tokens = patch_count + 1;
+KERNEL void embed_tokens_backward(GLOBAL float* dpatches, GLOBAL float* dpre, GLOBAL float* dpos, GLOBAL const float* dx,
+                                  int batch, int prefix, int pos_from, int patch_count, int hidden) {
+    int i = GLOBAL_X, tokens = prefix + patch_count;
     if (i >= tokens * hidden) return;
     int token = i / hidden;
     float sum = 0.0f;
     for (int b = 0; b < batch; b++) {
         float v = dx[b * tokens * hidden + i];
         sum += v;
-        if (token > 0) dpatches[b * patch_count * hidden + i - hidden] = v;
+        if (token >= prefix) dpatches[(b * patch_count - prefix) * hidden + i] = v;
     }
-    dpos[i] = sum;
-    if (token == 0) dcls[i] = sum;
+    if (token >= pos_from) dpos[i - pos_from * hidden] = sum;
+    if (token < prefix) dpre[i] = sum;
 }

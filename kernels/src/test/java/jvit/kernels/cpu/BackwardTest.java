@@ -128,29 +128,31 @@ class BackwardTest {
         }
     }
 
-    @ParameterizedTest(name = "batch={0} patches={1} hidden={2}")
-    @CsvSource({"1, 1, 1", "3, 4, 5", "2, 49, 17"})
-    void embedTokensAndClassToken(int batch, int patches, int hidden) {
+    @ParameterizedTest(name = "batch={0} prefix={1} patches={2} hidden={3} prefixPositions={4}")
+    @CsvSource({"1, 1, 1, 1, true", "3, 1, 4, 5, true", "2, 2, 49, 17, true", "2, 5, 7, 3, false", "1, 3, 1, 4, false"})
+    void embedTokensAndClassToken(int batch, int prefix, int patches, int hidden, boolean prefixPositions) {
         Random random = random();
-        int tokens = patches + 1;
-        double[] x = roundToFloat(uniform(random, batch * patches * hidden, 1)), cls = roundToFloat(uniform(random, hidden, 1));
-        double[] pos = roundToFloat(uniform(random, tokens * hidden, 1)), dx = roundToFloat(uniform(random, batch * tokens * hidden, 1));
+        int tokens = prefix + patches, from = prefixPositions ? 0 : prefix;
+        double[] x = roundToFloat(uniform(random, batch * patches * hidden, 1)), pre = roundToFloat(uniform(random, prefix * hidden, 1));
+        double[] pos = roundToFloat(uniform(random, (tokens - from) * hidden, 1)), dx = roundToFloat(uniform(random, batch * tokens * hidden, 1));
         double[] dcls = roundToFloat(uniform(random, batch * hidden, 1));
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment dp = poisoned(arena, x.length), dc = poisoned(arena, hidden), dpos = poisoned(arena, pos.length);
-            EmbedTokens.backward(dp, dc, dpos, segment(arena, dx), batch, patches, hidden);
-            assertClose("embed tokens dpatches " + random,
-                    FiniteDifferences.gradient(t -> Reference64.embedTokens(t, cls, pos, batch, patches, hidden), x.clone(), dx), dp, 1e-5, 1e-6);
-            assertClose("embed tokens dcls " + random,
-                    FiniteDifferences.gradient(t -> Reference64.embedTokens(x, t, pos, batch, patches, hidden), cls.clone(), dx), dc, 1e-5, 1e-6);
-            assertClose("embed tokens dpos " + random,
-                    FiniteDifferences.gradient(t -> Reference64.embedTokens(x, cls, t, batch, patches, hidden), pos.clone(), dx), dpos, 1e-5, 1e-6);
+            MemorySegment dp = poisoned(arena, x.length), dpre = poisoned(arena, pre.length), dpos = poisoned(arena, pos.length);
+            EmbedTokens.backward(dp, dpre, dpos, segment(arena, dx), batch, prefix, patches, hidden, from);
+            assertClose("embed tokens dpatches " + random, FiniteDifferences.gradient(
+                    t -> Reference64.embedTokens(t, pre, pos, batch, prefix, patches, hidden, from), x.clone(), dx), dp, 1e-5, 1e-6);
+            assertClose("embed tokens dprefix " + random, FiniteDifferences.gradient(
+                    t -> Reference64.embedTokens(x, t, pos, batch, prefix, patches, hidden, from), pre.clone(), dx), dpre, 1e-5, 1e-6);
+            assertClose("embed tokens dpos " + random, FiniteDifferences.gradient(
+                    t -> Reference64.embedTokens(x, pre, t, batch, prefix, patches, hidden, from), pos.clone(), dx), dpos, 1e-5, 1e-6);
 
             double[] full = roundToFloat(uniform(random, batch * tokens * hidden, 1));
-            MemorySegment dfull = poisoned(arena, full.length);
-            ClassToken.backward(dfull, segment(arena, dcls), batch, tokens, hidden);
-            assertClose("class token backward " + random,
-                    FiniteDifferences.gradient(t -> Reference64.classToken(t, batch, tokens, hidden), full, dcls), dfull, 1e-5, 1e-6);
+            for (int token : new int[] {0, prefix - 1}) {
+                MemorySegment dfull = poisoned(arena, full.length);
+                ClassToken.backward(dfull, segment(arena, dcls), batch, tokens, hidden, token);
+                assertClose("token " + token + " backward " + random, FiniteDifferences.gradient(
+                        t -> Reference64.classToken(t, batch, tokens, hidden, token), full.clone(), dcls), dfull, 1e-5, 1e-6);
+            }
         }
     }
 

@@ -27,22 +27,27 @@ class EmbeddingTest {
         }
     }
 
-    @ParameterizedTest(name = "batch={0} patches={1} hidden={2}")
-    @CsvSource({"1, 1, 1", "2, 4, 3", "3, 49, 17", "2, 196, 67"})
-    void embedTokensAndClassToken(int batch, int patches, int hidden) {
+    /** Prefixes: the class token alone, DeiT's class and distillation tokens, a class token and registers without positions. */
+    @ParameterizedTest(name = "batch={0} prefix={1} patches={2} hidden={3} prefixPositions={4}")
+    @CsvSource({"1, 1, 1, 1, true", "2, 1, 4, 3, true", "3, 2, 49, 17, true", "2, 1, 196, 67, true", "2, 5, 7, 13, false",
+            "1, 3, 1, 5, false"})
+    void embedTokensAndClassToken(int batch, int prefix, int patches, int hidden, boolean prefixPositions) {
         Random random = random();
+        int tokens = prefix + patches, from = prefixPositions ? 0 : prefix;
         double[] x = roundToFloat(uniform(random, batch * patches * hidden, 1));
-        double[] cls = roundToFloat(uniform(random, hidden, 1));
-        double[] pos = roundToFloat(uniform(random, (patches + 1) * hidden, 1));
-        double[] expected = Reference64.embedTokens(x, cls, pos, batch, patches, hidden);
+        double[] pre = roundToFloat(uniform(random, prefix * hidden, 1));
+        double[] pos = roundToFloat(uniform(random, (tokens - from) * hidden, 1));
+        double[] expected = Reference64.embedTokens(x, pre, pos, batch, prefix, patches, hidden, from);
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment tokens = poisoned(arena, expected.length);
-            EmbedTokens.forward(tokens, segment(arena, x), segment(arena, cls), segment(arena, pos), batch, patches, hidden);
-            assertClose("embed tokens " + random, expected, tokens, 1e-7, 0);
+            MemorySegment out = poisoned(arena, expected.length);
+            EmbedTokens.forward(out, segment(arena, x), segment(arena, pre), segment(arena, pos), batch, prefix, patches, hidden, from);
+            assertClose("embed tokens " + random, expected, out, 1e-7, 0);
 
-            MemorySegment first = poisoned(arena, (long) batch * hidden);
-            ClassToken.forward(first, tokens, batch, patches + 1, hidden);
-            assertClose("class token " + random, Reference64.classToken(expected, batch, patches + 1, hidden), first, 1e-7, 0);
+            for (int token : new int[] {0, prefix - 1}) {
+                MemorySegment picked = poisoned(arena, (long) batch * hidden);
+                ClassToken.forward(picked, out, batch, tokens, hidden, token);
+                assertClose("token " + token + " " + random, Reference64.classToken(expected, batch, tokens, hidden, token), picked, 1e-7, 0);
+            }
         }
     }
 }

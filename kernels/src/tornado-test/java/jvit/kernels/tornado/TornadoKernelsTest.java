@@ -217,19 +217,22 @@ class TornadoKernelsTest {
                     1e-6 * channels * patch * patch);
     }
 
-    @ParameterizedTest(name = "batch={0} patches={1} hidden={2}")
-    @CsvSource({"1, 1, 1", "3, 49, 17"})
-    void embedTokensAndClassToken(int batch, int patches, int hidden) {
+    /** Prefixes: the class token alone, DeiT's class and distillation tokens, a class token and registers without positions. */
+    @ParameterizedTest(name = "batch={0} prefix={1} patches={2} hidden={3} prefixPositions={4}")
+    @CsvSource({"1, 1, 1, 1, true", "3, 2, 49, 17, true", "2, 5, 7, 13, false"})
+    void embedTokensAndClassToken(int batch, int prefix, int patches, int hidden, boolean prefixPositions) {
         Random random = random();
+        int tokens = prefix + patches, from = prefixPositions ? 0 : prefix;
         double[] x = roundToFloat(uniform(random, batch * patches * hidden, 1));
-        double[] cls = roundToFloat(uniform(random, hidden, 1));
-        double[] pos = roundToFloat(uniform(random, (patches + 1) * hidden, 1));
-        double[] expected = Reference64.embedTokens(x, cls, pos, batch, patches, hidden);
+        double[] pre = roundToFloat(uniform(random, prefix * hidden, 1));
+        double[] pos = roundToFloat(uniform(random, (tokens - from) * hidden, 1));
+        double[] expected = Reference64.embedTokens(x, pre, pos, batch, prefix, patches, hidden, from);
         for (TornadoDevice device : devices()) {
-            double[] tokens = run(device, new Op.EmbedTokens(batch, patches, hidden), null, x, cls, pos)[0];
-            assertClose("embed tokens on " + device + ", " + random, expected, tokens, 1e-7, 0);
-            assertClose("class token on " + device + ", " + random, Reference64.classToken(expected, batch, patches + 1, hidden),
-                    run(device, new Op.ClassToken(batch, patches + 1, hidden), null, tokens)[0], 1e-7, 0);
+            double[] out = run(device, new Op.EmbedTokens(batch, prefix, patches, hidden, prefixPositions), null, x, pre, pos)[0];
+            assertClose("embed tokens on " + device + ", " + random, expected, out, 1e-7, 0);
+            int token = prefix - 1;
+            assertClose("token " + token + " on " + device + ", " + random, Reference64.classToken(expected, batch, tokens, hidden, token),
+                    run(device, new Op.ClassToken(batch, tokens, hidden, token), null, out)[0], 1e-7, 0);
         }
     }
 }

@@ -186,15 +186,16 @@ class TornadoTrainingKernelsTest {
                 1e-5, 1e-6 * rows, null, null, dout, image);
     }
 
-    @ParameterizedTest(name = "batch={0} patches={1} hidden={2}")
-    @CsvSource({"1, 1, 1", "3, 49, 17"})
-    void embedTokensAndClassTokenBackward(int batch, int patches, int hidden) {
+    @ParameterizedTest(name = "batch={0} prefix={1} patches={2} hidden={3} prefixPositions={4}")
+    @CsvSource({"1, 1, 1, 1, true", "3, 2, 49, 17, true", "2, 5, 7, 13, false"})
+    void embedTokensAndClassTokenBackward(int batch, int prefix, int patches, int hidden, boolean prefixPositions) {
         Random random = random();
-        int tokens = patches + 1;
+        int tokens = prefix + patches;
         double[] dx = roundToFloat(uniform(random, batch * tokens * hidden, 1)), dcls = roundToFloat(uniform(random, batch * hidden, 1));
-        assertLikeJava("embed tokens backward " + random, new Op.EmbedTokensBackward(batch, patches, hidden), 1e-6, 1e-6,
-                null, null, null, dx);
-        assertLikeJava("class token backward " + random, new Op.ClassTokenBackward(batch, tokens, hidden), 0, 0, null, dcls);
+        assertLikeJava("embed tokens backward " + random, new Op.EmbedTokensBackward(batch, prefix, patches, hidden, prefixPositions),
+                1e-6, 1e-6, null, null, null, dx);
+        assertLikeJava("token " + (prefix - 1) + " backward " + random, new Op.ClassTokenBackward(batch, tokens, hidden, prefix - 1),
+                0, 0, null, dcls);
     }
 
     @ParameterizedTest(name = "n={0} value={1}")

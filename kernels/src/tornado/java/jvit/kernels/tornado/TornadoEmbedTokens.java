@@ -7,35 +7,39 @@ import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 public final class TornadoEmbedTokens {
     private TornadoEmbedTokens() {}
 
-    /** {@code out[b, 0] = cls + pos[0]}, {@code out[b, 1 + i] = patches[b, i] + pos[1 + i]}: one work-item per element of out. */
-    public static void forward(KernelContext context, FloatArray out, FloatArray patches, FloatArray cls, FloatArray pos,
-                               int patchCount, int hidden, int n) {
+    /**
+     * {@code out[b, t] = (t < prefix ? pre[t] : patches[b, t - prefix]) + (t >= posFrom ? pos[t - posFrom] : 0)}:
+     * one work-item per element of out.
+     */
+    public static void forward(KernelContext context, FloatArray out, FloatArray patches, FloatArray pre, FloatArray pos,
+                               int prefix, int posFrom, int patchCount, int hidden, int n) {
         int i = context.globalIdx;
         if (i < n) {
-            int tokens = patchCount + 1;
+            int tokens = prefix + patchCount;
             int b = i / (tokens * hidden), t = (i / hidden) % tokens, c = i % hidden;
-            float v = t == 0 ? cls.get(c) : patches.get((b * patchCount + t - 1) * hidden + c);
-            out.set(i, v + pos.get(t * hidden + c));
+            float v = t < prefix ? pre.get(t * hidden + c) : patches.get((b * patchCount + t - prefix) * hidden + c);
+            out.set(i, t >= posFrom ? v + pos.get((t - posFrom) * hidden + c) : v);
         }
     }
 
     /**
-     * {@code dpatches[b, t - 1] = dx[b, t]}, {@code dpos[t] = Σ_b dx[b, t]}, {@code dcls = dpos[0]}: one work-item per
-     * element of a token row, adding the batch in order (the result does not depend on timing).
+     * {@code dpatches[b, t - prefix] = dx[b, t]}, the sum over the batch of {@code dx[b, t]} into {@code dpre[t]}
+     * ({@code t < prefix}) and {@code dpos[t - posFrom]} ({@code t >= posFrom}): one work-item per element of a
+     * token row, adding the batch in order (the result does not depend on timing).
      */
-    public static void backward(KernelContext context, FloatArray dpatches, FloatArray dcls, FloatArray dpos, FloatArray dx,
-                                int batch, int patchCount, int hidden) {
-        int i = context.globalIdx, tokens = patchCount + 1;
+    public static void backward(KernelContext context, FloatArray dpatches, FloatArray dpre, FloatArray dpos, FloatArray dx,
+                                int batch, int prefix, int posFrom, int patchCount, int hidden) {
+        int tokens = prefix + patchCount, i = context.globalIdx;
         if (i < tokens * hidden) {
             int token = i / hidden;
             float sum = 0.0f;
             for (int b = 0; b < batch; b++) {
                 float v = dx.get(b * tokens * hidden + i);
                 sum += v;
-                if (token > 0) dpatches.set(b * patchCount * hidden + i - hidden, v);
+                if (token >= prefix) dpatches.set((b * patchCount - prefix) * hidden + i, v);
             }
-            dpos.set(i, sum);
-            if (token == 0) dcls.set(i, sum);
+            if (token >= posFrom) dpos.set(i - posFrom * hidden, sum);
+            if (token < prefix) dpre.set(i, sum);
         }
     }
 }

@@ -69,10 +69,10 @@ public final class TornadoKernels {
             case Op.PatchEmbed o -> patchEmbed(o, id, cpu, args);
             case Op.EmbedTokens o -> TornadoLaunch.of(task(id, cover1D(o.argElements()[0], GROUP),
                     TaskPackage.createPackage(id, TornadoEmbedTokens::forward, new KernelContext(), args[0], args[1], args[2], args[3],
-                            o.patches(), o.hidden(), (int) o.argElements()[0])));
+                            o.prefix(), o.positionsFrom(), o.patches(), o.hidden(), (int) o.argElements()[0])));
             case Op.ClassToken o -> TornadoLaunch.of(task(id, cover1D(o.argElements()[0], GROUP),
                     TaskPackage.createPackage(id, TornadoClassToken::forward, new KernelContext(), args[0], args[1], o.tokens(), o.hidden(),
-                            (int) o.argElements()[0])));
+                            o.token(), (int) o.argElements()[0])));
             case Op.SumRows o -> TornadoLaunch.of(sumRows(id, o.rows(), o.cols(), args[0], args[1]));
             case Op.LayerScale o -> TornadoLaunch.of(task(id, cover1D((long) o.rows() * o.dim(), GROUP), args[0] == args[1]
                     ? TaskPackage.createPackage(id, TornadoLayerScale::forwardInPlace, new KernelContext(), args[0], args[2], o.rows(), o.dim())
@@ -90,12 +90,12 @@ public final class TornadoKernels {
                     TaskPackage.createPackage(id, TornadoCrossEntropy::forward, new KernelContext(), args[0], args[1], args[2], args[3],
                             o.rows(), o.classes(), o.smoothing())));
             case Op.PatchEmbedBackward o -> patchEmbedBackward(o, id, cpu, args);
-            case Op.EmbedTokensBackward o -> TornadoLaunch.of(task(id, cover1D((o.patches() + 1L) * o.hidden(), GROUP),
+            case Op.EmbedTokensBackward o -> TornadoLaunch.of(task(id, cover1D((long) o.forward().tokens() * o.hidden(), GROUP),
                     TaskPackage.createPackage(id, TornadoEmbedTokens::backward, new KernelContext(), args[0], args[1], args[2], args[3],
-                            o.batch(), o.patches(), o.hidden())));
+                            o.batch(), o.prefix(), o.forward().positionsFrom(), o.patches(), o.hidden())));
             case Op.ClassTokenBackward o -> TornadoLaunch.of(task(id, cover1D(o.argElements()[0], GROUP),
                     TaskPackage.createPackage(id, TornadoClassToken::backward, new KernelContext(), args[0], args[1], o.tokens(), o.hidden(),
-                            (int) o.argElements()[0])));
+                            o.token(), (int) o.argElements()[0])));
             case Op.Fill o -> TornadoLaunch.of(task(id, cover1D(o.n(), GROUP),
                     TaskPackage.createPackage(id, TornadoNorms::fill, new KernelContext(), args[0], o.value(), (int) o.n())));
             case Op.AccumulateSquares o -> accumulateSquares(o, id, args);

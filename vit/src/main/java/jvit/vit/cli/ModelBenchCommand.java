@@ -134,7 +134,7 @@ final class ModelBenchCommand implements Runnable {
     private PeerForward startPeers(List<ForwardPeer> peerList, ViTModel model, Inference inference, List<String> notes) {
         fill(inference.images());
         return source.model != null ? PeerForward.open(peerList, source.model, model.config(), inference.images(), batch, notes::add)
-                : PeerForward.export(peerList, model.config(), model.weights().all(), inference.images(), batch, notes::add);
+                : PeerForward.export(peerList, model.config(), model.weights().fileTensors(), inference.images(), batch, notes::add);
     }
 
     /**

@@ -51,7 +51,8 @@ final class TrainCommand implements Runnable {
             + " and backward through them, gradients summed, one update (default single for one device, data-parallel for several).")
     String schedule;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "The model's shape from a config.json instead of the options below.")
+    @Option(names = "--config", paramLabel = "FILE", description = "The model's shape from a config.json instead of the options below."
+            + " A DeiT distilled model trains both heads on the label, their logits averaged (timm without a teacher).")
     Path config;
     @Option(names = "--patch", defaultValue = "4", description = "Patch size (default ${DEFAULT-VALUE}).")
     int patch;

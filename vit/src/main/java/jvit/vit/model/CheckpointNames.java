@@ -11,24 +11,31 @@ import jvit.vit.io.FloatTensor;
  * The two naming schemes ViT checkpoints come in, mapped onto one: timm's names, which jvit uses
  * inside. Hugging Face's {@code ViTForImageClassification} splits the attention input projection
  * into query, key and value, which {@link ViTWeights} concatenates into timm's fused {@code qkv}.
+ * {@code DeiTForImageClassificationWithTeacher} names its backbone as the ViT does, under {@code deit.},
+ * and its two heads {@code cls_classifier} and {@code distillation_classifier}.
  */
 public enum CheckpointNames {
-    TIMM("timm", ""),
-    HUGGING_FACE("Hugging Face", "vit.");
+    TIMM("timm", "", "head", "head_dist"),
+    HUGGING_FACE("Hugging Face", "vit.", "classifier", "head_dist"),
+    HUGGING_FACE_DEIT("Hugging Face DeiT", "deit.", "cls_classifier", "distillation_classifier");
 
     final String description;
     /** Prefix of the backbone's names. */
     final String prefix;
+    /** The classifier's name, and that of DeiT's second head on the distillation token. */
+    private final String head, headDist;
 
-    CheckpointNames(String description, String prefix) {
+    CheckpointNames(String description, String prefix, String head, String headDist) {
         this.description = description;
         this.prefix = prefix;
+        this.head = head;
+        this.headDist = headDist;
     }
 
-    /** Which scheme a file's tensor names follow, or null when neither. */
+    /** Which scheme a file's tensor names follow, or null when none. */
     static CheckpointNames detect(Set<String> names) {
-        if (names.contains("patch_embed.proj.weight")) return TIMM;
-        if (names.contains("vit.embeddings.patch_embeddings.projection.weight")) return HUGGING_FACE;
+        for (CheckpointNames scheme : values())
+            if (names.contains(scheme.sources("patch_embed.proj.weight").getFirst())) return scheme;
         return null;
     }
 
@@ -55,11 +62,15 @@ public enum CheckpointNames {
             case "patch_embed.proj.weight" -> backbone("embeddings.patch_embeddings.projection.weight");
             case "patch_embed.proj.bias" -> backbone("embeddings.patch_embeddings.projection.bias");
             case "cls_token" -> backbone("embeddings.cls_token");
+            case "dist_token" -> backbone("embeddings.distillation_token");
+            case "reg_token" -> List.of(timmName); // neither Hugging Face model has register tokens
             case "pos_embed" -> backbone("embeddings.position_embeddings");
             case "norm.weight" -> backbone("layernorm.weight");
             case "norm.bias" -> backbone("layernorm.bias");
-            case "head.weight" -> List.of("classifier.weight");
-            case "head.bias" -> List.of("classifier.bias");
+            case "head.weight" -> List.of(head + ".weight");
+            case "head.bias" -> List.of(head + ".bias");
+            case "head_dist.weight" -> List.of(headDist + ".weight");
+            case "head_dist.bias" -> List.of(headDist + ".bias");
             case "norm_pre.weight", "norm_pre.bias" -> List.of(timmName); // ViTForImageClassification has no pre-norm
             default -> block(timmName);
         };

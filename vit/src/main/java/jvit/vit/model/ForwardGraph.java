@@ -13,11 +13,12 @@ import jvit.vit.ViTConfig;
  * {@code VisionTransformer} and HF's {@code ViTForImageClassification}):
  *
  * <pre>
- * x = patch_embed(image); x = [cls, x] + pos; x = norm_pre(x) (pre_norm, CLIP's, where the model has it)
+ * x = patch_embed(image); x = [cls, dist, reg..., x] + pos     (pos on the patches only with no_embed_class)
+ * x = norm_pre(x)                                              (pre_norm, CLIP's, where the model has it)
  * for each block: x = x + ls1 * proj(attention(qkv(norm1(x))));  x = x + ls2 * fc2(gelu(fc1(norm2(x))))
  *                 (ls1, ls2: LayerScale, per channel, where the model has it; gelu in the config's form;
  *                 with qk_norm, the queries and keys normed per head before attention: q_norm, k_norm)
- * logits = head(norm(x[:, 0]))
+ * logits = head(norm(x[:, 0]))      DeiT distilled: (head(norm(x[:, 0])) + head_dist(norm(x[:, 1]))) / 2
  * </pre>
  *
  * Weights are copied to the device once; the images in and the logits out move every execution.
@@ -52,17 +53,18 @@ public final class ForwardGraph {
         Tensor kNormed = c.qkNorm() ? Tensor.onDevice("k_normed", headRows, c.headDim()) : null;
         Tensor qkvNormed = c.qkNorm() ? Tensor.onDevice("qkv_normed", batch, tokens, 3 * h) : null;
 
+        Tensor half = c.distilled() ? DistillationHeads.half(c.numLabels()) : null;
         // pre_norm's patch embedding has no bias (timm's, CLIP's): the operator adds zeros.
         Tensor patchBias = w.patchBias() != null ? w.patchBias() : Tensor.onDevice("patch_embed.no_bias", h);
         TaskGraph g = new TaskGraph("vit_forward")
-                .transferToDevice(DataTransferMode.FIRST_EXECUTION, w.all().toArray(Tensor[]::new))
-                .transferToDevice(DataTransferMode.EVERY_EXECUTION, images);
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, w.all().toArray(Tensor[]::new));
+        if (half != null) g.transferToDevice(DataTransferMode.FIRST_EXECUTION, half);
+        g.transferToDevice(DataTransferMode.EVERY_EXECUTION, images);
         if (w.patchBias() == null) g.task("patch_embed.no_bias", new Op.Fill(h, 0), patchBias);
-        g
-                .task("patch_embed", new Op.PatchEmbed(batch, c.channels(), c.imageSize(), c.imageSize(), c.patchSize(), h),
+        g.task("patch_embed", new Op.PatchEmbed(batch, c.channels(), c.imageSize(), c.imageSize(), c.patchSize(), h),
                         embedded, images, w.patchWeight(), patchBias)
-                .task("embed_tokens", new Op.EmbedTokens(batch, patches, h), c.preNorm() ? normed : x, embedded, w.classToken(),
-                        w.positions());
+                .task("embed_tokens", new Op.EmbedTokens(batch, c.prefixTokens(), patches, h, !c.noEmbedClass()), c.preNorm() ? normed : x,
+                        embedded, w.prefixTokens(), w.positions());
         if (c.preNorm()) g.task("norm_pre", new Op.LayerNorm(rows, h, eps), x, normed, w.normPreWeight(), w.normPreBias());
 
         for (int i = 0; i < w.blocks().size(); i++) {
@@ -90,10 +92,21 @@ public final class ForwardGraph {
             if (b.ls2() != null) g.task(n + "ls2", new Op.LayerScale(rows, h), branch, branch, b.ls2());
             g.task(n + "residual2", new Op.Add((long) rows * h), x, x, branch);
         }
-        return g.task("class_token", new Op.ClassToken(batch, tokens, h), cls, x)
-                .task("norm", new Op.LayerNorm(batch, h, eps), clsNormed, cls, w.normWeight(), w.normBias())
-                .task("head", Op.Matmul.linear(batch, h, c.numLabels(), Activation.NONE), logits, clsNormed, w.headWeight(), w.headBias())
-                .transferToHost(DataTransferMode.EVERY_EXECUTION, logits)
-                .snapshot();
+        g.task("class_token", new Op.ClassToken(batch, tokens, h), cls, x)
+                .task("norm", new Op.LayerNorm(batch, h, eps), clsNormed, cls, w.normWeight(), w.normBias());
+        if (c.distilled()) {
+            Tensor dist = Tensor.onDevice("dist", batch, h), distNormed = Tensor.onDevice("dist_normed", batch, h);
+            Tensor clsLogits = Tensor.onDevice("cls_logits", batch, c.numLabels()), distLogits = Tensor.onDevice("dist_logits", batch, c.numLabels());
+            g.task("head", Op.Matmul.linear(batch, h, c.numLabels(), Activation.NONE), clsLogits, clsNormed, w.headWeight(), w.headBias())
+                    .task("dist_token", new Op.ClassToken(batch, tokens, h, 1), dist, x)
+                    .task("norm.dist", new Op.LayerNorm(batch, h, eps), distNormed, dist, w.normWeight(), w.normBias())
+                    .task("head_dist", Op.Matmul.linear(batch, h, c.numLabels(), Activation.NONE), distLogits, distNormed,
+                            w.headDistWeight(), w.headDistBias())
+                    .task("heads.sum", new Op.Add((long) batch * c.numLabels()), distLogits, clsLogits, distLogits)
+                    .task("heads.average", new Op.LayerScale(batch, c.numLabels()), logits, distLogits, half);
+        } else {
+            g.task("head", Op.Matmul.linear(batch, h, c.numLabels(), Activation.NONE), logits, clsNormed, w.headWeight(), w.headBias());
+        }
+        return g.transferToHost(DataTransferMode.EVERY_EXECUTION, logits).snapshot();
     }
 }

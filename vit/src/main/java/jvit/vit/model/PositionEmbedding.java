@@ -6,7 +6,7 @@ import jvit.vit.ViTConfig.PositionResampling;
 
 /**
  * Resamples learned position embeddings to another patch grid, so a checkpoint runs at another
- * image size: the class token's embedding is kept, the patch embeddings are treated as a
+ * image size: the prefix tokens' embeddings (class, distillation, registers) are kept, the patch embeddings are treated as a
  * {@code grid × grid} image with {@code hidden} channels and resized bicubically as the
  * checkpoint's own library does it: Hugging Face's {@code interpolate_pos_encoding} with PyTorch's
  * {@code F.interpolate(mode="bicubic", align_corners=False)}, timm's {@code resample_abs_pos_embed}
@@ -27,7 +27,13 @@ public final class PositionEmbedding {
 
     /** {@code from}: {@code [1 + fromGrid², hidden]}; {@code to}: {@code [1 + toGrid², hidden]}. */
     public static void resample(PositionResampling how, MemorySegment from, int fromGrid, MemorySegment to, int toGrid, int hidden) {
-        MemorySegment.copy(from, 0, to, 0, 4L * hidden); // class token
+        resample(how, 1, from, fromGrid, to, toGrid, hidden);
+    }
+
+    /** {@code from}: {@code [prefix + fromGrid², hidden]}; {@code to}: {@code [prefix + toGrid², hidden]}; {@code prefix} may be 0. */
+    public static void resample(PositionResampling how, int prefix, MemorySegment from, int fromGrid, MemorySegment to, int toGrid,
+                                int hidden) {
+        MemorySegment.copy(from, 0, to, 0, 4L * prefix * hidden);
         int[][] index = new int[toGrid][];
         double[][] weight = new double[toGrid][];
         for (int o = 0; o < toGrid; o++) {
@@ -45,10 +51,10 @@ public final class PositionEmbedding {
                     double sum = 0;
                     for (int i = 0; i < index[oy].length; i++)
                         for (int j = 0; j < index[ox].length; j++) {
-                            long src = 1 + (long) index[oy][i] * fromGrid + index[ox][j];
+                            long src = prefix + (long) index[oy][i] * fromGrid + index[ox][j];
                             sum += weight[oy][i] * weight[ox][j] * from.getAtIndex(F, src * hidden + c);
                         }
-                    to.setAtIndex(F, (1 + (long) oy * toGrid + ox) * hidden + c, (float) sum);
+                    to.setAtIndex(F, (prefix + (long) oy * toGrid + ox) * hidden + c, (float) sum);
                 }
     }
 

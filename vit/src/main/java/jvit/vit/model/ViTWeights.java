@@ -22,11 +22,18 @@ import jvit.vit.io.FloatTensor;
  * Every weight of a ViT under timm's names (the patch embedding's bias null with pre_norm, as timm builds it), checked against the config: shapes right, nothing
  * missing. Float32 tensors from the file are used where they lie (memory-mapped); only Hugging
  * Face's separate query/key/value are concatenated into {@code qkv}, and the position embedding is
- * resampled when the config's image size differs from the checkpoint's.
+ * resampled when the config's image size differs from the checkpoint's. The prefix tokens (timm's
+ * {@code cls_token}, {@code dist_token}, {@code reg_token}) are one tensor {@code [1, prefix, hidden]},
+ * concatenated when there are several ({@link #fileTensors()} splits them again).
+ *
+ * @param headDistWeight DeiT's second head ({@code head_dist}), on the distillation token; null (with its bias) when the model has none
  */
-public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias, Tensor classToken,
+public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias, Tensor prefixTokens,
                          Tensor positions, List<Block> blocks, Tensor normWeight, Tensor normBias,
-                         Tensor headWeight, Tensor headBias, Tensor normPreWeight, Tensor normPreBias) {
+                         Tensor headWeight, Tensor headBias, Tensor headDistWeight, Tensor headDistBias,
+                         Tensor normPreWeight, Tensor normPreBias) {
+    /** One of the prefix tokens' tensors in a checkpoint: its timm name and how many tokens it holds. */
+    private record PrefixPart(String timmName, int tokens) {}
 
     /**
      * One encoder block; {@code qkvBias} is null when the model has none, {@code ls1}/{@code ls2} (LayerScale's gammas) too,
@@ -47,10 +54,11 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
 
     /** Every weight tensor, in a fixed order. */
     public List<Tensor> all() {
-        List<Tensor> all = new ArrayList<>(Arrays.asList(patchWeight, patchBias, classToken, positions, normPreWeight, normPreBias));
+        List<Tensor> all = new ArrayList<>(Arrays.asList(patchWeight, patchBias, prefixTokens, positions, normPreWeight, normPreBias));
         all.removeIf(t -> t == null);
         for (Block b : blocks) all.addAll(b.all());
         all.addAll(List.of(normWeight, normBias, headWeight, headBias));
+        if (headDistWeight != null) all.addAll(List.of(headDistWeight, headDistBias));
         return all;
     }
 
@@ -62,10 +70,43 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
     public ViTWeights withImageSize(int side, Arena arena) {
         if (side == config.imageSize()) return this;
         ViTConfig sized = config.toBuilder().imageSize(side).build();
-        Tensor resampled = Tensor.allocate("pos_embed", arena, 1, sized.tokens(), config.hidden());
-        PositionEmbedding.resample(config.resampling(), positions.host(), config.grid(), resampled.host(), sized.grid(), config.hidden());
-        return new ViTWeights(sized, patchWeight, patchBias, classToken, resampled, blocks, normWeight, normBias, headWeight, headBias,
-                normPreWeight, normPreBias);
+        int h = config.hidden(), prefix = config.positionTokens() - config.grid() * config.grid();
+        Tensor resampled = Tensor.allocate("pos_embed", arena, 1, sized.positionTokens(), h);
+        PositionEmbedding.resample(config.resampling(), prefix, positions.host(), config.grid(), resampled.host(), sized.grid(), h);
+        return new ViTWeights(sized, patchWeight, patchBias, prefixTokens, resampled, blocks, normWeight, normBias, headWeight, headBias,
+                headDistWeight, headDistBias, normPreWeight, normPreBias);
+    }
+
+    /** Every weight tensor as a checkpoint file holds it, under timm's names: {@link #all()} with the prefix tokens split into views. */
+    public List<Tensor> fileTensors() {
+        List<Tensor> out = new ArrayList<>();
+        for (Tensor t : all()) {
+            if (t != prefixTokens) {
+                out.add(t);
+                continue;
+            }
+            long at = 0, h = config.hidden();
+            for (PrefixPart part : prefixParts(config)) {
+                out.add(Tensor.of(part.timmName(), t.host().asSlice(4 * at * h, 4L * part.tokens() * h), 1, part.tokens(), h));
+                at += part.tokens();
+            }
+        }
+        return out;
+    }
+
+    /** The checkpoint tensors of the prefix tokens, in sequence order: class token, distillation token, register tokens. */
+    private static List<PrefixPart> prefixParts(ViTConfig config) {
+        List<PrefixPart> parts = new ArrayList<>();
+        if (config.classToken()) parts.add(new PrefixPart("cls_token", 1));
+        if (config.distilled()) parts.add(new PrefixPart("dist_token", 1));
+        if (config.regTokens() > 0) parts.add(new PrefixPart("reg_token", config.regTokens()));
+        return parts;
+    }
+
+    /** jvit's name of the prefix tokens' tensor: the checkpoint's where it is one tensor (a plain ViT's {@code cls_token}). */
+    private static String prefixName(ViTConfig config) {
+        List<PrefixPart> parts = prefixParts(config);
+        return parts.size() == 1 ? parts.getFirst().timmName() : "prefix_tokens";
     }
 
     /** The model's weights among a file's tensors, every one of which it must use. */
@@ -91,7 +132,9 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
             if (!tensors.containsKey(name))
                 throw UserError.inFile(file, "has no tensor '" + name + "' to ignore; name only tensors the file holds");
         var loader = new Loader(config, tensors, file, arena, names, new HashSet<>(ignored));
-        ViTWeights weights = assemble(config, (name, shape) -> name.equals("pos_embed") ? loader.positions() : loader.get(name, shape));
+        String prefix = prefixName(config);
+        ViTWeights weights = assemble(config, (name, shape) -> name.equals("pos_embed") ? loader.positions()
+                : name.equals(prefix) ? loader.prefixTokens() : loader.get(name, shape));
         loader.refuseUnused();
         return weights;
     }
@@ -139,12 +182,15 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
                     qk ? weights.get(b + "attn.q_norm.weight", d) : null, qk ? weights.get(b + "attn.q_norm.bias", d) : null,
                     qk ? weights.get(b + "attn.k_norm.weight", d) : null, qk ? weights.get(b + "attn.k_norm.bias", d) : null));
         }
+        int classes = config.numLabels();
         return new ViTWeights(config,
                 weights.get("patch_embed.proj.weight", h, config.channels(), p, p),
                 pre ? null : weights.get("patch_embed.proj.bias", h), // timm's patch embedding has no bias with pre_norm (CLIP's)
-                weights.get("cls_token", 1, 1, h), weights.get("pos_embed", 1, config.tokens(), h),
+                weights.get(prefixName(config), 1, config.prefixTokens(), h), weights.get("pos_embed", 1, config.positionTokens(), h),
                 blocks, weights.get("norm.weight", h), weights.get("norm.bias", h),
-                weights.get("head.weight", config.numLabels(), h), weights.get("head.bias", config.numLabels()),
+                weights.get("head.weight", classes, h), weights.get("head.bias", classes),
+                config.distilled() ? weights.get("head_dist.weight", classes, h) : null,
+                config.distilled() ? weights.get("head_dist.bias", classes) : null,
                 pre ? weights.get("norm_pre.weight", h) : null, pre ? weights.get("norm_pre.bias", h) : null);
     }
 
@@ -197,29 +243,44 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
             return t;
         }
 
+        /** The prefix tokens, one tensor: the checkpoint's where it holds one, else its tensors concatenated. */
+        Tensor prefixTokens() {
+            int h = config.hidden();
+            List<Tensor> found = prefixParts(config).stream()
+                    .map(part -> source(names.sources(part.timmName()).getFirst(), new long[] {1, part.tokens(), h})).toList();
+            if (found.size() == 1) return Tensor.of(prefixName(config), found.getFirst().host(), 1, config.prefixTokens(), h);
+            Tensor fused = Tensor.allocate(prefixName(config), arena, 1, config.prefixTokens(), h);
+            long offset = 0;
+            for (Tensor t : found) {
+                MemorySegment.copy(t.host(), 0, fused.host(), offset, t.bytes());
+                offset += t.bytes();
+            }
+            return fused;
+        }
+
         /** The position embedding, resampled to the config's grid when the checkpoint's differs. */
         Tensor positions() {
             String name = names.sources("pos_embed").getFirst();
             Tensor t = tensors.get(name);
             used.add(name);
-            int h = config.hidden();
-            if (t == null) return source(name, new long[] {1, config.tokens(), h});
+            int h = config.hidden(), prefix = config.positionTokens() - config.grid() * config.grid();
+            if (t == null) return source(name, new long[] {1, config.positionTokens(), h});
             long[] shape = t.shape();
             long tokens = shape.length == 3 && shape[0] == 1 && shape[2] == h ? shape[1] : -1;
-            int grid = (int) Math.round(Math.sqrt(tokens - 1));
-            if (tokens < 2 || (long) grid * grid != tokens - 1)
+            int grid = (int) Math.round(Math.sqrt(tokens - prefix));
+            if (tokens <= prefix || (long) grid * grid != tokens - prefix)
                 throw UserError.inFile(file, "tensor '" + name + "' has shape " + Arrays.toString(shape) + " but a " + describe()
-                        + " needs [1, 1 + n², " + h + "]; the checkpoint does not match its config");
-            if (grid == config.grid()) return Tensor.of("pos_embed", t.host(), 1, config.tokens(), h);
-            Tensor resampled = Tensor.allocate("pos_embed", arena, 1, config.tokens(), h);
-            PositionEmbedding.resample(config.resampling(), t.host(), grid, resampled.host(), config.grid(), h);
+                        + " needs [1, " + (prefix > 0 ? prefix + " + " : "") + "n², " + h + "]; the checkpoint does not match its config");
+            if (grid == config.grid()) return Tensor.of("pos_embed", t.host(), 1, config.positionTokens(), h);
+            Tensor resampled = Tensor.allocate("pos_embed", arena, 1, config.positionTokens(), h);
+            PositionEmbedding.resample(config.resampling(), prefix, t.host(), grid, resampled.host(), config.grid(), h);
             return resampled;
         }
 
         private String describe() {
-            return String.format("ViT with %d layers, hidden size %d, MLP size %d, patch %d, %d channels and %d classes (%s names)",
-                    config.layers(), config.hidden(), config.mlpDim(), config.patchSize(), config.channels(),
-                    config.numLabels(), names.description);
+            return String.format("ViT with %d layers, hidden size %d, MLP size %d, patch %d, %d channels, %d classes and %d prefix"
+                            + " tokens (%s names)", config.layers(), config.hidden(), config.mlpDim(), config.patchSize(), config.channels(),
+                    config.numLabels(), config.prefixTokens(), names.description);
         }
     }
 }

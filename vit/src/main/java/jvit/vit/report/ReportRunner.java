@@ -176,7 +176,7 @@ public final class ReportRunner {
             return null;
         }
         ForwardWorkload source = (ForwardWorkload) open.values().iterator().next();
-        return PeerForward.export(forwardPeers, c.config(), source.weights().all(), source.images(), c.batch(),
+        return PeerForward.export(forwardPeers, c.config(), source.weights().fileTensors(), source.images(), c.batch(),
                 note -> notes.add(c.title() + " on " + note));
     }
 

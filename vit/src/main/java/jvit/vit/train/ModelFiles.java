@@ -18,7 +18,8 @@ import jvit.vit.model.ViTModel;
  * Writes a trained model as Hugging Face lays one out, so {@code vit classify --model DIR} and
  * transformers' {@code ViTForImageClassification.from_pretrained} read it: {@code config.json},
  * {@code preprocessor_config.json} and {@code model.safetensors} under Hugging Face's tensor names.
- * A model Hugging Face's ViT cannot describe (LayerScale, pre-norm, qk-norm, dynamic image size) is written as timm's {@code save_for_hf}
+ * A model Hugging Face's ViT cannot describe (LayerScale, register tokens, no_embed_class, distillation, pre-norm, qk-norm,
+ * dynamic image size) is written as timm's {@code save_for_hf}
  * writes one instead: timm's names, and a {@code config.json} whose {@code model_args} say it all.
  * Each file is written atomically.
  */
@@ -40,8 +41,15 @@ public final class ModelFiles {
         if (huggingFace) writeJson(dir.resolve("preprocessor_config.json"), preprocessor(config.preprocessing()));
     }
 
-    /** Whether Hugging Face's {@code ViTForImageClassification} can describe the model: everything but timm's switches. */
-    static boolean huggingFace(ViTConfig c) { return !c.hasLayerScale() && !c.preNorm() && !c.qkNorm() && !c.dynamicImageSize(); }
+    /**
+     * Whether Hugging Face's {@code ViTForImageClassification} can describe the model: everything but
+     * LayerScale, register tokens, position embeddings without the class token, DeiT's distillation,
+     * pre-norm, qk-norm and dynamic image sizes.
+     */
+    static boolean huggingFace(ViTConfig c) {
+        return !c.hasLayerScale() && c.regTokens() == 0 && !c.noEmbedClass() && !c.distilled() && !c.preNorm() && !c.qkNorm()
+                && !c.dynamicImageSize();
+    }
 
     /** The activation's name in Hugging Face's {@code hidden_act} and in timm's {@code act_layer}. */
     private static String activationName(Activation a, boolean huggingFace) {
@@ -65,7 +73,8 @@ public final class ModelFiles {
     static Map<String, Object> timmConfig(ViTConfig c) {
         double mlpRatio = (double) c.mlpDim() / c.hidden();
         if ((int) (c.hidden() * mlpRatio) != c.mlpDim() || c.layerNormEps() != 1e-6)
-            throw new jvit.runtime.UserError("a model with LayerScale, pre-norm, qk-norm or a dynamic image size is written as timm's, whose MLP width is hidden × mlp_ratio and"
+            throw new jvit.runtime.UserError("a model Hugging Face's ViT cannot describe (LayerScale, register tokens, no_embed_class,"
+                    + " distillation, pre-norm, qk-norm, dynamic image size) is written as timm's, whose MLP width is hidden × mlp_ratio and"
                     + " LayerNorm epsilon 1e-6; MLP " + c.mlpDim() + " of " + c.hidden() + " and epsilon " + c.layerNormEps()
                     + " cannot be written — choose sizes timm can describe");
         Map<String, Object> args = new LinkedHashMap<>();
@@ -79,6 +88,8 @@ public final class ModelFiles {
         args.put("mlp_ratio", mlpRatio);
         args.put("qkv_bias", c.qkvBias());
         args.put("init_values", c.layerScale());
+        args.put("reg_tokens", c.regTokens());
+        args.put("no_embed_class", c.noEmbedClass());
         if (c.activation() != Activation.GELU) args.put("act_layer", activationName(c.activation(), false));
         if (c.preNorm()) args.put("pre_norm", true);
         if (c.qkNorm()) args.put("qk_norm", true);
@@ -93,7 +104,8 @@ public final class ModelFiles {
         pretrained.put("std", floats(p.std()));
         pretrained.put("num_classes", c.numLabels());
         Map<String, Object> o = new LinkedHashMap<>();
-        o.put("architecture", "vit_base_patch16_224");
+        // timm builds the distillation token and second head from the architecture's class, VisionTransformerDistilled.
+        o.put("architecture", c.distilled() ? "deit_base_distilled_patch16_224" : "vit_base_patch16_224");
         o.put("num_classes", c.numLabels());
         o.put("num_features", c.hidden());
         o.put("global_pool", "token");

@@ -9,19 +9,23 @@ import jvit.vit.model.ViTWeights;
 /**
  * AdamW's state for every parameter: its gradient (on the device only) and the two moments (host
  * memory, copied to the device once and read back for checkpoints). Weight decay applies to the
- * weight matrices only: not to norms, biases, the class token or the position embedding (timm's
- * rule: no decay on 1-D parameters and on {@code pos_embed}, {@code cls_token}).
+ * weight matrices only: not to norms, biases, the class and distillation tokens or the position
+ * embedding (timm's rule: no decay on 1-D parameters and on {@code pos_embed}, {@code cls_token},
+ * {@code dist_token}); register tokens decay, as in timm. Where the prefix tokens are one tensor
+ * ({@code prefix_tokens}: class token with a distillation token or registers), none of it decays.
  */
 public final class Optimizer {
     /** One parameter and what AdamW keeps for it. */
     public record Slot(Tensor param, Tensor grad, Tensor m, Tensor v, boolean decays) {}
+
+    private static final java.util.Set<String> NO_DECAY = java.util.Set.of("pos_embed", "cls_token", "dist_token", "prefix_tokens");
 
     private final List<Slot> slots = new ArrayList<>();
 
     public Optimizer(ViTWeights weights, Arena arena) {
         for (Tensor p : weights.all()) {
             long[] shape = p.shape();
-            boolean decays = shape.length >= 2 && !p.name().equals("pos_embed") && !p.name().equals("cls_token");
+            boolean decays = shape.length >= 2 && !NO_DECAY.contains(p.name());
             slots.add(new Slot(p, Tensor.onDevice("grad." + p.name(), shape),
                     Tensor.allocate("m." + p.name(), arena, shape), Tensor.allocate("v." + p.name(), arena, shape), decays));
         }

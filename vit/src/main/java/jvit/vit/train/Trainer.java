@@ -101,7 +101,7 @@ public final class Trainer {
                     log.flush();
                     MetricsLog.write(out, history);
                     TrainingChart.write(out, history);
-                    ModelFiles.write(out, config, weights.all(), Map.of("format", "pt", "epoch", Integer.toString(epoch + 1)));
+                    ModelFiles.write(out, config, weights.fileTensors(), Map.of("format", "pt", "epoch", Integer.toString(epoch + 1)));
                 }
             }
             return history;

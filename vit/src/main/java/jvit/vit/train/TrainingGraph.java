@@ -12,6 +12,7 @@ import jvit.runtime.ImmutableTaskGraph;
 import jvit.runtime.TaskGraph;
 import jvit.runtime.Tensor;
 import jvit.vit.ViTConfig;
+import jvit.vit.model.DistillationHeads;
 import jvit.vit.model.ViTWeights;
 import jvit.vit.model.ViTWeights.Block;
 
@@ -134,7 +135,7 @@ public final class TrainingGraph {
 
     private void forwardBackward(Io io) {
         // Forward.
-        int patches = c.grid() * c.grid();
+        int patches = c.grid() * c.grid(), classes = c.numLabels();
         Tensor embedded = act("patches", batch, patches, h), x = act("x0", batch, tokens, h);
         Tensor tokensIn = c.preNorm() ? act("tokens", batch, tokens, h) : x; // pre_norm: x0 = norm_pre(tokens)
         // pre_norm's patch embedding has no bias (timm's, CLIP's): zeros in, and its gradient dropped.
@@ -142,7 +143,8 @@ public final class TrainingGraph {
         if (w.patchBias() == null) g.task("patch_embed.no_bias", new Op.Fill(h, 0), patchBias);
         g.task("patch_embed", new Op.PatchEmbed(batch, c.channels(), c.imageSize(), c.imageSize(), c.patchSize(), h),
                         embedded, io.images(), w.patchWeight(), patchBias)
-                .task("embed_tokens", new Op.EmbedTokens(batch, patches, h), tokensIn, embedded, w.classToken(), w.positions());
+                .task("embed_tokens", new Op.EmbedTokens(batch, c.prefixTokens(), patches, h, !c.noEmbedClass()), tokensIn, embedded,
+                        w.prefixTokens(), w.positions());
         if (c.preNorm()) g.task("norm_pre", new Op.LayerNorm(rows, h, eps), x, tokensIn, w.normPreWeight(), w.normPreBias());
         List<Saved> saved = new ArrayList<>();
         for (int i = 0; i < c.layers(); i++) {
@@ -151,20 +153,53 @@ public final class TrainingGraph {
             x = s.out();
         }
         Tensor cls = act("cls", batch, h), clsNormed = act("cls_normed", batch, h);
-        Tensor dlogits = act("d.logits", batch, c.numLabels());
+        Tensor dlogits = act("d.logits", batch, classes);
         g.task("class_token", new Op.ClassToken(batch, tokens, h), cls, x)
-                .task("norm", new Op.LayerNorm(batch, h, eps), clsNormed, cls, w.normWeight(), w.normBias())
-                .task("head", Op.Matmul.linear(batch, h, c.numLabels(), Activation.NONE), io.logits(), clsNormed, w.headWeight(), w.headBias())
-                .task("loss", new Op.CrossEntropy(batch, c.numLabels(), (float) settings.labelSmoothing()),
-                        io.losses(), dlogits, io.logits(), io.labels());
+                .task("norm", new Op.LayerNorm(batch, h, eps), clsNormed, cls, w.normWeight(), w.normBias());
+        // DeiT's two heads, averaged (DistillationHeads): both learn the label, as timm trains them without a teacher.
+        Tensor dist = null, distNormed = null, half = null;
+        if (c.distilled()) {
+            dist = act("dist", batch, h);
+            distNormed = act("dist_normed", batch, h);
+            half = DistillationHeads.half(classes);
+            Tensor clsLogits = act("cls_logits", batch, classes), sum = act("heads.sum", batch, classes);
+            g.transferToDevice(DataTransferMode.FIRST_EXECUTION, half)
+                    .task("head", Op.Matmul.linear(batch, h, classes, Activation.NONE), clsLogits, clsNormed, w.headWeight(), w.headBias())
+                    .task("dist_token", new Op.ClassToken(batch, tokens, h, 1), dist, x)
+                    .task("norm.dist", new Op.LayerNorm(batch, h, eps), distNormed, dist, w.normWeight(), w.normBias())
+                    .task("head_dist", Op.Matmul.linear(batch, h, classes, Activation.NONE), sum, distNormed, w.headDistWeight(),
+                            w.headDistBias())
+                    .task("heads.sum", new Op.Add((long) batch * classes), sum, clsLogits, sum)
+                    .task("heads.average", new Op.LayerScale(batch, classes), io.logits(), sum, half);
+        } else {
+            g.task("head", Op.Matmul.linear(batch, h, classes, Activation.NONE), io.logits(), clsNormed, w.headWeight(), w.headBias());
+        }
+        g.task("loss", new Op.CrossEntropy(batch, classes, (float) settings.labelSmoothing()), io.losses(), dlogits, io.logits(), io.labels());
 
         // Backward.
         Tensor dclsNormed = act("d.cls_normed", batch, h), dcls = act("d.cls", batch, h);
-        linearBackward("head", dlogits, clsNormed, w.headWeight(), w.headBias(), dclsNormed, batch, h, c.numLabels());
+        Tensor dx = act("d.x", batch, tokens, h);
+        Tensor dhead = dlogits;
+        if (c.distilled()) {
+            dhead = act("d.heads", batch, classes);
+            g.task("heads.average.backward", new Op.LayerScale(batch, classes), dhead, dlogits, half);
+        }
+        linearBackward("head", dhead, clsNormed, w.headWeight(), w.headBias(), dclsNormed, batch, h, classes);
         g.task("norm.backward", new Op.LayerNormBackward(batch, h, eps), dcls, grad(w.normWeight()), grad(w.normBias()),
                 dclsNormed, cls, w.normWeight());
-        Tensor dx = act("d.x", batch, tokens, h);
         g.task("class_token.backward", new Op.ClassTokenBackward(batch, tokens, h), dx, dcls);
+        if (c.distilled()) {
+            // The final norm serves both tokens: the distillation token's share of its gradients is added to the class token's.
+            Tensor ddistNormed = act("d.dist_normed", batch, h), ddist = act("d.dist", batch, h), dxDist = act("d.x.dist", batch, tokens, h);
+            Tensor dnormWeight = act("d.norm.weight.dist", h), dnormBias = act("d.norm.bias.dist", h);
+            linearBackward("head_dist", dhead, distNormed, w.headDistWeight(), w.headDistBias(), ddistNormed, batch, h, classes);
+            g.task("norm.dist.backward", new Op.LayerNormBackward(batch, h, eps), ddist, dnormWeight, dnormBias, ddistNormed, dist,
+                            w.normWeight())
+                    .task("norm.dist.backward.weight", new Op.Add(h), grad(w.normWeight()), grad(w.normWeight()), dnormWeight)
+                    .task("norm.dist.backward.bias", new Op.Add(h), grad(w.normBias()), grad(w.normBias()), dnormBias)
+                    .task("dist_token.backward", new Op.ClassTokenBackward(batch, tokens, h, 1), dxDist, ddist)
+                    .task("dist_token.backward.sum", new Op.Add((long) batch * tokens * h), dx, dx, dxDist);
+        }
         Tensor dnext = act("d.x.other", batch, tokens, h);
         for (int i = c.layers() - 1; i >= 0; i--) {
             blockBackward(i, w.blocks().get(i), saved.get(i), dx, dnext);
@@ -178,8 +213,8 @@ public final class TrainingGraph {
                     dx, tokensIn, w.normPreWeight());
             dx = dnext;
         }
-        g.task("embed_tokens.backward", new Op.EmbedTokensBackward(batch, patches, h), dpatches, grad(w.classToken()),
-                        grad(w.positions()), dx)
+        g.task("embed_tokens.backward", new Op.EmbedTokensBackward(batch, c.prefixTokens(), patches, h, !c.noEmbedClass()), dpatches,
+                        grad(w.prefixTokens()), grad(w.positions()), dx)
                 .task("patch_embed.backward", new Op.PatchEmbedBackward(batch, c.channels(), c.imageSize(), c.imageSize(),
                         c.patchSize(), h), grad(w.patchWeight()), w.patchBias() != null ? grad(w.patchBias()) : act("d.patch_embed.no_bias", h),
                         dpatches, io.images());

@@ -86,6 +86,41 @@ class TrainCommandTest {
         assertEquals(0, eval.status(), eval.err());
     }
 
+    /**
+     * timm configs with prefix tokens: register tokens without position embeddings, and DeiT's distillation token, whose
+     * two heads both learn the label. Each is written as timm's, with its tokens under timm's names, and reads back.
+     */
+    @Test
+    void timmConfigsWithRegisterTokensOrDistillationAreTrainedAndWrittenAsTimm() throws IOException {
+        Path data = IdxFiles.write(dir.resolve("data"), FashionMnist.Split.TRAIN, 48, true);
+        IdxFiles.write(data, FashionMnist.Split.TEST, 20, true);
+        String args = "\"img_size\": 28, \"patch_size\": 7, \"in_chans\": 1, \"embed_dim\": 8, \"depth\": 1, \"num_heads\": 2,"
+                + " \"mlp_ratio\": 2.0, \"num_classes\": 10";
+        Map<String, List<String>> expected = Map.of(
+                "{\"architecture\": \"vit_tiny_patch16_224\", \"model_args\": {" + args + ", \"reg_tokens\": 3, \"no_embed_class\": true},",
+                List.of("cls_token", "reg_token"),
+                "{\"architecture\": \"deit_tiny_distilled_patch16_224\", \"model_args\": {" + args + "},",
+                List.of("cls_token", "dist_token", "head_dist.weight", "head_dist.bias"));
+        int run = 0;
+        for (var e : expected.entrySet()) {
+            Path config = Files.writeString(dir.resolve("config" + run + ".json"), e.getKey()
+                    + " \"pretrained_cfg\": {\"input_size\": [1, 28, 28], \"crop_pct\": 1.0, \"mean\": [0.5], \"std\": [0.5]}}");
+            Path out = dir.resolve("out" + run++);
+            CliTest.Result r = vit(train(data, out, "--config", config.toString()));
+            assertEquals(0, r.status(), r.err());
+            var written = jvit.vit.ModelConfigs.read(out.resolve("config.json"));
+            var read = jvit.vit.ModelConfigs.read(config);
+            assertEquals(List.of(read.regTokens(), read.noEmbedClass(), read.distilled()),
+                    List.of(written.regTokens(), written.noEmbedClass(), written.distilled()));
+            try (var weights = jvit.vit.io.Safetensors.open(out.resolve("model.safetensors"))) {
+                assertTrue(weights.names().containsAll(e.getValue()), weights.names().toString());
+                assertFalse(weights.contains("prefix_tokens"), weights.names().toString());
+            }
+            CliTest.Result eval = vit("eval", "--model", out.toString(), "--dataset", "fashion-mnist", "--data-dir", data.toString(), "--json");
+            assertEquals(0, eval.status(), eval.err());
+        }
+    }
+
     /** The whole run on opencl:0: training steps, validation and evaluation on the device. */
     @Test
     void aRunOnOpenCL() throws IOException {

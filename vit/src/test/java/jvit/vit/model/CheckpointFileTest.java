@@ -82,7 +82,8 @@ class CheckpointFileTest {
         var weights = new java.util.LinkedHashMap<>(checkpoint.hf);
         weights.put(pos, resampled);
         ReferenceViT reference = new ReferenceViT(weights, larger.channels(), larger.imageSize(), larger.patchSize(),
-                larger.hidden(), larger.layers(), larger.heads(), larger.mlpDim(), larger.numLabels(), larger.layerNormEps());
+                larger.hidden(), larger.layers(), larger.heads(), larger.mlpDim(), larger.numLabels(), larger.layerNormEps(),
+                0, false, false);
         try (ViTModel model = ViTModel.open(file, larger)) {
             compare(model, reference, random, "resampled positions");
         }

@@ -36,7 +36,7 @@ public interface DeviceForwardTests {
     default void logitsAgreeWithTheJavaDevice(CheckpointNames naming) {
         Device device = device();
         for (ViTConfig config : new ViTConfig[] {ForwardTest.rgb(), ForwardTest.grey(), wide(), ForwardTest.layerScaled(),
-                ForwardTest.preNormedTanh(), ForwardTest.quickQkNormed()}) {
+                ForwardTest.distilled(), ForwardTest.registers(), ForwardTest.preNormedTanh(), ForwardTest.quickQkNormed()}) {
             Random random = random();
             RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
             int batch = 3;

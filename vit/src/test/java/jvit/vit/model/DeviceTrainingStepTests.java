@@ -16,6 +16,7 @@ import jvit.vit.DeviceTesting;
 import jvit.runtime.Devices;
 import jvit.runtime.ExecutionPlan;
 import jvit.runtime.Tensor;
+import jvit.kernels.Op.Activation;
 import jvit.vit.ViTConfig;
 import jvit.vit.image.Preprocessing;
 import jvit.vit.train.Optimizer;
@@ -33,10 +34,12 @@ public interface DeviceTrainingStepTests {
     Device device();
 
     /** 26 tokens (more than a block of query rows, an odd number of key groups), head size 12, 7 classes. */
-    private static ViTConfig config(double layerScale) {
+    private static ViTConfig config(double layerScale, int regTokens, boolean noEmbedClass, boolean distilled, Activation activation,
+                                    boolean preAndQkNorm) {
         return ViTConfig.builder().imageSize(20).patchSize(4).channels(3).hidden(36).layers(2).heads(3).mlpDim(52)
                 .layerNormEps(1e-6).qkvBias(true).labels(ViTConfig.defaultLabels(7))
-                .preprocessing(Preprocessing.huggingFace(20, 3)).layerScale(layerScale).build();
+                .preprocessing(Preprocessing.huggingFace(20, 3)).layerScale(layerScale).regTokens(regTokens).noEmbedClass(noEmbedClass)
+                .distilled(distilled).activation(activation).preNorm(preAndQkNorm).qkNorm(preAndQkNorm).build();
     }
     int BATCH = 5, STEPS = 2;
     /** Clipping on (random weights give a gradient norm above 1), weight decay on, label smoothing on. */
@@ -46,11 +49,16 @@ public interface DeviceTrainingStepTests {
     /** What a run leaves: each step's losses, and each parameter, first moment and second moment by name. */
     record Trained(List<double[]> losses, Map<String, double[]> state) {}
 
-    /** Without LayerScale, and with it (its gammas trained too). */
-    @org.junit.jupiter.params.ParameterizedTest(name = "layerScale={0}")
-    @org.junit.jupiter.params.provider.ValueSource(doubles = {0, 0.5})
-    default void twoStepsAgreeWithTheJavaDevice(double layerScale) {
-        ViTConfig config = config(layerScale);
+    /**
+     * A plain ViT; with LayerScale (its gammas trained too); with it, register tokens and no_embed_class; DeiT distilled;
+     * CLIP-like (quick GELU, pre-norm without a patch bias) with qk-norm, LayerScale and a register token.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "layerScale={0} regTokens={1} noEmbedClass={2} distilled={3} {4} preNorm and qkNorm={5}")
+    @org.junit.jupiter.params.provider.CsvSource({"0, 0, false, false, GELU, false", "0.5, 0, false, false, GELU, false",
+            "0.5, 2, true, false, GELU, false", "0, 0, false, true, GELU, false", "0.5, 1, false, false, QUICK_GELU, true"})
+    default void twoStepsAgreeWithTheJavaDevice(double layerScale, int regTokens, boolean noEmbedClass, boolean distilled,
+                                                Activation activation, boolean preAndQkNorm) {
+        ViTConfig config = config(layerScale, regTokens, noEmbedClass, distilled, activation, preAndQkNorm);
         Device device = device();
         Random random = random();
         RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
@@ -87,7 +95,7 @@ public interface DeviceTrainingStepTests {
         try (Arena arena = Arena.ofShared()) {
             ViTWeights weights = ViTWeights.allocate(config, arena);
             Map<String, double[]> timm = checkpoint.timm();
-            for (Tensor t : weights.all()) t.host().copyFrom(segment(arena, timm.get(t.name())));
+            for (Tensor t : weights.fileTensors()) t.host().copyFrom(segment(arena, timm.get(t.name())));
             Optimizer optimizer = new Optimizer(weights, arena);
             int size = config.imageSize();
             var io = new TrainingGraph.Io(Tensor.allocate("images", arena, BATCH, config.channels(), size, size),

@@ -86,7 +86,7 @@ class DynamicImageSizeTest {
             weights.put("vit.embeddings.position_embeddings", resampled);
         }
         return new ReferenceViT(weights, config.channels(), side, config.patchSize(), h, config.layers(), config.heads(),
-                config.mlpDim(), config.numLabels(), config.layerNormEps(), config.activation());
+                config.mlpDim(), config.numLabels(), config.layerNormEps(), 0, false, false, config.activation());
     }
 
     private void assertRefused(Path model, Path x, String words) {

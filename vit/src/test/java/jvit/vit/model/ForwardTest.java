@@ -47,10 +47,21 @@ class ForwardTest {
         return grey().toBuilder().activation(Activation.QUICK_GELU).qkNorm(true).build();
     }
 
+    /** grey()'s shape as DeiT's distilled models are: a distillation token and a second head, averaged. */
+    static ViTConfig distilled() {
+        return grey().toBuilder().distilled(true).build();
+    }
+
+    /** rgb()'s shape with 3 register tokens and position embeddings on the patches only (timm's reg_tokens, no_embed_class). */
+    static ViTConfig registers() {
+        return rgb().toBuilder().regTokens(3).noEmbedClass(true).build();
+    }
+
     @ParameterizedTest
     @EnumSource(CheckpointNames.class)
     void logitsMatchTheFloat64Reference(CheckpointNames naming) {
-        for (ViTConfig config : new ViTConfig[] {rgb(), grey(), layerScaled(), preNormedTanh(), quickQkNormed()}) {
+        for (ViTConfig config : new ViTConfig[] {rgb(), grey(), layerScaled(), distilled(), registers(),
+                rgb().toBuilder().noEmbedClass(true).build(), grey().toBuilder().regTokens(1).build(), preNormedTanh(), quickQkNormed()}) {
             Random random = random();
             RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
             int batch = 3;
@@ -76,7 +87,7 @@ class ForwardTest {
     /** Zero weights stand in for a checkpoint where only shapes matter: the graph has the same tasks, operators and sizes. */
     @Test
     void zeroWeightsRecordTheGraphOfACheckpoint() {
-        for (ViTConfig config : new ViTConfig[] {rgb(), grey()}) {
+        for (ViTConfig config : new ViTConfig[] {rgb(), grey(), distilled(), registers()}) {
             try (Arena arena = Arena.ofShared()) {
                 var tensors = new RandomCheckpoint(config, random()).tensors(CheckpointNames.HUGGING_FACE, arena);
                 ViTWeights real = ViTWeights.from(config, tensors, Path.of("test.safetensors"), arena), zeros = ViTWeights.zeros(config, arena);
@@ -148,8 +159,8 @@ class ForwardTest {
     }
 
     private static String describe(ViTConfig c, String names) {
-        return String.format("ViT with %d layers, hidden size %d, MLP size %d, patch %d, %d channels and %d classes (%s names)",
-                c.layers(), c.hidden(), c.mlpDim(), c.patchSize(), c.channels(), c.numLabels(), names);
+        return String.format("ViT with %d layers, hidden size %d, MLP size %d, patch %d, %d channels, %d classes and %d prefix tokens"
+                + " (%s names)", c.layers(), c.hidden(), c.mlpDim(), c.patchSize(), c.channels(), c.numLabels(), c.prefixTokens(), names);
     }
 
     @Test

@@ -74,7 +74,8 @@ class PeerCheckTest {
 
     /**
      * transformers loads what {@code vit train --out} writes, and the shipped default model, every
-     * tensor matched, and computes jvit's logits; timm does for a model only its config describes (LayerScale).
+     * tensor matched, and computes jvit's logits; timm does for models only its config describes (LayerScale,
+     * register tokens with no_embed_class, DeiT's distillation).
      */
     @Test
     void theirLibrariesLoadTheDirectoriesJvitWrites() throws IOException, InterruptedException {
@@ -86,17 +87,19 @@ class PeerCheckTest {
         ViTConfig layerScaled = ViTConfig.builder().imageSize(32).patchSize(8).channels(3).hidden(48).layers(2).heads(3)
                 .mlpDim(96).layerNormEps(1e-6).qkvBias(true).labels(ViTConfig.defaultLabels(4))
                 .preprocessing(Preprocessing.huggingFace(32, 3)).layerScale(0.5).build();
+        ViTConfig registers = layerScaled.toBuilder().regTokens(2).noEmbedClass(true).build();
+        ViTConfig distilled = layerScaled.toBuilder().layerScale(0).distilled(true).build();
         Path written = dir.resolve("written"), timm = dir.resolve("written-timm"), shipped = dir.resolve("fashion-mnist");
+        Path timmRegisters = dir.resolve("written-timm-registers"), timmDistilled = dir.resolve("written-timm-distilled");
         try (Arena arena = Arena.ofShared()) {
-            ModelFiles.write(written, config, List.copyOf(new RandomCheckpoint(config, random).tensors(CheckpointNames.TIMM, arena)
-                    .values()), Map.of("format", "pt"));
-            ModelFiles.write(timm, layerScaled, List.copyOf(new RandomCheckpoint(layerScaled, random).tensors(CheckpointNames.TIMM, arena)
-                    .values()), Map.of("format", "pt"));
+            for (var m : Map.of(written, config, timm, layerScaled, timmRegisters, registers, timmDistilled, distilled).entrySet())
+                ModelFiles.write(m.getKey(), m.getValue(), List.copyOf(new RandomCheckpoint(m.getValue(), random)
+                        .tensors(CheckpointNames.TIMM, arena).values()), Map.of("format", "pt"));
         }
         Files.createDirectories(shipped);
         for (String file : List.of(ViTModel.CONFIG, ViTModel.WEIGHTS, "preprocessor_config.json"))
             Files.copy(ROOT.resolve("models/fashion-mnist").resolve(file), shipped.resolve(file));
-        List<Path> models = List.of(written, timm, shipped);
+        List<Path> models = List.of(written, timm, timmRegisters, timmDistilled, shipped);
         for (Path model : models) {
             ViTConfig c = ModelConfigs.read(model.resolve(ViTModel.CONFIG));
             float[] images = new float[3 * c.channels() * c.imageSize() * c.imageSize()];
@@ -104,7 +107,7 @@ class PeerCheckTest {
             Npy.write(model.resolve("images.npy"), FloatTensor.of(images, 3, c.channels(), c.imageSize(), c.imageSize()));
         }
         run(python, ROOT.resolve("vit/src/test/python/load_written.py").toString(), written.toString(), timm.toString(),
-                shipped.toString());
+                timmRegisters.toString(), timmDistilled.toString(), shipped.toString());
         List<String> failures = new ArrayList<>();
         for (Path model : models)
             for (Device device : devices()) {

@@ -27,7 +27,9 @@ final class RandomCheckpoint {
         put(random, "vit.embeddings.patch_embeddings.projection.weight", 1 / Math.sqrt(c * p * p), h, c, p, p);
         if (!config.preNorm()) put(random, "vit.embeddings.patch_embeddings.projection.bias", 0.1, h); // none with pre_norm, as in timm
         put(random, "vit.embeddings.cls_token", 1, 1, 1, h);
-        put(random, "vit.embeddings.position_embeddings", 0.5, 1, config.tokens(), h);
+        if (config.distilled()) put(random, "vit.embeddings.distillation_token", 1, 1, 1, h);
+        if (config.regTokens() > 0) put(random, "reg_token", 1, 1, config.regTokens(), h); // timm's name in either naming
+        put(random, "vit.embeddings.position_embeddings", 0.5, 1, config.positionTokens(), h);
         if (config.preNorm()) norm(random, "norm_pre", h); // timm's name in either naming: Hugging Face's ViT has no pre-norm
         for (int l = 0; l < config.layers(); l++) {
             String n = "vit.encoder.layer." + l + ".";
@@ -45,6 +47,7 @@ final class RandomCheckpoint {
         }
         norm(random, "vit.layernorm", h);
         linear(random, "classifier", h, config.numLabels(), true);
+        if (config.distilled()) linear(random, "head_dist", h, config.numLabels(), true);
     }
 
     private void linear(Random random, String name, int in, int out, boolean bias) {
@@ -92,7 +95,9 @@ final class RandomCheckpoint {
         shapes.put("patch_embed.proj.weight", new long[] {h, config.channels(), config.patchSize(), config.patchSize()});
         if (!config.preNorm()) shapes.put("patch_embed.proj.bias", new long[] {h});
         shapes.put("cls_token", new long[] {1, 1, h});
-        shapes.put("pos_embed", new long[] {1, config.tokens(), h});
+        if (config.distilled()) shapes.put("dist_token", new long[] {1, 1, h});
+        if (config.regTokens() > 0) shapes.put("reg_token", new long[] {1, config.regTokens(), h});
+        shapes.put("pos_embed", new long[] {1, config.positionTokens(), h});
         if (config.preNorm()) {
             shapes.put("norm_pre.weight", new long[] {h});
             shapes.put("norm_pre.bias", new long[] {h});
@@ -123,13 +128,25 @@ final class RandomCheckpoint {
         shapes.put("norm.bias", new long[] {h});
         shapes.put("head.weight", new long[] {config.numLabels(), h});
         shapes.put("head.bias", new long[] {config.numLabels()});
+        if (config.distilled()) {
+            shapes.put("head_dist.weight", new long[] {config.numLabels(), h});
+            shapes.put("head_dist.bias", new long[] {config.numLabels()});
+        }
         return shapes;
     }
 
     /** Tensors as a file reader would hand them over, in the given naming. */
     Map<String, Tensor> tensors(CheckpointNames naming, Arena arena) {
-        Map<String, double[]> values = naming == CheckpointNames.TIMM ? timm() : hf;
-        Map<String, long[]> shapes = naming == CheckpointNames.TIMM ? timmShapes() : hfShapes;
+        Map<String, double[]> values = naming == CheckpointNames.TIMM ? timm() : new LinkedHashMap<>();
+        Map<String, long[]> shapes = naming == CheckpointNames.TIMM ? timmShapes() : new LinkedHashMap<>();
+        if (naming != CheckpointNames.TIMM)
+            for (String timmName : timmShapes().keySet()) { // Hugging Face's names, renamed one by one into the other scheme's
+                List<String> from = CheckpointNames.HUGGING_FACE.sources(timmName), to = naming.sources(timmName);
+                for (int i = 0; i < from.size(); i++) {
+                    values.put(to.get(i), hf.get(from.get(i)));
+                    shapes.put(to.get(i), hfShapes.get(from.get(i)));
+                }
+            }
         Map<String, Tensor> out = new LinkedHashMap<>();
         values.forEach((name, x) -> {
             MemorySegment s = arena.allocate(4L * x.length, 4);
@@ -164,6 +181,7 @@ final class RandomCheckpoint {
 
     ReferenceViT reference() {
         return new ReferenceViT(hf, config.channels(), config.imageSize(), config.patchSize(), config.hidden(),
-                config.layers(), config.heads(), config.mlpDim(), config.numLabels(), config.layerNormEps(), config.activation());
+                config.layers(), config.heads(), config.mlpDim(), config.numLabels(), config.layerNormEps(), config.regTokens(),
+                config.noEmbedClass(), config.distilled(), config.activation());
     }
 }

@@ -1,5 +1,6 @@
 package jvit.vit.model;
 
+import java.util.Arrays;
 import java.util.Map;
 import jvit.kernels.Op.Activation;
 import jvit.kernels.Reference64;
@@ -7,25 +8,28 @@ import jvit.kernels.Reference64;
 /**
  * A float64 ViT written for the tests, independently of the production path: plain loops over
  * matrices, following Hugging Face's {@code ViTForImageClassification} module by module (separate
- * query, key and value; LayerNorm over every token; the head on the class token), and timm's
+ * query, key and value; LayerNorm over every token; the head on the class token), with timm's
+ * register tokens and {@code no_embed_class} and DeiT's distillation token and second head, and timm's
  * switches where the weights have their tensors (timm's names): LayerScale, pre-norm ({@code norm_pre}),
- * qk-norm ({@code attn.q_norm}, {@code attn.k_norm}); the MLP's GELU in the config's form.
+ * qk-norm ({@code attn.q_norm}, {@code attn.k_norm}); the MLP's GELU in the given form.
  */
 final class ReferenceViT {
     private final Map<String, double[]> w;
     private final int channels, size, patch, hidden, layers, heads, mlp, classes;
     private final double eps;
+    private final int registers;
+    private final boolean noEmbedClass, distilled;
     private final Activation activation;
 
-    /** {@code w}: the weights under Hugging Face's names; the MLP's GELU in its erf form. */
+    /** The MLP's GELU in its erf form. */
     ReferenceViT(Map<String, double[]> w, int channels, int size, int patch, int hidden, int layers, int heads, int mlp,
-                 int classes, double eps) {
-        this(w, channels, size, patch, hidden, layers, heads, mlp, classes, eps, Activation.GELU);
+                 int classes, double eps, int registers, boolean noEmbedClass, boolean distilled) {
+        this(w, channels, size, patch, hidden, layers, heads, mlp, classes, eps, registers, noEmbedClass, distilled, Activation.GELU);
     }
 
-    /** {@code w}: the weights under Hugging Face's names. */
+    /** {@code w}: the weights under Hugging Face's names (timm's for what Hugging Face's ViT lacks: reg_token, ls1, head_dist). */
     ReferenceViT(Map<String, double[]> w, int channels, int size, int patch, int hidden, int layers, int heads, int mlp,
-                 int classes, double eps, Activation activation) {
+                 int classes, double eps, int registers, boolean noEmbedClass, boolean distilled, Activation activation) {
         this.activation = activation;
         this.w = w;
         this.channels = channels;
@@ -37,16 +41,21 @@ final class ReferenceViT {
         this.mlp = mlp;
         this.classes = classes;
         this.eps = eps;
+        this.registers = registers;
+        this.noEmbedClass = noEmbedClass;
+        this.distilled = distilled;
     }
 
     /** Logits of one image, {@code [channels][size][size]} flattened. */
     double[] logits(double[] image) {
-        int grid = size / patch, tokens = grid * grid + 1;
+        int prefix = 1 + (distilled ? 1 : 0) + registers, grid = size / patch, tokens = grid * grid + prefix;
         double[][] x = new double[tokens][hidden];
         double[] conv = w.get("vit.embeddings.patch_embeddings.projection.weight");
         double[] convBias = w.get("vit.embeddings.patch_embeddings.projection.bias");
         double[] cls = w.get("vit.embeddings.cls_token"), pos = w.get("vit.embeddings.position_embeddings");
         for (int o = 0; o < hidden; o++) x[0][o] = cls[o];
+        if (distilled) x[1] = w.get("vit.embeddings.distillation_token").clone();
+        for (int r = 0; r < registers; r++) x[prefix - registers + r] = Arrays.copyOfRange(w.get("reg_token"), r * hidden, (r + 1) * hidden);
         for (int py = 0; py < grid; py++)
             for (int px = 0; px < grid; px++)
                 for (int o = 0; o < hidden; o++) {
@@ -56,9 +65,10 @@ final class ReferenceViT {
                             for (int dx = 0; dx < patch; dx++)
                                 s += conv[((o * channels + c) * patch + dy) * patch + dx]
                                         * image[(c * size + py * patch + dy) * size + px * patch + dx];
-                    x[1 + py * grid + px][o] = s;
+                    x[prefix + py * grid + px][o] = s;
                 }
-        for (int t = 0; t < tokens; t++) for (int o = 0; o < hidden; o++) x[t][o] += pos[t * hidden + o];
+        int positioned = noEmbedClass ? prefix : 0; // the first token with a position
+        for (int t = positioned; t < tokens; t++) for (int o = 0; o < hidden; o++) x[t][o] += pos[(t - positioned) * hidden + o];
         if (w.containsKey("norm_pre.weight")) x = layerNorm(x, "norm_pre");
 
         for (int l = 0; l < layers; l++) {
@@ -78,7 +88,11 @@ final class ReferenceViT {
             add(x, layerScale(linear(inner, p + "output.dense"), "blocks." + l + ".ls2.gamma"));
         }
         double[][] normed = layerNorm(x, "vit.layernorm");
-        return linear(new double[][] {normed[0]}, "classifier")[0];
+        double[] logits = linear(new double[][] {normed[0]}, "classifier")[0];
+        if (!distilled) return logits;
+        double[] second = linear(new double[][] {normed[1]}, "head_dist")[0];
+        for (int i = 0; i < logits.length; i++) logits[i] = (logits[i] + second[i]) / 2;
+        return logits;
     }
 
     private double[][] attention(double[][] q, double[][] k, double[][] v) {

@@ -30,14 +30,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  * rate is 0 so that the parameters stay where the differences were taken.
  */
 class TrainingGradientTest {
-    @ParameterizedTest(name = "qkvBias={0} layerScale={1} {2} preNorm and qkNorm={3}")
-    @org.junit.jupiter.params.provider.CsvSource({"true, false, GELU, false", "false, false, GELU, false", "true, true, GELU, false",
-            "true, false, GELU_TANH, true", "false, true, QUICK_GELU, true"})
-    void everyGradientMatchesFiniteDifferences(boolean qkvBias, boolean layerScale, Activation activation, boolean preAndQkNorm) {
+    @ParameterizedTest(name = "qkvBias={0} layerScale={1} regTokens={2} noEmbedClass={3} distilled={4} {5} preNorm and qkNorm={6}")
+    @org.junit.jupiter.params.provider.CsvSource({"true, false, 0, false, false, GELU, false", "false, false, 0, false, false, GELU, false",
+            "true, true, 0, false, false, GELU, false", "true, false, 2, true, false, GELU, false", "false, false, 0, false, true, GELU, false",
+            "true, false, 0, false, false, GELU_TANH, true", "false, true, 1, false, false, QUICK_GELU, true"})
+    void everyGradientMatchesFiniteDifferences(boolean qkvBias, boolean layerScale, int regTokens, boolean noEmbedClass, boolean distilled,
+                                               Activation activation, boolean preAndQkNorm) {
         ViTConfig config = ViTConfig.builder().imageSize(8).patchSize(4).channels(2).hidden(8).layers(2).heads(2).mlpDim(12)
                 .layerNormEps(1e-6).qkvBias(qkvBias).labels(ViTConfig.defaultLabels(3))
-                .preprocessing(Preprocessing.huggingFace(8, 2)).layerScale(layerScale ? 0.1 : 0)
-                .activation(activation).preNorm(preAndQkNorm).qkNorm(preAndQkNorm).build();
+                .preprocessing(Preprocessing.huggingFace(8, 2)).layerScale(layerScale ? 0.1 : 0).regTokens(regTokens)
+                .noEmbedClass(noEmbedClass).distilled(distilled).activation(activation).preNorm(preAndQkNorm).qkNorm(preAndQkNorm).build();
         Random random = random();
         RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
         int batch = 3;
@@ -46,7 +48,7 @@ class TrainingGradientTest {
         try (Arena arena = Arena.ofShared()) {
             ViTWeights weights = ViTWeights.allocate(config, arena);
             Map<String, double[]> timm = checkpoint.timm();
-            for (Tensor t : weights.all()) t.host().copyFrom(segment(arena, timm.get(t.name())));
+            for (Tensor t : weights.fileTensors()) t.host().copyFrom(segment(arena, timm.get(t.name())));
             Optimizer optimizer = new Optimizer(weights, arena);
             int perImage = config.channels() * config.imageSize() * config.imageSize();
             double[] images = roundToFloat(uniform(random, batch * perImage, 2));
@@ -67,7 +69,7 @@ class TrainingGradientTest {
             // The mean loss as a function of one Hugging Face tensor, perturbed in place.
             for (Optimizer.Slot s : optimizer.slots()) {
                 double[] kernel = toDoubles(s.m().host(), (int) s.param().elements());
-                List<String> sources = CheckpointNames.HUGGING_FACE.sources(s.param().name());
+                List<String> sources = sources(weights, s.param());
                 int offset = 0;
                 for (String name : sources) {
                     double[] theta = checkpoint.hf.get(name);
@@ -79,6 +81,14 @@ class TrainingGradientTest {
                 assertEquals(kernel.length, offset);
             }
         }
+    }
+
+    /** The Hugging Face tensors a parameter is made of, in order: one, or query/key/value, or the prefix tokens' parts. */
+    private static List<String> sources(ViTWeights weights, Tensor param) {
+        if (param != weights.prefixTokens()) return CheckpointNames.HUGGING_FACE.sources(param.name());
+        return weights.fileTensors().stream().filter(t -> t.host().address() >= param.host().address()
+                        && t.host().address() < param.host().address() + param.bytes())
+                .flatMap(t -> CheckpointNames.HUGGING_FACE.sources(t.name()).stream()).toList();
     }
 
     private static double[] lossesOf(ReferenceViT reference, double[] images, int[] labels, int perImage, double smoothing) {

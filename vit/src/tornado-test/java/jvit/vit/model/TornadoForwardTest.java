@@ -16,13 +16,16 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** The whole forward graph on tornado:0:0 against the Java device, for checkpoints in both namings (as OpenCLForwardTest). */
 class TornadoForwardTest {
-    /** Each graph compiles for about a minute here (TornadoVM compiles each shape anew): one model per naming. */
+    /**
+     * Each graph compiles for about a minute here (TornadoVM compiles each shape anew): two models, timm's naming and
+     * Hugging Face's split query/key/value (under DeiT's names, whose backbone is the ViT's).
+     */
     @ParameterizedTest
-    @EnumSource(CheckpointNames.class)
+    @EnumSource(value = CheckpointNames.class, names = {"TIMM", "HUGGING_FACE_DEIT"})
     void logitsAgreeWithTheJavaDevice(CheckpointNames naming) {
         Device tornado = Devices.get("tornado:0:0");
-        // One channel and 4 tokens; 65 tokens (more than one block of query rows and of keys), head size 16.
-        for (ViTConfig config : new ViTConfig[] {naming == CheckpointNames.TIMM ? DeviceForwardTests.wide() : ForwardTest.grey()}) {
+        // 65 tokens (more than one block of query rows and of keys), head size 16; one channel, 4 patches and DeiT's two prefix tokens.
+        for (ViTConfig config : new ViTConfig[] {naming == CheckpointNames.TIMM ? DeviceForwardTests.wide() : ForwardTest.distilled()}) {
             Random random = random();
             RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
             int batch = 3;

@@ -5,7 +5,7 @@ import jvit.runtime.Devices;
 import jvit.runtime.UserError;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Two training steps on tornado:0:0 against the java device's (the suite's comparison): losses, parameters, moments within 1e-4. */
 class TornadoTrainingStepTest implements DeviceTrainingStepTests {
@@ -14,11 +14,11 @@ class TornadoTrainingStepTest implements DeviceTrainingStepTests {
     }
 
     @Override
-    @ParameterizedTest(name = "layerScale={0}")
-    @ValueSource(doubles = {0, 0.5})
-    public void twoStepsAgreeWithTheJavaDevice(double layerScale) {
+    @ParameterizedTest(name = "layerScale={0} regTokens={1} noEmbedClass={2} distilled={3}")
+    @CsvSource({"0, 0, false, false", "0.5, 0, false, false", "0.5, 2, true, false", "0, 0, false, true"})
+    public void twoStepsAgreeWithTheJavaDevice(double layerScale, int regTokens, boolean noEmbedClass, boolean distilled) {
         try {
-            DeviceTrainingStepTests.super.twoStepsAgreeWithTheJavaDevice(layerScale);
+            DeviceTrainingStepTests.super.twoStepsAgreeWithTheJavaDevice(layerScale, regTokens, noEmbedClass, distilled);
         } catch (UserError e) {
             // TornadoVM 5.2 holds at most 8 KiB of task code in one task graph; a training step needs more until jvit
             // splits a graph across TornadoVM task graphs. Any other refusal fails.
