@@ -85,6 +85,12 @@ public interface DeviceTrainingStepTests {
                 Arrays.fill(e, h, 2 * h, 0);
                 Arrays.fill(a, h, 2 * h, 0);
             }
+            if (name.matches("([mv]\\.)?blocks\\.\\d+\\.attn\\.k_norm\\.bias")) {
+                // The same for qk-norm's key bias, added after the key projection's: its gradient is noise, and so are its
+                // moments; the parameter moves by up to lr a step either way.
+                if (name.startsWith("blocks.")) assertClose(name + " " + random, e, a, 0, 2 * SETTINGS.lr() * STEPS);
+                continue;
+            }
             double error = DeviceTesting.relativeError(e, a);
             assertTrue(error <= 1e-4, device + " " + name + " differs from the java device's by " + error + " " + random);
         }

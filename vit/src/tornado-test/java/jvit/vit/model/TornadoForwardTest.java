@@ -10,6 +10,7 @@ import java.util.Random;
 import jvit.runtime.Device;
 import jvit.runtime.Devices;
 import jvit.vit.DeviceTesting;
+import jvit.kernels.Op.Activation;
 import jvit.vit.ViTConfig;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -24,8 +25,10 @@ class TornadoForwardTest {
     @EnumSource(value = CheckpointNames.class, names = {"TIMM", "HUGGING_FACE_DEIT"})
     void logitsAgreeWithTheJavaDevice(CheckpointNames naming) {
         Device tornado = Devices.get("tornado:0:0");
-        // 65 tokens (more than one block of query rows and of keys), head size 16; one channel, 4 patches and DeiT's two prefix tokens.
-        for (ViTConfig config : new ViTConfig[] {naming == CheckpointNames.TIMM ? DeviceForwardTests.wide() : ForwardTest.distilled()}) {
+        // 65 tokens (more than one block of query rows and of keys), head size 16, CLIP-like (quick GELU, pre-norm) with qk-norm;
+        // one channel, 4 patches and DeiT's two prefix tokens.
+        ViTConfig clipLike = DeviceForwardTests.wide().toBuilder().activation(Activation.QUICK_GELU).preNorm(true).qkNorm(true).build();
+        for (ViTConfig config : new ViTConfig[] {naming == CheckpointNames.TIMM ? clipLike : ForwardTest.distilled()}) {
             Random random = random();
             RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
             int batch = 3;

@@ -1,5 +1,6 @@
 package jvit.vit.model;
 
+import jvit.kernels.Op.Activation;
 import jvit.runtime.Device;
 import jvit.runtime.Devices;
 import jvit.runtime.UserError;
@@ -14,11 +15,14 @@ class TornadoTrainingStepTest implements DeviceTrainingStepTests {
     }
 
     @Override
-    @ParameterizedTest(name = "layerScale={0} regTokens={1} noEmbedClass={2} distilled={3}")
-    @CsvSource({"0, 0, false, false", "0.5, 0, false, false", "0.5, 2, true, false", "0, 0, false, true"})
-    public void twoStepsAgreeWithTheJavaDevice(double layerScale, int regTokens, boolean noEmbedClass, boolean distilled) {
+    @ParameterizedTest(name = "layerScale={0} regTokens={1} noEmbedClass={2} distilled={3} {4} preNorm and qkNorm={5}")
+    @CsvSource({"0, 0, false, false, GELU, false", "0.5, 0, false, false, GELU, false", "0.5, 2, true, false, GELU, false",
+            "0, 0, false, true, GELU, false", "0.5, 1, false, false, QUICK_GELU, true"})
+    public void twoStepsAgreeWithTheJavaDevice(double layerScale, int regTokens, boolean noEmbedClass, boolean distilled,
+                                               Activation activation, boolean preAndQkNorm) {
         try {
-            DeviceTrainingStepTests.super.twoStepsAgreeWithTheJavaDevice(layerScale, regTokens, noEmbedClass, distilled);
+            DeviceTrainingStepTests.super.twoStepsAgreeWithTheJavaDevice(layerScale, regTokens, noEmbedClass, distilled, activation,
+                    preAndQkNorm);
         } catch (UserError e) {
             // TornadoVM 5.2 holds at most 8 KiB of task code in one task graph; a training step needs more until jvit
             // splits a graph across TornadoVM task graphs. Any other refusal fails.
