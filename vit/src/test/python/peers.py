@@ -31,7 +31,9 @@ def perturb(model):
 
 
 def record(name, model, directory, channels, size, forward, refused):
-    images = torch.randn(BATCH, channels, size, size, dtype=torch.float32)
+    """size: a side, or [height, width] as a transformers config may give it."""
+    height, width = (size, size) if isinstance(size, int) else size
+    images = torch.randn(BATCH, channels, height, width, dtype=torch.float32)
     np.save(directory / "images.npy", images.numpy())
     with torch.no_grad():
         logits = forward(model.double(), images.double())
@@ -39,12 +41,13 @@ def record(name, model, directory, channels, size, forward, refused):
     variants.append({"name": name, "refused": refused})
 
 
-def timm_variant(name, architecture, refused=None, **args):
-    """A timm VisionTransformer: the architecture's registered model with args as its keyword arguments."""
+def timm_variant(name, architecture, refused=None, input_size=None, **args):
+    """A timm VisionTransformer: the architecture's registered model with args as its keyword arguments.
+    input_size: images of another side than img_size (a dynamic_img_size model resamples its position embeddings)."""
     model = perturb(timm.create_model(architecture, pretrained=False, **args))
     directory = OUT / name
     timm.models.save_for_hf(model, directory, model_args=args, safe_serialization=True)
-    size = args["img_size"]
+    size = input_size or args["img_size"]
     record(name, model, directory, args.get("in_chans", 3), size, lambda m, x: m(x), refused)
 
 
@@ -134,20 +137,33 @@ def main():
 
     timm_variant("timm-map", "vit_tiny_patch16_224", **dict(SMALL, global_pool="map", qkv_bias=False))
     timm_variant("timm-map-fc-norm", "vit_tiny_patch16_224", **dict(SMALL, global_pool="map", fc_norm=True, mlp_ratio=2.0))
+    # GELU's other forms, CLIP's norm before the blocks, normed queries and keys, dynamic image sizes.
+    timm_variant("timm-gelu-tanh", "vit_tiny_patch16_224", **dict(SMALL, act_layer="gelu_tanh"))
+    timm_variant("timm-quick-gelu", "vit_tiny_patch16_224", **dict(SMALL, act_layer="quick_gelu"))
+    timm_variant("timm-pre-norm", "vit_tiny_patch16_224", **dict(SMALL, pre_norm=True))
+    timm_variant("timm-qk-norm", "vit_tiny_patch16_224", **dict(SMALL, qk_norm=True, act_layer="gelu_tanh"))
+    timm_variant("timm-clip", "vit_base_patch16_clip_224", **dict(SMALL, embed_dim=48, num_heads=3))
+    timm_variant("timm-clip-quickgelu-qk-norm", "vit_base_patch32_clip_quickgelu_224",
+                 **dict(SMALL, embed_dim=48, num_heads=3, qk_norm=True))
+    timm_variant("timm-dynamic-up", "vit_tiny_patch16_224", input_size=56, **dict(SMALL, dynamic_img_size=True))
+    timm_variant("timm-dynamic-down", "vit_base_patch16_clip_224", input_size=24,
+                 **dict(SMALL, embed_dim=48, num_heads=3, dynamic_img_size=True))
+    hf_variant("hf-gelu-tanh", transformers.ViTForImageClassification,
+               transformers.ViTConfig(**dict(HF_SMALL, hidden_act="gelu_pytorch_tanh")))
+    hf_variant("hf-quick-gelu-listed-size", transformers.ViTForImageClassification,
+               transformers.ViTConfig(**dict(HF_SMALL, hidden_act="quick_gelu", image_size=[32, 32])))
+    hf_variant("hf-gelu-new", transformers.ViTForImageClassification, transformers.ViTConfig(**dict(HF_SMALL, hidden_act="gelu_new")))
+    timm_variant("timm-map-gelu-tanh", "vit_tiny_patch16_224", **dict(SMALL, global_pool="map", act_layer="gelu_tanh"))
 
     # Not implemented yet: each must be refused by name, never run wrong.
-    timm_variant("timm-gelu-tanh", "vit_tiny_patch16_224", "'gelu_tanh' is not supported", **dict(SMALL, act_layer="gelu_tanh"))
-    timm_variant("timm-quick-gelu", "vit_tiny_patch16_224", "'quick_gelu' is not supported", **dict(SMALL, act_layer="quick_gelu"))
     timm_variant("timm-avg-pool", "vit_tiny_patch16_224", "class token",
                  **dict(SMALL, class_token=False, global_pool="avg"))
     timm_variant("timm-registers-avg-pool", "vit_tiny_patch16_224", "class token",
                  **dict(SMALL, class_token=False, reg_tokens=2, no_embed_class=True, global_pool="avg"))
-    timm_variant("timm-pre-norm", "vit_tiny_patch16_224", "pre_norm", **dict(SMALL, pre_norm=True))
-    timm_variant("timm-qk-norm", "vit_tiny_patch16_224", "qk_norm", **dict(SMALL, qk_norm=True))
-    timm_variant("timm-clip", "vit_base_patch16_clip_224", "vit_base_patch16_clip_224",
-                 **dict(SMALL, embed_dim=48, num_heads=3))
-    hf_variant("hf-gelu-tanh", transformers.ViTForImageClassification,
-               transformers.ViTConfig(**dict(HF_SMALL, hidden_act="gelu_pytorch_tanh")), "'gelu_pytorch_tanh' is not supported")
+    hf_variant("hf-fast-gelu", transformers.ViTForImageClassification, transformers.ViTConfig(**dict(HF_SMALL, hidden_act="gelu_fast")),
+               "hidden_act 'gelu_fast' is not supported")
+    hf_variant("hf-non-square", transformers.ViTForImageClassification,
+               transformers.ViTConfig(**dict(HF_SMALL, image_size=[32, 40])), "square")
     hf_variant("hf-deit", transformers.DeiTForImageClassification, transformers.DeiTConfig(**HF_SMALL),
                "for model_type 'deit'")
     hf_variant("hf-dinov2-swiglu", transformers.Dinov2ForImageClassification,

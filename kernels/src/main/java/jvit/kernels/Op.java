@@ -30,8 +30,18 @@ public sealed interface Op {
         return 4 * n;
     }
 
-    /** Epilogue fused into a matmul: applied to each output after the bias. */
-    enum Activation { NONE, GELU }
+    /**
+     * Epilogue fused into a matmul, applied to each output after the bias, and the forms of GELU
+     * the MLP uses: {@code GELU} the exact (erf) form, {@code GELU_TANH} its tanh approximation
+     * (timm's {@code gelu_tanh}, HF's {@code gelu_pytorch_tanh}/{@code gelu_new}), {@code QUICK_GELU}
+     * {@code x·σ(1.702x)} (CLIP's). Device kernels take {@link #code()}.
+     */
+    enum Activation {
+        NONE, GELU, GELU_TANH, QUICK_GELU;
+
+        /** The number the device kernels' {@code activation} argument takes (activation.h's ACT_*). */
+        public int code() { return ordinal(); }
+    }
 
     /**
      * {@code C[b] = op(A[b])·op(B[b]) (+ bias) (then activation)}, for each of {@code batch} matrices.
@@ -115,11 +125,15 @@ public sealed interface Op {
         public long flops() { return 4L * batch * heads * tokens * tokens * headDim + 5L * batch * heads * tokens * tokens; }
     }
 
-    /** GELU, erf form: {@code x·Φ(x)}. Args: out, x. {@code out} may be {@code x}. */
-    record Gelu(long n) implements Op {
+    /** GELU in one of its forms ({@code x·Φ(x)}, erf, by default). Args: out, x. {@code out} may be {@code x}. */
+    record Gelu(long n, Activation form) implements Op {
         public Gelu {
             positive(n);
+            geluForm(form);
         }
+
+        /** The erf form. */
+        public Gelu(long n) { this(n, Activation.GELU); }
 
         public String name() { return "gelu"; }
 
@@ -143,6 +157,45 @@ public sealed interface Op {
         public long[] argElements() { return new long[] {(long) rows * dim, (long) rows * dim, dim}; }
 
         public long flops() { return (long) rows * dim; }
+    }
+
+    /**
+     * The queries and keys of a fused {@code qkv [rows, 3, heads, headDim]} (rows = batch·tokens, as
+     * {@link Attention} takes it) as matrices of their own, {@code q, k [rows·heads, headDim]}: rows a
+     * {@link LayerNorm} over the head dimension normalises (timm's {@code qk_norm}); also the
+     * gradient's way back. Args: q, k, qkv.
+     */
+    record QkSplit(int rows, int heads, int headDim) implements Op {
+        public QkSplit {
+            positive(rows, heads, headDim);
+        }
+
+        public String name() { return "qk_split"; }
+
+        public int outputs() { return 2; }
+
+        public long[] argElements() {
+            long n = (long) rows * heads * headDim;
+            return new long[] {n, n, 3 * n};
+        }
+
+        public long flops() { return 0; }
+    }
+
+    /** {@link QkSplit}'s inverse: {@code out} is {@code qkv} with its queries and keys taken from {@code q} and {@code k}. Args: out, qkv, q, k. */
+    record QkMerge(int rows, int heads, int headDim) implements Op {
+        public QkMerge {
+            positive(rows, heads, headDim);
+        }
+
+        public String name() { return "qk_merge"; }
+
+        public long[] argElements() {
+            long n = (long) rows * heads * headDim;
+            return new long[] {3 * n, 3 * n, n, n};
+        }
+
+        public long flops() { return 0; }
     }
 
     /** Elementwise {@code out = a + b} (residual connections). Args: out, a, b. {@code out} may be either input. */
@@ -328,11 +381,15 @@ public sealed interface Op {
         public long flops() { return 2L * rows * dim; }
     }
 
-    /** {@code dx = dy · gelu'(x)}, erf form. Args: dx, dy, x. {@code dx} may be {@code dy}. */
-    record GeluBackward(long n) implements Op {
+    /** {@code dx = dy · gelu'(x)}, in one of GELU's forms (erf by default). Args: dx, dy, x. {@code dx} may be {@code dy}. */
+    record GeluBackward(long n, Activation form) implements Op {
         public GeluBackward {
             positive(n);
+            geluForm(form);
         }
+
+        /** The erf form. */
+        public GeluBackward(long n) { this(n, Activation.GELU); }
 
         public String name() { return "gelu_backward"; }
 
@@ -566,6 +623,10 @@ public sealed interface Op {
             throw new IllegalArgumentException("pooling needs at least one token past the " + prefix + " prefix tokens, of " + tokens);
         if (pooling == Pooling.CLASS_AND_AVG && prefix < 1)
             throw new IllegalArgumentException("pooling the class token needs it among the prefix tokens");
+    }
+
+    private static void geluForm(Activation form) {
+        if (form == null || form == Activation.NONE) throw new IllegalArgumentException("a GELU needs one of its forms, got " + form);
     }
 
     private static void positive(long... sizes) {

@@ -8,9 +8,15 @@ package jvit.kernels;
 public final class Reference64 {
     private Reference64() {}
 
-    /** See {@link Op.Matmul}; {@code bias} may be null; {@code gelu} applies the activation. */
+    /** See {@link Op.Matmul}; {@code bias} may be null; {@code gelu} applies the activation (erf GELU). */
     public static double[] matmul(double[] a, double[] b, double[] bias, int batch, int m, int n, int k,
                                   boolean transposedA, boolean transposedB, boolean gelu) {
+        return matmul(a, b, bias, batch, m, n, k, transposedA, transposedB, gelu ? Op.Activation.GELU : Op.Activation.NONE);
+    }
+
+    /** See {@link Op.Matmul}; {@code bias} may be null. */
+    public static double[] matmul(double[] a, double[] b, double[] bias, int batch, int m, int n, int k,
+                                  boolean transposedA, boolean transposedB, Op.Activation activation) {
         double[] c = new double[batch * m * n];
         for (int bi = 0; bi < batch; bi++)
             for (int i = 0; i < m; i++)
@@ -21,7 +27,7 @@ public final class Reference64 {
                         double av = transposedA ? a[(bi * k + p) * m + i] : a[(bi * m + i) * k + p];
                         sum += av * bv;
                     }
-                    c[(bi * m + i) * n + j] = gelu ? gelu(sum) : sum;
+                    c[(bi * m + i) * n + j] = activation(sum, activation);
                 }
         return c;
     }
@@ -122,6 +128,46 @@ public final class Reference64 {
 
     public static double gelu(double x) {
         return 0.5 * x * (1 + erf(x / Math.sqrt(2)));
+    }
+
+    /** The activation {@code form} of x (see {@link Op.Activation}): erf GELU, its tanh approximation, quick GELU, or x. */
+    public static double activation(double x, Op.Activation form) {
+        return switch (form) {
+            case NONE -> x;
+            case GELU -> gelu(x);
+            case GELU_TANH -> 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+            case QUICK_GELU -> x / (1 + Math.exp(-1.702 * x));
+        };
+    }
+
+    public static double[] activation(double[] x, Op.Activation form) {
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) out[i] = activation(x[i], form);
+        return out;
+    }
+
+    /** {@link Op.QkSplit}: the queries and the keys of {@code qkv [rows, 3, heads·headDim]}, each {@code [rows, heads·headDim]}. */
+    public static double[][] qkSplit(double[] qkv, int rows, int heads, int headDim) {
+        int width = heads * headDim;
+        double[] q = new double[rows * width], k = new double[rows * width];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < width; c++) {
+                q[r * width + c] = qkv[(r * 3) * width + c];
+                k[r * width + c] = qkv[(r * 3 + 1) * width + c];
+            }
+        return new double[][] {q, k};
+    }
+
+    /** {@link Op.QkMerge}: {@code qkv} with its queries and keys from {@code q} and {@code k}. */
+    public static double[] qkMerge(double[] qkv, double[] q, double[] k, int rows, int heads, int headDim) {
+        int width = heads * headDim;
+        double[] out = qkv.clone();
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < width; c++) {
+                out[(r * 3) * width + c] = q[r * width + c];
+                out[(r * 3 + 1) * width + c] = k[r * width + c];
+            }
+        return out;
     }
 
     public static double[] gelu(double[] x) {

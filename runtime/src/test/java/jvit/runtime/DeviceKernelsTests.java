@@ -57,6 +57,20 @@ public interface DeviceKernelsTests {
         assertClose("matmul " + random, expected, actual, 1e-5, 1e-6 * (k + 1));
     }
 
+    /** The other GELU forms fused into the product: tile edges both ways, and a whole tile's block. */
+    @ParameterizedTest(name = "{0} batch={1} m={2} n={3} k={4} transposedB={5}")
+    @CsvSource({"GELU_TANH, 2, 17, 31, 13, true", "GELU_TANH, 1, 67, 129, 97, false", "QUICK_GELU, 1, 1, 769, 67, true",
+            "QUICK_GELU, 1, 25, 65, 5, false"})
+    default void matmulActivations(Activation form, int batch, int m, int n, int k, boolean transposedB) {
+        Random random = random();
+        double[] a = roundToFloat(uniform(random, batch * m * k, 1));
+        double[] b = roundToFloat(uniform(random, batch * n * k, 1));
+        double[] c = roundToFloat(uniform(random, n, 1));
+        double[] actual = run(new Op.Matmul(batch, m, n, k, false, transposedB, true, form), a, b, c);
+        double[] expected = Reference64.matmul(a, b, c, batch, m, n, k, false, transposedB, form);
+        assertClose("matmul " + form + " " + random, expected, actual, 1e-5, 1e-6 * (k + 1));
+    }
+
     @ParameterizedTest(name = "rows={0} dim={1} eps={2}")
     @CsvSource({"1, 1, 1e-6", "3, 17, 1e-6", "2, 16, 1e-6", "5, 15, 1e-6", "197, 192, 1e-12", "2, 1031, 1e-5"})
     default void layerNorm(int rows, int dim, float eps) {
@@ -97,6 +111,32 @@ public interface DeviceKernelsTests {
         double[] x = roundToFloat(uniform(random, n, 6));
         assertClose("gelu " + random, Reference64.gelu(x), run(new Op.Gelu(n), x), 1e-5, 1e-6);
         assertClose("gelu in place " + random, Reference64.gelu(x), runInPlace(new Op.Gelu(n), x), 1e-5, 1e-6);
+    }
+
+    /** Past ±10, where tanh and σ saturate. */
+    @ParameterizedTest(name = "{0} n={1}")
+    @CsvSource({"GELU_TANH, 1", "GELU_TANH, 17", "GELU_TANH, 100003", "QUICK_GELU, 15", "QUICK_GELU, 257", "QUICK_GELU, 65537"})
+    default void geluForms(Activation form, int n) {
+        Random random = random();
+        double[] x = roundToFloat(uniform(random, n, 12));
+        double[] expected = Reference64.activation(x, form);
+        assertClose(form + " " + random, expected, run(new Op.Gelu(n, form), x), 1e-5, 1e-6);
+        assertClose(form + " in place " + random, expected, runInPlace(new Op.Gelu(n, form), x), 1e-5, 1e-6);
+    }
+
+    /** qk_norm's moves of the queries and keys out of the fused qkv and back: exact copies, every element written. */
+    @ParameterizedTest(name = "rows={0} heads={1} headDim={2}")
+    @CsvSource({"1, 1, 1", "7, 3, 5", "394, 3, 64"})
+    default void qkHeads(int rows, int heads, int headDim) {
+        Random random = random();
+        int n = rows * heads * headDim;
+        double[] qkv = roundToFloat(uniform(random, 3 * n, 2)), q = roundToFloat(uniform(random, n, 2)), k = roundToFloat(uniform(random, n, 2));
+        double[][] split = TestDevices.outputs(device(), new Op.QkSplit(rows, heads, headDim), null, null, qkv);
+        double[][] expected = Reference64.qkSplit(qkv, rows, heads, headDim);
+        assertClose("qk split q " + random, expected[0], split[0], 0, 0);
+        assertClose("qk split k " + random, expected[1], split[1], 0, 0);
+        assertClose("qk merge " + random, Reference64.qkMerge(qkv, q, k, rows, heads, headDim),
+                run(new Op.QkMerge(rows, heads, headDim), qkv, q, k), 0, 0);
     }
 
     @ParameterizedTest(name = "n={0}")

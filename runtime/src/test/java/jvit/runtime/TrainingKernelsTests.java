@@ -79,6 +79,14 @@ public interface TrainingKernelsTests {
         assertLikeJava("gelu backward " + random, new Op.GeluBackward(n), 1e-5, 1e-6, null, dy, x);
     }
 
+    @ParameterizedTest(name = "{0} n={1}")
+    @CsvSource({"GELU_TANH, 1", "GELU_TANH, 257", "QUICK_GELU, 17", "QUICK_GELU, 100003"})
+    default void geluFormsBackward(Op.Activation form, int n) {
+        Random random = random();
+        double[] x = roundToFloat(uniform(random, n, 12)), dy = roundToFloat(uniform(random, n, 1));
+        assertLikeJava(form + " backward " + random, new Op.GeluBackward(n, form), 1e-5, 1e-6, null, dy, x);
+    }
+
     @ParameterizedTest(name = "rows={0} dim={1} eps={2}")
     @CsvSource({"1, 1, 1e-5", "3, 17, 1e-6", "67, 192, 1e-12", "5, 1031, 1e-5", "2, 16, 1e-6", "130, 24, 1e-6"})
     default void layerNormBackward(int rows, int dim, float eps) {

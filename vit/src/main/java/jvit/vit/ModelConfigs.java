@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import jvit.kernels.Op.Activation;
 import jvit.vit.image.Preprocessing;
 import jvit.vit.image.Preprocessing.Interpolation;
 import jvit.vit.ConfigFields.Switch;
@@ -23,6 +24,11 @@ public final class ModelConfigs {
     /** PIL's resampling filter numbers, as {@code preprocessor_config.json} writes {@code resample}. */
     private static final Map<Integer, Interpolation> PIL_FILTERS = Map.of(2, Interpolation.BILINEAR, 3, Interpolation.BICUBIC);
     private static final List<String> PIL_FILTER_NAMES = List.of("NEAREST", "LANCZOS", "BILINEAR", "BICUBIC", "BOX", "HAMMING");
+    /** The MLP activations jvit runs, by Hugging Face's {@code hidden_act} names and timm's {@code act_layer} names. */
+    private static final Map<String, Activation> HF_ACTIVATIONS = Map.of("gelu", Activation.GELU,
+            "gelu_pytorch_tanh", Activation.GELU_TANH, "gelu_new", Activation.GELU_TANH, "quick_gelu", Activation.QUICK_GELU);
+    private static final Map<String, Activation> TIMM_ACTIVATIONS = Map.of("gelu", Activation.GELU,
+            "gelu_tanh", Activation.GELU_TANH, "quick_gelu", Activation.QUICK_GELU);
 
     /** Hugging Face's {@code ViTConfig} fields and {@code PretrainedConfig}'s common ones (transformers 4 and 5). */
     private static final ConfigFields HF_VIT = new ConfigFields("a Hugging Face ViT config",
@@ -66,21 +72,19 @@ public final class ModelConfigs {
     /** The keyword arguments of timm's {@code VisionTransformer.__init__} (timm 1.0). */
     private static final ConfigFields TIMM_MODEL_ARGS = new ConfigFields("timm's model_args",
             Set.of("img_size", "patch_size", "in_chans", "num_classes", "embed_dim", "depth", "num_heads", "mlp_ratio",
-                    "qkv_bias", "global_pool", "fc_norm", "act_layer", "norm_layer", "init_values", "reg_tokens", "no_embed_class"),
+                    "qkv_bias", "global_pool", "fc_norm", "act_layer", "norm_layer", "init_values", "reg_tokens", "no_embed_class",
+                    "pre_norm", "qk_norm", "dynamic_img_size"),
             harmless("drop_rate", "pos_drop_rate", "patch_drop_rate", "proj_drop_rate", "attn_drop_rate", "drop_path_rate",
                     "weight_init", "fix_init", "device", "dtype",
                     // pads images whose side is not a multiple of the patch; jvit's sides always are
                     "dynamic_img_pad"),
             List.of(Switch.off("class_token", "models without a class token", true),
-                    Switch.off("pre_norm", "a norm before the blocks (pre_norm, CLIP's norm_pre)", false),
                     Switch.off("final_norm", "models without the final norm", true),
                     Switch.off("pool_include_prefix", "pooling over the prefix tokens", false),
-                    Switch.off("qk_norm", "normed queries and keys (qk_norm)", false),
                     Switch.off("scale_attn_norm", "a norm inside attention (scale_attn_norm)", false),
                     Switch.off("scale_mlp_norm", "a norm inside the MLP (scale_mlp_norm)", false),
                     Switch.off("proj_bias", "projections without bias (proj_bias)", true),
                     Switch.off("pos_embed", "position embeddings other than learned ones", "learn"),
-                    Switch.off("dynamic_img_size", "dynamic image sizes", false),
                     Switch.off("embed_norm_layer", "a norm in the patch embedding", (Object) null),
                     Switch.off("embed_layer", "another patch embedding", (Object) null),
                     Switch.off("block_fn", "another block", (Object) null),
@@ -138,15 +142,17 @@ public final class ModelConfigs {
             throw c.error("architectures " + architectures + " is not supported; jvit runs " + architecture
                     + (type.equals("deit") ? " for model_type 'deit'" : ""));
         }
-        String activation = c.string("hidden_act", "gelu");
-        if (!activation.equals("gelu")) {
-            throw c.error("hidden_act '" + activation + "' is not supported; jvit's MLP uses the exact (erf) GELU, \"gelu\"");
+        String activationName = c.string("hidden_act", "gelu");
+        Activation activation = HF_ACTIVATIONS.get(activationName);
+        if (activation == null) {
+            throw c.error("hidden_act '" + activationName + "' is not supported; jvit's MLP runs " + String.join(", ",
+                    HF_ACTIVATIONS.keySet().stream().sorted().map(n -> "\"" + n + "\"").toList()));
         }
         // The checkpoint's shapes check every other size; the heads split the width in a way no shape shows.
         if (!c.has("num_attention_heads")) {
             throw c.error("has no \"num_attention_heads\"; the checkpoint cannot tell how many heads the model has — add the field");
         }
-        int imageSize = c.integer("image_size", 224);
+        int imageSize = huggingFaceImageSize(c);
         int channels = c.integer("num_channels", 3);
         if (channels < 1) throw c.error(c.name("num_channels") + " is " + channels + "; an image has at least one channel — fix the file");
         Preprocessing preprocessing = build(c, () -> huggingFacePreprocessing(c.file().resolveSibling("preprocessor_config.json"), imageSize, channels));
@@ -155,7 +161,18 @@ public final class ModelConfigs {
                 .channels(channels).hidden(c.integer("hidden_size", 768)).layers(c.integer("num_hidden_layers", 12))
                 .heads(c.integer("num_attention_heads", 12)).mlpDim(c.integer("intermediate_size", 3072))
                 .layerNormEps(c.number("layer_norm_eps", 1e-12)).qkvBias(c.bool("qkv_bias", true)).labels(labels)
-                .preprocessing(preprocessing).distilled(type.equals("deit")).build());
+                .preprocessing(preprocessing).distilled(type.equals("deit")).activation(activation).build());
+    }
+
+    /** {@code image_size}: a side, or {@code [height, width]} as transformers also takes it (square only). */
+    private static int huggingFaceImageSize(JsonFields c) {
+        if (!c.has("image_size") || c.get("image_size") instanceof Long) return c.integer("image_size", 224);
+        int[] size = c.integers("image_size", null);
+        if (size.length != 2 || size[0] != size[1]) {
+            throw c.error(c.name("image_size") + " is " + Arrays.toString(size) + ", not a side or [side, side];"
+                    + " jvit runs square images only — give a square size");
+        }
+        return size[0];
     }
 
     /**
@@ -301,9 +318,11 @@ public final class ModelConfigs {
         }
         // timm's rule: the final norm moves after pooling for avg, max and avgmax unless fc_norm says otherwise.
         boolean fcNorm = args.get("fc_norm") == null ? pool != ViTConfig.Pool.TOKEN && pool != ViTConfig.Pool.MAP : args.bool("fc_norm", false);
-        String activation = args.string("act_layer", "gelu");
-        if (!activation.equals("gelu")) {
-            throw c.error(args.name("act_layer") + " '" + activation + "' is not supported; jvit's MLP uses the exact (erf) GELU, \"gelu\"");
+        String activationName = args.string("act_layer", null);
+        Activation activation = activationName == null ? preset.activation() : TIMM_ACTIVATIONS.get(activationName);
+        if (activation == null) {
+            throw c.error(args.name("act_layer") + " '" + activationName + "' is not supported; jvit's MLP runs "
+                    + String.join(", ", TIMM_ACTIVATIONS.keySet().stream().sorted().map(n -> "\"" + n + "\"").toList()));
         }
         String norm = args.string("norm_layer", "layernorm");
         if (!norm.equals("layernorm")) {
@@ -353,7 +372,9 @@ public final class ModelConfigs {
                 .preprocessing(preprocessing).layerScale(args.number("init_values", 0))
                 .resampling(ViTConfig.PositionResampling.TIMM)
                 .regTokens(args.integer("reg_tokens", preset.regTokens())).noEmbedClass(args.bool("no_embed_class", preset.noEmbedClass()))
-                .distilled(preset.distilled()).pool(pool).fcNorm(fcNorm).build());
+                .distilled(preset.distilled()).pool(pool).fcNorm(fcNorm).activation(activation)
+                .preNorm(args.bool("pre_norm", preset.preNorm())).qkNorm(args.bool("qk_norm", preset.qkNorm()))
+                .dynamicImageSize(args.bool("dynamic_img_size", preset.dynamicImageSize())).build());
     }
 
     /**

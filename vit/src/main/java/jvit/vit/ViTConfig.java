@@ -3,6 +3,7 @@ package jvit.vit;
 import java.util.ArrayList;
 import java.util.List;
 import jvit.kernels.Op;
+import jvit.kernels.Op.Activation;
 import jvit.vit.image.Preprocessing;
 
 /**
@@ -32,11 +33,17 @@ import jvit.vit.image.Preprocessing;
  * @param pool what the head reads: the class token, or a pooling of the other tokens (timm's {@code global_pool}; Dinov2's
  *     class token and mean)
  * @param fcNorm whether the final norm applies to the pooled vector (timm's {@code fc_norm}) instead of to every token before pooling
+ * @param activation the MLP's GELU form: erf ({@code GELU}), tanh ({@code GELU_TANH}) or CLIP's {@code QUICK_GELU}
+ * @param preNorm whether a LayerNorm follows the embeddings, before the blocks (timm's {@code pre_norm}, CLIP's {@code norm_pre})
+ * @param qkNorm whether each block's attention normalises queries and keys per head over the head dimension
+ *     (timm's {@code qk_norm}: {@code attn.q_norm}, {@code attn.k_norm})
+ * @param dynamicImageSize whether inputs of another size than {@code imageSize} are taken, the position embeddings
+ *     resampled for them (timm's {@code dynamic_img_size})
  */
 public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, int layers, int heads, int mlpDim,
                         double layerNormEps, boolean qkvBias, List<String> labels, Preprocessing preprocessing, double layerScale,
                         PositionResampling resampling, boolean classToken, int regTokens, boolean noEmbedClass, boolean distilled,
-                        Pool pool, boolean fcNorm) {
+                        Pool pool, boolean fcNorm, Activation activation, boolean preNorm, boolean qkNorm, boolean dynamicImageSize) {
     /** The libraries whose position-embedding resampling jvit reproduces. */
     public enum PositionResampling { HUGGING_FACE, TIMM }
 
@@ -83,6 +90,7 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         check(labels != null && !labels.isEmpty(), "there must be at least one class label");
         check(preprocessing != null && resampling != null && pool != null, "preprocessing, resampling and pool must be given");
         check(!(fcNorm && pool == Pool.CLASS_AND_AVG), "Dinov2's classifier input has no fc_norm");
+        check(activation != null && activation != Activation.NONE, "the MLP's activation must be a GELU form, got " + activation);
         labels = List.copyOf(labels);
     }
 
@@ -114,11 +122,12 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
     /** Parameters in the model's weights. */
     public long parameters() {
         long h = hidden;
-        long embed = h * channels * patchSize * patchSize + h + (long) prefixTokens() * h + (long) positionTokens() * h;
+        long embed = h * channels * patchSize * patchSize + (preNorm ? 0 : h) + (long) prefixTokens() * h + (long) positionTokens() * h;
         long block = 2 * 2 * h + 3 * h * h + (qkvBias ? 3 * h : 0) + h * h + h + 2 * h * mlpDim + mlpDim + h
-                + (hasLayerScale() ? 2 * h : 0);
+                + (hasLayerScale() ? 2 * h : 0) + (qkNorm ? 4L * headDim() : 0);
         long attentionPool = pool == Pool.MAP ? h + 4 * h * h + 4 * h + 2 * h + 2 * h * mlpDim + mlpDim + h : 0;
-        return embed + layers * block + 2 * h + attentionPool + (distilled ? 2 : 1) * ((long) headInputs() * numLabels() + numLabels());
+        return embed + (preNorm ? 2 * h : 0) + layers * block + 2 * h + attentionPool
+                + (distilled ? 2 : 1) * ((long) headInputs() * numLabels() + numLabels());
     }
 
     /** This config with another number of classes, named {@code LABEL_0 ...}. */
@@ -135,7 +144,8 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
 
     /**
      * A builder with no sizes set; {@code qkvBias} on, no LayerScale, resampled as Hugging Face does, a
-     * class token with a position, no register tokens, not distilled, the head on the class token.
+     * class token with a position, no register tokens, not distilled, the head on the class token, erf GELU, no pre-norm,
+     * no qk-norm, no dynamic size.
      */
     public static Builder builder() { return new Builder(); }
 
@@ -144,7 +154,8 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         return builder().imageSize(imageSize).patchSize(patchSize).channels(channels).hidden(hidden).layers(layers).heads(heads)
                 .mlpDim(mlpDim).layerNormEps(layerNormEps).qkvBias(qkvBias).labels(labels).preprocessing(preprocessing)
                 .layerScale(layerScale).resampling(resampling).classToken(classToken).regTokens(regTokens).noEmbedClass(noEmbedClass)
-                .distilled(distilled).pool(pool).fcNorm(fcNorm);
+                .distilled(distilled).pool(pool).fcNorm(fcNorm).activation(activation).preNorm(preNorm).qkNorm(qkNorm)
+                .dynamicImageSize(dynamicImageSize);
     }
 
     /** Sets the components one by name; {@link #build()} validates them as the constructor does. */
@@ -162,6 +173,8 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         private boolean distilled;
         private Pool pool = Pool.TOKEN;
         private boolean fcNorm;
+        private Activation activation = Activation.GELU;
+        private boolean preNorm, qkNorm, dynamicImageSize;
 
         private Builder() {}
 
@@ -184,11 +197,16 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         public Builder distilled(boolean distilled) { this.distilled = distilled; return this; }
         public Builder pool(Pool pool) { this.pool = pool; return this; }
         public Builder fcNorm(boolean fcNorm) { this.fcNorm = fcNorm; return this; }
+        public Builder activation(Activation activation) { this.activation = activation; return this; }
+        public Builder preNorm(boolean preNorm) { this.preNorm = preNorm; return this; }
+        public Builder qkNorm(boolean qkNorm) { this.qkNorm = qkNorm; return this; }
+        public Builder dynamicImageSize(boolean dynamicImageSize) { this.dynamicImageSize = dynamicImageSize; return this; }
 
         /** The config; an {@link IllegalArgumentException} names the first value that is not valid. */
         public ViTConfig build() {
             return new ViTConfig(imageSize, patchSize, channels, hidden, layers, heads, mlpDim, layerNormEps, qkvBias, labels,
-                    preprocessing, layerScale, resampling, classToken, regTokens, noEmbedClass, distilled, pool, fcNorm);
+                    preprocessing, layerScale, resampling, classToken, regTokens, noEmbedClass, distilled, pool, fcNorm, activation,
+                    preNorm, qkNorm, dynamicImageSize);
         }
     }
 

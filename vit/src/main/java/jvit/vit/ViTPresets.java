@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import jvit.kernels.Op.Activation;
 import jvit.runtime.UserError;
 import jvit.vit.image.Preprocessing;
 
@@ -15,7 +16,9 @@ import jvit.vit.image.Preprocessing;
  * epsilon 1e-6 and timm's preprocessing for its augreg weights: bicubic, mean = std = 0.5, crop_pct
  * 0.9 at 224 pixels and 1.0 (the whole image) at 384. DeiT's distilled models
  * ({@code deit_base_distilled_patch16_224}: a distillation token and a second head) have ImageNet's
- * mean and std and crop_pct 0.875 at 224.
+ * mean and std and crop_pct 0.875 at 224. Also the CLIP image towers timm registers
+ * ({@code vit_base_patch16_clip_224}, and {@code _clip_quickgelu_} with quick GELU): a LayerNorm
+ * before the blocks ({@code pre_norm}), PyTorch's LayerNorm epsilon 1e-5, OpenAI's CLIP mean and std.
  */
 public final class ViTPresets {
     private record Size(String timm, String paper, int hidden, int heads, int mlp, int layers) {}
@@ -48,6 +51,14 @@ public final class ViTPresets {
         }
         for (Size s : SIZES.subList(0, 3)) addDistilled(s, 224);
         addDistilled(SIZES.get(2), 384);
+        for (int[] clip : new int[][] {{0, 16}, {0, 32}, {1, 14}}) { // base/16, base/32, large/14, at 224
+            Size s = SIZES.get(2 + clip[0]);
+            for (boolean quick : new boolean[] {false, true}) {
+                String timm = "vit_" + s.timm + "_patch" + clip[1] + "_clip_" + (quick ? "quickgelu_" : "") + "224";
+                NAMES.add(timm);
+                PRESETS.put(timm, clip(s, clip[1], quick));
+            }
+        }
         NAMES.addAll(aliases);
         PRESETS.putAll(byAlias);
     }
@@ -70,6 +81,13 @@ public final class ViTPresets {
         return ViTConfig.builder().imageSize(image).patchSize(patch).channels(3).hidden(s.hidden).layers(s.layers)
                 .heads(s.heads).mlpDim(s.mlp).layerNormEps(1e-6).qkvBias(true).labels(ViTConfig.defaultLabels(1000))
                 .preprocessing(preprocessing).layerScale(0).resampling(ViTConfig.PositionResampling.TIMM).build();
+    }
+
+    private static ViTConfig clip(Size s, int patch, boolean quickGelu) {
+        float[] mean = {0.48145466f, 0.4578275f, 0.40821073f}, std = {0.26862954f, 0.26130258f, 0.27577711f};
+        return config(s, patch, 224).toBuilder().layerNormEps(1e-5).preNorm(true)
+                .activation(quickGelu ? Activation.QUICK_GELU : Activation.GELU)
+                .preprocessing(new Preprocessing(224, 1.0, Preprocessing.Interpolation.BICUBIC, mean, std)).build();
     }
 
     /** Every name a preset answers to: the timm names, then the paper's. */

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import jvit.kernels.Op.Activation;
 import jvit.runtime.UserError;
 import jvit.vit.image.Preprocessing;
 import jvit.vit.image.Preprocessing.Interpolation;
@@ -158,8 +159,11 @@ class ModelConfigsTest {
 
     @Test
     void refusesWhatJvitCannotRun() throws IOException {
-        Path config = config(HF_CONFIG.replace("\"hidden_act\": \"gelu\"", "\"hidden_act\": \"gelu_new\""));
-        assertEquals("hidden_act 'gelu_new' is not supported; jvit's MLP uses the exact (erf) GELU, \"gelu\"",
+        Path config = config(HF_CONFIG.replace("\"hidden_act\": \"gelu\"", "\"hidden_act\": \"gelu_fast\""));
+        assertEquals("hidden_act 'gelu_fast' is not supported; jvit's MLP runs \"gelu\", \"gelu_new\", \"gelu_pytorch_tanh\", \"quick_gelu\"",
+                problem(config, () -> ModelConfigs.huggingFace(config)));
+        config(HF_CONFIG.replace("\"image_size\": 224", "\"image_size\": [224, 160]"));
+        assertEquals("\"image_size\" is [224, 160], not a side or [side, side]; jvit runs square images only — give a square size",
                 problem(config, () -> ModelConfigs.huggingFace(config)));
         config(HF_CONFIG.replace("\"model_type\": \"vit\"", "\"model_type\": \"beit\""));
         assertEquals("model_type 'beit' is not supported; jvit runs ViTForImageClassification (model_type \"vit\"),"
@@ -270,6 +274,36 @@ class ModelConfigsTest {
     }
 
     @Test
+    void readsTheActivationsNormsAndDynamicSizes() throws IOException {
+        Path config = config(HF_CONFIG.replace("\"hidden_act\": \"gelu\"", "\"hidden_act\": \"gelu_pytorch_tanh\"")
+                .replace("\"image_size\": 224", "\"image_size\": [384, 384]"));
+        ViTConfig hf = ModelConfigs.huggingFace(config);
+        assertEquals(Activation.GELU_TANH, hf.activation());
+        assertEquals(384, hf.imageSize());
+        config(HF_CONFIG.replace("\"hidden_act\": \"gelu\"", "\"hidden_act\": \"quick_gelu\""));
+        assertEquals(Activation.QUICK_GELU, ModelConfigs.huggingFace(config).activation());
+
+        config(TIMM_CONFIG.replace("\"global_pool\": \"token\",", "\"global_pool\": \"token\", \"model_args\": {\"act_layer\": \"gelu_tanh\","
+                + " \"pre_norm\": true, \"qk_norm\": true, \"dynamic_img_size\": true},"));
+        ViTConfig timm = ModelConfigs.read(config);
+        assertEquals(ViTPresets.get("vit_base_patch16_224").toBuilder().activation(Activation.GELU_TANH).preNorm(true).qkNorm(true)
+                .dynamicImageSize(true).labels(timm.labels()).build(), timm);
+
+        // CLIP's towers: the architecture alone says pre-norm, PyTorch's LayerNorm epsilon, quick GELU for _quickgelu_.
+        config(TIMM_CONFIG.replace("vit_base_patch16_224", "vit_base_patch32_clip_quickgelu_224"));
+        ViTConfig clip = ModelConfigs.read(config);
+        assertTrue(clip.preNorm() && !clip.qkNorm() && !clip.dynamicImageSize());
+        assertEquals(Activation.QUICK_GELU, clip.activation());
+        assertEquals(1e-5, clip.layerNormEps());
+        assertEquals(32, clip.patchSize());
+        config(TIMM_CONFIG.replace("vit_base_patch16_224", "vit_base_patch16_clip_224")
+                .replace("\"global_pool\": \"token\",", "\"global_pool\": \"token\", \"model_args\": {\"pre_norm\": false},"));
+        ViTConfig unnormed = ModelConfigs.read(config);
+        assertFalse(unnormed.preNorm());
+        assertEquals(Activation.GELU, unnormed.activation());
+    }
+
+    @Test
     void readsTimmModelArgsOverTheArchitecture() throws IOException {
         Path config = config(TIMM_CONFIG.replace("\"global_pool\": \"token\",", "\"global_pool\": \"token\", \"model_args\": {\"img_size\": [32, 32],"
                 + " \"patch_size\": 8, \"embed_dim\": 48, \"depth\": 2, \"num_heads\": 4, \"mlp_ratio\": 2.5, \"qkv_bias\": false,"
@@ -362,10 +396,7 @@ class ModelConfigsTest {
     void refusesTimmSwitchesJvitDoesNotImplement() throws IOException {
         String[][] cases = {
                 {"\"class_token\": false", "\"model_args.class_token\" is false: jvit does not implement models without a class token"},
-                {"\"pre_norm\": true", "\"model_args.pre_norm\" is true: jvit does not implement a norm before the blocks"},
-                {"\"qk_norm\": true", "\"model_args.qk_norm\" is true: jvit does not implement normed queries and keys"},
-                {"\"act_layer\": \"gelu_tanh\"", "\"model_args.act_layer\" 'gelu_tanh' is not supported"},
-                {"\"act_layer\": \"quick_gelu\"", "\"model_args.act_layer\" 'quick_gelu' is not supported"},
+                {"\"act_layer\": \"swish\"", "\"model_args.act_layer\" 'swish' is not supported; jvit's MLP runs \"gelu\", \"gelu_tanh\", \"quick_gelu\""},
                 {"\"global_pool\": \"prr\"", "global_pool 'prr' is not supported"},
                 {"\"global_pool\": \"\"", "global_pool '' is not supported"},
                 {"\"layer_scale\": 1", "\"model_args.layer_scale\" is not a field jvit knows in timm's model_args"},

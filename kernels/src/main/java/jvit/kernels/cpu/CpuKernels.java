@@ -15,7 +15,9 @@ public final class CpuKernels {
             case Op.LayerNorm o -> LayerNorm.forward(args[0], args[1], args[2], args[3], o.rows(), o.dim(), o.eps());
             case Op.Softmax o -> Softmax.forward(args[0], args[1], o.rows(), o.dim());
             case Op.Attention o -> Attention.forward(args[0], args[1], o.batch(), o.tokens(), o.heads(), o.headDim());
-            case Op.Gelu o -> Gelu.forward(args[0], args[1], o.n());
+            case Op.Gelu o -> Gelu.forward(args[0], args[1], o.n(), o.form());
+            case Op.QkSplit o -> QkHeads.split(args[0], args[1], args[2], o.rows(), o.heads(), o.headDim());
+            case Op.QkMerge o -> QkHeads.merge(args[0], args[1], args[2], args[3], o.rows(), o.heads(), o.headDim());
             case Op.Add o -> Add.forward(args[0], args[1], args[2], o.n());
             case Op.LayerScale o -> LayerScale.forward(args[0], args[1], args[2], o.rows(), o.dim());
             case Op.LayerScaleBackward o -> LayerScale.backward(args[0], args[1], args[2], o.rows(), o.dim());
@@ -32,7 +34,7 @@ public final class CpuKernels {
             case Op.LatentAttentionBackward o -> LatentAttention.backward(args[0], args[1], args[2], args[3], args[4], o.batch(), o.tokens(),
                     o.from(), o.heads(), o.headDim());
             case Op.SumRows o -> SumRows.forward(args[0], args[1], o.rows(), o.cols());
-            case Op.GeluBackward o -> Gelu.backward(args[0], args[1], args[2], o.n());
+            case Op.GeluBackward o -> Gelu.backward(args[0], args[1], args[2], o.n(), o.form());
             case Op.LayerNormBackward o -> LayerNorm.backward(args[0], args[1], args[2], args[3], args[4], args[5],
                     o.rows(), o.dim(), o.eps());
             case Op.AttentionBackward o -> Attention.backward(args[0], args[1], args[2], o.batch(), o.tokens(), o.heads(), o.headDim());

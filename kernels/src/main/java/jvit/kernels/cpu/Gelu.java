@@ -6,11 +6,15 @@ import static jvit.kernels.cpu.F32.S;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jvit.kernels.Op.Activation;
 
 /**
  * GELU in its erf form, {@code x·½(1 + erf(x/√2))}, as in Hugging Face's {@code "gelu"} and
  * PyTorch's default. erf is Abramowitz–Stegun 7.1.26 (|error| ≤ 1.5e-7), which is exact to float32
- * where GELU's value is not vanishingly small.
+ * where GELU's value is not vanishingly small. Also its two other forms ({@link Activation}):
+ * the tanh approximation {@code ½x(1 + tanh(u))}, {@code u = √(2/π)(x + 0.044715x³)}, and quick GELU
+ * {@code x·σ(1.702x)}. The tanh form is computed as {@code x·σ(2u)}, the same function, so that its
+ * derivative {@code s + 2x·s(1 - s)·u'} ({@code s = σ(2u)}) is exactly 0 and 1 where it saturates.
  */
 public final class Gelu {
     /** Elements per task: below a few of these, waking the other cores costs more than it saves. */
@@ -22,26 +26,101 @@ public final class Gelu {
 
     private Gelu() {}
 
-    /** {@code out[i] = gelu(x[i])} for {@code i < n}; {@code out} may be {@code x}. */
+    /** {@code out[i] = gelu(x[i])} for {@code i < n}, erf form; {@code out} may be {@code x}. */
     public static void forward(MemorySegment out, MemorySegment x, long n) {
+        forward(out, x, n, Activation.GELU);
+    }
+
+    /** {@code out[i] = gelu(x[i])} in the given form; {@code out} may be {@code x}. */
+    public static void forward(MemorySegment out, MemorySegment x, long n, Activation form) {
         int blocks = (int) ((n + BLOCK - 1) / BLOCK);
         Parallel.forRange(blocks, (from, to) -> {
             long start = from * (long) BLOCK, end = Math.min(n, to * (long) BLOCK);
             long i = start;
-            for (; i + L <= end; i += L) F32.store(apply(F32.load(x, i)), out, i);
-            for (; i < end; i++) F32.set(out, i, apply(F32.get(x, i)));
+            for (; i + L <= end; i += L) F32.store(apply(F32.load(x, i), form), out, i);
+            for (; i < end; i++) F32.set(out, i, apply(F32.get(x, i), form));
         });
     }
 
-    /** {@code dx[i] = dy[i]·gelu'(x[i])}, {@code gelu'(x) = Φ(x) + x·φ(x)}; {@code dx} may be {@code dy}. */
+    /** {@code dx[i] = dy[i]·gelu'(x[i])}, erf form, {@code gelu'(x) = Φ(x) + x·φ(x)}; {@code dx} may be {@code dy}. */
     public static void backward(MemorySegment dx, MemorySegment dy, MemorySegment x, long n) {
+        backward(dx, dy, x, n, Activation.GELU);
+    }
+
+    /** {@code dx[i] = dy[i]·gelu'(x[i])} in the given form; {@code dx} may be {@code dy}. */
+    public static void backward(MemorySegment dx, MemorySegment dy, MemorySegment x, long n, Activation form) {
         int blocks = (int) ((n + BLOCK - 1) / BLOCK);
         Parallel.forRange(blocks, (from, to) -> {
             long start = from * (long) BLOCK, end = Math.min(n, to * (long) BLOCK);
             long i = start;
-            for (; i + L <= end; i += L) F32.store(derivative(F32.load(x, i)).mul(F32.load(dy, i)), dx, i);
-            for (; i < end; i++) F32.set(dx, i, derivative(F32.get(x, i)) * F32.get(dy, i));
+            for (; i + L <= end; i += L) F32.store(derivative(F32.load(x, i), form).mul(F32.load(dy, i)), dx, i);
+            for (; i < end; i++) F32.set(dx, i, derivative(F32.get(x, i), form) * F32.get(dy, i));
         });
+    }
+
+    /** The activation {@code form} of {@code x}; {@link Activation#NONE} leaves it as it is. */
+    public static float apply(float x, Activation form) {
+        return switch (form) {
+            case NONE -> x;
+            case GELU -> apply(x);
+            case GELU_TANH -> x * sigmoid(2 * TANH_SCALE * (x + TANH_CUBIC * x * x * x));
+            case QUICK_GELU -> x * sigmoid(QUICK_SCALE * x);
+        };
+    }
+
+    static FloatVector apply(FloatVector x, Activation form) {
+        return switch (form) {
+            case NONE -> x;
+            case GELU -> apply(x);
+            case GELU_TANH -> x.mul(sigmoid(x.mul(x).mul(TANH_CUBIC).mul(x).add(x).mul(2 * TANH_SCALE)));
+            case QUICK_GELU -> x.mul(sigmoid(x.mul(QUICK_SCALE)));
+        };
+    }
+
+    /**
+     * The derivative of {@code form} at {@code x}: tanh form {@code s + 2x·s(1 - s)·√(2/π)(1 + 3·0.044715x²)}
+     * with {@code s = σ(2u)}; quick GELU {@code s + 1.702x·s(1 - s)} with {@code s = σ(1.702x)}.
+     */
+    static float derivative(float x, Activation form) {
+        return switch (form) {
+            case NONE -> 1;
+            case GELU -> derivative(x);
+            case GELU_TANH -> {
+                float s = sigmoid(2 * TANH_SCALE * (x + TANH_CUBIC * x * x * x));
+                yield s + 2 * x * s * (1 - s) * TANH_SCALE * (1 + 3 * TANH_CUBIC * x * x);
+            }
+            case QUICK_GELU -> {
+                float s = sigmoid(QUICK_SCALE * x);
+                yield s + QUICK_SCALE * x * s * (1 - s);
+            }
+        };
+    }
+
+    static FloatVector derivative(FloatVector x, Activation form) {
+        return switch (form) {
+            case NONE -> FloatVector.broadcast(S, 1f);
+            case GELU -> derivative(x);
+            case GELU_TANH -> {
+                FloatVector x2 = x.mul(x);
+                FloatVector s = sigmoid(x2.mul(TANH_CUBIC).mul(x).add(x).mul(2 * TANH_SCALE));
+                FloatVector slope = x2.mul(3 * TANH_CUBIC).add(1f).mul(2 * TANH_SCALE);
+                yield x.mul(slope).mul(s.neg().add(1f)).mul(s).add(s);
+            }
+            case QUICK_GELU -> {
+                FloatVector s = sigmoid(x.mul(QUICK_SCALE));
+                yield x.mul(QUICK_SCALE).mul(s.neg().add(1f)).mul(s).add(s);
+            }
+        };
+    }
+
+    private static final float TANH_SCALE = (float) Math.sqrt(2 / Math.PI), TANH_CUBIC = 0.044715f, QUICK_SCALE = 1.702f;
+
+    static float sigmoid(float z) {
+        return 1 / (1 + F32.exp(-z));
+    }
+
+    static FloatVector sigmoid(FloatVector z) {
+        return FloatVector.broadcast(S, 1f).div(F32.exp(z.neg()).add(1f));
     }
 
     private static final float INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));

@@ -42,9 +42,8 @@ public final class Matmul {
      */
     public static void forward(MemorySegment c, MemorySegment a, MemorySegment b, MemorySegment bias,
                                int batch, int m, int n, int k, boolean transposedA, boolean transposedB, Activation activation) {
-        boolean gelu = activation == Activation.GELU;
         if (m < SMALL_M) {
-            MatmulSmall.forward(c, a, b, bias, batch, m, n, k, transposedA, transposedB, gelu);
+            MatmulSmall.forward(c, a, b, bias, batch, m, n, k, transposedA, transposedB, activation);
             return;
         }
         int wanted = Parallel.THREADS * 4;
@@ -59,7 +58,7 @@ public final class Matmul {
                 int item = t / tasksPerItem, cb = t % tasksPerItem / rows.parts(), rb = t % rows.parts();
                 int j0 = cb * cols.each() * NR, j1 = Math.min(n, j0 + cols.each() * NR);
                 int i0 = rb * rows.each() * MR, i1 = Math.min(m, i0 + rows.each() * MR);
-                block(c, a, b, bias, item, m, n, k, transposedA, transposedB, gelu, i0, i1, j0, j1, kc, tile);
+                block(c, a, b, bias, item, m, n, k, transposedA, transposedB, activation, i0, i1, j0, j1, kc, tile);
             }
         });
     }
@@ -69,7 +68,7 @@ public final class Matmul {
      * packed first, so that the C block of MC rows can stay in L2 while its k blocks are summed.
      */
     private static void block(MemorySegment c, MemorySegment a, MemorySegment b, MemorySegment bias, int item,
-                              int m, int n, int k, boolean transposedA, boolean transposedB, boolean gelu,
+                              int m, int n, int k, boolean transposedA, boolean transposedB, Activation activation,
                               int i0, int i1, int j0, int j1, int kc, float[] tile) {
         long aBase = (long) item * m * k, bBase = (long) item * n * k, cBase = (long) item * m * n;
         long rowStride = transposedA ? 1 : k, depthStride = transposedA ? m : 1;
@@ -88,7 +87,7 @@ public final class Matmul {
                         MatmulKernel.multiply(a, aBase + i * rowStride + p0 * depthStride, rowStride, depthStride, rows, packed, panel,
                                 depth, tile);
                         MatmulKernel.store(tile, rows, Math.min(NR, j1 - j), c, cBase + (long) i * n + j, n, !first,
-                                bias, j, gelu && last);
+                                bias, j, last ? activation : Activation.NONE);
                     }
                 }
             }

@@ -7,6 +7,7 @@ import static jvit.kernels.cpu.F32.S;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jvit.kernels.Op.Activation;
 
 /**
  * The register-blocked core of {@link Matmul}: an {@code MR}×{@code NR} tile of C, summed over
@@ -154,10 +155,10 @@ final class MatmulKernel {
     /**
      * Writes the first {@code rows}×{@code cols} of {@code tile} to C at {@code c0} (row stride
      * {@code ldc}): added to what C holds when {@code accumulate}, else plus the bias from
-     * {@code biasAt} when there is one; then GELU when {@code gelu} (the last k block).
+     * {@code biasAt} when there is one; then the {@code activation} (NONE but on the last k block).
      */
     static void store(float[] tile, int rows, int cols, MemorySegment c, long c0, long ldc, boolean accumulate,
-                      MemorySegment bias, long biasAt, boolean gelu) {
+                      MemorySegment bias, long biasAt, Activation activation) {
         for (int v = 0; v < NR && v < cols; v += L) {
             VectorMask<Float> mask = v + L <= cols ? null : S.indexInRange(v, cols);
             FloatVector add = bias == null || accumulate ? null : load(bias, (biasAt + v) * 4, mask);
@@ -166,7 +167,7 @@ final class MatmulKernel {
                 FloatVector x = FloatVector.fromArray(S, tile, i * NR + v);
                 if (accumulate) x = x.add(load(c, at, mask));
                 else if (add != null) x = x.add(add);
-                if (gelu) x = Gelu.apply(x);
+                if (activation != Activation.NONE) x = Gelu.apply(x, activation);
                 if (mask == null) x.intoMemorySegment(c, at, LE);
                 else x.intoMemorySegment(c, at, LE, mask);
             }

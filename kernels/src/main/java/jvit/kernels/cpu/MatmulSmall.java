@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jvit.kernels.Op.Activation;
 
 /**
  * {@link Matmul} for a few rows of A (a classifier head, a batch-1 token), where packing B would
@@ -21,7 +22,7 @@ final class MatmulSmall {
     private MatmulSmall() {}
 
     static void forward(MemorySegment c, MemorySegment a, MemorySegment b, MemorySegment bias,
-                        int batch, int m, int n, int k, boolean transposedA, boolean transposedB, boolean gelu) {
+                        int batch, int m, int n, int k, boolean transposedA, boolean transposedB, Activation activation) {
         int chunks = (n + COLUMNS - 1) / COLUMNS;
         Parallel.forRange(batch * chunks, (from, to) -> {
             float[] rows = new float[m * k];
@@ -31,8 +32,8 @@ final class MatmulSmall {
                 if (item != loaded) copyRows(a, (long) item * m * k, m, k, transposedA, rows);
                 loaded = item;
                 long bBase = (long) item * n * k, cBase = (long) item * m * n;
-                if (transposedB) dots(c, cBase, rows, b, bBase, bias, m, n, k, j0, j1, gelu);
-                else rowCombinations(c, cBase, rows, b, bBase, bias, m, n, k, j0, j1, gelu);
+                if (transposedB) dots(c, cBase, rows, b, bBase, bias, m, n, k, j0, j1, activation);
+                else rowCombinations(c, cBase, rows, b, bBase, bias, m, n, k, j0, j1, activation);
             }
         });
     }
@@ -45,13 +46,13 @@ final class MatmulSmall {
 
     /** B is {@code [n, k]}: {@code C[i, j] = A[i]·B[j]}; B's row stays in L1 across A's rows. */
     private static void dots(MemorySegment c, long cBase, float[] a, MemorySegment b, long bBase, MemorySegment bias,
-                             int m, int n, int k, int j0, int j1, boolean gelu) {
+                             int m, int n, int k, int j0, int j1, Activation activation) {
         for (int j = j0; j < j1; j++) {
             long row = bBase + (long) j * k;
             float add = bias == null ? 0 : F32.get(bias, j);
             for (int i = 0; i < m; i++) {
                 float v = dot(a, i * k, b, row, k) + add;
-                F32.set(c, cBase + (long) i * n + j, gelu ? Gelu.apply(v) : v);
+                F32.set(c, cBase + (long) i * n + j, Gelu.apply(v, activation));
             }
         }
     }
@@ -73,7 +74,7 @@ final class MatmulSmall {
      * so that four FMA chains overlap.
      */
     private static void rowCombinations(MemorySegment c, long cBase, float[] a, MemorySegment b, long bBase,
-                                        MemorySegment bias, int m, int n, int k, int j0, int j1, boolean gelu) {
+                                        MemorySegment bias, int m, int n, int k, int j0, int j1, Activation activation) {
         for (int i = 0; i < m; i++) {
             for (int j = j0; j < j1; j += 4 * L) {
                 VectorMask<Float> m0 = S.indexInRange(j, j1), m1 = S.indexInRange(j + L, j1),
@@ -88,18 +89,18 @@ final class MatmulSmall {
                     acc3 = FloatVector.fromMemorySegment(S, b, at + 12 * L, LE, m3).fma(ap, acc3);
                 }
                 long at = cBase + (long) i * n + j;
-                finish(acc0, c, at, bias, j, m0, gelu);
-                finish(acc1, c, at + L, bias, j + L, m1, gelu);
-                finish(acc2, c, at + 2 * L, bias, j + 2 * L, m2, gelu);
-                finish(acc3, c, at + 3 * L, bias, j + 3 * L, m3, gelu);
+                finish(acc0, c, at, bias, j, m0, activation);
+                finish(acc1, c, at + L, bias, j + L, m1, activation);
+                finish(acc2, c, at + 2 * L, bias, j + 2 * L, m2, activation);
+                finish(acc3, c, at + 3 * L, bias, j + 3 * L, m3, activation);
             }
         }
     }
 
     private static void finish(FloatVector x, MemorySegment c, long at, MemorySegment bias, int j, VectorMask<Float> mask,
-                               boolean gelu) {
+                               Activation activation) {
         if (bias != null) x = x.add(FloatVector.fromMemorySegment(S, bias, 4L * j, LE, mask));
-        if (gelu) x = Gelu.apply(x);
+        if (activation != Activation.NONE) x = Gelu.apply(x, activation);
         x.intoMemorySegment(c, at * 4, LE, mask);
     }
 }

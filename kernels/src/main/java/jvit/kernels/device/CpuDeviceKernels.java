@@ -51,11 +51,11 @@ final class CpuDeviceKernels {
                     DeviceKernels.tensors(4), new Int(o.rows()), new Int(o.dim()), new KernelArg.Float(o.eps())));
             case Op.Softmax o -> one(rowwise("softmax_cpu.cl", "softmax", o.rows(), width, limits,
                     DeviceKernels.tensors(2), new Int(o.rows()), new Int(o.dim())));
-            case Op.Gelu o -> one(vectorwise("gelu_cpu.cl", "gelu_forward", o.n(), width, limits, DeviceKernels.tensors(2)));
+            case Op.Gelu o -> one(vectorwise("gelu_cpu.cl", "gelu_forward", o.n(), width, limits, withForm(DeviceKernels.tensors(2), o.form())));
             case Op.EmbedTokens o -> one(embedTokens(o, width, limits));
             case Op.SumRows o -> one(sumRows(o.rows(), o.cols(), new Tensor(0), new Tensor(1), width));
             case Op.GeluBackward o -> one(vectorwise("gelu_backward_cpu.cl", "gelu_backward", o.n(), width, limits,
-                    DeviceKernels.tensors(3)));
+                    withForm(DeviceKernels.tensors(3), o.form())));
             case Op.EmbedTokensBackward o -> one(embedTokensBackward(o, width, limits));
             case Op.LayerNormBackward o -> Optional.of(layerNormBackward(o, width, limits));
             case Op.AttentionBackward o -> one(attentionBackward(o, width));
@@ -65,6 +65,8 @@ final class CpuDeviceKernels {
             case Op.AdamW o -> one(vectorwise("adamw_cpu.cl", "adamw", o.n(), width, limits, DeviceKernels.adamwArgs(o)));
             // One output per work-item and no loop: PoCL's work-group loop vectorizes these as they are.
             case Op.Add o -> Optional.empty();
+            case Op.QkSplit o -> Optional.empty();
+            case Op.QkMerge o -> Optional.empty();
             case Op.LayerScale o -> Optional.empty();
             case Op.ClassToken o -> Optional.empty();
             case Op.Fill o -> Optional.empty();
@@ -76,6 +78,12 @@ final class CpuDeviceKernels {
             case Op.LatentAttention o -> Optional.empty(); // a head per work-item, once per image after the last block
             case Op.LatentAttentionBackward o -> Optional.empty();
         };
+    }
+
+    /** A GELU kernel's tensors, then the number of its form (gelu.h's ACT_*). */
+    private static List<KernelArg> withForm(List<KernelArg> tensors, Activation form) {
+        tensors.add(new Int(form.code()));
+        return tensors;
     }
 
     private static Optional<List<KernelLaunch>> one(KernelLaunch launch) {
@@ -114,7 +122,7 @@ final class CpuDeviceKernels {
         List<KernelArg> args = DeviceKernels.tensors(3);
         args.add(o.bias() ? new Tensor(3) : new Null());
         args.addAll(List.of(new Int(o.m()), new Int(o.n()), new Int(o.k()),
-                new Int(o.transposedB() ? 1 : 0), new Int(o.activation() == Activation.GELU ? 1 : 0)));
+                new Int(o.transposedB() ? 1 : 0), new Int(o.activation().code())));
         int depth = panelDepth(width, limits, 1);
         if (o.transposedA()) depth = (int) Math.clamp(TRANSPOSED_A_SPAN / (Float.BYTES * (long) o.m()), 1, depth);
         return gemm("matmul_cpu.cl", "matmul", width, depth, o.m(), o.n(), o.batch(), limits, args,

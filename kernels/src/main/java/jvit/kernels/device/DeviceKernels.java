@@ -3,7 +3,6 @@ package jvit.kernels.device;
 import java.util.ArrayList;
 import java.util.List;
 import jvit.kernels.Op;
-import jvit.kernels.Op.Activation;
 import jvit.kernels.device.DeviceLimits.DeviceType;
 import jvit.kernels.device.KernelArg.Int;
 import jvit.kernels.device.KernelArg.Null;
@@ -59,7 +58,16 @@ public final class DeviceKernels {
                     tensors(4), new Int(o.dim()), new KernelArg.Float(o.eps())));
             case Op.Softmax o -> List.of(rowwise("softmax.cl", "softmax", o.rows(), o.dim(), limits, tensors(2), new Int(o.dim())));
             case Op.Attention o -> List.of(attention(o, limits));
-            case Op.Gelu o -> List.of(elementwise("gelu.cl", "gelu_forward", o.n(), limits, tensors(2), new Int((int) o.n())));
+            case Op.Gelu o -> List.of(elementwise("gelu.cl", "gelu_forward", o.n(), limits, tensors(2), new Int(o.form().code()),
+                    new Int((int) o.n())));
+            case Op.QkSplit o -> {
+                long n = o.argElements()[0];
+                yield List.of(elementwise("qk_heads.cl", "qk_split", n, limits, tensors(3), new Int(o.heads() * o.headDim()), new Int((int) n)));
+            }
+            case Op.QkMerge o -> {
+                long n = o.argElements()[0];
+                yield List.of(elementwise("qk_heads.cl", "qk_merge", n, limits, tensors(4), new Int(o.heads() * o.headDim()), new Int((int) n)));
+            }
             case Op.Add o -> List.of(elementwise("add.cl", "add", o.n(), limits, tensors(3), new Int((int) o.n())));
             case Op.LayerScale o -> {
                 long n = o.argElements()[0];
@@ -101,7 +109,7 @@ public final class DeviceKernels {
             }
             case Op.SumRows o -> List.of(sumRows(o.rows(), o.cols(), new Tensor(0), new Tensor(1), limits));
             case Op.GeluBackward o -> List.of(elementwise("gelu_backward.cl", "gelu_backward", o.n(), limits, tensors(3),
-                    new Int((int) o.n())));
+                    new Int(o.form().code()), new Int((int) o.n())));
             case Op.CrossEntropy o -> List.of(elementwise("cross_entropy.cl", "cross_entropy", o.rows(), limits, tensors(4),
                     new Int(o.rows()), new Int(o.classes()), new KernelArg.Float(o.smoothing())));
             case Op.EmbedTokensBackward o -> List.of(elementwise("embed_tokens_backward.cl", "embed_tokens_backward",
@@ -168,7 +176,7 @@ public final class DeviceKernels {
         List<KernelArg> args = tensors(3);
         args.add(o.bias() ? new Tensor(3) : new Null());
         args.addAll(List.of(new Int(o.m()), new Int(o.n()), new Int(o.k()), new Int(o.transposedA() ? 1 : 0),
-                new Int(o.transposedB() ? 1 : 0), new Int(o.activation() == Activation.GELU ? 1 : 0)));
+                new Int(o.transposedB() ? 1 : 0), new Int(o.activation().code())));
         return tiled("matmul.cl", "matmul", threads, o.m(), o.n(), o.batch(), args);
     }
 

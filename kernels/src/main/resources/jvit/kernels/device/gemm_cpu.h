@@ -55,9 +55,9 @@ static inline void gemm_multiply(VEC acc[ROWS][2], GLOBAL const float* rows[ROWS
     }
 }
 
-/* The block's rows of C, within m x n: acc (first chunk) or C + acc; after the last chunk, + bias (may be null), then GELU. */
+/* The block's rows of C, within m x n: acc (first chunk) or C + acc; after the last chunk, + bias (may be null), then the activation (ACT_*). */
 static inline void gemm_store(GLOBAL float* c, GLOBAL const float* bias, VEC acc[ROWS][2], int m, int n, int row0, int col0,
-                              int first, int last, int apply_gelu) {
+                              int first, int last, int activation) {
     int whole = col0 + COLS <= n;
     VEC bias0 = 0.0f, bias1 = 0.0f;
     if (last && bias != 0 && whole) {
@@ -75,9 +75,9 @@ static inline void gemm_store(GLOBAL float* c, GLOBAL const float* bias, VEC acc
             if (last) {
                 v0 += bias0;
                 v1 += bias1;
-                if (apply_gelu) {
-                    v0 = gelu_polynomial(v0);
-                    v1 = gelu_polynomial(v1);
+                if (activation != ACT_NONE) {
+                    v0 = activate_polynomial(v0, activation);
+                    v1 = activate_polynomial(v1, activation);
                 }
             }
             VSTORE(v0, 0, dst);
@@ -90,7 +90,7 @@ static inline void gemm_store(GLOBAL float* c, GLOBAL const float* bias, VEC acc
                 float v = first ? row[j] : dst[j] + row[j];
                 if (last) {
                     if (bias != 0) v += bias[col0 + j];
-                    if (apply_gelu) v = gelu_polynomial(v);
+                    if (activation != ACT_NONE) v = activate_polynomial(v, activation);
                 }
                 dst[j] = v;
             }

@@ -1,5 +1,5 @@
 /*
- * C[b] = op(A[b])*op(B[b]) (+ bias) (then GELU), the tiled product of gemm.h. Grid: one work-group
+ * C[b] = op(A[b])*op(B[b]) (+ bias) (then an activation, gelu.h's ACT_*), the tiled product of gemm.h. Grid: one work-group
  * per TILE x TILE block of C, the batch in the third dimension. A is [k, m] when transposed_a, else
  * [m, k]; B is [n, k] when transposed_b, else [k, n]; bias [n] or null.
  */
@@ -7,7 +7,7 @@
 #include "gemm.h"
 
 KERNEL void matmul(GLOBAL float* c, GLOBAL const float* a, GLOBAL const float* b, GLOBAL const float* bias,
-                   int m, int n, int k, int transposed_a, int transposed_b, int apply_gelu) {
+                   int m, int n, int k, int transposed_a, int transposed_b, int activation) {
     LOCAL float as[TILE_K * TILE];
     LOCAL float bs[TILE_K * TILE];
     int batch = GROUP_Z;
@@ -28,5 +28,5 @@ KERNEL void matmul(GLOBAL float* c, GLOBAL const float* a, GLOBAL const float* b
         gemm_multiply(as, bs, acc, tx, ty);
         BARRIER();
     }
-    gemm_store(c, bias, acc, m, n, row0, col0, tx, ty, apply_gelu);
+    gemm_store(c, bias, acc, m, n, row0, col0, tx, ty, activation);
 }

@@ -1,5 +1,5 @@
 /*
- * C[b] = op(A[b])*op(B[b]) (+ bias) (then GELU) on CPU devices, the product of gemm_cpu.h. Grid: x
+ * C[b] = op(A[b])*op(B[b]) (+ bias) (then an activation, gelu.h's ACT_*) on CPU devices, the product of gemm_cpu.h. Grid: x
  * splits the row blocks, y the panels of COLS columns of C, z the batch; one work-item per group.
  * A is [k, m] when TRANSPOSED_A, else [m, k]; B is [n, k] when transposed_b, else [k, n]; bias [n]
  * or null. A transposed A is read down its columns, the ROWS values of a step side by side.
@@ -11,7 +11,7 @@
 #include "gemm_cpu.h"
 
 KERNEL void matmul(GLOBAL float* c, GLOBAL const float* a, GLOBAL const float* b, GLOBAL const float* bias,
-                   int m, int n, int k, int transposed_b, int apply_gelu) {
+                   int m, int n, int k, int transposed_b, int activation) {
     LOCAL VEC panel[DEPTH * 2];
     int batch = (int) get_global_id(2), col0 = (int) get_global_id(1) * COLS;
     a += batch * m * k;
@@ -34,7 +34,7 @@ KERNEL void matmul(GLOBAL float* c, GLOBAL const float* a, GLOBAL const float* b
                 acc[i][0] = acc[i][1] = 0.0f;
             }
             gemm_multiply(acc, rows, TRANSPOSED_A ? m : 1, panel, depth);
-            gemm_store(c, bias, acc, m, n, row0, col0, k0 == 0, k0 + depth == k, apply_gelu);
+            gemm_store(c, bias, acc, m, n, row0, col0, k0 == 0, k0 + depth == k, activation);
         }
     }
 }

@@ -9,6 +9,9 @@
 #ifndef JVIT_VECTORS_H
 #define JVIT_VECTORS_H
 
+/* ACT_* and the GELU forms' constants */
+#include "gelu.h"
+
 #define JOIN_(a, b) a##b
 #define JOIN(a, b) JOIN_(a, b)
 
@@ -49,6 +52,29 @@ static inline float lanes_max(VEC v) {
     }                                                                                             \
     static inline T __attribute__((overloadable)) gelu_derivative_polynomial(T x) {               \
         return 0.5f * (1.0f + erf_polynomial(x * 0.70710678118654752f)) + x * 0.39894228040143268f * exp(-0.5f * x * x); \
+    }                                                                                             \
+    /* sigmoid from one exp, which vectorizes; the tanh form as gelu.h computes it, x * sigmoid(2u). */ \
+    static inline T __attribute__((overloadable)) sigmoid_exp(T z) {                              \
+        return 1.0f / (1.0f + exp(-z));                                                           \
+    }                                                                                             \
+    /* The activation numbered act (gelu.h's ACT_*), and the derivative of a GELU form. */        \
+    static inline T __attribute__((overloadable)) activate_polynomial(T x, int act) {             \
+        if (act == ACT_GELU) return gelu_polynomial(x);                                           \
+        if (act == ACT_GELU_TANH)                                                                 \
+            return x * sigmoid_exp(2.0f * GELU_TANH_SCALE * (x + GELU_TANH_CUBIC * x * x * x));   \
+        if (act == ACT_QUICK_GELU) return x * sigmoid_exp(QUICK_GELU_SCALE * x);                  \
+        return x;                                                                                 \
+    }                                                                                             \
+    static inline T __attribute__((overloadable)) activation_derivative_polynomial(T x, int act) { \
+        if (act == ACT_GELU_TANH) {                                                               \
+            T s = sigmoid_exp(2.0f * GELU_TANH_SCALE * (x + GELU_TANH_CUBIC * x * x * x));        \
+            return s + 2.0f * x * s * (1.0f - s) * GELU_TANH_SCALE * (1.0f + 3.0f * GELU_TANH_CUBIC * x * x); \
+        }                                                                                         \
+        if (act == ACT_QUICK_GELU) {                                                              \
+            T s = sigmoid_exp(QUICK_GELU_SCALE * x);                                              \
+            return s + QUICK_GELU_SCALE * x * s * (1.0f - s);                                     \
+        }                                                                                         \
+        return gelu_derivative_polynomial(x);                                                     \
     }
 DEFINE_GELU(float)
 DEFINE_GELU(VEC)

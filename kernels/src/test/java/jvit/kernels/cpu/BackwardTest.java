@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Random;
 import jvit.kernels.FiniteDifferences;
+import jvit.kernels.Op.Activation;
 import jvit.kernels.Reference64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,6 +35,24 @@ class BackwardTest {
             MemorySegment dx = poisoned(arena, n);
             Gelu.backward(dx, segment(arena, dy), segment(arena, x), n);
             assertClose("gelu backward " + random, expected, dx, 1e-4, 1e-5);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} n={1}")
+    @CsvSource({"GELU_TANH, 1", "GELU_TANH, 4099", "QUICK_GELU, 17", "QUICK_GELU, 4099"})
+    void geluForms(Activation form, int n) {
+        Random random = random();
+        double[] x = roundToFloat(uniform(random, n, 12)), dy = roundToFloat(uniform(random, n, 1));
+        double[] expected = new double[n];
+        for (int i = 0; i < n; i++) {
+            int at = i;
+            expected[i] = dy[i] * FiniteDifferences.gradient(t -> new double[] {Reference64.activation(t[0], form)}, new double[] {x[at]},
+                    new double[] {1})[0];
+        }
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment dx = poisoned(arena, n);
+            Gelu.backward(dx, segment(arena, dy), segment(arena, x), n, form);
+            assertClose(form + " backward " + random, expected, dx, 1e-4, 1e-5);
         }
     }
 

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
+import jvit.kernels.Op.Activation;
 import jvit.kernels.Reference64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** GELU, residual addition and LayerScale. */
@@ -26,6 +28,39 @@ class ElementwiseTest {
             MemorySegment inPlace = segment(arena, x);
             Gelu.forward(inPlace, inPlace, n);
             assertClose("gelu in place " + random, Reference64.gelu(x), inPlace, 1e-5, 1e-6);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} n={1}")
+    @CsvSource({"GELU_TANH, 1", "GELU_TANH, 17", "GELU_TANH, 4099", "QUICK_GELU, 2", "QUICK_GELU, 15", "QUICK_GELU, 100003"})
+    void geluFormsMatchFloat64Reference(Activation form, int n) {
+        Random random = random();
+        double[] x = roundToFloat(uniform(random, n, 12)); // past ±10, where tanh and σ saturate
+        double[] expected = Reference64.activation(x, form);
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment out = poisoned(arena, n);
+            Gelu.forward(out, segment(arena, x), n, form);
+            assertClose(form + " " + random, expected, out, 1e-5, 1e-6);
+            MemorySegment inPlace = segment(arena, x);
+            Gelu.forward(inPlace, inPlace, n, form);
+            assertClose(form + " in place " + random, expected, inPlace, 1e-5, 1e-6);
+        }
+    }
+
+    @ParameterizedTest(name = "rows={0} heads={1} headDim={2}")
+    @CsvSource({"1, 1, 1", "7, 3, 5", "130, 2, 17"})
+    void qkHeadsSplitAndMerge(int rows, int heads, int headDim) {
+        Random random = random();
+        int n = rows * heads * headDim;
+        double[] qkv = roundToFloat(uniform(random, 3 * n, 2)), q = roundToFloat(uniform(random, n, 2)), k = roundToFloat(uniform(random, n, 2));
+        double[][] split = Reference64.qkSplit(qkv, rows, heads, headDim);
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment qOut = poisoned(arena, n), kOut = poisoned(arena, n), merged = poisoned(arena, 3L * n);
+            QkHeads.split(qOut, kOut, segment(arena, qkv), rows, heads, headDim);
+            assertClose("qk split q " + random, split[0], qOut, 0, 0);
+            assertClose("qk split k " + random, split[1], kOut, 0, 0);
+            QkHeads.merge(merged, segment(arena, qkv), segment(arena, q), segment(arena, k), rows, heads, headDim);
+            assertClose("qk merge " + random, Reference64.qkMerge(qkv, q, k, rows, heads, headDim), merged, 0, 0);
         }
     }
 

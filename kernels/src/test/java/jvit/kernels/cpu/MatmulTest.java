@@ -84,6 +84,20 @@ class MatmulTest {
         check(batch, m, n, k, true, transposedB, bias, gelu, 0);
     }
 
+    /** The other GELU forms in the epilogue: through the small-m path (m < SMALL_M) and the blocked one, both B layouts. */
+    @ParameterizedTest(name = "{0} batch={1} m={2} n={3} k={4} transposedB={5}")
+    @CsvSource({
+            "GELU_TANH, 1, 1, 769, 67, true",
+            "GELU_TANH, 2, 17, 31, 13, false",
+            "GELU_TANH, 1, 197, 257, 191, true",
+            "QUICK_GELU, 1, 3, 97, 47, false",
+            "QUICK_GELU, 1, 67, 129, 97, true",
+            "QUICK_GELU, 1, 193, 33, 1030, false",
+    })
+    void activationFormsMatchFloat64Reference(Activation form, int batch, int m, int n, int k, boolean transposedB) {
+        check(batch, m, n, k, false, transposedB, true, form, 0);
+    }
+
     /** Memory-mapped weights and slices of larger tensors need not be aligned to a float, let alone a vector. */
     @ParameterizedTest(name = "m={0} n={1} k={2} transposedA={3} transposedB={4} offset={5} bytes")
     @CsvSource({
@@ -99,18 +113,23 @@ class MatmulTest {
 
     private static void check(int batch, int m, int n, int k, boolean transposedA, boolean transposedB, boolean bias, boolean gelu,
                               int offset) {
+        check(batch, m, n, k, transposedA, transposedB, bias, gelu ? Activation.GELU : Activation.NONE, offset);
+    }
+
+    private static void check(int batch, int m, int n, int k, boolean transposedA, boolean transposedB, boolean bias, Activation activation,
+                              int offset) {
         Random random = random();
         double[] a = roundToFloat(uniform(random, batch * m * k, 1));
         double[] b = roundToFloat(uniform(random, batch * n * k, 1));
         double[] c = bias ? roundToFloat(uniform(random, n, 1)) : null;
-        double[] expected = Reference64.matmul(a, b, c, batch, m, n, k, transposedA, transposedB, gelu);
+        double[] expected = Reference64.matmul(a, b, c, batch, m, n, k, transposedA, transposedB, activation);
         try (Arena arena = Arena.ofShared()) {
             MemorySegment out = shifted(arena, poisoned(arena, (long) batch * m * n + 1), offset);
             Matmul.forward(out, shifted(arena, segment(arena, a), offset), shifted(arena, segment(arena, b), offset),
                     bias ? shifted(arena, segment(arena, c), offset) : null,
-                    batch, m, n, k, transposedA, transposedB, gelu ? Activation.GELU : Activation.NONE);
+                    batch, m, n, k, transposedA, transposedB, activation);
             MemorySegment aligned = arena.allocate(out.byteSize(), 64).copyFrom(out);
-            assertClose("matmul " + random, expected, aligned, 1e-5, 1e-6 * (k + 1));
+            assertClose("matmul " + activation + " " + random, expected, aligned, 1e-5, 1e-6 * (k + 1));
         }
     }
 

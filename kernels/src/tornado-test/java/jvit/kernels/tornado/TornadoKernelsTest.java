@@ -125,6 +125,42 @@ class TornadoKernelsTest {
         }
     }
 
+    /** GELU's other forms, past ±10 where they saturate, alone and in both matmul epilogues (tiled, and blocked's own task). */
+    @ParameterizedTest(name = "{0} n={1}")
+    @CsvSource({"GELU_TANH, 1", "GELU_TANH, 100003", "QUICK_GELU, 257"})
+    void geluForms(Activation form, int n) {
+        Random random = random();
+        double[] x = roundToFloat(uniform(random, n, 12));
+        double[] expected = Reference64.activation(x, form);
+        double[] a = roundToFloat(uniform(random, 17 * 13, 1)), b = roundToFloat(uniform(random, 31 * 13, 1)), c = roundToFloat(uniform(random, 31, 1));
+        var matmul = new Op.Matmul(1, 17, 31, 13, false, true, true, form);
+        double[] product = Reference64.matmul(a, b, c, 1, 17, 31, 13, false, true, form);
+        for (TornadoDevice device : devices()) {
+            assertClose(form + " on " + device + ", " + random, expected, run(device, new Op.Gelu(n, form), null, x)[0], 1e-5, 1e-6);
+            assertClose(form + " in place on " + device + ", " + random, expected, runInPlace(device, new Op.Gelu(n, form), x), 1e-5, 1e-6);
+            assertClose("matmul " + form + " on " + device + ", " + random, product, run(device, matmul, null, a, b, c)[0], 1e-5, 1e-5);
+            assertClose("tiled matmul " + form + " on " + device + ", " + random, product,
+                    run(device, TornadoDeviceType.GPU, matmul, null, a, b, c)[0], 1e-5, 1e-5);
+        }
+    }
+
+    @ParameterizedTest(name = "rows={0} heads={1} headDim={2}")
+    @CsvSource({"1, 1, 1", "67, 3, 5"})
+    void qkHeads(int rows, int heads, int headDim) {
+        Random random = random();
+        int n = rows * heads * headDim;
+        double[] qkv = roundToFloat(uniform(random, 3 * n, 2)), q = roundToFloat(uniform(random, n, 2)), k = roundToFloat(uniform(random, n, 2));
+        double[][] split = Reference64.qkSplit(qkv, rows, heads, headDim);
+        double[] merged = Reference64.qkMerge(qkv, q, k, rows, heads, headDim);
+        for (TornadoDevice device : devices()) {
+            double[][] actual = run(device, new Op.QkSplit(rows, heads, headDim), null, null, qkv);
+            assertClose("qk split q on " + device + ", " + random, split[0], actual[0], 0, 0);
+            assertClose("qk split k on " + device + ", " + random, split[1], actual[1], 0, 0);
+            assertClose("qk merge on " + device + ", " + random, merged, run(device, new Op.QkMerge(rows, heads, headDim), null, qkv, q, k)[0],
+                    0, 0);
+        }
+    }
+
     @ParameterizedTest(name = "n={0}")
     @ValueSource(ints = {1, 65_537})
     void add(int n) {

@@ -104,6 +104,19 @@ class TornadoTrainingKernelsTest {
                     runShared(device, new Op.GeluBackward(n), new int[] {0, 0, 1}, dy, x), 1e-5, 1e-6);
     }
 
+    @ParameterizedTest(name = "{0} n={1}")
+    @CsvSource({"GELU_TANH, 17", "QUICK_GELU, 100003"})
+    void geluFormsBackward(Op.Activation form, int n) {
+        Random random = random();
+        double[] x = roundToFloat(uniform(random, n, 12)), dy = roundToFloat(uniform(random, n, 1));
+        // TornadoVM's exp on PoCL is not Java's: the derivatives' sums differ by up to ~2e-5 relative (erf GELU's stay within 1e-5).
+        assertLikeJava(form + " backward " + random, new Op.GeluBackward(n, form), 1e-4, 1e-6, null, dy, x);
+        double[] expected = onJava(new Op.GeluBackward(n, form), null, dy, x)[0];
+        for (TornadoDevice device : devices())
+            assertClose(form + " backward in place on " + device + ", " + random, expected,
+                    runShared(device, new Op.GeluBackward(n, form), new int[] {0, 0, 1}, dy, x), 1e-4, 1e-6);
+    }
+
     @ParameterizedTest(name = "rows={0} dim={1} eps={2}")
     @CsvSource({"1, 1, 1e-5", "3, 17, 1e-6", "67, 192, 1e-12", "5, 1031, 1e-5"})
     void layerNormBackward(int rows, int dim, float eps) {

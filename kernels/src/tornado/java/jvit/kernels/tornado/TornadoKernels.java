@@ -56,8 +56,15 @@ public final class TornadoKernels {
                     TaskPackage.createPackage(id, TornadoAttention::forward, new KernelContext(), args[0], args[1], o.tokens(), o.heads(),
                             o.headDim(), scale(o.headDim()))));
             case Op.Gelu o -> TornadoLaunch.of(task(id, cover1D(o.n(), GROUP), args[0] == args[1]
-                    ? TaskPackage.createPackage(id, TornadoGelu::forwardInPlace, new KernelContext(), args[0], (int) o.n())
-                    : TaskPackage.createPackage(id, TornadoGelu::forward, new KernelContext(), args[0], args[1], (int) o.n())));
+                    ? TaskPackage.createPackage(id, TornadoGelu::forwardInPlace, new KernelContext(), args[0], o.form().code(), (int) o.n())
+                    : TaskPackage.createPackage(id, TornadoGelu::forward, new KernelContext(), args[0], args[1], o.form().code(),
+                            (int) o.n())));
+            case Op.QkSplit o -> TornadoLaunch.of(task(id, cover1D(o.argElements()[0], GROUP),
+                    TaskPackage.createPackage(id, TornadoQkHeads::split, new KernelContext(), args[0], args[1], args[2],
+                            o.heads() * o.headDim(), (int) o.argElements()[0])));
+            case Op.QkMerge o -> TornadoLaunch.of(task(id, cover1D(o.argElements()[0], GROUP),
+                    TaskPackage.createPackage(id, TornadoQkHeads::merge, new KernelContext(), args[0], args[1], args[2], args[3],
+                            o.heads() * o.headDim(), (int) o.argElements()[0])));
             case Op.Add o -> TornadoLaunch.of(task(id, cover1D(o.n(), GROUP), add(id, (int) o.n(), args[0], args[1], args[2])));
             case Op.PatchEmbed o -> patchEmbed(o, id, cpu, args);
             case Op.EmbedTokens o -> TornadoLaunch.of(task(id, cover1D(o.argElements()[0], GROUP),
@@ -85,8 +92,10 @@ public final class TornadoKernels {
             case Op.LayerScaleBackward o -> TornadoLaunch.of(task(id, columnsGrid(o.dim()),
                     TaskPackage.createPackage(id, TornadoLayerScale::backward, new KernelContext(), args[0], args[1], args[2], o.rows(), o.dim())));
             case Op.GeluBackward o -> TornadoLaunch.of(task(id, cover1D(o.n(), GROUP), args[0] == args[1]
-                    ? TaskPackage.createPackage(id, TornadoGelu::backwardInPlace, new KernelContext(), args[0], args[2], (int) o.n())
-                    : TaskPackage.createPackage(id, TornadoGelu::backward, new KernelContext(), args[0], args[1], args[2], (int) o.n())));
+                    ? TaskPackage.createPackage(id, TornadoGelu::backwardInPlace, new KernelContext(), args[0], args[2], o.form().code(),
+                            (int) o.n())
+                    : TaskPackage.createPackage(id, TornadoGelu::backward, new KernelContext(), args[0], args[1], args[2], o.form().code(),
+                            (int) o.n())));
             case Op.LayerNormBackward o -> layerNormBackward(o, id, args);
             case Op.AttentionBackward o -> attentionBackward(o, id, args);
             case Op.CrossEntropy o -> TornadoLaunch.of(task(id, cover1D(o.rows(), GROUP),
@@ -129,12 +138,12 @@ public final class TornadoKernels {
         List<Object> scratch = new ArrayList<>();
         if (!o.bias()) scratch.add(bias);
         int transposedA = o.transposedA() ? 1 : 0, transposedB = o.transposedB() ? 1 : 0, hasBias = o.bias() ? 1 : 0;
-        int gelu = o.activation() == Op.Activation.GELU ? 1 : 0;
+        int activation = o.activation().code();
         if (!cpu) {
             int threads = TornadoMatmul.THREADS, tile = TornadoMatmul.TILE;
             WorkerGrid grid = Grids.grid3D(blocks(o.n(), tile) * threads, blocks(o.m(), tile) * threads, o.batch(), threads, threads, 1);
             return new TornadoLaunch(List.of(task(id, grid, TaskPackage.createPackage(id, TornadoMatmul::tiled, new KernelContext(), c, a, b,
-                    bias, o.m(), o.n(), o.k(), transposedA, transposedB, hasBias, gelu))), scratch);
+                    bias, o.m(), o.n(), o.k(), transposedA, transposedB, hasBias, activation))), scratch);
         }
         int panels = (int) blocks(o.n(), TornadoMatmul.COLUMNS);
         var packed = new VectorFloat16(Math.toIntExact(2L * o.batch() * panels * o.k()));
@@ -147,11 +156,11 @@ public final class TornadoKernels {
         // The product: one work-item per work-group, as matmul_cpu.cl (a CPU runs a group as a loop over its items).
         tasks.add(task(id, Grids.grid3D(blocks(o.m(), TornadoMatmul.ROWS), panels, o.batch(), 1, 1, 1),
                 TaskPackage.createPackage(id, TornadoMatmul::blocked, new KernelContext(), c, a, packed, o.m(), o.n(), o.k(), transposedA)));
-        if (hasBias == 1 || gelu == 1) {
+        if (hasBias == 1 || activation != Op.Activation.NONE.code()) {
             long total = (long) o.batch() * o.m() * o.n();
             String epilogue = id + "_epilogue";
             tasks.add(task(epilogue, cover1D(total, GROUP), TaskPackage.createPackage(epilogue, TornadoMatmul::biasActivation,
-                    new KernelContext(), c, bias, o.n(), (int) total, hasBias, gelu)));
+                    new KernelContext(), c, bias, o.n(), (int) total, hasBias, activation)));
         }
         return new TornadoLaunch(tasks, scratch);
     }

@@ -50,10 +50,11 @@ public final class TornadoMatmul {
      * One {@link #TILE} × {@link #TILE} block of C per work-group of {@link #THREADS}² work-items, the
      * batch in z; each work-item holds {@link #WORK}² outputs at rows ty + i·THREADS, columns tx + j·THREADS
      * (neighbouring work-items touch neighbouring addresses). K advances {@link #TILE_K} at a time through
-     * local memory, both tiles k-major; edges zero-filled on load and skipped on store. bias is read only when hasBias.
+     * local memory, both tiles k-major; edges zero-filled on load and skipped on store. bias is read only when hasBias;
+     * activation is {@code Op.Activation.code()}'s number.
      */
     public static void tiled(KernelContext context, FloatArray c, FloatArray a, FloatArray b, FloatArray bias, int m, int n, int k,
-                             int transposedA, int transposedB, int hasBias, int gelu) {
+                             int transposedA, int transposedB, int hasBias, int activation) {
         float[] as = context.allocateFloatLocalArray(TILE_K * TILE);
         float[] bs = context.allocateFloatLocalArray(TILE_K * TILE);
         float[] acc = new float[WORK * WORK];
@@ -92,7 +93,7 @@ public final class TornadoMatmul {
                 int col = col0 + tx + j * THREADS;
                 if (row < m && col < n) {
                     float v = acc[i * WORK + j] + (hasBias == 1 ? bias.get(col) : 0.0f);
-                    c.set(cBase + row * n + col, gelu == 1 ? TornadoGelu.gelu(v) : v);
+                    c.set(cBase + row * n + col, TornadoGelu.activate(v, activation));
                 }
             }
         }
@@ -670,11 +671,11 @@ public final class TornadoMatmul {
     }
 
     /** {@code c[i] = act(c[i] + bias[i % n])}, one work-item per element of C (total of them), as bias_activation.cl. */
-    public static void biasActivation(KernelContext context, FloatArray c, FloatArray bias, int n, int total, int hasBias, int gelu) {
+    public static void biasActivation(KernelContext context, FloatArray c, FloatArray bias, int n, int total, int hasBias, int activation) {
         int i = context.globalIdx;
         if (i < total) {
             float v = c.get(i) + (hasBias == 1 ? bias.get(i % n) : 0.0f);
-            c.set(i, gelu == 1 ? TornadoGelu.gelu(v) : v);
+            c.set(i, TornadoGelu.activate(v, activation));
         }
     }
 }

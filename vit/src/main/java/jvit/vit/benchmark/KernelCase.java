@@ -13,7 +13,7 @@ public record KernelCase(String name, Op op) {
         return switch (op) {
             case Op.Matmul o -> (o.batch() > 1 ? o.batch() + "×" : "") + o.m() + "×" + o.n() + "×" + o.k()
                     + (o.transposedA() ? " Aᵀ" : " A") + (o.transposedB() ? "·Bᵀ" : "·B") + (o.bias() ? " +bias" : "")
-                    + (o.activation() == Op.Activation.GELU ? " GELU" : "");
+                    + (o.activation() != Op.Activation.NONE ? " " + o.activation() : "");
             case Op.LayerNorm o -> o.rows() + "×" + o.dim();
             case Op.LayerNormBackward o -> o.rows() + "×" + o.dim();
             case Op.Softmax o -> o.rows() + "×" + o.dim();

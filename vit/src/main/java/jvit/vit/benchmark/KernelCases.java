@@ -55,6 +55,8 @@ public final class KernelCases {
                 new KernelCase("embed_tokens", new Op.EmbedTokens(batch, patches, h)),
                 new KernelCase("layernorm", new Op.LayerNorm(rows, h, eps)),
                 new KernelCase("matmul_qkv", Op.Matmul.linear(rows, h, 3 * h, Activation.NONE)),
+                new KernelCase("qk_split", new Op.QkSplit(rows, heads, c.headDim())),
+                new KernelCase("qk_merge", new Op.QkMerge(rows, heads, c.headDim())),
                 new KernelCase("attention", new Op.Attention(batch, tokens, heads, c.headDim())),
                 new KernelCase("matmul_proj", Op.Matmul.linear(rows, h, h, Activation.NONE)),
                 new KernelCase("add", new Op.Add((long) rows * h)),

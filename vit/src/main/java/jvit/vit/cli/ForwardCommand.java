@@ -21,6 +21,7 @@ import jvit.vit.io.FloatTensor;
 import jvit.vit.io.Npy;
 import jvit.vit.model.Inference;
 import jvit.vit.model.ViTModel;
+import jvit.vit.model.ViTWeights;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,16 +69,22 @@ final class ForwardCommand implements Runnable {
             ViTConfig c = model.config();
             FloatTensor x = Npy.read(input, arena);
             long[] s = x.shape();
-            int size = c.imageSize();
             boolean single = s.length == 3;
+            int size = c.dynamicImageSize() ? inputSide(c, s, single) : c.imageSize();
             if (single) Npy.requireShape(input, s, c.channels(), size, size);
             else Npy.requireShape(input, s, -1, c.channels(), size, size);
+            ViTWeights weights;
+            try {
+                weights = model.weights().withImageSize(size, arena);
+            } catch (IllegalArgumentException tooLarge) { // more tokens than jvit holds
+                throw UserError.inFile(input, tooLarge.getMessage() + "; give smaller images");
+            }
             if (!single && s[0] == 0) throw UserError.inFile(input, "holds no images (shape (0, ...)); give at least one");
             int n = single ? 1 : Math.toIntExact(s[0]);
             MemorySegment logits = arena.allocate(4L * n * c.numLabels(), 64);
             int per = Math.min(batch, n);
-            Deployment d = placement.deployment(device, kernelBinary, model.weights(), per);
-            Inference full = model.inference(d, per), rest = n % per == 0 ? null : model.inference(d, n % per);
+            Deployment d = placement.deployment(device, kernelBinary, weights, per);
+            Inference full = new Inference(weights, d, per), rest = n % per == 0 ? null : new Inference(weights, d, n % per);
             try {
                 placement.explain(spec.commandLine().getOut(), full, d);
                 for (int start = 0; start < n; start += per) {
@@ -102,6 +109,22 @@ final class ForwardCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             out.println("wrote " + output + " (" + n + " x " + c.numLabels() + " logits) on " + d.devices().stream().map(Device::id).collect(Collectors.joining(", ")));
         }
+    }
+
+    /**
+     * The side of the input's images for a model with a dynamic image size (timm's {@code dynamic_img_size}),
+     * whose position embeddings are resampled for it: square, a multiple of the patch size.
+     */
+    private int inputSide(ViTConfig c, long[] s, boolean single) {
+        if (s.length != (single ? 3 : 4)) return c.imageSize(); // the shape check that follows names the problem
+        long height = s[s.length - 2], width = s[s.length - 1];
+        if (height != width)
+            throw UserError.inFile(input, "holds " + height + "x" + width + " images; jvit runs a dynamic_img_size model on square"
+                    + " images only (non-square ones are not implemented) — give square images");
+        if (height < c.patchSize() || height % c.patchSize() != 0 || height > Integer.MAX_VALUE)
+            throw UserError.inFile(input, "holds images of side " + height + ", not a multiple of the model's patch size "
+                    + c.patchSize() + "; give images whose side is");
+        return (int) height;
     }
 
     /** Refuses logits that are NaN or infinite, naming the first such sample and whether its input was to blame; nothing is written. */

@@ -79,6 +79,7 @@ public enum CheckpointNames {
             case "head_dist.weight" -> List.of(headDist + ".weight");
             case "head_dist.bias" -> List.of(headDist + ".bias");
             case "fc_norm.weight", "fc_norm.bias" -> List.of(timmName); // timm's alone: Hugging Face's configs cannot ask for it
+            case "norm_pre.weight", "norm_pre.bias" -> List.of(timmName); // ViTForImageClassification has no pre-norm
             default -> timmName.startsWith("attn_pool.") ? List.of(timmName) : block(timmName); // timm's alone too
         };
     }
@@ -100,6 +101,7 @@ public enum CheckpointNames {
             case "mlp.fc2" -> backbone(layer + (dinov2 ? "mlp.fc2." : "output.dense.") + kind);
             case "ls1", "ls2" -> dinov2 ? backbone(layer + "layer_scale" + p[2].charAt(2) + ".lambda1")
                     : List.of(timmName); // ViTForImageClassification has no LayerScale
+            case "attn.q_norm", "attn.k_norm" -> List.of(timmName); // neither Hugging Face model has qk-norm
             default -> throw new IllegalArgumentException("not a ViT tensor: " + timmName);
         };
     }

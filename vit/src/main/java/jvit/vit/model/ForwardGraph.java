@@ -14,8 +14,10 @@ import jvit.vit.ViTConfig;
  *
  * <pre>
  * x = patch_embed(image); x = [cls, dist, reg..., x] + pos     (pos on the patches only with no_embed_class)
+ * x = norm_pre(x)                                              (pre_norm, CLIP's, where the model has it)
  * for each block: x = x + ls1 * proj(attention(qkv(norm1(x))));  x = x + ls2 * fc2(gelu(fc1(norm2(x))))
- *                 (ls1, ls2: LayerScale, per channel, where the model has it)
+ *                 (ls1, ls2: LayerScale, per channel, where the model has it; gelu in the config's form;
+ *                 with qk_norm, the queries and keys normed per head before attention: q_norm, k_norm)
  * logits = head(norm(x[:, 0]))                  (the class token; timm's global_pool 'token')
  *          head(fc_norm(pool(x[:, 1:])))      (timm's 'avg', 'max', 'avgmax', its fc_norm after pooling)
  *          head(pool(norm(x)))                (the same without fc_norm; Dinov2: pool = [x[:, 0], mean(x[:, 1:])];
@@ -46,16 +48,26 @@ public final class ForwardGraph {
         Tensor attended = Tensor.onDevice("attended", batch, tokens, h);
         Tensor branch = Tensor.onDevice("branch", batch, tokens, h);
         Tensor hidden = Tensor.onDevice("mlp_hidden", batch, tokens, c.mlpDim());
+        // qk_norm: the queries and keys moved out of qkv, normed over the head dimension, and back.
+        long headRows = (long) rows * c.heads();
+        Tensor q = c.qkNorm() ? Tensor.onDevice("q", headRows, c.headDim()) : null, k = c.qkNorm() ? Tensor.onDevice("k", headRows, c.headDim()) : null;
+        Tensor qNormed = c.qkNorm() ? Tensor.onDevice("q_normed", headRows, c.headDim()) : null;
+        Tensor kNormed = c.qkNorm() ? Tensor.onDevice("k_normed", headRows, c.headDim()) : null;
+        Tensor qkvNormed = c.qkNorm() ? Tensor.onDevice("qkv_normed", batch, tokens, 3 * h) : null;
 
         Tensor half = c.distilled() ? DistillationHeads.half(c.numLabels()) : null;
+        // pre_norm's patch embedding has no bias (timm's, CLIP's): the operator adds zeros.
+        Tensor patchBias = w.patchBias() != null ? w.patchBias() : Tensor.onDevice("patch_embed.no_bias", h);
         TaskGraph g = new TaskGraph("vit_forward")
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, w.all().toArray(Tensor[]::new));
         if (half != null) g.transferToDevice(DataTransferMode.FIRST_EXECUTION, half);
-        g.transferToDevice(DataTransferMode.EVERY_EXECUTION, images)
-                .task("patch_embed", new Op.PatchEmbed(batch, c.channels(), c.imageSize(), c.imageSize(), c.patchSize(), h),
-                        embedded, images, w.patchWeight(), w.patchBias())
-                .task("embed_tokens", new Op.EmbedTokens(batch, c.prefixTokens(), patches, h, !c.noEmbedClass()), x, embedded,
-                        w.prefixTokens(), w.positions());
+        g.transferToDevice(DataTransferMode.EVERY_EXECUTION, images);
+        if (w.patchBias() == null) g.task("patch_embed.no_bias", new Op.Fill(h, 0), patchBias);
+        g.task("patch_embed", new Op.PatchEmbed(batch, c.channels(), c.imageSize(), c.imageSize(), c.patchSize(), h),
+                        embedded, images, w.patchWeight(), patchBias)
+                .task("embed_tokens", new Op.EmbedTokens(batch, c.prefixTokens(), patches, h, !c.noEmbedClass()), c.preNorm() ? normed : x,
+                        embedded, w.prefixTokens(), w.positions());
+        if (c.preNorm()) g.task("norm_pre", new Op.LayerNorm(rows, h, eps), x, normed, w.normPreWeight(), w.normPreBias());
 
         for (int i = 0; i < w.blocks().size(); i++) {
             ViTWeights.Block b = w.blocks().get(i);
@@ -65,12 +77,19 @@ public final class ForwardGraph {
                 g.task(n + "attn.qkv", Op.Matmul.linear(rows, h, 3 * h, Activation.NONE), qkv, normed, b.qkvWeight(), b.qkvBias());
             else
                 g.task(n + "attn.qkv", new Op.Matmul(1, rows, 3 * h, h, false, true, false, Activation.NONE), qkv, normed, b.qkvWeight());
-            g.task(n + "attn", new Op.Attention(batch, tokens, c.heads(), c.headDim()), attended, qkv)
+            if (c.qkNorm()) {
+                int hr = Math.toIntExact(headRows);
+                g.task(n + "attn.qk_split", new Op.QkSplit(rows, c.heads(), c.headDim()), q, k, qkv)
+                        .task(n + "attn.q_norm", new Op.LayerNorm(hr, c.headDim(), eps), qNormed, q, b.qNormWeight(), b.qNormBias())
+                        .task(n + "attn.k_norm", new Op.LayerNorm(hr, c.headDim(), eps), kNormed, k, b.kNormWeight(), b.kNormBias())
+                        .task(n + "attn.qk_merge", new Op.QkMerge(rows, c.heads(), c.headDim()), qkvNormed, qkv, qNormed, kNormed);
+            }
+            g.task(n + "attn", new Op.Attention(batch, tokens, c.heads(), c.headDim()), attended, c.qkNorm() ? qkvNormed : qkv)
                     .task(n + "attn.proj", Op.Matmul.linear(rows, h, h, Activation.NONE), branch, attended, b.projWeight(), b.projBias());
             if (b.ls1() != null) g.task(n + "ls1", new Op.LayerScale(rows, h), branch, branch, b.ls1());
             g.task(n + "residual1", new Op.Add((long) rows * h), x, x, branch)
                     .task(n + "norm2", new Op.LayerNorm(rows, h, eps), normed, x, b.norm2Weight(), b.norm2Bias())
-                    .task(n + "mlp.fc1", Op.Matmul.linear(rows, h, c.mlpDim(), Activation.GELU), hidden, normed, b.fc1Weight(), b.fc1Bias())
+                    .task(n + "mlp.fc1", Op.Matmul.linear(rows, h, c.mlpDim(), c.activation()), hidden, normed, b.fc1Weight(), b.fc1Bias())
                     .task(n + "mlp.fc2", Op.Matmul.linear(rows, c.mlpDim(), h, Activation.NONE), branch, hidden, b.fc2Weight(), b.fc2Bias());
             if (b.ls2() != null) g.task(n + "ls2", new Op.LayerScale(rows, h), branch, branch, b.ls2());
             g.task(n + "residual2", new Op.Add((long) rows * h), x, x, branch);
@@ -125,7 +144,7 @@ public final class ForwardGraph {
                 .task("attn_pool.attn", latentAttention(c, batch), attended, q, kv)
                 .task("attn_pool.proj", Op.Matmul.linear(batch, h, h, Activation.NONE), y, attended, p.projWeight(), p.projBias())
                 .task("attn_pool.norm", new Op.LayerNorm(batch, h, (float) c.layerNormEps()), normed, y, p.normWeight(), p.normBias())
-                .task("attn_pool.mlp.fc1", Op.Matmul.linear(batch, h, mlp, Activation.GELU), hidden, normed, p.fc1Weight(), p.fc1Bias())
+                .task("attn_pool.mlp.fc1", Op.Matmul.linear(batch, h, mlp, c.activation()), hidden, normed, p.fc1Weight(), p.fc1Bias())
                 .task("attn_pool.mlp.fc2", Op.Matmul.linear(batch, mlp, h, Activation.NONE), branch, hidden, p.fc2Weight(), p.fc2Bias())
                 .task("attn_pool.residual", new Op.Add((long) batch * h), pooled, y, branch);
     }

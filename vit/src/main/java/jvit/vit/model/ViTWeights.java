@@ -19,7 +19,7 @@ import jvit.vit.ViTConfig;
 import jvit.vit.io.FloatTensor;
 
 /**
- * Every weight of a ViT under timm's names, checked against the config: shapes right, nothing
+ * Every weight of a ViT under timm's names (the patch embedding's bias null with pre_norm, as timm builds it), checked against the config: shapes right, nothing
  * missing. Float32 tensors from the file are used where they lie (memory-mapped); only Hugging
  * Face's separate query/key/value are concatenated into {@code qkv}, and the position embedding is
  * resampled when the config's image size differs from the checkpoint's. The prefix tokens (timm's
@@ -31,7 +31,7 @@ import jvit.vit.io.FloatTensor;
 public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias, Tensor prefixTokens,
                          Tensor positions, List<Block> blocks, Tensor normWeight, Tensor normBias,
                          Tensor headWeight, Tensor headBias, Tensor headDistWeight, Tensor headDistBias,
-                         AttentionPool attentionPool) {
+                         AttentionPool attentionPool, Tensor normPreWeight, Tensor normPreBias) {
     /** One of the prefix tokens' tensors in a checkpoint: its timm name and how many tokens it holds. */
     private record PrefixPart(String timmName, int tokens) {}
 
@@ -48,13 +48,18 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
         }
     }
 
-    /** One encoder block; {@code qkvBias} is null when the model has none, {@code ls1}/{@code ls2} (LayerScale's gammas) too. */
+    /**
+     * One encoder block; {@code qkvBias} is null when the model has none, {@code ls1}/{@code ls2} (LayerScale's gammas) too,
+     * and the query and key norms ({@code attn.q_norm}, {@code attn.k_norm}, over the head dimension) without qk_norm.
+     */
     public record Block(Tensor norm1Weight, Tensor norm1Bias, Tensor qkvWeight, Tensor qkvBias,
                         Tensor projWeight, Tensor projBias, Tensor ls1, Tensor norm2Weight, Tensor norm2Bias,
-                        Tensor fc1Weight, Tensor fc1Bias, Tensor fc2Weight, Tensor fc2Bias, Tensor ls2) {
+                        Tensor fc1Weight, Tensor fc1Bias, Tensor fc2Weight, Tensor fc2Bias, Tensor ls2,
+                        Tensor qNormWeight, Tensor qNormBias, Tensor kNormWeight, Tensor kNormBias) {
         public List<Tensor> all() {
-            List<Tensor> all = new ArrayList<>(Arrays.asList(norm1Weight, norm1Bias, qkvWeight, qkvBias, projWeight,
-                    projBias, ls1, norm2Weight, norm2Bias, fc1Weight, fc1Bias, fc2Weight, fc2Bias, ls2));
+            List<Tensor> all = new ArrayList<>(Arrays.asList(norm1Weight, norm1Bias, qkvWeight, qkvBias, qNormWeight, qNormBias,
+                    kNormWeight, kNormBias, projWeight, projBias, ls1, norm2Weight, norm2Bias, fc1Weight, fc1Bias, fc2Weight, fc2Bias,
+                    ls2));
             all.removeIf(t -> t == null);
             return all;
         }
@@ -62,13 +67,29 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
 
     /** Every weight tensor, in a fixed order. */
     public List<Tensor> all() {
-        List<Tensor> all = new ArrayList<>(List.of(patchWeight, patchBias, prefixTokens, positions));
+        List<Tensor> all = new ArrayList<>(Arrays.asList(patchWeight, patchBias, prefixTokens, positions, normPreWeight, normPreBias));
+        all.removeIf(t -> t == null);
         for (Block b : blocks) all.addAll(b.all());
         all.addAll(List.of(normWeight, normBias));
         if (attentionPool != null) all.addAll(attentionPool.all());
         all.addAll(List.of(headWeight, headBias));
         if (headDistWeight != null) all.addAll(List.of(headDistWeight, headDistBias));
         return all;
+    }
+
+    /**
+     * These weights for square inputs of another side, as timm runs a model made with {@code dynamic_img_size}:
+     * the position embedding resampled from the config's grid to the new one as the checkpoint's library
+     * does it (at each call, in timm; once per size here), every other tensor shared.
+     */
+    public ViTWeights withImageSize(int side, Arena arena) {
+        if (side == config.imageSize()) return this;
+        ViTConfig sized = config.toBuilder().imageSize(side).build();
+        int h = config.hidden(), prefix = config.positionTokens() - config.grid() * config.grid();
+        Tensor resampled = Tensor.allocate("pos_embed", arena, 1, sized.positionTokens(), h);
+        PositionEmbedding.resample(config.resampling(), prefix, positions.host(), config.grid(), resampled.host(), sized.grid(), h);
+        return new ViTWeights(sized, patchWeight, patchBias, prefixTokens, resampled, blocks, normWeight, normBias, headWeight, headBias,
+                headDistWeight, headDistBias, attentionPool, normPreWeight, normPreBias);
     }
 
     /** Every weight tensor as a checkpoint file holds it, under timm's names: {@link #all()} with the prefix tokens split into views. */
@@ -161,7 +182,8 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
     }
 
     private static ViTWeights assemble(ViTConfig config, Source weights) {
-        int h = config.hidden(), mlp = config.mlpDim(), p = config.patchSize();
+        int h = config.hidden(), mlp = config.mlpDim(), p = config.patchSize(), d = config.headDim();
+        boolean qk = config.qkNorm(), pre = config.preNorm();
         List<Block> blocks = new ArrayList<>();
         for (int i = 0; i < config.layers(); i++) {
             String b = "blocks." + i + ".";
@@ -173,12 +195,15 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
                     weights.get(b + "norm2.weight", h), weights.get(b + "norm2.bias", h),
                     weights.get(b + "mlp.fc1.weight", mlp, h), weights.get(b + "mlp.fc1.bias", mlp),
                     weights.get(b + "mlp.fc2.weight", h, mlp), weights.get(b + "mlp.fc2.bias", h),
-                    config.hasLayerScale() ? weights.get(b + "ls2.gamma", h) : null));
+                    config.hasLayerScale() ? weights.get(b + "ls2.gamma", h) : null,
+                    qk ? weights.get(b + "attn.q_norm.weight", d) : null, qk ? weights.get(b + "attn.q_norm.bias", d) : null,
+                    qk ? weights.get(b + "attn.k_norm.weight", d) : null, qk ? weights.get(b + "attn.k_norm.bias", d) : null));
         }
         int classes = config.numLabels();
         String norm = config.fcNorm() ? "fc_norm" : "norm"; // timm's final norm, moved after pooling: one or the other
         return new ViTWeights(config,
-                weights.get("patch_embed.proj.weight", h, config.channels(), p, p), weights.get("patch_embed.proj.bias", h),
+                weights.get("patch_embed.proj.weight", h, config.channels(), p, p),
+                pre ? null : weights.get("patch_embed.proj.bias", h), // timm's patch embedding has no bias with pre_norm (CLIP's)
                 weights.get(prefixName(config), 1, config.prefixTokens(), h), weights.get("pos_embed", 1, config.positionTokens(), h),
                 blocks, weights.get(norm + ".weight", h), weights.get(norm + ".bias", h),
                 weights.get("head.weight", classes, config.headInputs()), weights.get("head.bias", classes),
@@ -190,7 +215,8 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
                         weights.get("attn_pool.proj.weight", h, h), weights.get("attn_pool.proj.bias", h),
                         weights.get("attn_pool.norm.weight", h), weights.get("attn_pool.norm.bias", h),
                         weights.get("attn_pool.mlp.fc1.weight", mlp, h), weights.get("attn_pool.mlp.fc1.bias", mlp),
-                        weights.get("attn_pool.mlp.fc2.weight", h, mlp), weights.get("attn_pool.mlp.fc2.bias", h)) : null);
+                        weights.get("attn_pool.mlp.fc2.weight", h, mlp), weights.get("attn_pool.mlp.fc2.bias", h)) : null,
+                pre ? weights.get("norm_pre.weight", h) : null, pre ? weights.get("norm_pre.bias", h) : null);
     }
 
     private record Loader(ViTConfig config, Map<String, Tensor> tensors, Path file, Arena arena, CheckpointNames names,

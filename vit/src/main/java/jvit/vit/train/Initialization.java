@@ -18,7 +18,7 @@ public final class Initialization {
         for (Tensor t : w.all()) {
             String name = t.name();
             long n = t.elements();
-            boolean norm = name.startsWith("norm") || name.startsWith("fc_norm") || name.contains(".norm");
+            boolean norm = name.startsWith("norm") || name.startsWith("fc_norm") || name.contains(".norm") || name.contains("_norm."); // norm_pre, q_norm, k_norm too
             for (long i = 0; i < n; i++) {
                 float v;
                 if (norm) v = name.endsWith(".weight") ? 1 : 0;

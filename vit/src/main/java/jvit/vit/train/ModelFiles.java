@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import jvit.kernels.Op.Activation;
 import jvit.runtime.Tensor;
 import jvit.runtime.io.AtomicFile;
 import jvit.vit.ViTConfig;
@@ -17,7 +18,8 @@ import jvit.vit.model.ViTModel;
  * Writes a trained model as Hugging Face lays one out, so {@code vit classify --model DIR} and
  * transformers' {@code ViTForImageClassification.from_pretrained} read it: {@code config.json},
  * {@code preprocessor_config.json} and {@code model.safetensors} under Hugging Face's tensor names.
- * A model Hugging Face's ViT cannot describe (LayerScale, register tokens, no_embed_class, distillation) is written as timm's {@code save_for_hf}
+ * A model Hugging Face's ViT cannot describe (LayerScale, register tokens, no_embed_class, distillation, pre-norm, qk-norm,
+ * dynamic image size) is written as timm's {@code save_for_hf}
  * writes one instead: timm's names, and a {@code config.json} whose {@code model_args} say it all.
  * Each file is written atomically.
  */
@@ -41,11 +43,22 @@ public final class ModelFiles {
 
     /**
      * Whether Hugging Face's {@code ViTForImageClassification} can describe the model: everything but
-     * LayerScale, register tokens, position embeddings without the class token, DeiT's distillation and pooled heads.
+     * LayerScale, register tokens, position embeddings without the class token, DeiT's distillation, pooled heads,
+     * pre-norm, qk-norm and dynamic image sizes.
      */
     static boolean huggingFace(ViTConfig c) {
         return !c.hasLayerScale() && c.regTokens() == 0 && !c.noEmbedClass() && !c.distilled() && c.pool() == ViTConfig.Pool.TOKEN
-                && !c.fcNorm();
+                && !c.fcNorm() && !c.preNorm() && !c.qkNorm() && !c.dynamicImageSize();
+    }
+
+    /** The activation's name in Hugging Face's {@code hidden_act} and in timm's {@code act_layer}. */
+    private static String activationName(Activation a, boolean huggingFace) {
+        return switch (a) {
+            case GELU -> "gelu";
+            case GELU_TANH -> huggingFace ? "gelu_pytorch_tanh" : "gelu_tanh";
+            case QUICK_GELU -> "quick_gelu";
+            case NONE -> throw new IllegalArgumentException("a ViT's MLP has a GELU");
+        };
     }
 
     /** The model's {@code config.json}: Hugging Face's where it can describe the model, else timm's. */
@@ -63,7 +76,7 @@ public final class ModelFiles {
         double mlpRatio = (double) c.mlpDim() / c.hidden();
         if ((int) (c.hidden() * mlpRatio) != c.mlpDim() || c.layerNormEps() != 1e-6)
             throw new jvit.runtime.UserError("a model Hugging Face's ViT cannot describe (LayerScale, register tokens, no_embed_class,"
-                    + " distillation, pooling) is written as timm's, whose MLP width is hidden × mlp_ratio and"
+                    + " distillation, pooling, pre-norm, qk-norm, dynamic image size) is written as timm's, whose MLP width is hidden × mlp_ratio and"
                     + " LayerNorm epsilon 1e-6; MLP " + c.mlpDim() + " of " + c.hidden() + " and epsilon " + c.layerNormEps()
                     + " cannot be written — choose sizes timm can describe");
         Map<String, Object> args = new LinkedHashMap<>();
@@ -81,6 +94,10 @@ public final class ModelFiles {
         args.put("fc_norm", c.fcNorm());
         args.put("reg_tokens", c.regTokens());
         args.put("no_embed_class", c.noEmbedClass());
+        if (c.activation() != Activation.GELU) args.put("act_layer", activationName(c.activation(), false));
+        if (c.preNorm()) args.put("pre_norm", true);
+        if (c.qkNorm()) args.put("qk_norm", true);
+        if (c.dynamicImageSize()) args.put("dynamic_img_size", true);
         Preprocessing p = c.preprocessing();
         Map<String, Object> pretrained = new LinkedHashMap<>();
         pretrained.put("input_size", List.of(c.channels(), c.imageSize(), c.imageSize()));
@@ -119,7 +136,7 @@ public final class ModelFiles {
         o.put("num_hidden_layers", c.layers());
         o.put("num_attention_heads", c.heads());
         o.put("intermediate_size", c.mlpDim());
-        o.put("hidden_act", "gelu");
+        o.put("hidden_act", activationName(c.activation(), true));
         o.put("layer_norm_eps", c.layerNormEps());
         o.put("qkv_bias", c.qkvBias());
         Map<String, Object> id2label = new LinkedHashMap<>(), label2id = new LinkedHashMap<>();

@@ -57,7 +57,10 @@ public final class TrainingGraph {
 
     /** What the forward pass keeps of one block for the backward pass. */
     private record Saved(Tensor in, Tensor ln1, Tensor qkv, Tensor att, Tensor proj, Tensor mid, Tensor ln2, Tensor fc1, Tensor gelu,
-                         Tensor fc2, Tensor out) {}
+                         Tensor fc2, Tensor out, QkNorm qkNorm) {}
+
+    /** What qk_norm keeps: the queries and keys before their norms, and the attention's input after them. */
+    private record QkNorm(Tensor q, Tensor k, Tensor qkv) {}
 
     private final ViTWeights w;
     private final Optimizer optimizer;
@@ -135,10 +138,15 @@ public final class TrainingGraph {
         // Forward.
         int patches = c.grid() * c.grid(), classes = c.numLabels();
         Tensor embedded = act("patches", batch, patches, h), x = act("x0", batch, tokens, h);
+        Tensor tokensIn = c.preNorm() ? act("tokens", batch, tokens, h) : x; // pre_norm: x0 = norm_pre(tokens)
+        // pre_norm's patch embedding has no bias (timm's, CLIP's): zeros in, and its gradient dropped.
+        Tensor patchBias = w.patchBias() != null ? w.patchBias() : act("patch_embed.no_bias", h);
+        if (w.patchBias() == null) g.task("patch_embed.no_bias", new Op.Fill(h, 0), patchBias);
         g.task("patch_embed", new Op.PatchEmbed(batch, c.channels(), c.imageSize(), c.imageSize(), c.patchSize(), h),
-                        embedded, io.images(), w.patchWeight(), w.patchBias())
-                .task("embed_tokens", new Op.EmbedTokens(batch, c.prefixTokens(), patches, h, !c.noEmbedClass()), x, embedded,
+                        embedded, io.images(), w.patchWeight(), patchBias)
+                .task("embed_tokens", new Op.EmbedTokens(batch, c.prefixTokens(), patches, h, !c.noEmbedClass()), tokensIn, embedded,
                         w.prefixTokens(), w.positions());
+        if (c.preNorm()) g.task("norm_pre", new Op.LayerNorm(rows, h, eps), x, tokensIn, w.normPreWeight(), w.normPreBias());
         List<Saved> saved = new ArrayList<>();
         for (int i = 0; i < c.layers(); i++) {
             Saved s = blockForward(i, w.blocks().get(i), x);
@@ -154,10 +162,16 @@ public final class TrainingGraph {
             dnext = t;
         }
         Tensor dpatches = act("d.patches", batch, patches, h);
+        if (c.preNorm()) {
+            g.task("norm_pre.backward", new Op.LayerNormBackward(rows, h, eps), dnext, grad(w.normPreWeight()), grad(w.normPreBias()),
+                    dx, tokensIn, w.normPreWeight());
+            dx = dnext;
+        }
         g.task("embed_tokens.backward", new Op.EmbedTokensBackward(batch, c.prefixTokens(), patches, h, !c.noEmbedClass()), dpatches,
                         grad(w.prefixTokens()), grad(w.positions()), dx)
                 .task("patch_embed.backward", new Op.PatchEmbedBackward(batch, c.channels(), c.imageSize(), c.imageSize(),
-                        c.patchSize(), h), grad(w.patchWeight()), grad(w.patchBias()), dpatches, io.images());
+                        c.patchSize(), h), grad(w.patchWeight()), w.patchBias() != null ? grad(w.patchBias()) : act("d.patch_embed.no_bias", h),
+                        dpatches, io.images());
     }
 
     /**
@@ -254,7 +268,7 @@ public final class TrainingGraph {
                 .task(n + "proj", Op.Matmul.linear(batch, h, h, Activation.NONE), s.y(), s.attended(), p.projWeight(), p.projBias())
                 .task(n + "norm", new Op.LayerNorm(batch, h, eps), s.normed(), s.y(), p.normWeight(), p.normBias())
                 .task(n + "mlp.fc1", Op.Matmul.linear(batch, h, mlp, Activation.NONE), s.fc1(), s.normed(), p.fc1Weight(), p.fc1Bias())
-                .task(n + "mlp.gelu", new Op.Gelu((long) batch * mlp), s.gelu(), s.fc1())
+                .task(n + "mlp.gelu", new Op.Gelu((long) batch * mlp, c.activation()), s.gelu(), s.fc1())
                 .task(n + "mlp.fc2", Op.Matmul.linear(batch, mlp, h, Activation.NONE), branch, s.gelu(), p.fc2Weight(), p.fc2Bias())
                 .task(n + "residual", new Op.Add((long) batch * h), pooled, s.y(), branch);
         return s;
@@ -273,7 +287,7 @@ public final class TrainingGraph {
         Tensor dkv = act("d." + n + "keys_values", batch, tokens, 2 * h);
         // pooled = y + fc2(gelu(fc1(norm(y))))
         linearBackward(n + "mlp.fc2", dpooled, s.gelu(), p.fc2Weight(), p.fc2Bias(), dgelu, batch, mlp, h);
-        g.task(n + "mlp.gelu.backward", new Op.GeluBackward((long) batch * mlp), dfc1, dgelu, s.fc1());
+        g.task(n + "mlp.gelu.backward", new Op.GeluBackward((long) batch * mlp, c.activation()), dfc1, dgelu, s.fc1());
         linearBackward(n + "mlp.fc1", dfc1, s.normed(), p.fc1Weight(), p.fc1Bias(), dnormed, batch, h, mlp);
         g.task(n + "norm.backward", new Op.LayerNormBackward(batch, h, eps), dbranch, grad(p.normWeight()), grad(p.normBias()),
                         dnormed, s.y(), p.normWeight())
@@ -312,17 +326,44 @@ public final class TrainingGraph {
         Tensor scaled = scratch("scaled", batch, tokens, h);
         g.task(n + "norm1", new Op.LayerNorm(rows, h, eps), ln1, in, b.norm1Weight(), b.norm1Bias());
         linear(n + "attn.qkv", ln1, b.qkvWeight(), b.qkvBias(), qkv, h, 3 * h);
-        g.task(n + "attn", new Op.Attention(batch, tokens, c.heads(), c.headDim()), att, qkv);
+        QkNorm qk = b.qNormWeight() == null ? null : qkNormForward(n, b, qkv);
+        g.task(n + "attn", new Op.Attention(batch, tokens, c.heads(), c.headDim()), att, qk == null ? qkv : qk.qkv());
         linear(n + "attn.proj", att, b.projWeight(), b.projBias(), proj, h, h);
         if (ls) g.task(n + "ls1", new Op.LayerScale(rows, h), scaled, proj, b.ls1());
         g.task(n + "residual1", new Op.Add((long) rows * h), mid, in, ls ? scaled : proj)
                 .task(n + "norm2", new Op.LayerNorm(rows, h, eps), ln2, mid, b.norm2Weight(), b.norm2Bias());
         linear(n + "mlp.fc1", ln2, b.fc1Weight(), b.fc1Bias(), fc1, h, mlp);
-        g.task(n + "mlp.gelu", new Op.Gelu((long) rows * mlp), gelu, fc1);
+        g.task(n + "mlp.gelu", new Op.Gelu((long) rows * mlp, c.activation()), gelu, fc1);
         linear(n + "mlp.fc2", gelu, b.fc2Weight(), b.fc2Bias(), fc2, mlp, h);
         if (ls) g.task(n + "ls2", new Op.LayerScale(rows, h), scaled, fc2, b.ls2());
         g.task(n + "residual2", new Op.Add((long) rows * h), out, mid, ls ? scaled : fc2);
-        return new Saved(in, ln1, qkv, att, proj, mid, ln2, fc1, gelu, fc2, out);
+        return new Saved(in, ln1, qkv, att, proj, mid, ln2, fc1, gelu, fc2, out, qk);
+    }
+
+    /** timm's qk_norm: the queries and keys of {@code qkv} normed per head over the head dimension, into a new attention input. */
+    private QkNorm qkNormForward(String n, Block b, Tensor qkv) {
+        int headRows = rows * c.heads(), d = c.headDim();
+        Tensor q = act(n + "q", headRows, d), k = act(n + "k", headRows, d), normed = act(n + "qkv_normed", batch, tokens, 3 * h);
+        Tensor qNormed = scratch("q_normed", headRows, d), kNormed = scratch("k_normed", headRows, d);
+        g.task(n + "attn.qk_split", new Op.QkSplit(rows, c.heads(), d), q, k, qkv)
+                .task(n + "attn.q_norm", new Op.LayerNorm(headRows, d, eps), qNormed, q, b.qNormWeight(), b.qNormBias())
+                .task(n + "attn.k_norm", new Op.LayerNorm(headRows, d, eps), kNormed, k, b.kNormWeight(), b.kNormBias())
+                .task(n + "attn.qk_merge", new Op.QkMerge(rows, c.heads(), d), normed, qkv, qNormed, kNormed);
+        return new QkNorm(q, k, normed);
+    }
+
+    /** From {@code dqkv}, the gradient of the normed attention input, that of the projection's output {@code qkv}, returned. */
+    private Tensor qkNormBackward(String n, Block b, QkNorm s, Tensor dqkv) {
+        int headRows = rows * c.heads(), d = c.headDim();
+        Tensor dq = scratch("d.q", headRows, d), dk = scratch("d.k", headRows, d), dprojected = scratch("d.qkv_projected", batch, tokens, 3 * h);
+        Tensor dqNormed = scratch("d.q_normed", headRows, d), dkNormed = scratch("d.k_normed", headRows, d);
+        g.task(n + "attn.qk_merge.backward", new Op.QkSplit(rows, c.heads(), d), dqNormed, dkNormed, dqkv)
+                .task(n + "attn.q_norm.backward", new Op.LayerNormBackward(headRows, d, eps), dq, grad(b.qNormWeight()),
+                        grad(b.qNormBias()), dqNormed, s.q(), b.qNormWeight())
+                .task(n + "attn.k_norm.backward", new Op.LayerNormBackward(headRows, d, eps), dk, grad(b.kNormWeight()),
+                        grad(b.kNormBias()), dkNormed, s.k(), b.kNormWeight())
+                .task(n + "attn.qk_split.backward", new Op.QkMerge(rows, c.heads(), d), dprojected, dqkv, dq, dk);
+        return dprojected;
     }
 
     /** From {@code dout}, the gradient of the block's output, writes its parameters' gradients and, into {@code din}, its input's. */
@@ -335,7 +376,7 @@ public final class TrainingGraph {
         // out = mid + ls2 * fc2(gelu(fc1(norm2(mid))))
         linearBackward(n + "mlp.fc2", layerScaleBackward(n + "ls2", b.ls2(), dout, s.fc2(), dscaled), s.gelu(), b.fc2Weight(),
                 b.fc2Bias(), dgelu, rows, mlp, h);
-        g.task(n + "mlp.gelu.backward", new Op.GeluBackward((long) rows * mlp), dfc1, dgelu, s.fc1());
+        g.task(n + "mlp.gelu.backward", new Op.GeluBackward((long) rows * mlp, c.activation()), dfc1, dgelu, s.fc1());
         linearBackward(n + "mlp.fc1", dfc1, s.ln2(), b.fc1Weight(), b.fc1Bias(), dln, rows, h, mlp);
         g.task(n + "norm2.backward", new Op.LayerNormBackward(rows, h, eps), dbranch, grad(b.norm2Weight()), grad(b.norm2Bias()),
                         dln, s.mid(), b.norm2Weight())
@@ -343,8 +384,10 @@ public final class TrainingGraph {
         // mid = in + ls1 * proj(attention(qkv(norm1(in))))
         linearBackward(n + "attn.proj", layerScaleBackward(n + "ls1", b.ls1(), dmid, s.proj(), dscaled), s.att(), b.projWeight(),
                 b.projBias(), datt, rows, h, h);
-        g.task(n + "attn.backward", new Op.AttentionBackward(batch, tokens, c.heads(), c.headDim()), dqkv, datt, s.qkv());
-        linearBackward(n + "attn.qkv", dqkv, s.ln1(), b.qkvWeight(), b.qkvBias(), dln, rows, h, 3 * h);
+        g.task(n + "attn.backward", new Op.AttentionBackward(batch, tokens, c.heads(), c.headDim()), dqkv, datt,
+                s.qkNorm() == null ? s.qkv() : s.qkNorm().qkv());
+        Tensor dprojected = s.qkNorm() == null ? dqkv : qkNormBackward(n, b, s.qkNorm(), dqkv);
+        linearBackward(n + "attn.qkv", dprojected, s.ln1(), b.qkvWeight(), b.qkvBias(), dln, rows, h, 3 * h);
         g.task(n + "norm1.backward", new Op.LayerNormBackward(rows, h, eps), dbranch, grad(b.norm1Weight()), grad(b.norm1Bias()),
                         dln, s.in(), b.norm1Weight())
                 .task(n + "residual1.backward", new Op.Add((long) rows * h), din, dmid, dbranch);

@@ -35,7 +35,8 @@ public interface DeviceForwardTests {
     /** The models compiled for checkpoints in {@code naming}; a backend whose every compile takes long may take fewer. */
     default List<ViTConfig> forwardConfigs(CheckpointNames naming) {
         return java.util.stream.Stream.concat(java.util.stream.Stream.of(ForwardTest.rgb(), ForwardTest.grey(), wide(),
-                ForwardTest.layerScaled(), ForwardTest.distilled(), ForwardTest.registers()), java.util.Arrays.stream(ForwardTest.pooled()))
+                ForwardTest.layerScaled(), ForwardTest.distilled(), ForwardTest.registers(), ForwardTest.preNormedTanh(),
+                ForwardTest.quickQkNormed()), java.util.Arrays.stream(ForwardTest.pooled()))
                 .toList();
     }
 

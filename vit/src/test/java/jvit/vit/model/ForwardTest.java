@@ -7,6 +7,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.Random;
+import jvit.kernels.Op.Activation;
 import jvit.runtime.Devices;
 import jvit.runtime.UserError;
 import jvit.vit.ViTConfig;
@@ -42,6 +43,17 @@ class ForwardTest {
                 grey().toBuilder().pool(ViTConfig.Pool.MAP).build()};
     }
 
+    /** rgb()'s shape with timm's other switches: GELU's tanh form, a norm before the blocks, queries and keys normed per head. */
+    static ViTConfig preNormedTanh() {
+        return rgb().toBuilder().activation(Activation.GELU_TANH).preNorm(true).qkNorm(true).resampling(ViTConfig.PositionResampling.TIMM)
+                .build();
+    }
+
+    /** grey()'s awkward shape (head size 5, no qkv bias) with quick GELU and qk-norm. */
+    static ViTConfig quickQkNormed() {
+        return grey().toBuilder().activation(Activation.QUICK_GELU).qkNorm(true).build();
+    }
+
     /** grey()'s shape as DeiT's distilled models are: a distillation token and a second head, averaged. */
     static ViTConfig distilled() {
         return grey().toBuilder().distilled(true).build();
@@ -56,7 +68,8 @@ class ForwardTest {
     @EnumSource(CheckpointNames.class)
     void logitsMatchTheFloat64Reference(CheckpointNames naming) {
         for (ViTConfig config : java.util.stream.Stream.concat(java.util.stream.Stream.of(rgb(), grey(), layerScaled(), distilled(),
-                registers(), rgb().toBuilder().noEmbedClass(true).build(), grey().toBuilder().regTokens(1).build()),
+                registers(), rgb().toBuilder().noEmbedClass(true).build(), grey().toBuilder().regTokens(1).build(), preNormedTanh(),
+                quickQkNormed(), grey().toBuilder().pool(ViTConfig.Pool.MAP).activation(Activation.GELU_TANH).build()),
                 java.util.Arrays.stream(pooled())).toList()) {
             Random random = random();
             RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);

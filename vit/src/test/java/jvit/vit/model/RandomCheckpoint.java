@@ -25,16 +25,19 @@ final class RandomCheckpoint {
         this.config = config;
         int h = config.hidden(), p = config.patchSize(), c = config.channels(), mlp = config.mlpDim();
         put(random, "vit.embeddings.patch_embeddings.projection.weight", 1 / Math.sqrt(c * p * p), h, c, p, p);
-        put(random, "vit.embeddings.patch_embeddings.projection.bias", 0.1, h);
+        if (!config.preNorm()) put(random, "vit.embeddings.patch_embeddings.projection.bias", 0.1, h); // none with pre_norm, as in timm
         put(random, "vit.embeddings.cls_token", 1, 1, 1, h);
         if (config.distilled()) put(random, "vit.embeddings.distillation_token", 1, 1, 1, h);
         if (config.regTokens() > 0) put(random, "reg_token", 1, 1, config.regTokens(), h); // timm's name in either naming
         put(random, "vit.embeddings.position_embeddings", 0.5, 1, config.positionTokens(), h);
+        if (config.preNorm()) norm(random, "norm_pre", h); // timm's name in either naming: Hugging Face's ViT has no pre-norm
         for (int l = 0; l < config.layers(); l++) {
             String n = "vit.encoder.layer." + l + ".";
             norm(random, n + "layernorm_before", h);
             for (String part : List.of("query", "key", "value"))
                 linear(random, n + "attention.attention." + part, h, h, config.qkvBias());
+            if (config.qkNorm()) // under timm's names, as LayerScale's
+                for (String qk : List.of("q_norm", "k_norm")) norm(random, "blocks." + l + ".attn." + qk, config.headDim());
             linear(random, n + "attention.output.dense", h, h, true);
             norm(random, n + "layernorm_after", h);
             linear(random, n + "intermediate.dense", h, mlp, true);
@@ -99,17 +102,24 @@ final class RandomCheckpoint {
         int h = config.hidden();
         Map<String, long[]> shapes = new LinkedHashMap<>();
         shapes.put("patch_embed.proj.weight", new long[] {h, config.channels(), config.patchSize(), config.patchSize()});
-        shapes.put("patch_embed.proj.bias", new long[] {h});
+        if (!config.preNorm()) shapes.put("patch_embed.proj.bias", new long[] {h});
         shapes.put("cls_token", new long[] {1, 1, h});
         if (config.distilled()) shapes.put("dist_token", new long[] {1, 1, h});
         if (config.regTokens() > 0) shapes.put("reg_token", new long[] {1, config.regTokens(), h});
         shapes.put("pos_embed", new long[] {1, config.positionTokens(), h});
+        if (config.preNorm()) {
+            shapes.put("norm_pre.weight", new long[] {h});
+            shapes.put("norm_pre.bias", new long[] {h});
+        }
         for (int l = 0; l < config.layers(); l++) {
             String n = "blocks." + l + ".";
             shapes.put(n + "norm1.weight", new long[] {h});
             shapes.put(n + "norm1.bias", new long[] {h});
             shapes.put(n + "attn.qkv.weight", new long[] {3 * h, h});
             if (config.qkvBias()) shapes.put(n + "attn.qkv.bias", new long[] {3 * h});
+            if (config.qkNorm())
+                for (String part : List.of("attn.q_norm.weight", "attn.q_norm.bias", "attn.k_norm.weight", "attn.k_norm.bias"))
+                    shapes.put(n + part, new long[] {config.headDim()});
             shapes.put(n + "attn.proj.weight", new long[] {h, h});
             shapes.put(n + "attn.proj.bias", new long[] {h});
             shapes.put(n + "norm2.weight", new long[] {h});
@@ -184,7 +194,7 @@ final class RandomCheckpoint {
     ReferenceViT reference() {
         return new ReferenceViT(hf, config.channels(), config.imageSize(), config.patchSize(), config.hidden(),
                 config.layers(), config.heads(), config.mlpDim(), config.numLabels(), config.layerNormEps(), config.regTokens(),
-                config.noEmbedClass(), config.distilled())
+                config.noEmbedClass(), config.distilled(), config.activation())
                 .pooled(config.pool(), config.fcNorm());
     }
 }

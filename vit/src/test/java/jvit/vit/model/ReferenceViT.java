@@ -3,13 +3,17 @@ package jvit.vit.model;
 import java.util.Arrays;
 import java.util.Map;
 import jvit.vit.ViTConfig;
+import jvit.kernels.Op.Activation;
+import jvit.kernels.Reference64;
 
 /**
  * A float64 ViT written for the tests, independently of the production path: plain loops over
  * matrices, following Hugging Face's {@code ViTForImageClassification} module by module (separate
  * query, key and value; LayerNorm over every token; the head on the class token), with timm's
- * register tokens and {@code no_embed_class}, DeiT's distillation token and second head, and timm's
- * pooling ({@link #pooled}) where set.
+ * register tokens and {@code no_embed_class}, DeiT's distillation token and second head, timm's
+ * pooling ({@link #pooled}) where set, and timm's switches where the weights have their tensors (timm's
+ * names): LayerScale, pre-norm ({@code norm_pre}), qk-norm ({@code attn.q_norm}, {@code attn.k_norm});
+ * the MLP's GELU in the given form.
  */
 final class ReferenceViT {
     private final Map<String, double[]> w;
@@ -21,10 +25,18 @@ final class ReferenceViT {
     double maxGap;
     private final int registers;
     private final boolean noEmbedClass, distilled;
+    private final Activation activation;
+
+    /** The MLP's GELU in its erf form. */
+    ReferenceViT(Map<String, double[]> w, int channels, int size, int patch, int hidden, int layers, int heads, int mlp,
+                 int classes, double eps, int registers, boolean noEmbedClass, boolean distilled) {
+        this(w, channels, size, patch, hidden, layers, heads, mlp, classes, eps, registers, noEmbedClass, distilled, Activation.GELU);
+    }
 
     /** {@code w}: the weights under Hugging Face's names (timm's for what Hugging Face's ViT lacks: reg_token, ls1, head_dist). */
     ReferenceViT(Map<String, double[]> w, int channels, int size, int patch, int hidden, int layers, int heads, int mlp,
-                 int classes, double eps, int registers, boolean noEmbedClass, boolean distilled) {
+                 int classes, double eps, int registers, boolean noEmbedClass, boolean distilled, Activation activation) {
+        this.activation = activation;
         this.w = w;
         this.channels = channels;
         this.size = size;
@@ -60,7 +72,7 @@ final class ReferenceViT {
         for (int py = 0; py < grid; py++)
             for (int px = 0; px < grid; px++)
                 for (int o = 0; o < hidden; o++) {
-                    double s = convBias[o];
+                    double s = convBias == null ? 0 : convBias[o]; // none with pre_norm
                     for (int c = 0; c < channels; c++)
                         for (int dy = 0; dy < patch; dy++)
                             for (int dx = 0; dx < patch; dx++)
@@ -70,6 +82,7 @@ final class ReferenceViT {
                 }
         int positioned = noEmbedClass ? prefix : 0; // the first token with a position
         for (int t = positioned; t < tokens; t++) for (int o = 0; o < hidden; o++) x[t][o] += pos[(t - positioned) * hidden + o];
+        if (w.containsKey("norm_pre.weight")) x = layerNorm(x, "norm_pre");
 
         for (int l = 0; l < layers; l++) {
             String p = "vit.encoder.layer." + l + ".";
@@ -77,10 +90,14 @@ final class ReferenceViT {
             double[][] q = linear(h, p + "attention.attention.query");
             double[][] k = linear(h, p + "attention.attention.key");
             double[][] v = linear(h, p + "attention.attention.value");
+            if (w.containsKey("blocks." + l + ".attn.q_norm.weight")) {
+                q = headNorm(q, "blocks." + l + ".attn.q_norm");
+                k = headNorm(k, "blocks." + l + ".attn.k_norm");
+            }
             double[][] context = attention(q, k, v);
             add(x, layerScale(linear(context, p + "attention.output.dense"), "blocks." + l + ".ls1.gamma"));
             double[][] inner = linear(layerNorm(x, p + "layernorm_after"), p + "intermediate.dense");
-            for (double[] row : inner) for (int i = 0; i < row.length; i++) row[i] = gelu(row[i]);
+            for (double[] row : inner) for (int i = 0; i < row.length; i++) row[i] = Reference64.activation(row[i], activation);
             add(x, layerScale(linear(inner, p + "output.dense"), "blocks." + l + ".ls2.gamma"));
         }
         double[][] normed = fcNorm ? x : layerNorm(x, "vit.layernorm");
@@ -128,7 +145,7 @@ final class ReferenceViT {
         }
         double[][] y = linear(attention(new double[][] {q}, k, v), "attn_pool.proj");
         double[][] inner = linear(layerNorm(y, "attn_pool.norm"), "attn_pool.mlp.fc1");
-        for (double[] row : inner) for (int i = 0; i < row.length; i++) row[i] = gelu(row[i]);
+        for (double[] row : inner) for (int i = 0; i < row.length; i++) row[i] = Reference64.activation(row[i], activation);
         add(y, linear(inner, "attn_pool.mlp.fc2"));
         return y[0];
     }
@@ -167,6 +184,17 @@ final class ReferenceViT {
         return y;
     }
 
+    /** A LayerNorm over each head's slice of each token (timm's q_norm, k_norm). */
+    private double[][] headNorm(double[][] x, String name) {
+        int d = hidden / heads;
+        double[][] slices = new double[x.length * heads][d];
+        for (int t = 0; t < x.length; t++) for (int head = 0; head < heads; head++) System.arraycopy(x[t], head * d, slices[t * heads + head], 0, d);
+        double[][] normed = layerNorm(slices, name);
+        double[][] y = new double[x.length][hidden];
+        for (int t = 0; t < x.length; t++) for (int head = 0; head < heads; head++) System.arraycopy(normed[t * heads + head], 0, y[t], head * d, d);
+        return y;
+    }
+
     private double[][] layerNorm(double[][] x, String name) {
         double[] gamma = w.get(name + ".weight"), beta = w.get(name + ".bias");
         double[][] y = new double[x.length][];
@@ -191,10 +219,6 @@ final class ReferenceViT {
 
     private static void add(double[][] x, double[][] y) {
         for (int r = 0; r < x.length; r++) for (int i = 0; i < x[r].length; i++) x[r][i] += y[r][i];
-    }
-
-    private static double gelu(double x) {
-        return 0.5 * x * (1 + jvit.kernels.Reference64.erf(x / Math.sqrt(2)));
     }
 
     int classes() { return classes; }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Random;
 import jvit.runtime.Device;
 import jvit.runtime.Devices;
+import jvit.kernels.Op.Activation;
 import jvit.runtime.TestDevices;
 import jvit.vit.DeviceTesting;
 import jvit.vit.ViTConfig;
@@ -28,12 +29,13 @@ class TornadoViTTest implements ViTDeviceSuite {
 
     /**
      * TornadoVM compiles every kernel of a graph anew, about a minute a model here: one model per naming, 65 tokens
-     * (more than one block of query rows and of keys) with head size 16, and one channel, 4 patches and DeiT's two
-     * prefix tokens.
+     * (more than one block of query rows and of keys) with head size 16, CLIP-like (quick GELU, pre-norm) with qk-norm,
+     * and one channel, 4 patches and DeiT's two prefix tokens.
      */
     @Override
     public List<ViTConfig> forwardConfigs(CheckpointNames naming) {
-        return List.of(naming == CheckpointNames.TIMM ? DeviceForwardTests.wide() : ForwardTest.distilled());
+        ViTConfig clipLike = DeviceForwardTests.wide().toBuilder().activation(Activation.QUICK_GELU).preNorm(true).qkNorm(true).build();
+        return List.of(naming == CheckpointNames.TIMM ? clipLike : ForwardTest.distilled());
     }
 
     /**
@@ -41,10 +43,11 @@ class TornadoViTTest implements ViTDeviceSuite {
      * register tokens, positions on the patches only); the other cases' kernels are tested on their own.
      */
     @Override
-    @org.junit.jupiter.params.ParameterizedTest(name = "layerScale={0} regTokens={1} noEmbedClass={2} distilled={3}")
-    @org.junit.jupiter.params.provider.CsvSource({"0.5, 2, true, false"})
-    public void twoStepsAgreeWithTheJavaDevice(double layerScale, int regTokens, boolean noEmbedClass, boolean distilled) {
-        ViTDeviceSuite.super.twoStepsAgreeWithTheJavaDevice(layerScale, regTokens, noEmbedClass, distilled);
+    @org.junit.jupiter.params.ParameterizedTest(name = "layerScale={0} regTokens={1} noEmbedClass={2} distilled={3} {4} preNorm and qkNorm={5}")
+    @org.junit.jupiter.params.provider.CsvSource({"0.5, 2, true, false, GELU, false"})
+    public void twoStepsAgreeWithTheJavaDevice(double layerScale, int regTokens, boolean noEmbedClass, boolean distilled,
+                                               Activation activation, boolean preAndQkNorm) {
+        ViTDeviceSuite.super.twoStepsAgreeWithTheJavaDevice(layerScale, regTokens, noEmbedClass, distilled, activation, preAndQkNorm);
     }
 
     /** One pooled head, the one with kernels of its own in the graph: timm's attention pool. */
