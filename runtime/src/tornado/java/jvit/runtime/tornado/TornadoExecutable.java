@@ -215,14 +215,17 @@ final class TornadoExecutable implements Executable {
         return new ExecutionResult(System.nanoTime() - start, profile ? times(result, kernelNanos) : List.of());
     }
 
-    /** Copies in (TornadoVM reports their total), each launch, copies out. */
+    /** Copies in (TornadoVM reports their total), each jvit task (the sum of its TornadoVM tasks), copies out. */
     private List<TaskTime> times(TornadoExecutionResult result, Map<String, Long> kernelNanos) {
         List<TaskTime> times = new ArrayList<>();
         long in = result.getProfilerResult().getDeviceWriteTime(), out = result.getProfilerResult().getDeviceReadTime();
         if (in > 0) times.add(new TaskTime("copy_in", "copy_in", in));
+        Map<Task, Long> byTask = new IdentityHashMap<>();
         tasks.forEach((id, task) -> {
-            if (task != null) times.add(new TaskTime(task.name(), task.op().name(), kernelNanos.get(id)));
+            if (task != null) byTask.merge(task, kernelNanos.get(id), Long::sum);
         });
+        for (Task task : graph.tasks())
+            if (byTask.containsKey(task)) times.add(new TaskTime(task.name(), task.op().name(), byTask.get(task)));
         if (out > 0) times.add(new TaskTime("copy_out", "copy_out", out));
         return times;
     }
