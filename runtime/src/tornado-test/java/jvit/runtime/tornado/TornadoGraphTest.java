@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.lang.foreign.Arena;
 import java.util.List;
+import java.util.Random;
 import jvit.kernels.Op;
+import jvit.kernels.Reference64;
 import jvit.kernels.tornado.TornadoAttention;
+import jvit.kernels.tornado.TornadoKernels;
 import jvit.kernels.tornado.TornadoLaunch;
 import jvit.kernels.tornado.TornadoTask;
 import jvit.runtime.DataTransferMode;
@@ -83,16 +86,79 @@ class TornadoGraphTest {
     }
 
     @Test
-    void aGraphLargerThanOneTornadoTaskGraphIsRefused() {
+    void aGraphLargerThanOneTornadoTaskGraphHoldsIsSplit() {
         try (Arena arena = Arena.ofShared()) {
             Tensor y = Tensor.allocate("y", arena, 3);
             TaskGraph g = new TaskGraph("many");
             for (int i = 0; i < 400; i++) g.task("fill" + i, new Op.Fill(3, 1f), y);
             ImmutableTaskGraph graph = g.transferToHost(DataTransferMode.EVERY_EXECUTION, y).snapshot();
-            var e = assertThrows(UserError.class, () -> device().load(graph).close());
-            assertTrue(e.getMessage().contains("more tasks than one TornadoVM task graph holds"), e.getMessage());
+            // Loading sketches every task but compiles none: TornadoVM compiles each kernel on the first execution.
+            try (TornadoExecutable e = new TornadoExecutable(device(), graph, TornadoKernels::launch)) {
+                assertTrue(e.parts() > 1, e.parts() + " part(s) for 400 tasks");
+            }
         }
     }
+
+    /**
+     * The same graph whole and cut after every task: the same outputs on every run, and the same bytes
+     * copied each way (the tensors passed between parts stay on the device). The graph has a weight
+     * copied once and read in the first and last parts, an intermediate read three parts after it is
+     * written, and a parameter updated in place on the device and read back on demand.
+     */
+    @Test
+    void aGraphSplitAcrossTornadoTaskGraphsComputesWhatItDoesWhole() {
+        Random random = random();
+        int rows = 5, in = 7, out = 3;
+        double[] w = roundToFloat(uniform(random, out * in, 1)), b = roundToFloat(uniform(random, out, 1));
+        List<double[]> inputs = List.of(roundToFloat(uniform(random, rows * in, 1)), roundToFloat(uniform(random, rows * in, 1)));
+        List<List<double[]>> results = new java.util.ArrayList<>();
+        List<List<long[]>> bytes = new java.util.ArrayList<>();
+        for (TornadoSplit.Budget budget : new TornadoSplit.Budget[] {TornadoSplit.Budget.TORNADOVM, new TornadoSplit.Budget(0, 0, 0)}) {
+            try (Arena arena = Arena.ofShared()) {
+                Tensor x = Tensor.allocate("x", arena, rows, in), p = Tensor.of("p", segment(arena, new double[] {1, 2, 3}), out);
+                Tensor weight = Tensor.of("w", segment(arena, w), out, in), bias = Tensor.of("b", segment(arena, b), out);
+                Tensor h = Tensor.onDevice("h", rows, out), h2 = Tensor.onDevice("h2", rows, out), one = Tensor.onDevice("one", out);
+                Tensor h3 = Tensor.onDevice("h3", rows, out), y = Tensor.of("y", poisoned(arena, rows * out), rows, out);
+                ImmutableTaskGraph graph = new TaskGraph("split")
+                        .transferToDevice(DataTransferMode.FIRST_EXECUTION, weight, bias, p)
+                        .transferToDevice(DataTransferMode.EVERY_EXECUTION, x)
+                        .task("fc", Op.Matmul.linear(rows, in, out, Op.Activation.NONE), h, x, weight, bias)
+                        .task("twice", new Op.Add(rows * out), h2, h, h)
+                        .task("ones", new Op.Fill(out, 1f), one)
+                        .task("increment", new Op.Add(out), p, p, one)
+                        .task("fc2", Op.Matmul.linear(rows, in, out, Op.Activation.NONE), h3, x, weight, bias)
+                        .task("sum", new Op.Add(rows * out), y, h3, h)
+                        .transferToHost(DataTransferMode.EVERY_EXECUTION, y)
+                        .snapshot();
+                List<double[]> outputs = new java.util.ArrayList<>();
+                List<long[]> moved = new java.util.ArrayList<>();
+                try (TornadoExecutable e = new TornadoExecutable(device(), graph, TornadoKernels::launch, budget)) {
+                    assertEquals(budget == TornadoSplit.Budget.TORNADOVM ? 1 : 6, e.parts());
+                    for (double[] input : inputs) {
+                        x.host().copyFrom(segment(arena, input));
+                        y.host().copyFrom(poisoned(arena, rows * out));
+                        e.execute(false);
+                        outputs.add(toDoubles(y.host(), rows * out));
+                        moved.add(new long[] {e.lastProfiles().stream().mapToLong(TornadoExecutable.PartProfile::bytesIn).sum(),
+                                e.lastProfiles().stream().mapToLong(TornadoExecutable.PartProfile::bytesOut).sum()});
+                    }
+                    e.copyToHost(p);
+                    outputs.add(toDoubles(p.host(), out));
+                }
+                double[] fc = Reference64.matmul(inputs.get(1), w, b, 1, rows, out, in, false, true, false);
+                assertClose(form(budget) + " " + random, Reference64.add(fc, fc), outputs.get(1), 1e-5, 1e-6);
+                assertClose(form(budget), new double[] {3, 4, 5}, outputs.get(2), 0, 0);
+                results.add(outputs);
+                bytes.add(moved);
+            }
+        }
+        for (int i = 0; i < results.get(0).size(); i++)
+            assertArrayEquals(results.get(0).get(i), results.get(1).get(i), "output " + i + " whole vs split " + random);
+        for (int run = 0; run < inputs.size(); run++)
+            assertArrayEquals(bytes.get(0).get(run), bytes.get(1).get(run), "bytes in, out of run " + run + ": whole vs split");
+    }
+
+    private static String form(TornadoSplit.Budget budget) { return budget == TornadoSplit.Budget.TORNADOVM ? "whole" : "split"; }
 
     /**
      * A kernel PoCL cannot build (no private {@code half} variables): TornadoVM, left to itself, logs

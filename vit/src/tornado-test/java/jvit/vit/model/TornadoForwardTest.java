@@ -11,11 +11,37 @@ import jvit.runtime.Device;
 import jvit.runtime.Devices;
 import jvit.vit.DeviceTesting;
 import jvit.vit.ViTConfig;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The whole forward graph on tornado:0:0 against the Java device, for checkpoints in both namings (as OpenCLForwardTest). */
+/**
+ * The whole forward graph on tornado:0:0 against the Java device, for checkpoints in both namings (as DeviceForwardTests),
+ * and the default model's, which is larger than one TornadoVM task graph holds (it runs split across several).
+ */
 class TornadoForwardTest {
+    private static final Path DEFAULT_MODEL = Path.of("..", "models", "fashion-mnist").toAbsolutePath().normalize();
+
+    @Test
+    void theDefaultModelsLogitsAgreeWithTheJavaDevice() {
+        Random random = random();
+        int batch = 2;
+        try (ViTModel model = ViTModel.openDirectory(DEFAULT_MODEL); Arena arena = Arena.ofConfined();
+             Inference java = model.inference(Devices.get("java"), batch); Inference device = model.inference(Devices.get("tornado:0:0"), batch)) {
+            for (int run = 0; run < 2; run++) {
+                MemorySegment images = segment(arena, uniform(random, (int) (batch * java.imageElements()), 2));
+                java.images().copyFrom(images);
+                device.images().copyFrom(images);
+                device.logits().fill((byte) 0xff); // NaN: a logit the graph does not write fails
+                java.run(false);
+                device.run(false);
+                int n = batch * model.config().numLabels();
+                double error = DeviceTesting.relativeError(toDoubles(java.logits(), n), toDoubles(device.logits(), n));
+                assertTrue(error <= 1e-4, "default model run " + run + " " + random + ": logits differ from the Java device's by " + error);
+            }
+        }
+    }
+
     /** Each graph compiles for about a minute here (TornadoVM compiles each shape anew): one model per naming. */
     @ParameterizedTest
     @EnumSource(CheckpointNames.class)
