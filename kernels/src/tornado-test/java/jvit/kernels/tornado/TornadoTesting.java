@@ -69,11 +69,6 @@ final class TornadoTesting {
         return run(device, type, op, arrays);
     }
 
-    /** The output of an operator that may work in place (out = x, its two arguments), run in place. */
-    static double[] runInPlace(TornadoDevice device, Op op, double[] x) {
-        return runShared(device, op, new int[] {0, 0}, x);
-    }
-
     /**
      * The first output of {@code op} with arguments that share arrays: argument i is the array made from
      * {@code values[slots[i]]}, one array per value (outputs start from those values, not poisoned).

@@ -214,7 +214,7 @@ public final class TornadoKernels {
 
     /** dx and each row's statistics (scratch), a work-group per row; then dgamma and dbeta by columns, from the statistics. */
     private static TornadoLaunch layerNormBackward(Op.LayerNormBackward o, String id, FloatArray... args) {
-        var stats = new FloatArray(2 * o.rows());
+        var stats = new FloatArray(3 * o.rows());
         String columns = id + "_columns";
         return new TornadoLaunch(List.of(
                 task(id, rowGrid(o.rows(), o.dim()), TaskPackage.createPackage(id, TornadoLayerNorm::backwardRows, new KernelContext(),

@@ -6,9 +6,9 @@ import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 
 /**
  * Layer normalisation and its backward pass, as layernorm.cl and layernorm_backward.cl. A row's
- * statistics are computed as layernorm.h does (forward and backward agree): the corrected two-pass
- * algorithm, deviations from a first mean whose sum corrects it, so a large mean does not cancel
- * the variance away. One work-group per row, a power of two work-items up to {@link #GROUP}, its
+ * statistics are computed as layernorm.h does (forward and backward agree): the row shifted by its
+ * first value, then the corrected two-pass algorithm (deviations from a first mean whose sum
+ * corrects it), and (x - shift) - mean normalised, so a large common offset costs no digits. One work-group per row, a power of two work-items up to {@link #GROUP}, its
  * sums reductions through local memory written out in each kernel rather than in a helper: PoCL
  * once miscompiled barriers in a helper handed a local array (reduce.h).
  */
@@ -25,8 +25,8 @@ public final class TornadoLayerNorm {
         float[] squares = context.allocateFloatLocalArray(GROUP);
         int t = context.localIdx, size = context.localGroupSizeX, base = context.groupIdx * dim;
 
-        float sum = 0.0f;
-        for (int i = t; i < dim; i += size) sum += x.get(base + i);
+        float shift = x.get(base), sum = 0.0f;
+        for (int i = t; i < dim; i += size) sum += x.get(base + i) - shift;
         sums[t] = sum;
         context.localBarrier();
         for (int active = size / 2; active > 0; active /= 2) {
@@ -38,7 +38,7 @@ public final class TornadoLayerNorm {
 
         float deviations = 0.0f, squareSum = 0.0f;
         for (int i = t; i < dim; i += size) {
-            float d = x.get(base + i) - mean;
+            float d = (x.get(base + i) - shift) - mean;
             deviations += d;
             squareSum += d * d;
         }
@@ -56,13 +56,13 @@ public final class TornadoLayerNorm {
         mean += residual / dim;
         float rstd = 1.0f / TornadoMath.sqrt(TornadoMath.max(0.0f, (squares[0] - residual * residual / dim) / dim) + eps);
 
-        for (int i = t; i < dim; i += size) out.set(base + i, (x.get(base + i) - mean) * rstd * gamma.get(i) + beta.get(i));
+        for (int i = t; i < dim; i += size) out.set(base + i, ((x.get(base + i) - shift) - mean) * rstd * gamma.get(i) + beta.get(i));
     }
 
     /**
      * The backward pass's first task, one work-group per row: dx, from the row's statistics (recomputed)
-     * and {@code g = dy·gamma}, {@code dx = rstd·(g - mean(g) - xhat·mean(g·xhat))}; the row's mean and
-     * rstd go to {@code stats[row]} for {@link #backwardColumns}.
+     * and {@code g = dy·gamma}, {@code dx = rstd·(g - mean(g) - xhat·mean(g·xhat))}; the row's shift,
+     * mean and rstd go to {@code stats[3·row ..]} for {@link #backwardColumns}.
      */
     public static void backwardRows(KernelContext context, FloatArray dx, FloatArray stats, FloatArray dy, FloatArray x,
                                     FloatArray gamma, int dim, float eps) {
@@ -70,8 +70,8 @@ public final class TornadoLayerNorm {
         float[] squares = context.allocateFloatLocalArray(GROUP);
         int t = context.localIdx, size = context.localGroupSizeX, row = context.groupIdx, base = row * dim;
 
-        float sum = 0.0f;
-        for (int i = t; i < dim; i += size) sum += x.get(base + i);
+        float shift = x.get(base), sum = 0.0f;
+        for (int i = t; i < dim; i += size) sum += x.get(base + i) - shift;
         sums[t] = sum;
         context.localBarrier();
         for (int active = size / 2; active > 0; active /= 2) {
@@ -83,7 +83,7 @@ public final class TornadoLayerNorm {
 
         float deviations = 0.0f, squareSum = 0.0f;
         for (int i = t; i < dim; i += size) {
-            float d = x.get(base + i) - mean;
+            float d = (x.get(base + i) - shift) - mean;
             deviations += d;
             squareSum += d * d;
         }
@@ -104,7 +104,7 @@ public final class TornadoLayerNorm {
 
         float gSum = 0.0f, gxSum = 0.0f;
         for (int i = t; i < dim; i += size) {
-            float xhat = (x.get(base + i) - mean) * rstd, g = dy.get(base + i) * gamma.get(i);
+            float xhat = ((x.get(base + i) - shift) - mean) * rstd, g = dy.get(base + i) * gamma.get(i);
             gSum += g;
             gxSum += g * xhat;
         }
@@ -120,12 +120,13 @@ public final class TornadoLayerNorm {
         }
         float meanG = sums[0] / dim, meanGx = squares[0] / dim;
         for (int i = t; i < dim; i += size) {
-            float xhat = (x.get(base + i) - mean) * rstd;
+            float xhat = ((x.get(base + i) - shift) - mean) * rstd;
             dx.set(base + i, rstd * (dy.get(base + i) * gamma.get(i) - meanG - xhat * meanGx));
         }
         if (t == 0) {
-            stats.set(2 * row, mean);
-            stats.set(2 * row + 1, rstd);
+            stats.set(3 * row, shift);
+            stats.set(3 * row + 1, mean);
+            stats.set(3 * row + 2, rstd);
         }
     }
 
@@ -144,7 +145,7 @@ public final class TornadoLayerNorm {
         if (c < dim) {
             for (int r = ty; r < rows; r += TornadoSumRows.SHARES) {
                 float d = dy.get(r * dim + c);
-                dg += d * (x.get(r * dim + c) - stats.get(2 * r)) * stats.get(2 * r + 1);
+                dg += d * ((x.get(r * dim + c) - stats.get(3 * r)) - stats.get(3 * r + 1)) * stats.get(3 * r + 2);
                 db += d;
             }
         }

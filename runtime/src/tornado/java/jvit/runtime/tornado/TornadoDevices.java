@@ -11,10 +11,12 @@ import uk.ac.manchester.tornado.api.runtime.TornadoRuntimeProvider;
 /** Every device of every TornadoVM driver, {@code tornado:D:N}; found by name from {@link jvit.runtime.tornado.TornadoBackend}. */
 public final class TornadoDevices implements Supplier<List<Device>> {
     static final String RECOVER_BAILOUT = "tornado.recover.bailout";
+    static final String OPENCL_FLAGS = "tornado.opencl.compiler.flags";
 
     @Override
     public List<Device> get() {
         forbidJavaFallback();
+        keepIeeeArithmetic();
         TornadoRuntime runtime = TornadoRuntimeProvider.getTornadoRuntime();
         List<Device> found = new ArrayList<>();
         for (int d = 0; d < runtime.getNumBackends(); d++) {
@@ -23,6 +25,16 @@ public final class TornadoDevices implements Supplier<List<Device>> {
                 found.add(new TornadoDevice("tornado:" + d + ":" + n, driver, driver.getDevice(n)));
         }
         return found;
+    }
+
+    /**
+     * TornadoVM builds OpenCL with {@code -cl-fast-relaxed-math} unless told otherwise, which lets the
+     * compiler reassociate {@code (x - shift) - mean} in LayerNorm and lose a large common offset's
+     * digits (the device suite's layerNormUnderALargeCommonOffset); jvit's OpenCL devices build without
+     * it. Read once, when TornadoVM's runtime starts; a value the user gives is kept.
+     */
+    private static void keepIeeeArithmetic() {
+        if (System.getProperty(OPENCL_FLAGS) == null) System.setProperty(OPENCL_FLAGS, "-cl-mad-enable -w");
     }
 
     /**

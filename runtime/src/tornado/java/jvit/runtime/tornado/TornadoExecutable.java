@@ -305,15 +305,18 @@ final class TornadoExecutable implements Executable {
         }
     }
 
-    /** Copies in (TornadoVM reports their total over the parts), each launch, copies out. */
+    /** Copies in (TornadoVM reports their total over the parts), each jvit task (the sum of its TornadoVM tasks), copies out. */
     private List<TaskTime> times(List<PartProfile> profiles, Map<String, Long> kernelNanos) {
         List<TaskTime> times = new ArrayList<>();
         long in = profiles.stream().mapToLong(PartProfile::writeNanos).sum(), out = profiles.stream().mapToLong(PartProfile::readNanos).sum();
         if (in > 0) times.add(new TaskTime("copy_in", "copy_in", in));
+        Map<Task, Long> byTask = new IdentityHashMap<>();
         for (PartTasks part : parts)
             part.tasks().forEach((id, task) -> {
-                if (task != null) times.add(new TaskTime(task.name(), task.op().name(), kernelNanos.get(id)));
+                if (task != null) byTask.merge(task, kernelNanos.get(id), Long::sum);
             });
+        for (Task task : graph.tasks())
+            if (byTask.containsKey(task)) times.add(new TaskTime(task.name(), task.op().name(), byTask.get(task)));
         if (out > 0) times.add(new TaskTime("copy_out", "copy_out", out));
         return times;
     }

@@ -161,6 +161,7 @@ final class KernelBenchCommand implements Runnable {
             r.put("op", op.name());
             r.put("device", d.id());
             r.put("device_name", d.name());
+            TornadoRelease.record(r, List.of(d));
             r.put("shape", shape);
             r.put("gflops", round(gflops));
             r.put("gbps", round(gbps));
@@ -171,7 +172,7 @@ final class KernelBenchCommand implements Runnable {
             r.put("unstable", t.spread() > 0.1);
             out.println(Json.write(r));
         } else {
-            out.printf("%s %s on %s (%s)%n", op.name(), shape, d.id(), d.name());
+            out.printf("%s %s on %s (%s)%n%s", op.name(), shape, d.id(), d.name(), TornadoRelease.line(List.of(d)));
             out.printf("  %.3f ms median (min %.3f, max %.3f, %d runs)  %.1f GFLOP/s  %.1f GB/s%s%n", seconds * 1e3,
                     t.minSeconds() * 1e3, t.maxSeconds() * 1e3, t.nanos().length, gflops, gbps,
                     t.spread() > 0.1 ? String.format("  [unstable: spread %.0f%%]", 100 * t.spread()) : "");

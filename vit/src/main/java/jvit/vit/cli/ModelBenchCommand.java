@@ -171,6 +171,7 @@ final class ModelBenchCommand implements Runnable {
         r.put("model", name);
         r.put("device", ids);
         r.put("device_name", d.name());
+        TornadoRelease.record(r, deployment.devices());
         r.put("schedule", deployment.schedule().id());
         r.put("batch", batch);
         r.put("images_per_s", Math.round(batch / seconds * 100) / 100.0);
@@ -208,8 +209,8 @@ final class ModelBenchCommand implements Runnable {
             out.println(Json.write(r));
             return;
         }
-        out.printf("%s, batch %d, on %s (%s)%s%n", name, batch, ids, d.name(),
-                deployment.devices().size() > 1 ? ", schedule " + deployment.schedule().id() : "");
+        out.printf("%s, batch %d, on %s (%s)%s%n%s", name, batch, ids, d.name(),
+                deployment.devices().size() > 1 ? ", schedule " + deployment.schedule().id() : "", TornadoRelease.line(deployment.devices()));
         out.printf("  %.2f images/s, %.1f GFLOP/s: %.1f ms per batch median (min %.1f, max %.1f, %d runs)%s%n", batch / seconds,
                 flops / seconds / 1e9, seconds * 1e3,
                 t.minSeconds() * 1e3, t.maxSeconds() * 1e3, t.nanos().length,

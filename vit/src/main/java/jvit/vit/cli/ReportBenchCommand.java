@@ -11,6 +11,10 @@ import jvit.runtime.Device;
 import jvit.runtime.Devices;
 import jvit.runtime.UserError;
 import jvit.runtime.io.IoErrors;
+import jvit.vit.ViTConfig;
+import jvit.vit.ViTPresets;
+import jvit.vit.benchmark.KernelCases;
+import jvit.vit.benchmark.ModelCase;
 import jvit.vit.report.MachineInfo;
 import jvit.vit.report.Report;
 import jvit.vit.report.ReportCharts;
@@ -42,6 +46,12 @@ final class ReportBenchCommand implements Runnable {
     @Option(names = "--inference", description = "ViT-B/16 forward at batch 1 and 8 and ViT-S/16 at batch 8 beside the peers, with"
             + " the floors: what bench/peers-report.sh runs.")
     boolean inference;
+    @Option(names = "--kernels", split = ",", paramLabel = "CASE", description = "Only these kernel cases (names as in a report, e.g."
+            + " matmul_square_1024) and the --models given: a few cases compared in more rounds.")
+    List<String> kernels;
+    @Option(names = "--models", split = ",", paramLabel = "MODEL@BATCH[:train]", description = "Only these model cases and the --kernels"
+            + " given: a ViT preset (ViT-S/16) or fashion-mnist (the default model's recipe), a batch, :train for a training step.")
+    List<String> models;
     @Option(names = "--out", paramLabel = "DIR", description = "Where the files go (default: bench/results of the jvit checkout).")
     Path out;
     @Option(names = "--peers", split = ",", paramLabel = "P", defaultValue = "numpy,pytorch,onnxruntime",
@@ -52,8 +62,13 @@ final class ReportBenchCommand implements Runnable {
 
     @Override
     public void run() {
-        ReportSettings settings = tiny ? ReportSettings.tiny() : quick ? ReportSettings.quick()
-                : inference ? ReportSettings.inference() : ReportSettings.full();
+        boolean selected = kernels != null || models != null;
+        if ((quick ? 1 : 0) + (inference ? 1 : 0) + (tiny ? 1 : 0) + (selected ? 1 : 0) > 1)
+            throw new ParameterException(spec.commandLine(), "--quick, --inference, --kernels/--models and --tiny choose what runs: give one");
+        ReportSettings settings = tiny ? ReportSettings.tiny() : quick ? ReportSettings.quick() : inference ? ReportSettings.inference()
+                : selected ? ReportSettings.selected(kernels == null ? List.of() : kernels.stream().map(String::trim).map(KernelCases::named).toList(),
+                        models == null ? List.of() : models.stream().map(String::trim).map(this::modelCase).toList())
+                : ReportSettings.full();
         List<Device> chosen = devices();
         Path dir = outputDirectory();
         String name = LocalDate.now() + "-" + MachineInfo.host() + (settings.mode().equals("full") ? "" : "-" + settings.mode());
@@ -69,6 +84,17 @@ final class ReportBenchCommand implements Runnable {
         ReportMarkdown.write(report, dir.resolve(name + ".md"), models, kernels);
         progress.println("wrote " + dir.resolve(name + ".md") + " (and .json" + (models != null ? ", -models.png" : "")
                 + (kernels != null ? ", -kernels.png" : "") + ")");
+    }
+
+    /** {@code MODEL@BATCH[:train]}: a preset or fashion-mnist, a batch of at least one, a forward pass unless {@code :train}. */
+    private ModelCase modelCase(String text) {
+        var m = java.util.regex.Pattern.compile("(.+)@(\\d+)(:train)?").matcher(text);
+        if (!m.matches() || Integer.parseInt(m.group(2)) < 1)
+            throw new ParameterException(spec.commandLine(), "--models takes MODEL@BATCH or MODEL@BATCH:train (e.g. ViT-S/16@8,"
+                    + " fashion-mnist@128:train), not " + text);
+        String model = m.group(1);
+        ViTConfig config = model.equals("fashion-mnist") ? TrainCommand.recipeModel() : ViTPresets.get(model);
+        return new ModelCase(model, config, Integer.parseInt(m.group(2)), m.group(3) != null ? ModelCase.Step.TRAIN : ModelCase.Step.FORWARD);
     }
 
     /** The devices named, each once; by default every device present. */
@@ -110,6 +136,8 @@ final class ReportBenchCommand implements Runnable {
         if (devices != null) c.append(" --devices ").append(String.join(",", devices));
         if (quick) c.append(" --quick");
         if (inference) c.append(" --inference");
+        if (kernels != null) c.append(" --kernels ").append(String.join(",", kernels));
+        if (models != null) c.append(" --models ").append(String.join(",", models));
         if (!String.join(",", peers).equals("numpy,pytorch,onnxruntime")) c.append(" --peers ").append(String.join(",", peers));
         if (tiny) c.append(" --tiny");
         if (out != null) c.append(" --out ").append(out);

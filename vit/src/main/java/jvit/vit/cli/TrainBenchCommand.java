@@ -75,6 +75,7 @@ final class TrainBenchCommand implements Runnable {
             r.put("model", preset);
             r.put("device", ids);
             r.put("device_name", d.first().name());
+            TornadoRelease.record(r, d.devices());
             r.put("schedule", d.schedule().id());
             r.put("batch", batch);
             r.put("images_per_s", Math.round(batch / seconds * 100) / 100.0);
@@ -90,8 +91,8 @@ final class TrainBenchCommand implements Runnable {
             out.println(Json.write(r));
             return;
         }
-        out.printf("training step of %s (%,d parameters), batch %d, on %s (%s)%s%n", preset, c.parameters(), batch, ids, d.first().name(),
-                d.devices().size() > 1 ? ", schedule " + d.schedule().id() : "");
+        out.printf("training step of %s (%,d parameters), batch %d, on %s (%s)%s%n%s", preset, c.parameters(), batch, ids,
+                d.first().name(), d.devices().size() > 1 ? ", schedule " + d.schedule().id() : "", TornadoRelease.line(d.devices()));
         out.printf("  %.1f images/s: %.1f ms per step median (min %.1f, max %.1f, %d runs)%s%n", batch / seconds, seconds * 1e3,
                 t.minSeconds() * 1e3, t.maxSeconds() * 1e3, t.nanos().length,
                 t.spread() > 0.1 ? String.format("  [unstable: spread %.0f%%]", 100 * t.spread()) : "");

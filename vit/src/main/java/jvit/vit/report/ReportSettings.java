@@ -10,7 +10,7 @@ import jvit.vit.benchmark.ModelCases;
 /**
  * What a report runs and how long it times each case.
  *
- * @param mode {@code quick}, {@code full}, {@code inference} or {@code tiny} (the tests')
+ * @param mode {@code quick}, {@code full}, {@code inference}, {@code selected} or {@code tiny} (the tests')
  * @param rounds rounds per case; each runs the case on every device back to back, then on the peer
  * @param warmup untimed runs per device before the first round, at least ...
  * @param warmupSeconds ... and for at least this long: the JIT compiles a kernel's Vector API code
@@ -36,6 +36,13 @@ public record ReportSettings(String mode, int rounds, int warmup, double warmupS
         KernelCase peak = KernelCases.square(2048, true);
         return new ReportSettings("full", 5, 3, 3, 5, 100, 2, 300, peak, bandwidth(1 << 24),
                 KernelCases.all().stream().filter(c -> !c.name().equals(peak.name())).toList(), ModelCases.all(), 1_000_000_000L);
+    }
+
+    /** These cases alone, timed as the full report times them (the peak matmul and the add give the floors). */
+    public static ReportSettings selected(List<KernelCase> kernels, List<ModelCase> models) {
+        KernelCase peak = KernelCases.square(2048, true);
+        return new ReportSettings("selected", 5, 3, 3, 5, 100, 2, 600, peak, bandwidth(1 << 24),
+                kernels.stream().filter(c -> !c.name().equals(peak.name())).toList(), List.copyOf(models), 1_000_000_000L);
     }
 
     /**

@@ -61,6 +61,25 @@ class ReportCommandTest {
     }
 
     @Test
+    void anUnknownKernelCaseIsRefusedBeforeAnythingRuns() {
+        CliTest.vit("bench", "report", "--kernels", "matmul_square_1024,matmul_cube", "--devices", "java", "--out", dir.toString())
+                .failsWith("matmul_cube", "matmul_square_1024");
+        assertEquals(0, dir.toFile().list().length);
+    }
+
+    @Test
+    void twoChoicesOfWhatRunsAreAUsageError() {
+        CliTest.vit("bench", "report", "--quick", "--kernels", "gelu", "--devices", "java", "--out", dir.toString())
+                .failsWith("--quick", "--kernels", "give one");
+    }
+
+    @Test
+    void aModelCaseWithoutABatchIsAUsageError() {
+        CliTest.vit("bench", "report", "--models", "ViT-S/16", "--devices", "java", "--out", dir.toString())
+                .failsWith("--models", "ViT-S/16");
+    }
+
+    @Test
     void anOutputThatIsAFileIsRefused() throws Exception {
         Path file = Files.writeString(dir.resolve("taken"), "x");
         CliTest.vit("bench", "report", "--tiny", "--devices", "java", "--out", file.toString()).failsWith("taken", "is not a directory");

@@ -115,7 +115,7 @@ class PlacedForwardTest {
     }
 
     /** Runs a model of 65 tokens, 64 wide, on one java device and over {@code deployment}; at least {@code stages} stages are used. */
-    private static void assertSameLogits(Deployment deployment, int stages) {
+    static void assertSameLogits(Deployment deployment, int stages) {
         Random random = random();
         ViTConfig config = DeviceForwardTests.wide();
         RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
@@ -147,7 +147,7 @@ class PlacedForwardTest {
     }
 
     /** Two devices, the second {@code ratio} times the first's speed. */
-    private static Deployment pipeline(List<Device> devices, double first, double second) {
+    static Deployment pipeline(List<Device> devices, double first, double second) {
         Map<Device, DeviceProfile> profiles = Map.of(devices.get(0), profile(first, 10, 1, 1, 0), devices.get(1), profile(second, 10, 1, 1, 0));
         return new Deployment(devices, Schedule.PIPELINE, profiles::get);
     }
@@ -156,7 +156,7 @@ class PlacedForwardTest {
      * A profile: matmuls at {@code matmul} GFLOP/s, memory at {@code bandwidth} GB/s, copies at {@code transfer} GB/s, launches in
      * {@code launch} µs, a round trip through the host in {@code roundTrip} µs.
      */
-    private static DeviceProfile profile(double matmul, double bandwidth, double transfer, double launch, double roundTrip) {
+    static DeviceProfile profile(double matmul, double bandwidth, double transfer, double launch, double roundTrip) {
         return new DeviceProfile("test", new TreeMap<>(Map.of(512, matmul)), bandwidth, transfer, launch, roundTrip);
     }
 
