@@ -68,11 +68,23 @@ public final class Attention {
         int width = heads * headDim;
         float scale = (float) (1 / Math.sqrt(headDim));
         Parallel.forRange(batch * heads, 2, (from, to) -> {
-            try (Arena scratch = Arena.ofConfined()) {
-                HeadPanels head = new HeadPanels(tokens, headDim, scratch);
-                for (int bh = from; bh < to; bh++) head.attend(out, qkv, bh / heads, bh % heads, width, scale);
-            }
+            HeadPanels head = new HeadPanels(tokens, headDim);
+            for (int bh = from; bh < to; bh++) head.attend(out, qkv, bh / heads, bh % heads, width, scale);
         });
+    }
+
+    /**
+     * Where each thread's probabilities are, grown as needed: in a shared arena, as the graph's
+     * tensors are. A confined arena's segments would make the matmul kernel's loads of A see a second
+     * kind of session, which slowed every product of a ViT-S/16 forward by a quarter.
+     */
+    private static final Arena SCRATCH = Arena.ofShared();
+    private static final ThreadLocal<MemorySegment> PROBABILITIES = ThreadLocal.withInitial(() -> MemorySegment.NULL);
+
+    private static MemorySegment probabilities(long bytes) {
+        MemorySegment p = PROBABILITIES.get();
+        if (p.byteSize() < bytes) PROBABILITIES.set(p = SCRATCH.allocate(bytes, 64));
+        return p;
     }
 
     /** One task's work space: K and V of one (sequence, head) packed as B panels, and MR rows of scores. */
@@ -82,14 +94,14 @@ public final class Attention {
         /** The probabilities of MR rows, where the kernel reads its A. */
         final MemorySegment p;
 
-        HeadPanels(int tokens, int headDim, Arena scratch) {
+        HeadPanels(int tokens, int headDim) {
             this.tokens = tokens;
             this.headDim = headDim;
             keys = (tokens + NR - 1) / NR * NR;
             k = new float[keys * headDim];
             v = new float[(headDim + NR - 1) / NR * NR * tokens];
             scores = new float[MR * keys];
-            p = scratch.allocate(4L * MR * keys, 64);
+            p = probabilities(4L * MR * keys);
         }
 
         void attend(MemorySegment out, MemorySegment qkv, int b, int h, int width, float scale) {
