@@ -2,17 +2,22 @@ package jvit.kernels.cpu;
 
 import static jvit.kernels.cpu.F32.L;
 import static jvit.kernels.cpu.F32.S;
+import static jvit.kernels.cpu.MatmulKernel.MR;
+import static jvit.kernels.cpu.MatmulKernel.NR;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import jvit.kernels.Op;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
 /**
  * Multi-head self-attention, {@code softmax(Q·Kᵀ/√d)·V} per (sequence, head), heads written side by
- * side, and its backward pass. One task per (sequence, head): Q (pre-scaled by 1/√d), K and V are
- * gathered, K also transposed, so that a row of scores is a broadcast-FMA over d for 16 keys at a
- * time (no horizontal sums), four query rows sharing each load; weighted sums of rows accumulate
- * in registers over all keys, one load per four FMAs.
+ * side, and its backward pass. One task per (sequence, head). The forward pass runs on the matmul
+ * micro-kernel. The backward pass gathers Q (pre-scaled by 1/√d), K and V, K also transposed, so
+ * that a row of scores is a broadcast-FMA over d for 16 keys at a time (no horizontal sums), four
+ * query rows sharing each load; weighted sums of rows accumulate in registers over all keys, one
+ * load per four FMAs.
  */
 public final class Attention {
     private static final int ROWS = 4;
@@ -55,26 +60,75 @@ public final class Attention {
         }
     }
 
-    /** qkv {@code [batch, tokens, 3, heads, headDim]}; out {@code [batch, tokens, heads·headDim]}. */
+    /**
+     * qkv {@code [batch, tokens, 3, heads, headDim]}; out {@code [batch, tokens, heads·headDim]}.
+     * Both products go through {@link MatmulKernel}, MR query rows at a time: their scores
+     * {@code Q·Kᵀ} (Q read in place, K packed), scaled and softmaxed, then {@code P·V} (V packed).
+     */
     public static void forward(MemorySegment out, MemorySegment qkv, int batch, int tokens, int heads, int headDim) {
         int width = heads * headDim;
         float scale = (float) (1 / Math.sqrt(headDim));
         Parallel.forRange(batch * heads, 2, (from, to) -> {
-            Head head = new Head(tokens, headDim);
-            float[] scores = new float[ROWS * head.keys];
-            float[] o = new float[ROWS * headDim];
-            for (int bh = from; bh < to; bh++) {
-                int b = bh / heads, h = bh % heads;
-                head.gather(qkv, b, h, width, scale);
-                for (int i0 = 0; i0 < tokens; i0 += ROWS) {
-                    int rows = Math.min(ROWS, tokens - i0);
-                    head.probabilities(i0, rows, scores, 0);
-                    mix(scores, 0, head.keys, 1, rows, head.v, tokens, headDim, o, 0);
+            HeadPanels head = new HeadPanels(tokens, headDim);
+            for (int bh = from; bh < to; bh++) head.attend(out, qkv, bh / heads, bh % heads, width, scale);
+        });
+    }
+
+    /**
+     * Where each thread's probabilities are, grown as needed: in a shared arena, as the graph's
+     * tensors are. A confined arena's segments would make the matmul kernel's loads of A see a second
+     * kind of session, which slowed every product of a ViT-S/16 forward by a quarter.
+     */
+    private static final Arena SCRATCH = Arena.ofShared();
+    private static final ThreadLocal<MemorySegment> PROBABILITIES = ThreadLocal.withInitial(() -> MemorySegment.NULL);
+
+    private static MemorySegment probabilities(long bytes) {
+        MemorySegment p = PROBABILITIES.get();
+        if (p.byteSize() < bytes) PROBABILITIES.set(p = SCRATCH.allocate(bytes, 64));
+        return p;
+    }
+
+    /** One task's work space: K and V of one (sequence, head) packed as B panels, and MR rows of scores. */
+    private static final class HeadPanels {
+        final int tokens, headDim, keys;
+        final float[] k, v, scores, tile = new float[MR * NR];
+        /** The probabilities of MR rows, where the kernel reads its A. */
+        final MemorySegment p;
+
+        HeadPanels(int tokens, int headDim) {
+            this.tokens = tokens;
+            this.headDim = headDim;
+            keys = (tokens + NR - 1) / NR * NR;
+            k = new float[keys * headDim];
+            v = new float[(headDim + NR - 1) / NR * NR * tokens];
+            scores = new float[MR * keys];
+            p = probabilities(4L * MR * keys);
+        }
+
+        void attend(MemorySegment out, MemorySegment qkv, int b, int h, int width, float scale) {
+            long stride = 3L * width, q0 = (long) b * tokens * stride + (long) h * headDim;
+            MatmulPacking.packB(qkv, q0 + width, stride, true, 0, tokens, 0, headDim, k, 0);
+            MatmulPacking.packB(qkv, q0 + 2L * width, stride, false, 0, headDim, 0, tokens, v, 0);
+            for (int i = 0; i < tokens; i += MR) {
+                int rows = Math.min(MR, tokens - i);
+                for (int j = 0; j < tokens; j += NR) {
+                    MatmulKernel.multiply(qkv, q0 + i * stride, stride, 1, rows, k, j * headDim, headDim, tile);
+                    // Whole panels, padding keys included: they lie inside a row of scores, and softmax stops short of them.
                     for (int r = 0; r < rows; r++)
-                        F32.copy(o, r * headDim, out, ((long) b * tokens + i0 + r) * width + (long) h * headDim, headDim);
+                        for (int c = 0; c < NR; c += L)
+                            FloatVector.fromArray(S, tile, r * NR + c).mul(scale).intoArray(scores, r * keys + j + c);
+                }
+                for (int r = 0; r < rows; r++) {
+                    Softmax.inPlace(scores, r * keys, tokens);
+                    MemorySegment.copy(scores, r * keys, p, F32.LAYOUT, 4L * r * keys, tokens);
+                }
+                long o = ((long) b * tokens + i) * width + (long) h * headDim;
+                for (int e = 0; e < headDim; e += NR) {
+                    MatmulKernel.multiply(p, 0, keys, 1, rows, v, e * tokens, tokens, tile);
+                    MatmulKernel.store(tile, rows, Math.min(NR, headDim - e), out, o + e, width, false, null, 0, Op.Activation.NONE);
                 }
             }
-        });
+        }
     }
 
     /**

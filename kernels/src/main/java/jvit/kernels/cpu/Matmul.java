@@ -14,6 +14,7 @@ import jvit.kernels.Op.Activation;
  * batch item each), spread over the cores. A task packs its columns of B, all of k, into panels
  * ({@link MatmulPacking}), then sweeps A's rows through {@link MatmulKernel} MR at a time, A read
  * in place (a transposed A down its columns); k deeper than KC is summed in C, MC rows at a time.
+ * A read-only B (mapped weights) is packed once and kept ({@link PackedWeights}).
  * Fewer than {@value #SMALL_M} rows take {@link MatmulSmall}, where packing would cost more than it
  * saves.
  */
@@ -46,6 +47,7 @@ public final class Matmul {
             MatmulSmall.forward(c, a, b, bias, batch, m, n, k, transposedA, transposedB, activation);
             return;
         }
+        float[] packedWeights = batch == 1 && b.isReadOnly() ? PackedWeights.of(b, n, k, transposedB) : null;
         int wanted = Parallel.THREADS * 4;
         int panels = (n + NR - 1) / NR;
         Split cols = Split.of(panels, Math.max((panels + NC / NR - 1) / (NC / NR), (wanted + batch - 1) / batch));
@@ -58,24 +60,29 @@ public final class Matmul {
                 int item = t / tasksPerItem, cb = t % tasksPerItem / rows.parts(), rb = t % rows.parts();
                 int j0 = cb * cols.each() * NR, j1 = Math.min(n, j0 + cols.each() * NR);
                 int i0 = rb * rows.each() * MR, i1 = Math.min(m, i0 + rows.each() * MR);
-                block(c, a, b, bias, item, m, n, k, transposedA, transposedB, activation, i0, i1, j0, j1, kc, tile);
+                block(c, a, b, packedWeights, bias, item, m, n, k, transposedA, transposedB, activation, i0, i1, j0, j1, kc, tile);
             }
         });
     }
 
     /**
      * C rows {@code [i0, i1)} × columns {@code [j0, j1)} of batch item {@code item}. All of k is
-     * packed first, so that the C block of MC rows can stay in L2 while its k blocks are summed.
+     * packed first (unless {@code packedWeights} holds all of B packed), so that the C block of MC
+     * rows can stay in L2 while its k blocks are summed.
      */
-    private static void block(MemorySegment c, MemorySegment a, MemorySegment b, MemorySegment bias, int item,
+    private static void block(MemorySegment c, MemorySegment a, MemorySegment b, float[] packedWeights, MemorySegment bias, int item,
                               int m, int n, int k, boolean transposedA, boolean transposedB, Activation activation,
                               int i0, int i1, int j0, int j1, int kc, float[] tile) {
         long aBase = (long) item * m * k, bBase = (long) item * n * k, cBase = (long) item * m * n;
         long rowStride = transposedA ? 1 : k, depthStride = transposedA ? m : 1;
-        int width = (j1 - j0 + NR - 1) / NR * NR;
-        float[] packed = packedB(Math.multiplyExact(k, width));
-        for (int p0 = 0; p0 < k; p0 += kc)
-            MatmulPacking.packB(b, bBase, n, k, transposedB, j0, j1, p0, Math.min(kc, k - p0), packed, p0 * width);
+        float[] packed = packedWeights;
+        int start = 0; // panel j0's place in packed: panels of all of k, one after another
+        if (packed != null) {
+            start = j0 / NR * k * NR;
+        } else {
+            packed = packedB(Math.multiplyExact(k, (j1 - j0 + NR - 1) / NR * NR));
+            MatmulPacking.packB(b, bBase, transposedB ? k : n, transposedB, j0, j1, 0, k, packed, 0);
+        }
         for (int ic = i0; ic < i1; ic += MC) {
             int ie = Math.min(i1, ic + MC);
             for (int p0 = 0; p0 < k; p0 += kc) {
@@ -83,7 +90,7 @@ public final class Matmul {
                 boolean first = p0 == 0, last = p0 + depth == k;
                 for (int i = ic; i < ie; i += MR) {
                     int rows = Math.min(MR, ie - i);
-                    for (int j = j0, panel = p0 * width; j < j1; j += NR, panel += depth * NR) {
+                    for (int j = j0, panel = start + p0 * NR; j < j1; j += NR, panel += k * NR) {
                         MatmulKernel.multiply(a, aBase + i * rowStride + p0 * depthStride, rowStride, depthStride, rows, packed, panel,
                                 depth, tile);
                         MatmulKernel.store(tile, rows, Math.min(NR, j1 - j), c, cBase + (long) i * n + j, n, !first,

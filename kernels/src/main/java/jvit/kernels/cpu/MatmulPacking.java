@@ -18,21 +18,22 @@ final class MatmulPacking {
 
     /**
      * Packs columns {@code [j0, j1)} and k range {@code [p0, p0 + kc)} of one B matrix at
-     * {@code base}: panel {@code q} holds columns {@code j0 + q·NR ..} at {@code at + q·kc·NR}, element
-     * {@code (p, j)} at {@code + p·NR + j}.
+     * {@code base} whose rows are {@code ld} floats apart ({@code [k, n]}: n, or more in a slice;
+     * {@code [n, k]} when {@code transposedB}: k, or more): panel {@code q} holds columns
+     * {@code j0 + q·NR ..} at {@code at + q·kc·NR}, element {@code (p, j)} at {@code + p·NR + j}.
      */
-    static void packB(MemorySegment b, long base, int n, int k, boolean transposedB, int j0, int j1, int p0, int kc,
+    static void packB(MemorySegment b, long base, long ld, boolean transposedB, int j0, int j1, int p0, int kc,
                       float[] packed, int at) {
         for (int j = j0, panel = at; j < j1; j += NR, panel += kc * NR) {
             int cols = Math.min(NR, j1 - j);
-            if (transposedB) packTransposed(b, base, k, j, cols, p0, kc, packed, panel);
-            else packRows(b, base, n, j, cols, p0, kc, packed, panel);
+            if (transposedB) packTransposed(b, base, ld, j, cols, p0, kc, packed, panel);
+            else packRows(b, base, ld, j, cols, p0, kc, packed, panel);
         }
     }
 
     /** B is {@code [k, n]}: each panel row is a contiguous run of B's row. */
-    private static void packRows(MemorySegment b, long base, int n, int j, int cols, int p0, int kc, float[] packed, int panel) {
-        long from = (base + (long) p0 * n + j) * 4, stride = 4L * n;
+    private static void packRows(MemorySegment b, long base, long ld, int j, int cols, int p0, int kc, float[] packed, int panel) {
+        long from = (base + p0 * ld + j) * 4, stride = 4 * ld;
         if (cols == NR) {
             for (int p = 0, to = panel; p < kc; p++, from += stride, to += NR)
                 for (int v = 0; v < NR; v += L) FloatVector.fromMemorySegment(S, b, from + 4L * v, LE).intoArray(packed, to + v);
@@ -47,18 +48,18 @@ final class MatmulPacking {
      * B is {@code [n, k]}: a panel is NR rows of B, transposed, 16×16 blocks in registers where
      * vectors are 16 floats wide, the rest element by element.
      */
-    private static void packTransposed(MemorySegment b, long base, int k, int j, int cols, int p0, int kc,
+    private static void packTransposed(MemorySegment b, long base, long ld, int j, int cols, int p0, int kc,
                                        float[] packed, int panel) {
         int p = 0;
         if (L == MatmulTranspose.SIZE && cols == NR) {
             for (; p + L <= kc; p += L)
                 for (int v = 0; v < NR; v += L)
-                    MatmulTranspose.transpose(b, (base + (long) (j + v) * k + p0 + p) * 4, 4L * k, packed, panel + p * NR + v);
+                    MatmulTranspose.transpose(b, (base + (j + v) * ld + p0 + p) * 4, 4 * ld, packed, panel + p * NR + v);
         } else if (cols < NR) {
             Arrays.fill(packed, panel, panel + kc * NR, 0f);
         }
         for (int jj = 0; jj < cols; jj++) {
-            long from = base + (long) (j + jj) * k + p0;
+            long from = base + (j + jj) * ld + p0;
             for (int q = p; q < kc; q++) packed[panel + q * NR + jj] = F32.get(b, from + q);
         }
     }

@@ -111,6 +111,37 @@ class MatmulTest {
         check(1, m, n, k, transposedA, transposedB, true, false, offset);
     }
 
+    /**
+     * A read-only B (a mapped weight) is packed once and kept: the second product reads what was kept.
+     * Its memory freed and allocated again with other values (malloc often hands back the same
+     * address) is packed anew.
+     */
+    @ParameterizedTest(name = "m={0} n={1} k={2} transposedB={3}")
+    @CsvSource({
+            "4, 1, 1, true",
+            "19, 70, 33, true",
+            "19, 70, 33, false",
+            "197, 257, 191, true",
+            "13, 33, 1025, false",
+            "23, 65, 2049, true",
+    })
+    void readOnlyWeightsArePackedOnceWhileTheirMemoryLives(int m, int n, int k, boolean transposedB) {
+        Random random = random();
+        for (int life = 0; life < 2; life++) {
+            double[] a = roundToFloat(uniform(random, m * k, 1));
+            double[] b = roundToFloat(uniform(random, n * k, 1));
+            double[] expected = Reference64.matmul(a, b, null, 1, m, n, k, false, transposedB, false);
+            try (Arena arena = Arena.ofShared()) {
+                MemorySegment weights = segment(arena, b).asReadOnly(), x = segment(arena, a);
+                for (int run = 0; run < 2; run++) {
+                    MemorySegment out = poisoned(arena, (long) m * n);
+                    Matmul.forward(out, x, weights, null, 1, m, n, k, false, transposedB, Activation.NONE);
+                    assertClose("matmul, read-only B, life " + life + " run " + run + " " + random, expected, out, 1e-5, 1e-6 * (k + 1));
+                }
+            }
+        }
+    }
+
     private static void check(int batch, int m, int n, int k, boolean transposedA, boolean transposedB, boolean bias, boolean gelu,
                               int offset) {
         check(batch, m, n, k, transposedA, transposedB, bias, gelu ? Activation.GELU : Activation.NONE, offset);
