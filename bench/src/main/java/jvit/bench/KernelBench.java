@@ -27,6 +27,8 @@ public class KernelBench {
             "embed_tokens",
             "layernorm",
             "matmul_qkv",
+            "qk_split",
+            "qk_merge",
             "attention",
             "matmul_proj",
             "add",
