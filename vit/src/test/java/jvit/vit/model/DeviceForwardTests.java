@@ -52,20 +52,24 @@ public interface DeviceForwardTests {
                 ViTWeights weights = ViTWeights.from(config, checkpoint.tensors(naming, arena), Path.of("test.safetensors"), arena);
                 try (Inference java = new Inference(weights, Devices.get("java"), batch);
                      Inference onDevice = new Inference(weights, device, batch)) {
-                    for (int run = 0; run < 2; run++) { // the second run reads the weights already on the device
-                        MemorySegment images = segment(arena, uniform(random, (int) (batch * java.imageElements()), 2));
-                        java.images().copyFrom(images);
-                        onDevice.images().copyFrom(images);
-                        onDevice.logits().fill((byte) 0xff); // NaN: a logit the graph does not write fails
-                        java.run(false);
-                        onDevice.run(false);
-                        int n = batch * config.numLabels();
-                        double error = DeviceTesting.relativeError(toDoubles(java.logits(), n), toDoubles(onDevice.logits(), n));
-                        assertTrue(error <= 1e-4, device + " " + naming + " " + config.hidden() + "-wide run " + run + " " + random
-                                + ": logits differ from the Java device's by " + error);
-                    }
+                    assertLogitsAgree(java, onDevice, batch * config.numLabels(), random, arena,
+                            device + " " + naming + " " + config.hidden() + "-wide");
                 }
             }
+        }
+    }
+
+    /** Two runs on the same random images (the second reads the weights already on the device): logits within 1e-4 relative. */
+    static void assertLogitsAgree(Inference java, Inference onDevice, int logits, Random random, Arena arena, String what) {
+        for (int run = 0; run < 2; run++) {
+            MemorySegment images = segment(arena, uniform(random, (int) (java.batch() * java.imageElements()), 2));
+            java.images().copyFrom(images);
+            onDevice.images().copyFrom(images);
+            onDevice.logits().fill((byte) 0xff); // NaN: a logit the graph does not write fails
+            java.run(false);
+            onDevice.run(false);
+            double error = DeviceTesting.relativeError(toDoubles(java.logits(), logits), toDoubles(onDevice.logits(), logits));
+            assertTrue(error <= 1e-4, what + " run " + run + " " + random + ": logits differ from the Java device's by " + error);
         }
     }
 }

@@ -1,10 +1,8 @@
 package jvit.vit.model;
 
-import static jvit.kernels.Tensors.*;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static jvit.kernels.Tensors.random;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
@@ -12,7 +10,6 @@ import jvit.runtime.Device;
 import jvit.runtime.Devices;
 import jvit.kernels.Op.Activation;
 import jvit.runtime.TestDevices;
-import jvit.vit.DeviceTesting;
 import jvit.vit.ViTConfig;
 import org.junit.jupiter.api.Test;
 
@@ -63,17 +60,7 @@ class TornadoViTTest implements ViTDeviceSuite {
         int batch = 2;
         try (ViTModel model = ViTModel.openDirectory(DEFAULT_MODEL); Arena arena = Arena.ofConfined();
              Inference java = model.inference(Devices.get("java"), batch); Inference onDevice = model.inference(device(), batch)) {
-            for (int run = 0; run < 2; run++) { // the second run reads the weights already on the device
-                MemorySegment images = segment(arena, uniform(random, (int) (batch * java.imageElements()), 2));
-                java.images().copyFrom(images);
-                onDevice.images().copyFrom(images);
-                onDevice.logits().fill((byte) 0xff); // NaN: a logit the graph does not write fails
-                java.run(false);
-                onDevice.run(false);
-                int n = batch * model.config().numLabels();
-                double error = DeviceTesting.relativeError(toDoubles(java.logits(), n), toDoubles(onDevice.logits(), n));
-                assertTrue(error <= 1e-4, "default model run " + run + " " + random + ": logits differ from the Java device's by " + error);
-            }
+            DeviceForwardTests.assertLogitsAgree(java, onDevice, batch * model.config().numLabels(), random, arena, "default model");
         }
     }
 }
