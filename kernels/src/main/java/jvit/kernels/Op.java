@@ -245,11 +245,14 @@ public sealed interface Op {
      * patches only (timm's {@code no_embed_class}). {@code out[b, t] = pre[t] (+ pos[t])} for
      * {@code t < prefix}, {@code out[b, prefix + i] = patches[b, i] + pos[prefix + i - positionsFrom]}.
      * Shapes: out {@code [batch, prefix + patches, hidden]}, patches {@code [batch, patches, hidden]},
-     * pre {@code [prefix, hidden]}, pos {@code [prefix + patches - positionsFrom, hidden]}. Args: out, patches, pre, pos.
+     * pre {@code [prefix, hidden]}, pos {@code [prefix + patches - positionsFrom, hidden]}. Args: out, patches, pre, pos;
+     * without prefix tokens ({@code prefix} 0, timm's {@code class_token=False} without registers) there is no pre:
+     * out, patches, pos, as a matmul without bias has no bias.
      */
     record EmbedTokens(int batch, int prefix, int patches, int hidden, boolean prefixPositions) implements Op {
         public EmbedTokens {
-            positive(batch, prefix, patches, hidden);
+            positive(batch, patches, hidden);
+            if (prefix < 0) throw new IllegalArgumentException("prefix tokens must be >= 0, got " + prefix);
         }
 
         /** The plain ViT's sequence: one class token, positions for every token. */
@@ -265,8 +268,8 @@ public sealed interface Op {
         public String name() { return "embed_tokens"; }
 
         public long[] argElements() {
-            return new long[] {(long) batch * tokens() * hidden, (long) batch * patches * hidden, (long) prefix * hidden,
-                    (long) (tokens() - positionsFrom()) * hidden};
+            long out = (long) batch * tokens() * hidden, in = (long) batch * patches * hidden, pos = (long) (tokens() - positionsFrom()) * hidden;
+            return prefix > 0 ? new long[] {out, in, (long) prefix * hidden, pos} : new long[] {out, in, pos};
         }
 
         public long flops() { return (long) batch * tokens() * hidden; }
@@ -484,11 +487,12 @@ public sealed interface Op {
 
     /**
      * {@link EmbedTokens}' gradients: {@code dpatches[b, i] = dx[b, prefix + i]}, {@code dpre[t] = Σ_b dx[b, t]},
-     * {@code dpos[t - positionsFrom] = Σ_b dx[b, t]}. Args: dpatches, dpre, dpos, dx.
+     * {@code dpos[t - positionsFrom] = Σ_b dx[b, t]}. Args: dpatches, dpre, dpos, dx; without prefix tokens
+     * dpatches, dpos, dx.
      */
     record EmbedTokensBackward(int batch, int prefix, int patches, int hidden, boolean prefixPositions) implements Op {
         public EmbedTokensBackward {
-            positive(batch, prefix, patches, hidden);
+            new EmbedTokens(batch, prefix, patches, hidden, prefixPositions); // the same checks
         }
 
         /** The plain ViT's: one class token, positions for every token. */
@@ -500,11 +504,11 @@ public sealed interface Op {
 
         public String name() { return "embed_tokens_backward"; }
 
-        public int outputs() { return 3; }
+        public int outputs() { return prefix > 0 ? 3 : 2; }
 
         public long[] argElements() {
-            long[] f = forward().argElements(); // out, patches, pre, pos
-            return new long[] {f[1], f[2], f[3], f[0]};
+            long[] f = forward().argElements(); // out, patches, (pre,) pos
+            return prefix > 0 ? new long[] {f[1], f[2], f[3], f[0]} : new long[] {f[1], f[2], f[0]};
         }
 
         public long flops() { return forward().flops(); }

@@ -160,20 +160,24 @@ public interface DeviceKernelsTests {
         assertClose("patch embed " + random, expected, actual, 1e-5, 1e-6 * channels * patch * patch);
     }
 
-    /** Prefixes: the class token alone, DeiT's class and distillation tokens, a class token and registers without positions. */
+    /**
+     * Prefixes: the class token alone, DeiT's class and distillation tokens, a class token and registers without positions,
+     * none (no class token: no pre tensor, a null buffer on devices).
+     */
     @ParameterizedTest(name = "batch={0} prefix={1} patches={2} hidden={3} prefixPositions={4}")
     @CsvSource({"1, 1, 1, 1, true", "3, 1, 49, 17, true", "2, 1, 196, 67, true", "2, 1, 15, 32, true", "1, 1, 16, 15, true",
-            "2, 2, 49, 17, true", "3, 5, 16, 15, false", "1, 3, 1, 5, false"})
+            "2, 2, 49, 17, true", "3, 5, 16, 15, false", "1, 3, 1, 5, false", "3, 0, 49, 17, true", "1, 0, 1, 5, false"})
     default void embedTokensAndClassToken(int batch, int prefix, int patches, int hidden, boolean prefixPositions) {
         Random random = random();
         int tokens = prefix + patches, from = prefixPositions ? 0 : prefix;
         double[] x = roundToFloat(uniform(random, batch * patches * hidden, 1));
         double[] pre = roundToFloat(uniform(random, prefix * hidden, 1));
         double[] pos = roundToFloat(uniform(random, (tokens - from) * hidden, 1));
-        double[] out = run(new Op.EmbedTokens(batch, prefix, patches, hidden, prefixPositions), x, pre, pos);
+        Op.EmbedTokens op = new Op.EmbedTokens(batch, prefix, patches, hidden, prefixPositions);
+        double[] out = prefix > 0 ? run(op, x, pre, pos) : run(op, x, pos);
         double[] expected = Reference64.embedTokens(x, pre, pos, batch, prefix, patches, hidden, from);
         assertClose("embed tokens " + random, expected, out, 1e-7, 0);
-        for (int token : new int[] {0, prefix - 1})
+        for (int token : prefix > 0 ? new int[] {0, prefix - 1} : new int[0])
             assertClose("token " + token + " " + random, Reference64.classToken(expected, batch, tokens, hidden, token),
                     run(new Op.ClassToken(batch, tokens, hidden, token), out), 1e-7, 0);
     }

@@ -167,14 +167,15 @@ public interface TrainingKernelsTests {
 
     @ParameterizedTest(name = "batch={0} prefix={1} patches={2} hidden={3} prefixPositions={4}")
     @CsvSource({"1, 1, 1, 1, true", "3, 1, 49, 17, true", "2, 1, 196, 67, true", "2, 1, 15, 32, true", "5, 1, 16, 15, true",
-            "2, 2, 49, 17, true", "3, 5, 16, 15, false", "1, 3, 1, 5, false"})
+            "2, 2, 49, 17, true", "3, 5, 16, 15, false", "1, 3, 1, 5, false", "3, 0, 49, 17, true", "1, 0, 1, 5, false"})
     default void embedTokensAndClassTokenBackward(int batch, int prefix, int patches, int hidden, boolean prefixPositions) {
         Random random = random();
         int tokens = prefix + patches;
         double[] dx = roundToFloat(uniform(random, batch * tokens * hidden, 1)), dcls = roundToFloat(uniform(random, batch * hidden, 1));
-        assertLikeJava("embed tokens backward " + random, new Op.EmbedTokensBackward(batch, prefix, patches, hidden, prefixPositions),
-                1e-6, 1e-6, null, null, null, dx);
-        for (int token : new int[] {0, prefix - 1})
+        Op.EmbedTokensBackward op = new Op.EmbedTokensBackward(batch, prefix, patches, hidden, prefixPositions);
+        if (prefix > 0) assertLikeJava("embed tokens backward " + random, op, 1e-6, 1e-6, null, null, null, dx);
+        else assertLikeJava("embed tokens backward without prefix " + random, op, 1e-6, 1e-6, null, null, dx);
+        for (int token : prefix > 0 ? new int[] {0, prefix - 1} : new int[0])
             assertLikeJava("token " + token + " backward " + random, new Op.ClassTokenBackward(batch, tokens, hidden, token), 0, 0,
                     null, dcls);
     }

@@ -73,13 +73,12 @@ public final class ModelConfigs {
     private static final ConfigFields TIMM_MODEL_ARGS = new ConfigFields("timm's model_args",
             Set.of("img_size", "patch_size", "in_chans", "num_classes", "embed_dim", "depth", "num_heads", "mlp_ratio",
                     "qkv_bias", "global_pool", "fc_norm", "act_layer", "norm_layer", "init_values", "reg_tokens", "no_embed_class",
-                    "pre_norm", "qk_norm", "dynamic_img_size"),
+                    "class_token", "pre_norm", "qk_norm", "dynamic_img_size"),
             harmless("drop_rate", "pos_drop_rate", "patch_drop_rate", "proj_drop_rate", "attn_drop_rate", "drop_path_rate",
                     "weight_init", "fix_init", "device", "dtype",
                     // pads images whose side is not a multiple of the patch; jvit's sides always are
                     "dynamic_img_pad"),
-            List.of(Switch.off("class_token", "models without a class token", true),
-                    Switch.off("final_norm", "models without the final norm", true),
+            List.of(Switch.off("final_norm", "models without the final norm", true),
                     Switch.off("pool_include_prefix", "pooling over the prefix tokens", false),
                     Switch.off("scale_attn_norm", "a norm inside attention (scale_attn_norm)", false),
                     Switch.off("scale_mlp_norm", "a norm inside the MLP (scale_mlp_norm)", false),
@@ -371,7 +370,8 @@ public final class ModelConfigs {
                 .layerNormEps(preset.layerNormEps()).qkvBias(args.bool("qkv_bias", preset.qkvBias())).labels(labels)
                 .preprocessing(preprocessing).layerScale(args.number("init_values", 0))
                 .resampling(ViTConfig.PositionResampling.TIMM)
-                .regTokens(args.integer("reg_tokens", preset.regTokens())).noEmbedClass(args.bool("no_embed_class", preset.noEmbedClass()))
+                .classToken(args.bool("class_token", preset.classToken())).regTokens(args.integer("reg_tokens", preset.regTokens()))
+                .noEmbedClass(args.bool("no_embed_class", preset.noEmbedClass()))
                 .distilled(preset.distilled()).pool(pool).fcNorm(fcNorm).activation(activation)
                 .preNorm(args.bool("pre_norm", preset.preNorm())).qkNorm(args.bool("qk_norm", preset.qkNorm()))
                 .dynamicImageSize(args.bool("dynamic_img_size", preset.dynamicImageSize())).build());

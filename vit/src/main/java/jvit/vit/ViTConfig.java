@@ -2,6 +2,7 @@ package jvit.vit;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import jvit.kernels.Op;
 import jvit.kernels.Op.Activation;
 import jvit.vit.image.Preprocessing;
@@ -24,7 +25,8 @@ import jvit.vit.image.Preprocessing;
  * @param preprocessing how an image becomes the input tensor
  * @param layerScale LayerScale's initial factor (timm's {@code init_values}); 0 when the blocks have none
  * @param resampling how position embeddings are resized for another image size: as the checkpoint's library does it
- * @param classToken whether the sequence starts with a class token (timm's {@code class_token})
+ * @param classToken whether the sequence starts with a class token (timm's {@code class_token}); without one the head reads
+ *     a pooling of the patch tokens (not {@link Pool#TOKEN}), and the sequence is the register tokens, if any, then the patches
  * @param regTokens register tokens after the class (and distillation) token, dropped before the head (timm's {@code reg_tokens})
  * @param noEmbedClass whether the position embedding covers the patches only, the prefix tokens added without one
  *     (timm's {@code no_embed_class})
@@ -74,13 +76,13 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
                 "every size must be positive");
         check(regTokens >= 0, "reg_tokens must be >= 0");
         check(pool != null, "pool must be given");
-        check(classToken, "models without a class token (class_token false), which classify from pooled tokens, are not"
-                + " implemented yet");
-        check(!distilled || (pool == Pool.TOKEN && !fcNorm), "a distilled (DeiT) model's heads read the class and distillation tokens:"
-                + " global_pool \"token\", no fc_norm");
+        check(classToken || (pool != Pool.TOKEN && pool != Pool.CLASS_AND_AVG), "a model without a class token (class_token false)"
+                + " classifies from pooled tokens: global_pool \"avg\", \"max\", \"avgmax\" or \"map\", not \"" + pool.name().toLowerCase(Locale.ROOT) + "\"");
+        check(!distilled || (classToken && pool == Pool.TOKEN && !fcNorm), "a distilled (DeiT) model's heads read the class and"
+                + " distillation tokens: class_token, global_pool \"token\", no fc_norm");
         check(!distilled || (regTokens == 0 && !noEmbedClass), "a distilled (DeiT) model has neither register tokens nor"
                 + " no_embed_class (its position embedding covers its class and distillation tokens)");
-        long tokens = (long) (imageSize / patchSize) * (imageSize / patchSize) + 1 + regTokens + (distilled ? 1 : 0);
+        long tokens = (long) (imageSize / patchSize) * (imageSize / patchSize) + (classToken ? 1 : 0) + regTokens + (distilled ? 1 : 0);
         check(tokens <= Integer.MAX_VALUE / hidden, "image_size " + imageSize + " with patch_size " + patchSize + " gives " + tokens
                 + " tokens of " + hidden + " values, more than jvit holds per image (2^31 values)");
         check(imageSize % patchSize == 0, "image_size " + imageSize + " is not a multiple of patch_size " + patchSize);

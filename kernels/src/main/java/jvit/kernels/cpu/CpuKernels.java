@@ -23,8 +23,8 @@ public final class CpuKernels {
             case Op.LayerScaleBackward o -> LayerScale.backward(args[0], args[1], args[2], o.rows(), o.dim());
             case Op.PatchEmbed o -> PatchEmbed.forward(args[0], args[1], args[2], args[3],
                     o.batch(), o.channels(), o.height(), o.width(), o.patch(), o.hidden());
-            case Op.EmbedTokens o -> EmbedTokens.forward(args[0], args[1], args[2], args[3], o.batch(), o.prefix(), o.patches(), o.hidden(),
-                    o.positionsFrom());
+            case Op.EmbedTokens o -> EmbedTokens.forward(args[0], args[1], o.prefix() > 0 ? args[2] : null, args[args.length - 1],
+                    o.batch(), o.prefix(), o.patches(), o.hidden(), o.positionsFrom());
             case Op.ClassToken o -> ClassToken.forward(args[0], args[1], o.batch(), o.tokens(), o.hidden(), o.token());
             case Op.TokenPool o -> TokenPool.forward(args[0], args[1], o.batch(), o.tokens(), o.hidden(), o.prefix(), o.pooling());
             case Op.TokenPoolBackward o -> TokenPool.backward(args[0], args[1], args[2], o.batch(), o.tokens(), o.hidden(), o.prefix(),
@@ -41,8 +41,8 @@ public final class CpuKernels {
             case Op.CrossEntropy o -> CrossEntropy.forward(args[0], args[1], args[2], args[3], o.rows(), o.classes(), o.smoothing());
             case Op.PatchEmbedBackward o -> PatchEmbed.backward(args[0], args[1], args[2], args[3],
                     o.batch(), o.channels(), o.height(), o.width(), o.patch(), o.hidden());
-            case Op.EmbedTokensBackward o -> EmbedTokens.backward(args[0], args[1], args[2], args[3], o.batch(), o.prefix(), o.patches(),
-                    o.hidden(), o.forward().positionsFrom());
+            case Op.EmbedTokensBackward o -> EmbedTokens.backward(args[0], o.prefix() > 0 ? args[1] : null, args[args.length - 2],
+                    args[args.length - 1], o.batch(), o.prefix(), o.patches(), o.hidden(), o.forward().positionsFrom());
             case Op.ClassTokenBackward o -> ClassToken.backward(args[0], args[1], o.batch(), o.tokens(), o.hidden(), o.token());
             case Op.Fill o -> Norms.fill(args[0], o.n(), o.value());
             case Op.AccumulateSquares o -> Norms.accumulateSquares(args[0], args[1], o.n());

@@ -13,7 +13,7 @@ public final class EmbedTokens {
      * {@code out[b, t] = pre[t] (+ pos[t - positionsFrom])} for {@code t < prefix},
      * {@code out[b, prefix + i] = patches[b, i] + pos[prefix + i - positionsFrom]}; out
      * {@code [batch, prefix + patches, hidden]}, patches {@code [batch, patches, hidden]}, pre
-     * {@code [prefix, hidden]}, pos {@code [prefix + patches - positionsFrom, hidden]}.
+     * {@code [prefix, hidden]} (null when {@code prefix} is 0), pos {@code [prefix + patches - positionsFrom, hidden]}.
      */
     public static void forward(MemorySegment out, MemorySegment patches, MemorySegment pre, MemorySegment pos,
                                int batch, int prefix, int patchCount, int hidden, int positionsFrom) {
@@ -32,7 +32,7 @@ public final class EmbedTokens {
 
     /**
      * Gradients of {@link #forward}: {@code dpatches[b, i] = dx[b, prefix + i]}, {@code dpre[t] = Σ_b dx[b, t]},
-     * {@code dpos[t - positionsFrom] = Σ_b dx[b, t]}.
+     * {@code dpos[t - positionsFrom] = Σ_b dx[b, t]}; {@code dpre} null when {@code prefix} is 0.
      */
     public static void backward(MemorySegment dpatches, MemorySegment dpre, MemorySegment dpos, MemorySegment dx,
                                 int batch, int prefix, int patchCount, int hidden, int positionsFrom) {

@@ -216,7 +216,7 @@ final class CpuDeviceKernels {
     /** One work-item per token's row. */
     private static KernelLaunch embedTokensBackward(Op.EmbedTokensBackward o, int width, DeviceLimits limits) {
         int group = Math.min(ROWS_PER_GROUP, limits.maxWorkGroupSize());
-        List<KernelArg> args = DeviceKernels.tensors(4);
+        List<KernelArg> args = DeviceKernels.embedTokensArgs(o.forward(), 1);
         args.addAll(List.of(new Int(o.batch()), new Int(o.prefix()), new Int(o.forward().positionsFrom()), new Int(o.patches()),
                 new Int(o.hidden())));
         return new KernelLaunch(new KernelProgram("embed_tokens_backward_cpu.cl", List.of("WIDTH=" + width)), "embed_tokens_backward",
@@ -244,7 +244,7 @@ final class CpuDeviceKernels {
     /** One work-item per token of each sequence (grid: tokens, batch). */
     private static KernelLaunch embedTokens(Op.EmbedTokens o, int width, DeviceLimits limits) {
         int group = Math.min(ROWS_PER_GROUP, limits.maxWorkGroupSize()), tokens = o.tokens();
-        List<KernelArg> args = DeviceKernels.tensors(4);
+        List<KernelArg> args = DeviceKernels.embedTokensArgs(o, 2);
         args.addAll(List.of(new Int(o.prefix()), new Int(o.positionsFrom()), new Int(o.patches()), new Int(o.hidden())));
         return new KernelLaunch(new KernelProgram("embed_tokens_cpu.cl", List.of("WIDTH=" + width)), "embed_tokens",
                 new long[] {(long) DeviceKernels.blocks(tokens, group) * group, o.batch()}, new long[] {group, 1}, args);

@@ -82,7 +82,7 @@ public final class DeviceKernels {
             case Op.PatchEmbed o -> List.of(patchEmbed(o, limits));
             case Op.EmbedTokens o -> {
                 long n = o.argElements()[0];
-                yield List.of(elementwise("embed_tokens.cl", "embed_tokens", n, limits, tensors(4), new Int(o.prefix()),
+                yield List.of(elementwise("embed_tokens.cl", "embed_tokens", n, limits, embedTokensArgs(o, 2), new Int(o.prefix()),
                         new Int(o.positionsFrom()), new Int(o.patches()), new Int(o.hidden()), new Int((int) n)));
             }
             case Op.ClassToken o -> {
@@ -113,7 +113,7 @@ public final class DeviceKernels {
             case Op.CrossEntropy o -> List.of(elementwise("cross_entropy.cl", "cross_entropy", o.rows(), limits, tensors(4),
                     new Int(o.rows()), new Int(o.classes()), new KernelArg.Float(o.smoothing())));
             case Op.EmbedTokensBackward o -> List.of(elementwise("embed_tokens_backward.cl", "embed_tokens_backward",
-                    (long) o.forward().tokens() * o.hidden(), limits, tensors(4), new Int(o.batch()), new Int(o.prefix()),
+                    (long) o.forward().tokens() * o.hidden(), limits, embedTokensArgs(o.forward(), 1), new Int(o.batch()), new Int(o.prefix()),
                     new Int(o.forward().positionsFrom()), new Int(o.patches()), new Int(o.hidden())));
             case Op.ClassTokenBackward o -> {
                 long n = o.argElements()[0];
@@ -305,6 +305,18 @@ public final class DeviceKernels {
     static List<KernelArg> tensors(int count) {
         List<KernelArg> args = new ArrayList<>();
         for (int i = 0; i < count; i++) args.add(new Tensor(i));
+        return args;
+    }
+
+    /**
+     * The four buffers of EmbedTokens (out, patches, pre, pos) or its backward pass (dpatches, dpre, dpos, dx), pre's
+     * (dpre's) at {@code preAt}: a null pointer there without prefix tokens, whose operators take three tensors.
+     */
+    static List<KernelArg> embedTokensArgs(Op.EmbedTokens forward, int preAt) {
+        List<KernelArg> args = tensors(4);
+        if (forward.prefix() > 0) return args;
+        args.set(preAt, new Null());
+        for (int i = preAt + 1; i < 4; i++) args.set(i, new Tensor(i - 1));
         return args;
     }
 

@@ -27,10 +27,13 @@ class EmbeddingTest {
         }
     }
 
-    /** Prefixes: the class token alone, DeiT's class and distillation tokens, a class token and registers without positions. */
+    /**
+     * Prefixes: the class token alone, DeiT's class and distillation tokens, a class token and registers without positions,
+     * none (no class token: no pre tensor).
+     */
     @ParameterizedTest(name = "batch={0} prefix={1} patches={2} hidden={3} prefixPositions={4}")
     @CsvSource({"1, 1, 1, 1, true", "2, 1, 4, 3, true", "3, 2, 49, 17, true", "2, 1, 196, 67, true", "2, 5, 7, 13, false",
-            "1, 3, 1, 5, false"})
+            "1, 3, 1, 5, false", "2, 0, 7, 13, true", "1, 0, 1, 5, false"})
     void embedTokensAndClassToken(int batch, int prefix, int patches, int hidden, boolean prefixPositions) {
         Random random = random();
         int tokens = prefix + patches, from = prefixPositions ? 0 : prefix;
@@ -40,10 +43,11 @@ class EmbeddingTest {
         double[] expected = Reference64.embedTokens(x, pre, pos, batch, prefix, patches, hidden, from);
         try (Arena arena = Arena.ofShared()) {
             MemorySegment out = poisoned(arena, expected.length);
-            EmbedTokens.forward(out, segment(arena, x), segment(arena, pre), segment(arena, pos), batch, prefix, patches, hidden, from);
+            EmbedTokens.forward(out, segment(arena, x), prefix > 0 ? segment(arena, pre) : null, segment(arena, pos), batch, prefix,
+                    patches, hidden, from);
             assertClose("embed tokens " + random, expected, out, 1e-7, 0);
 
-            for (int token : new int[] {0, prefix - 1}) {
+            for (int token : prefix > 0 ? new int[] {0, prefix - 1} : new int[0]) {
                 MemorySegment picked = poisoned(arena, (long) batch * hidden);
                 ClassToken.forward(picked, out, batch, tokens, hidden, token);
                 assertClose("token " + token + " " + random, Reference64.classToken(expected, batch, tokens, hidden, token), picked, 1e-7, 0);

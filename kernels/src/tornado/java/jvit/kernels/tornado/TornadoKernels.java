@@ -67,9 +67,7 @@ public final class TornadoKernels {
                             o.heads() * o.headDim(), (int) o.argElements()[0])));
             case Op.Add o -> TornadoLaunch.of(task(id, cover1D(o.n(), GROUP), add(id, (int) o.n(), args[0], args[1], args[2])));
             case Op.PatchEmbed o -> patchEmbed(o, id, cpu, args);
-            case Op.EmbedTokens o -> TornadoLaunch.of(task(id, cover1D(o.argElements()[0], GROUP),
-                    TaskPackage.createPackage(id, TornadoEmbedTokens::forward, new KernelContext(), args[0], args[1], args[2], args[3],
-                            o.prefix(), o.positionsFrom(), o.patches(), o.hidden(), (int) o.argElements()[0])));
+            case Op.EmbedTokens o -> embedTokens(o, id, args);
             case Op.ClassToken o -> TornadoLaunch.of(task(id, cover1D(o.argElements()[0], GROUP),
                     TaskPackage.createPackage(id, TornadoClassToken::forward, new KernelContext(), args[0], args[1], o.tokens(), o.hidden(),
                             o.token(), (int) o.argElements()[0])));
@@ -102,9 +100,7 @@ public final class TornadoKernels {
                     TaskPackage.createPackage(id, TornadoCrossEntropy::forward, new KernelContext(), args[0], args[1], args[2], args[3],
                             o.rows(), o.classes(), o.smoothing())));
             case Op.PatchEmbedBackward o -> patchEmbedBackward(o, id, cpu, args);
-            case Op.EmbedTokensBackward o -> TornadoLaunch.of(task(id, cover1D((long) o.forward().tokens() * o.hidden(), GROUP),
-                    TaskPackage.createPackage(id, TornadoEmbedTokens::backward, new KernelContext(), args[0], args[1], args[2], args[3],
-                            o.batch(), o.prefix(), o.forward().positionsFrom(), o.patches(), o.hidden())));
+            case Op.EmbedTokensBackward o -> embedTokensBackward(o, id, args);
             case Op.ClassTokenBackward o -> TornadoLaunch.of(task(id, cover1D(o.argElements()[0], GROUP),
                     TaskPackage.createPackage(id, TornadoClassToken::backward, new KernelContext(), args[0], args[1], o.tokens(), o.hidden(),
                             o.token(), (int) o.argElements()[0])));
@@ -115,6 +111,26 @@ public final class TornadoKernels {
                     TaskPackage.createPackage(id, TornadoAdamW::forward, new KernelContext(), args[0], args[1], args[2], args[3], args[4],
                             args[5], o.beta1(), o.beta2(), o.eps(), o.weightDecay(), o.maxNorm(), (int) o.n())));
         };
+    }
+
+    /** Without prefix tokens the kernel reads no pre, but TornadoVM passes no null: a float of scratch stands in. */
+    private static TornadoLaunch embedTokens(Op.EmbedTokens o, String id, FloatArray... args) {
+        boolean prefix = o.prefix() > 0;
+        FloatArray pre = prefix ? args[2] : new FloatArray(1), pos = args[args.length - 1];
+        TornadoTask task = task(id, cover1D(o.argElements()[0], GROUP), TaskPackage.createPackage(id, TornadoEmbedTokens::forward,
+                new KernelContext(), args[0], args[1], pre, pos, o.prefix(), o.positionsFrom(), o.patches(), o.hidden(),
+                (int) o.argElements()[0]));
+        return new TornadoLaunch(List.of(task), prefix ? List.of() : List.of(pre));
+    }
+
+    /** As {@link #embedTokens}: a float of scratch for dpre without prefix tokens. */
+    private static TornadoLaunch embedTokensBackward(Op.EmbedTokensBackward o, String id, FloatArray... args) {
+        boolean prefix = o.prefix() > 0;
+        FloatArray dpre = prefix ? args[1] : new FloatArray(1), dpos = args[args.length - 2], dx = args[args.length - 1];
+        TornadoTask task = task(id, cover1D((long) o.forward().tokens() * o.hidden(), GROUP), TaskPackage.createPackage(id,
+                TornadoEmbedTokens::backward, new KernelContext(), args[0], dpre, dpos, dx, o.batch(), o.prefix(),
+                o.forward().positionsFrom(), o.patches(), o.hidden()));
+        return new TornadoLaunch(List.of(task), prefix ? List.of() : List.of(dpre));
     }
 
     /** The kernel for out = a + b as the arguments coincide: TornadoVM cannot take one array twice in a task. */

@@ -49,12 +49,12 @@ class NvrtcTest {
                 new Op.TokenPool(2, 197, 768, 1, Op.Pooling.CLASS_AND_AVG), new Op.TokenPoolBackward(2, 197, 768, 1, Op.Pooling.AVGMAX),
                 new Op.LatentAttention(2, 197, 1, 12, 64), new Op.LatentAttentionBackward(2, 197, 1, 12, 64),
                 new Op.PatchEmbed(1, 3, 224, 224, 16, 768),
-                new Op.EmbedTokens(1, 196, 768), new Op.EmbedTokens(1, 5, 196, 768, false), new Op.ClassToken(1, 197, 768),
+                new Op.EmbedTokens(1, 196, 768), new Op.EmbedTokens(1, 5, 196, 768, false), new Op.EmbedTokens(1, 0, 196, 768, true), new Op.ClassToken(1, 197, 768),
                 new Op.ClassToken(1, 198, 768, 1), Op.Matmul.weightGradient(197, 768, 64),
                 new Op.SumRows(197, 768), new Op.GeluBackward(17), new Op.LayerNormBackward(197, 768, 1e-6f),
                 new Op.AttentionBackward(2, 17, 3, 5), new Op.AttentionBackward(1, 197, 2, 64), new Op.CrossEntropy(3, 10, 0.1f),
                 new Op.PatchEmbedBackward(1, 3, 224, 224, 16, 768), new Op.EmbedTokensBackward(1, 196, 768),
-                new Op.EmbedTokensBackward(1, 5, 196, 768, false),
+                new Op.EmbedTokensBackward(1, 5, 196, 768, false), new Op.EmbedTokensBackward(1, 0, 196, 768, true),
                 new Op.ClassTokenBackward(1, 197, 768), new Op.ClassTokenBackward(1, 198, 768, 1), new Op.Fill(1, 0), new Op.AccumulateSquares(4099),
                 new Op.AdamW(17, 0.9f, 0.999f, 1e-8f, 0.05f, 1));
         Set<KernelProgram> programs = new LinkedHashSet<>();

@@ -65,8 +65,8 @@ public final class ForwardGraph {
         if (w.patchBias() == null) g.task("patch_embed.no_bias", new Op.Fill(h, 0), patchBias);
         g.task("patch_embed", new Op.PatchEmbed(batch, c.channels(), c.imageSize(), c.imageSize(), c.patchSize(), h),
                         embedded, images, w.patchWeight(), patchBias)
-                .task("embed_tokens", new Op.EmbedTokens(batch, c.prefixTokens(), patches, h, !c.noEmbedClass()), c.preNorm() ? normed : x,
-                        embedded, w.prefixTokens(), w.positions());
+                .task("embed_tokens", new Op.EmbedTokens(batch, c.prefixTokens(), patches, h, !c.noEmbedClass()),
+                        embedTokensArgs(c.preNorm() ? normed : x, embedded, w.prefixTokens(), w.positions()));
         if (c.preNorm()) g.task("norm_pre", new Op.LayerNorm(rows, h, eps), x, normed, w.normPreWeight(), w.normPreBias());
 
         for (int i = 0; i < w.blocks().size(); i++) {
@@ -122,6 +122,11 @@ public final class ForwardGraph {
                         w.headBias())
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, logits)
                 .snapshot();
+    }
+
+    /** EmbedTokens' tensors: without prefix tokens ({@code pre} null: no class token, no registers) the operator takes no pre. */
+    public static Tensor[] embedTokensArgs(Tensor out, Tensor patches, Tensor pre, Tensor pos) {
+        return pre != null ? new Tensor[] {out, patches, pre, pos} : new Tensor[] {out, patches, pos};
     }
 
     /** The head's input from the last tokens {@code x}: the class token, or a pooling of the patch tokens after the prefix. */

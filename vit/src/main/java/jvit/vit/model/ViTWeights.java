@@ -24,7 +24,8 @@ import jvit.vit.io.FloatTensor;
  * Face's separate query/key/value are concatenated into {@code qkv}, and the position embedding is
  * resampled when the config's image size differs from the checkpoint's. The prefix tokens (timm's
  * {@code cls_token}, {@code dist_token}, {@code reg_token}) are one tensor {@code [1, prefix, hidden]},
- * concatenated when there are several ({@link #fileTensors()} splits them again).
+ * concatenated when there are several ({@link #fileTensors()} splits them again), null when there are none (no class token,
+ * no registers).
  *
  * @param headDistWeight DeiT's second head ({@code head_dist}), on the distillation token; null (with its bias) when the model has none
  */
@@ -204,7 +205,8 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
         return new ViTWeights(config,
                 weights.get("patch_embed.proj.weight", h, config.channels(), p, p),
                 pre ? null : weights.get("patch_embed.proj.bias", h), // timm's patch embedding has no bias with pre_norm (CLIP's)
-                weights.get(prefixName(config), 1, config.prefixTokens(), h), weights.get("pos_embed", 1, config.positionTokens(), h),
+                config.prefixTokens() > 0 ? weights.get(prefixName(config), 1, config.prefixTokens(), h) : null,
+                weights.get("pos_embed", 1, config.positionTokens(), h),
                 blocks, weights.get(norm + ".weight", h), weights.get(norm + ".bias", h),
                 weights.get("head.weight", classes, config.headInputs()), weights.get("head.bias", classes),
                 config.distilled() ? weights.get("head_dist.weight", classes, h) : null,

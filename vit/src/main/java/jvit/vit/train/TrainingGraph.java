@@ -144,8 +144,8 @@ public final class TrainingGraph {
         if (w.patchBias() == null) g.task("patch_embed.no_bias", new Op.Fill(h, 0), patchBias);
         g.task("patch_embed", new Op.PatchEmbed(batch, c.channels(), c.imageSize(), c.imageSize(), c.patchSize(), h),
                         embedded, io.images(), w.patchWeight(), patchBias)
-                .task("embed_tokens", new Op.EmbedTokens(batch, c.prefixTokens(), patches, h, !c.noEmbedClass()), tokensIn, embedded,
-                        w.prefixTokens(), w.positions());
+                .task("embed_tokens", new Op.EmbedTokens(batch, c.prefixTokens(), patches, h, !c.noEmbedClass()),
+                        ForwardGraph.embedTokensArgs(tokensIn, embedded, w.prefixTokens(), w.positions()));
         if (c.preNorm()) g.task("norm_pre", new Op.LayerNorm(rows, h, eps), x, tokensIn, w.normPreWeight(), w.normPreBias());
         List<Saved> saved = new ArrayList<>();
         for (int i = 0; i < c.layers(); i++) {
@@ -167,9 +167,10 @@ public final class TrainingGraph {
                     dx, tokensIn, w.normPreWeight());
             dx = dnext;
         }
-        g.task("embed_tokens.backward", new Op.EmbedTokensBackward(batch, c.prefixTokens(), patches, h, !c.noEmbedClass()), dpatches,
-                        grad(w.prefixTokens()), grad(w.positions()), dx)
-                .task("patch_embed.backward", new Op.PatchEmbedBackward(batch, c.channels(), c.imageSize(), c.imageSize(),
+        Op.EmbedTokensBackward embedBackward = new Op.EmbedTokensBackward(batch, c.prefixTokens(), patches, h, !c.noEmbedClass());
+        if (w.prefixTokens() != null) g.task("embed_tokens.backward", embedBackward, dpatches, grad(w.prefixTokens()), grad(w.positions()), dx);
+        else g.task("embed_tokens.backward", embedBackward, dpatches, grad(w.positions()), dx);
+        g.task("patch_embed.backward", new Op.PatchEmbedBackward(batch, c.channels(), c.imageSize(), c.imageSize(),
                         c.patchSize(), h), grad(w.patchWeight()), w.patchBias() != null ? grad(w.patchBias()) : act("d.patch_embed.no_bias", h),
                         dpatches, io.images());
     }
