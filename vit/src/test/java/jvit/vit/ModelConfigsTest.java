@@ -386,6 +386,20 @@ class ModelConfigsTest {
                 .replace("\"global_pool\": \"token\",", "\"global_pool\": \"token\", \"model_args\": {\"reg_tokens\": 2},"));
         assertTrue(problem(config, () -> ModelConfigs.read(config)).startsWith("a distilled (DeiT) model has neither register tokens"));
 
+        // No class token: the registers, if any, then the patches, positions on all of them unless no_embed_class.
+        config(TIMM_CONFIG.replace("\"global_pool\": \"token\",", "\"model_args\": {\"class_token\": false, \"global_pool\": \"avg\"},"));
+        c = ModelConfigs.read(config);
+        assertEquals(List.of(false, 0, 196, 196, ViTConfig.Pool.AVG, true), List.of(c.classToken(), c.prefixTokens(), c.tokens(),
+                c.positionTokens(), c.pool(), c.fcNorm()));
+        config(TIMM_CONFIG.replace("\"global_pool\": \"token\",",
+                "\"model_args\": {\"class_token\": false, \"reg_tokens\": 4, \"global_pool\": \"map\"},"));
+        c = ModelConfigs.read(config);
+        assertEquals(List.of(false, 4, 200, 200, ViTConfig.Pool.MAP), List.of(c.classToken(), c.prefixTokens(), c.tokens(),
+                c.positionTokens(), c.pool()));
+        config(TIMM_CONFIG.replace("vit_base_patch16_224", "deit_small_distilled_patch16_224")
+                .replace("\"global_pool\": \"token\",", "\"global_pool\": \"token\", \"model_args\": {\"class_token\": false},"));
+        assertTrue(problem(config, () -> ModelConfigs.read(config)).startsWith("a model without a class token"));
+
         config(HF_CONFIG.replace("\"model_type\": \"vit\"", "\"model_type\": \"deit\"")
                 .replace("ViTForImageClassification", "DeiTForImageClassificationWithTeacher"));
         c = ModelConfigs.read(config);
@@ -395,7 +409,8 @@ class ModelConfigsTest {
     @Test
     void refusesTimmSwitchesJvitDoesNotImplement() throws IOException {
         String[][] cases = {
-                {"\"class_token\": false", "\"model_args.class_token\" is false: jvit does not implement models without a class token"},
+                {"\"class_token\": false", "a model without a class token (class_token false) classifies from pooled tokens:"
+                        + " global_pool \"avg\", \"max\", \"avgmax\" or \"map\", not \"token\"; fix the file"},
                 {"\"act_layer\": \"swish\"", "\"model_args.act_layer\" 'swish' is not supported; jvit's MLP runs \"gelu\", \"gelu_tanh\", \"quick_gelu\""},
                 {"\"global_pool\": \"prr\"", "global_pool 'prr' is not supported"},
                 {"\"global_pool\": \"\"", "global_pool '' is not supported"},

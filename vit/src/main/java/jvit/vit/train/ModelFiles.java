@@ -18,9 +18,8 @@ import jvit.vit.model.ViTModel;
  * Writes a trained model as Hugging Face lays one out, so {@code vit classify --model DIR} and
  * transformers' {@code ViTForImageClassification.from_pretrained} read it: {@code config.json},
  * {@code preprocessor_config.json} and {@code model.safetensors} under Hugging Face's tensor names.
- * A model Hugging Face's ViT cannot describe (LayerScale, register tokens, no_embed_class, distillation, pre-norm, qk-norm,
- * dynamic image size) is written as timm's {@code save_for_hf}
- * writes one instead: timm's names, and a {@code config.json} whose {@code model_args} say it all.
+ * A model Hugging Face's ViT cannot describe (LayerScale, no class token, register tokens, no_embed_class, distillation,
+ * pre-norm, qk-norm, dynamic image size) is written as timm's {@code save_for_hf} writes one instead: timm's names, and a {@code config.json} whose {@code model_args} say it all.
  * Each file is written atomically.
  */
 public final class ModelFiles {
@@ -43,11 +42,11 @@ public final class ModelFiles {
 
     /**
      * Whether Hugging Face's {@code ViTForImageClassification} can describe the model: everything but
-     * LayerScale, register tokens, position embeddings without the class token, DeiT's distillation, pooled heads,
-     * pre-norm, qk-norm and dynamic image sizes.
+     * LayerScale, register tokens, position embeddings without the class token, DeiT's distillation, pooled heads (and so
+     * no class token), pre-norm, qk-norm and dynamic image sizes.
      */
     static boolean huggingFace(ViTConfig c) {
-        return !c.hasLayerScale() && c.regTokens() == 0 && !c.noEmbedClass() && !c.distilled() && c.pool() == ViTConfig.Pool.TOKEN
+        return c.classToken() && !c.hasLayerScale() && c.regTokens() == 0 && !c.noEmbedClass() && !c.distilled() && c.pool() == ViTConfig.Pool.TOKEN
                 && !c.fcNorm() && !c.preNorm() && !c.qkNorm() && !c.dynamicImageSize();
     }
 
@@ -92,6 +91,7 @@ public final class ModelFiles {
         args.put("init_values", c.layerScale());
         args.put("global_pool", poolName(c.pool()));
         args.put("fc_norm", c.fcNorm());
+        if (!c.classToken()) args.put("class_token", false);
         args.put("reg_tokens", c.regTokens());
         args.put("no_embed_class", c.noEmbedClass());
         if (c.activation() != Activation.GELU) args.put("act_layer", activationName(c.activation(), false));

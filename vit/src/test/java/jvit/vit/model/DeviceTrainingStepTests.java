@@ -63,12 +63,15 @@ public interface DeviceTrainingStepTests {
 
     /**
      * Pooled heads: the mean over every normed token, and Dinov2's [class token, mean] with LayerScale (maxima are left
-     * to the kernel tests: a near tie can round either way on two devices).
+     * to the kernel tests: a near tie can round either way on two devices); without a class token, the mean over the
+     * patches alone and the attention pool over register tokens and patches.
      */
-    @org.junit.jupiter.params.ParameterizedTest(name = "layerScale={0} pool={1}")
-    @org.junit.jupiter.params.provider.CsvSource({"0, AVG", "0.5, CLASS_AND_AVG", "0, MAP"})
-    default void pooledHeadsTrainAsOnTheJavaDevice(double layerScale, ViTConfig.Pool pool) {
-        assertTwoStepsAgree(config(layerScale, 0, false, false, Activation.GELU, false, pool));
+    @org.junit.jupiter.params.ParameterizedTest(name = "layerScale={0} pool={1} classToken={2} regTokens={3}")
+    @org.junit.jupiter.params.provider.CsvSource({"0, AVG, true, 0", "0.5, CLASS_AND_AVG, true, 0", "0, MAP, true, 0", "0, AVG, false, 0",
+            "0, MAP, false, 2"})
+    default void pooledHeadsTrainAsOnTheJavaDevice(double layerScale, ViTConfig.Pool pool, boolean classToken, int regTokens) {
+        assertTwoStepsAgree(config(layerScale, regTokens, false, false, Activation.GELU, false, pool).toBuilder().classToken(classToken)
+                .build());
     }
 
     private void assertTwoStepsAgree(ViTConfig config) {

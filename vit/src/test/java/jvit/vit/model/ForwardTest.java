@@ -36,11 +36,21 @@ class ForwardTest {
         return rgb().toBuilder().layerScale(0.5).build();
     }
 
-    /** Pooled heads: timm's avgmax with fc_norm after it, and Dinov2's [class token, mean] over normed tokens with LayerScale. */
+    /**
+     * Pooled heads: timm's avgmax with fc_norm after it, and Dinov2's [class token, mean] over normed tokens with LayerScale;
+     * without a class token (timm's class_token=False) the mean over the patches, and the attention pool over register
+     * tokens and patches.
+     */
     static ViTConfig[] pooled() {
         return new ViTConfig[] {grey().toBuilder().pool(ViTConfig.Pool.AVGMAX).fcNorm(true).build(),
                 rgb().toBuilder().pool(ViTConfig.Pool.AVG).build(), layerScaled().toBuilder().pool(ViTConfig.Pool.CLASS_AND_AVG).build(),
-                grey().toBuilder().pool(ViTConfig.Pool.MAP).build()};
+                grey().toBuilder().pool(ViTConfig.Pool.MAP).build(), withoutClassToken(ViTConfig.Pool.AVG, 0),
+                withoutClassToken(ViTConfig.Pool.MAP, 2)};
+    }
+
+    /** rgb()'s shape without a class token (timm's class_token=False), with this pooling and these register tokens. */
+    static ViTConfig withoutClassToken(ViTConfig.Pool pool, int registers) {
+        return rgb().toBuilder().classToken(false).regTokens(registers).pool(pool).fcNorm(pool != ViTConfig.Pool.MAP).build();
     }
 
     /** rgb()'s shape with timm's other switches: GELU's tanh form, a norm before the blocks, queries and keys normed per head. */
@@ -96,7 +106,7 @@ class ForwardTest {
     /** Zero weights stand in for a checkpoint where only shapes matter: the graph has the same tasks, operators and sizes. */
     @Test
     void zeroWeightsRecordTheGraphOfACheckpoint() {
-        for (ViTConfig config : new ViTConfig[] {rgb(), grey(), distilled(), registers()}) {
+        for (ViTConfig config : new ViTConfig[] {rgb(), grey(), distilled(), registers(), withoutClassToken(ViTConfig.Pool.AVG, 0)}) {
             try (Arena arena = Arena.ofShared()) {
                 var tensors = new RandomCheckpoint(config, random()).tensors(CheckpointNames.HUGGING_FACE, arena);
                 ViTWeights real = ViTWeights.from(config, tensors, Path.of("test.safetensors"), arena), zeros = ViTWeights.zeros(config, arena);

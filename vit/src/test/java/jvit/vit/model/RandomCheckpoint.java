@@ -26,7 +26,7 @@ final class RandomCheckpoint {
         int h = config.hidden(), p = config.patchSize(), c = config.channels(), mlp = config.mlpDim();
         put(random, "vit.embeddings.patch_embeddings.projection.weight", 1 / Math.sqrt(c * p * p), h, c, p, p);
         if (!config.preNorm()) put(random, "vit.embeddings.patch_embeddings.projection.bias", 0.1, h); // none with pre_norm, as in timm
-        put(random, "vit.embeddings.cls_token", 1, 1, 1, h);
+        if (config.classToken()) put(random, "vit.embeddings.cls_token", 1, 1, 1, h);
         if (config.distilled()) put(random, "vit.embeddings.distillation_token", 1, 1, 1, h);
         if (config.regTokens() > 0) put(random, "reg_token", 1, 1, config.regTokens(), h); // timm's name in either naming
         put(random, "vit.embeddings.position_embeddings", 0.5, 1, config.positionTokens(), h);
@@ -103,7 +103,7 @@ final class RandomCheckpoint {
         Map<String, long[]> shapes = new LinkedHashMap<>();
         shapes.put("patch_embed.proj.weight", new long[] {h, config.channels(), config.patchSize(), config.patchSize()});
         if (!config.preNorm()) shapes.put("patch_embed.proj.bias", new long[] {h});
-        shapes.put("cls_token", new long[] {1, 1, h});
+        if (config.classToken()) shapes.put("cls_token", new long[] {1, 1, h});
         if (config.distilled()) shapes.put("dist_token", new long[] {1, 1, h});
         if (config.regTokens() > 0) shapes.put("reg_token", new long[] {1, config.regTokens(), h});
         shapes.put("pos_embed", new long[] {1, config.positionTokens(), h});
@@ -195,6 +195,6 @@ final class RandomCheckpoint {
         return new ReferenceViT(hf, config.channels(), config.imageSize(), config.patchSize(), config.hidden(),
                 config.layers(), config.heads(), config.mlpDim(), config.numLabels(), config.layerNormEps(), config.regTokens(),
                 config.noEmbedClass(), config.distilled(), config.activation())
-                .pooled(config.pool(), config.fcNorm());
+                .pooled(config.pool(), config.fcNorm()).classToken(config.classToken());
     }
 }

@@ -25,6 +25,7 @@ final class ReferenceViT {
     double maxGap;
     private final int registers;
     private final boolean noEmbedClass, distilled;
+    private boolean classToken = true;
     private final Activation activation;
 
     /** The MLP's GELU in its erf form. */
@@ -59,14 +60,20 @@ final class ReferenceViT {
         return this;
     }
 
+    /** The same model with or without a class token (timm's {@code class_token}): without, the registers (if any) then the patches. */
+    ReferenceViT classToken(boolean classToken) {
+        this.classToken = classToken;
+        return this;
+    }
+
     /** Logits of one image, {@code [channels][size][size]} flattened. */
     double[] logits(double[] image) {
-        int prefix = 1 + (distilled ? 1 : 0) + registers, grid = size / patch, tokens = grid * grid + prefix;
+        int prefix = (classToken ? 1 : 0) + (distilled ? 1 : 0) + registers, grid = size / patch, tokens = grid * grid + prefix;
         double[][] x = new double[tokens][hidden];
         double[] conv = w.get("vit.embeddings.patch_embeddings.projection.weight");
         double[] convBias = w.get("vit.embeddings.patch_embeddings.projection.bias");
         double[] cls = w.get("vit.embeddings.cls_token"), pos = w.get("vit.embeddings.position_embeddings");
-        for (int o = 0; o < hidden; o++) x[0][o] = cls[o];
+        if (classToken) x[0] = Arrays.copyOf(cls, hidden);
         if (distilled) x[1] = w.get("vit.embeddings.distillation_token").clone();
         for (int r = 0; r < registers; r++) x[prefix - registers + r] = Arrays.copyOfRange(w.get("reg_token"), r * hidden, (r + 1) * hidden);
         for (int py = 0; py < grid; py++)

@@ -30,22 +30,25 @@ import org.junit.jupiter.params.provider.ValueSource;
  * rate is 0 so that the parameters stay where the differences were taken.
  */
 class TrainingGradientTest {
-    @ParameterizedTest(name = "qkvBias={0} layerScale={1} regTokens={2} noEmbedClass={3} distilled={4} pool={5} fcNorm={6} {7} preNorm and qkNorm={8}")
-    @org.junit.jupiter.params.provider.CsvSource({"true, false, 0, false, false, TOKEN, false, GELU, false",
-            "false, false, 0, false, false, TOKEN, false, GELU, false", "true, true, 0, false, false, TOKEN, false, GELU, false",
-            "true, false, 2, true, false, TOKEN, false, GELU, false", "false, false, 0, false, true, TOKEN, false, GELU, false",
-            "true, false, 0, false, false, AVG, true, GELU, false", "true, false, 2, false, false, MAX, false, GELU, false",
-            "false, false, 0, false, false, AVGMAX, true, GELU, false", "true, true, 0, false, false, CLASS_AND_AVG, false, GELU, false",
-            "true, false, 0, false, false, TOKEN, true, GELU, false", "false, false, 0, false, false, MAP, false, GELU, false",
-            "true, false, 1, true, false, MAP, true, GELU_TANH, false", "true, false, 0, false, false, TOKEN, false, GELU_TANH, true",
-            "false, true, 1, false, false, TOKEN, false, QUICK_GELU, true"})
+    @ParameterizedTest(name = "qkvBias={0} layerScale={1} regTokens={2} noEmbedClass={3} distilled={4} pool={5} fcNorm={6} {7} preNorm and qkNorm={8} classToken={9}")
+    @org.junit.jupiter.params.provider.CsvSource({"true, false, 0, false, false, TOKEN, false, GELU, false, true",
+            "false, false, 0, false, false, TOKEN, false, GELU, false, true", "true, true, 0, false, false, TOKEN, false, GELU, false, true",
+            "true, false, 2, true, false, TOKEN, false, GELU, false, true", "false, false, 0, false, true, TOKEN, false, GELU, false, true",
+            "true, false, 0, false, false, AVG, true, GELU, false, true", "true, false, 2, false, false, MAX, false, GELU, false, true",
+            "false, false, 0, false, false, AVGMAX, true, GELU, false, true", "true, true, 0, false, false, CLASS_AND_AVG, false, GELU, false, true",
+            "true, false, 0, false, false, TOKEN, true, GELU, false, true", "false, false, 0, false, false, MAP, false, GELU, false, true",
+            "true, false, 1, true, false, MAP, true, GELU_TANH, false, true", "true, false, 0, false, false, TOKEN, false, GELU_TANH, true, true",
+            "false, true, 1, false, false, TOKEN, false, QUICK_GELU, true, true",
+            // no class token: the mean over the patches alone; registers, no_embed_class and the attention pool
+            "true, false, 0, false, false, AVG, true, GELU, false, false", "false, false, 2, true, false, MAP, false, GELU, false, false"})
     void everyGradientMatchesFiniteDifferences(boolean qkvBias, boolean layerScale, int regTokens, boolean noEmbedClass, boolean distilled,
-                                               ViTConfig.Pool pool, boolean fcNorm, Activation activation, boolean preAndQkNorm) {
+                                               ViTConfig.Pool pool, boolean fcNorm, Activation activation, boolean preAndQkNorm,
+                                               boolean classToken) {
         ViTConfig config = ViTConfig.builder().imageSize(8).patchSize(4).channels(2).hidden(8).layers(2).heads(2).mlpDim(12)
                 .layerNormEps(1e-6).qkvBias(qkvBias).labels(ViTConfig.defaultLabels(3))
                 .preprocessing(Preprocessing.huggingFace(8, 2)).layerScale(layerScale ? 0.1 : 0).regTokens(regTokens)
                 .noEmbedClass(noEmbedClass).distilled(distilled).pool(pool).fcNorm(fcNorm).activation(activation)
-                .preNorm(preAndQkNorm).qkNorm(preAndQkNorm).build();
+                .preNorm(preAndQkNorm).qkNorm(preAndQkNorm).classToken(classToken).build();
         Random random = random();
         RandomCheckpoint checkpoint = new RandomCheckpoint(config, random);
         int batch = 3;

@@ -50,9 +50,9 @@ class TornadoViTTest implements ViTDeviceSuite {
     /** The pooling kernels, forward and backward, are runtime's DeviceSuite's on tornado; each training step here compiles for minutes. */
     @Override
     @org.junit.jupiter.api.Disabled("bin/test's time: the pooling kernels are tested on tornado by runtime's TornadoDeviceTest")
-    @org.junit.jupiter.params.ParameterizedTest(name = "layerScale={0} pool={1}")
-    @org.junit.jupiter.params.provider.CsvSource({"0, MAP"})
-    public void pooledHeadsTrainAsOnTheJavaDevice(double layerScale, ViTConfig.Pool pool) {}
+    @org.junit.jupiter.params.ParameterizedTest(name = "layerScale={0} pool={1} classToken={2} regTokens={3}")
+    @org.junit.jupiter.params.provider.CsvSource({"0, MAP, true, 0"})
+    public void pooledHeadsTrainAsOnTheJavaDevice(double layerScale, ViTConfig.Pool pool, boolean classToken, int regTokens) {}
 
     @Test
     void theDefaultModelsLogitsAgreeWithTheJavaDevice() {
