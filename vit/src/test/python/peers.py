@@ -155,11 +155,17 @@ def main():
     hf_variant("hf-gelu-new", transformers.ViTForImageClassification, transformers.ViTConfig(**dict(HF_SMALL, hidden_act="gelu_new")))
     timm_variant("timm-map-gelu-tanh", "vit_tiny_patch16_224", **dict(SMALL, global_pool="map", act_layer="gelu_tanh"))
 
-    # Not implemented yet: each must be refused by name, never run wrong.
-    timm_variant("timm-avg-pool", "vit_tiny_patch16_224", "class token",
-                 **dict(SMALL, class_token=False, global_pool="avg"))
-    timm_variant("timm-registers-avg-pool", "vit_tiny_patch16_224", "class token",
+    # No class token (class_token=False): registers, if any, then the patches, pooled; positions on the registers unless
+    # no_embed_class; resampled past the registers.
+    timm_variant("timm-no-class-token-avg", "vit_tiny_patch16_224", **dict(SMALL, class_token=False, global_pool="avg"))
+    timm_variant("timm-no-class-token-registers-avg", "vit_tiny_patch16_224",
                  **dict(SMALL, class_token=False, reg_tokens=2, no_embed_class=True, global_pool="avg"))
+    timm_variant("timm-no-class-token-map", "vit_tiny_patch16_224", **dict(SMALL, class_token=False, global_pool="map"))
+    timm_variant("timm-no-class-token-registers-map", "vit_tiny_patch16_224",
+                 **dict(SMALL, class_token=False, reg_tokens=2, global_pool="map", fc_norm=True))
+    timm_resampled("timm-no-class-token-registers-resampled", 32, 56, class_token=False, reg_tokens=3, global_pool="avgmax")
+
+    # Not implemented: each must be refused by name, never run wrong.
     hf_variant("hf-fast-gelu", transformers.ViTForImageClassification, transformers.ViTConfig(**dict(HF_SMALL, hidden_act="gelu_fast")),
                "hidden_act 'gelu_fast' is not supported")
     hf_variant("hf-non-square", transformers.ViTForImageClassification,

@@ -75,7 +75,7 @@ class PeerCheckTest {
     /**
      * transformers loads what {@code vit train --out} writes, and the shipped default model, every
      * tensor matched, and computes jvit's logits; timm does for models only its config describes (LayerScale,
-     * register tokens with no_embed_class, DeiT's distillation).
+     * register tokens with no_embed_class, DeiT's distillation, no class token with registers and the attention pool).
      */
     @Test
     void theirLibrariesLoadTheDirectoriesJvitWrites() throws IOException, InterruptedException {
@@ -89,17 +89,20 @@ class PeerCheckTest {
                 .preprocessing(Preprocessing.huggingFace(32, 3)).layerScale(0.5).build();
         ViTConfig registers = layerScaled.toBuilder().regTokens(2).noEmbedClass(true).build();
         ViTConfig distilled = layerScaled.toBuilder().layerScale(0).distilled(true).build();
+        ViTConfig noClassToken = layerScaled.toBuilder().classToken(false).regTokens(1).pool(ViTConfig.Pool.MAP).build();
         Path written = dir.resolve("written"), timm = dir.resolve("written-timm"), shipped = dir.resolve("fashion-mnist");
         Path timmRegisters = dir.resolve("written-timm-registers"), timmDistilled = dir.resolve("written-timm-distilled");
+        Path timmNoClassToken = dir.resolve("written-timm-no-class-token");
         try (Arena arena = Arena.ofShared()) {
-            for (var m : Map.of(written, config, timm, layerScaled, timmRegisters, registers, timmDistilled, distilled).entrySet())
+            for (var m : Map.of(written, config, timm, layerScaled, timmRegisters, registers, timmDistilled, distilled,
+                    timmNoClassToken, noClassToken).entrySet())
                 ModelFiles.write(m.getKey(), m.getValue(), List.copyOf(new RandomCheckpoint(m.getValue(), random)
                         .tensors(CheckpointNames.TIMM, arena).values()), Map.of("format", "pt"));
         }
         Files.createDirectories(shipped);
         for (String file : List.of(ViTModel.CONFIG, ViTModel.WEIGHTS, "preprocessor_config.json"))
             Files.copy(ROOT.resolve("models/fashion-mnist").resolve(file), shipped.resolve(file));
-        List<Path> models = List.of(written, timm, timmRegisters, timmDistilled, shipped);
+        List<Path> models = List.of(written, timm, timmRegisters, timmDistilled, timmNoClassToken, shipped);
         for (Path model : models) {
             ViTConfig c = ModelConfigs.read(model.resolve(ViTModel.CONFIG));
             float[] images = new float[3 * c.channels() * c.imageSize() * c.imageSize()];
@@ -107,7 +110,7 @@ class PeerCheckTest {
             Npy.write(model.resolve("images.npy"), FloatTensor.of(images, 3, c.channels(), c.imageSize(), c.imageSize()));
         }
         run(python, ROOT.resolve("vit/src/test/python/load_written.py").toString(), written.toString(), timm.toString(),
-                timmRegisters.toString(), timmDistilled.toString(), shipped.toString());
+                timmRegisters.toString(), timmDistilled.toString(), timmNoClassToken.toString(), shipped.toString());
         List<String> failures = new ArrayList<>();
         for (Path model : models)
             for (Device device : devices()) {
