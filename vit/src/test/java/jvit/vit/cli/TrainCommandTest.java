@@ -87,11 +87,12 @@ class TrainCommandTest {
     }
 
     /**
-     * timm configs with prefix tokens: register tokens without position embeddings, and DeiT's distillation token, whose
-     * two heads both learn the label. Each is written as timm's, with its tokens under timm's names, and reads back.
+     * timm configs with prefix tokens: register tokens without position embeddings, DeiT's distillation token, whose
+     * two heads both learn the label, and register tokens without a class token, attention-pooled. Each is written as
+     * timm's, with its tokens under timm's names, and reads back.
      */
     @Test
-    void timmConfigsWithRegisterTokensOrDistillationAreTrainedAndWrittenAsTimm() throws IOException {
+    void timmConfigsWithPrefixTokensOrNoClassTokenAreTrainedAndWrittenAsTimm() throws IOException {
         Path data = IdxFiles.write(dir.resolve("data"), FashionMnist.Split.TRAIN, 48, true);
         IdxFiles.write(data, FashionMnist.Split.TEST, 20, true);
         String args = "\"img_size\": 28, \"patch_size\": 7, \"in_chans\": 1, \"embed_dim\": 8, \"depth\": 1, \"num_heads\": 2,"
@@ -100,7 +101,10 @@ class TrainCommandTest {
                 "{\"architecture\": \"vit_tiny_patch16_224\", \"model_args\": {" + args + ", \"reg_tokens\": 3, \"no_embed_class\": true},",
                 List.of("cls_token", "reg_token"),
                 "{\"architecture\": \"deit_tiny_distilled_patch16_224\", \"model_args\": {" + args + "},",
-                List.of("cls_token", "dist_token", "head_dist.weight", "head_dist.bias"));
+                List.of("cls_token", "dist_token", "head_dist.weight", "head_dist.bias"),
+                "{\"architecture\": \"vit_tiny_patch16_224\", \"model_args\": {" + args
+                        + ", \"class_token\": false, \"reg_tokens\": 2, \"global_pool\": \"map\"},",
+                List.of("reg_token", "attn_pool.latent"));
         int run = 0;
         for (var e : expected.entrySet()) {
             Path config = Files.writeString(dir.resolve("config" + run + ".json"), e.getKey()
@@ -110,10 +114,11 @@ class TrainCommandTest {
             assertEquals(0, r.status(), r.err());
             var written = jvit.vit.ModelConfigs.read(out.resolve("config.json"));
             var read = jvit.vit.ModelConfigs.read(config);
-            assertEquals(List.of(read.regTokens(), read.noEmbedClass(), read.distilled()),
-                    List.of(written.regTokens(), written.noEmbedClass(), written.distilled()));
+            assertEquals(List.of(read.classToken(), read.regTokens(), read.noEmbedClass(), read.distilled(), read.pool()),
+                    List.of(written.classToken(), written.regTokens(), written.noEmbedClass(), written.distilled(), written.pool()));
             try (var weights = jvit.vit.io.Safetensors.open(out.resolve("model.safetensors"))) {
                 assertTrue(weights.names().containsAll(e.getValue()), weights.names().toString());
+                assertEquals(read.classToken(), weights.contains("cls_token"), weights.names().toString());
                 assertFalse(weights.contains("prefix_tokens"), weights.names().toString());
             }
             CliTest.Result eval = vit("eval", "--model", out.toString(), "--dataset", "fashion-mnist", "--data-dir", data.toString(), "--json");
