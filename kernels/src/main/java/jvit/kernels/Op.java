@@ -268,7 +268,8 @@ public sealed interface Op {
         public String name() { return "embed_tokens"; }
 
         public long[] argElements() {
-            long out = (long) batch * tokens() * hidden, in = (long) batch * patches * hidden, pos = (long) (tokens() - positionsFrom()) * hidden;
+            long out = (long) batch * tokens() * hidden, in = (long) batch * patches * hidden;
+            long pos = (long) (tokens() - positionsFrom()) * hidden;
             return prefix > 0 ? new long[] {out, in, (long) prefix * hidden, pos} : new long[] {out, in, pos};
         }
 

@@ -77,7 +77,8 @@ public record ViTConfig(int imageSize, int patchSize, int channels, int hidden, 
         check(regTokens >= 0, "reg_tokens must be >= 0");
         check(pool != null, "pool must be given");
         check(classToken || (pool != Pool.TOKEN && pool != Pool.CLASS_AND_AVG), "a model without a class token (class_token false)"
-                + " classifies from pooled tokens: global_pool \"avg\", \"max\", \"avgmax\" or \"map\", not \"" + pool.name().toLowerCase(Locale.ROOT) + "\"");
+                + " classifies from pooled tokens: global_pool \"avg\", \"max\", \"avgmax\" or \"map\", not \""
+                + pool.name().toLowerCase(Locale.ROOT) + "\"");
         check(!distilled || (classToken && pool == Pool.TOKEN && !fcNorm), "a distilled (DeiT) model's heads read the class and"
                 + " distillation tokens: class_token, global_pool \"token\", no fc_norm");
         check(!distilled || (regTokens == 0 && !noEmbedClass), "a distilled (DeiT) model has neither register tokens nor"

@@ -113,8 +113,8 @@ public final class DeviceKernels {
             case Op.CrossEntropy o -> List.of(elementwise("cross_entropy.cl", "cross_entropy", o.rows(), limits, tensors(4),
                     new Int(o.rows()), new Int(o.classes()), new KernelArg.Float(o.smoothing())));
             case Op.EmbedTokensBackward o -> List.of(elementwise("embed_tokens_backward.cl", "embed_tokens_backward",
-                    (long) o.forward().tokens() * o.hidden(), limits, embedTokensArgs(o.forward(), 1), new Int(o.batch()), new Int(o.prefix()),
-                    new Int(o.forward().positionsFrom()), new Int(o.patches()), new Int(o.hidden())));
+                    (long) o.forward().tokens() * o.hidden(), limits, embedTokensArgs(o.forward(), 1), new Int(o.batch()),
+                    new Int(o.prefix()), new Int(o.forward().positionsFrom()), new Int(o.patches()), new Int(o.hidden())));
             case Op.ClassTokenBackward o -> {
                 long n = o.argElements()[0];
                 yield List.of(elementwise("class_token_backward.cl", "class_token_backward", n, limits, tensors(2),

@@ -19,7 +19,8 @@ import jvit.vit.model.ViTModel;
  * transformers' {@code ViTForImageClassification.from_pretrained} read it: {@code config.json},
  * {@code preprocessor_config.json} and {@code model.safetensors} under Hugging Face's tensor names.
  * A model Hugging Face's ViT cannot describe (LayerScale, no class token, register tokens, no_embed_class, distillation,
- * pre-norm, qk-norm, dynamic image size) is written as timm's {@code save_for_hf} writes one instead: timm's names, and a {@code config.json} whose {@code model_args} say it all.
+ * pre-norm, qk-norm, dynamic image size) is written as timm's {@code save_for_hf} writes one instead: timm's names,
+ * and a {@code config.json} whose {@code model_args} say it all.
  * Each file is written atomically.
  */
 public final class ModelFiles {
@@ -46,8 +47,8 @@ public final class ModelFiles {
      * no class token), pre-norm, qk-norm and dynamic image sizes.
      */
     static boolean huggingFace(ViTConfig c) {
-        return c.classToken() && !c.hasLayerScale() && c.regTokens() == 0 && !c.noEmbedClass() && !c.distilled() && c.pool() == ViTConfig.Pool.TOKEN
-                && !c.fcNorm() && !c.preNorm() && !c.qkNorm() && !c.dynamicImageSize();
+        return c.classToken() && !c.hasLayerScale() && c.regTokens() == 0 && !c.noEmbedClass() && !c.distilled()
+                && c.pool() == ViTConfig.Pool.TOKEN && !c.fcNorm() && !c.preNorm() && !c.qkNorm() && !c.dynamicImageSize();
     }
 
     /** The activation's name in Hugging Face's {@code hidden_act} and in timm's {@code act_layer}. */

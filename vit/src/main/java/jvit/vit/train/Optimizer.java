@@ -18,7 +18,8 @@ public final class Optimizer {
     /** One parameter and what AdamW keeps for it. */
     public record Slot(Tensor param, Tensor grad, Tensor m, Tensor v, boolean decays) {}
 
-    private static final java.util.Set<String> NO_DECAY = java.util.Set.of("pos_embed", "cls_token", "reg_token", "dist_token", "prefix_tokens");
+    private static final java.util.Set<String> NO_DECAY = java.util.Set.of("pos_embed", "cls_token", "reg_token", "dist_token",
+            "prefix_tokens");
 
     private final List<Slot> slots = new ArrayList<>();
 

@@ -168,7 +168,8 @@ public final class TrainingGraph {
             dx = dnext;
         }
         Op.EmbedTokensBackward embedBackward = new Op.EmbedTokensBackward(batch, c.prefixTokens(), patches, h, !c.noEmbedClass());
-        if (w.prefixTokens() != null) g.task("embed_tokens.backward", embedBackward, dpatches, grad(w.prefixTokens()), grad(w.positions()), dx);
+        if (w.prefixTokens() != null)
+            g.task("embed_tokens.backward", embedBackward, dpatches, grad(w.prefixTokens()), grad(w.positions()), dx);
         else g.task("embed_tokens.backward", embedBackward, dpatches, grad(w.positions()), dx);
         g.task("patch_embed.backward", new Op.PatchEmbedBackward(batch, c.channels(), c.imageSize(), c.imageSize(),
                         c.patchSize(), h), grad(w.patchWeight()), w.patchBias() != null ? grad(w.patchBias()) : act("d.patch_embed.no_bias", h),
