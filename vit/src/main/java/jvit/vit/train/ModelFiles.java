@@ -39,8 +39,14 @@ public final class ModelFiles {
         } catch (java.io.IOException e) {
             throw jvit.runtime.UserError.inFile(dir, "cannot be created (" + e.getMessage() + "); choose another --out");
         }
-        Map<String, Object> json = config(config); // before any file: a model no config can describe is refused first
+        // Both files' contents before any file: a model no config can describe is refused first.
+        Map<String, Object> json = config(config);
         Layout layout = layout(config);
+        Map<String, Object> preprocessor = switch (layout) {
+            case HUGGING_FACE_VIT -> preprocessor(config.preprocessing());
+            case HUGGING_FACE_DINOV2 -> dinov2Preprocessor(config.preprocessing());
+            case TIMM -> null; // timm's config.json holds it (pretrained_cfg)
+        };
         Map<String, FloatTensor> tensors = switch (layout) {
             case HUGGING_FACE_VIT -> CheckpointNames.HUGGING_FACE.rename(weights);
             case TIMM -> CheckpointNames.TIMM.rename(weights);
@@ -53,9 +59,7 @@ public final class ModelFiles {
         };
         Safetensors.write(dir.resolve(ViTModel.WEIGHTS), tensors, metadata);
         writeJson(dir.resolve(ViTModel.CONFIG), json);
-        if (layout == Layout.HUGGING_FACE_VIT) writeJson(dir.resolve("preprocessor_config.json"), preprocessor(config.preprocessing()));
-        if (layout == Layout.HUGGING_FACE_DINOV2)
-            writeJson(dir.resolve("preprocessor_config.json"), dinov2Preprocessor(config.preprocessing()));
+        if (preprocessor != null) writeJson(dir.resolve("preprocessor_config.json"), preprocessor);
     }
 
     private static final String DINOV2_MASK_TOKEN = "dinov2.embeddings.mask_token";
@@ -175,8 +179,8 @@ public final class ModelFiles {
         if (c.qkNorm()) other.add("qk_norm");
         if (c.dynamicImageSize()) other.add("dynamic_img_size");
         if (c.resampling() != ViTConfig.PositionResampling.HUGGING_FACE) other.add("timm's position resampling");
-        double mlpRatio = (double) c.mlpDim() / c.hidden();
-        if ((int) (c.hidden() * mlpRatio) != c.mlpDim()) other.add("MLP " + c.mlpDim() + " of " + c.hidden() + " (not hidden_size × mlp_ratio)");
+        // transformers 5 takes mlp_ratio as an int only
+        if (c.mlpDim() % c.hidden() != 0) other.add("MLP " + c.mlpDim() + " of " + c.hidden() + " (not hidden_size × a whole mlp_ratio)");
         if (!other.isEmpty())
             throw new UserError("a model with a head on the class token and the mean is written as Hugging Face's Dinov2ForImageClassification,"
                     + " which cannot describe " + String.join(", ", other) + " — change the config");
@@ -189,8 +193,7 @@ public final class ModelFiles {
         o.put("hidden_size", c.hidden());
         o.put("num_hidden_layers", c.layers());
         o.put("num_attention_heads", c.heads());
-        // transformers declares mlp_ratio an int: written as one where it is whole.
-        o.put("mlp_ratio", c.mlpDim() % c.hidden() == 0 ? (Object) (c.mlpDim() / c.hidden()) : (Object) mlpRatio);
+        o.put("mlp_ratio", c.mlpDim() / c.hidden());
         o.put("hidden_act", "gelu");
         o.put("layer_norm_eps", c.layerNormEps());
         o.put("qkv_bias", c.qkvBias());
