@@ -1,7 +1,7 @@
 """Loads model directories jvit wrote with the library their config.json names, as a user would, for PeerCheckTest.
 
 For each DIR: a Hugging Face config is loaded by the class its "architectures" names
-(ViTForImageClassification, Dinov2ForImageClassification) with from_pretrained, which must match
+(ViTForImageClassification, DeiTForImageClassification and ...WithTeacher, Dinov2ForImageClassification) with from_pretrained, which must match
 every tensor of the file and every one the model has (no missing, unexpected or mis-shaped key); a timm config by timm.create_model(architecture, **model_args) and load_state_dict(strict=True).
 The logits on DIR/images.npy, computed in float64, go to DIR/logits.npy.
 

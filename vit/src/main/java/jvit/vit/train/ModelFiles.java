@@ -20,15 +20,16 @@ import jvit.vit.model.ViTModel;
  * Writes a trained model as its library lays one out, so that {@code vit classify --model DIR} and
  * the library read it back as the same model: {@code config.json}, {@code preprocessor_config.json}
  * and {@code model.safetensors}. A model Hugging Face's {@code ViTForImageClassification} describes
- * is written under its names; a Dinov2 (the head on the class token and the mean) as
- * {@code Dinov2ForImageClassification}; any other (LayerScale, register tokens, no_embed_class,
+ * is written under its names; a ViT with DeiT's distillation token, resampled as Hugging Face does, as
+ * {@code DeiTForImageClassification} (one head) or {@code DeiTForImageClassificationWithTeacher} (two); a Dinov2
+ * (the head on the class token and the mean) as {@code Dinov2ForImageClassification}; any other (LayerScale, register tokens, no_embed_class,
  * distillation, pooled heads, pre-norm, qk-norm, dynamic image size) as timm's {@code save_for_hf}
  * writes one: timm's names, and a {@code config.json} whose {@code model_args} say it all. A switch
  * no layout can express is refused by name before any file is written. Each file is written atomically.
  */
 public final class ModelFiles {
     /** The library and model class a directory is written for. */
-    private enum Layout { HUGGING_FACE_VIT, HUGGING_FACE_DINOV2, TIMM }
+    private enum Layout { HUGGING_FACE_VIT, HUGGING_FACE_DEIT, HUGGING_FACE_DINOV2, TIMM }
 
     private ModelFiles() {}
 
@@ -43,12 +44,14 @@ public final class ModelFiles {
         Map<String, Object> json = config(config);
         Layout layout = layout(config);
         Map<String, Object> preprocessor = switch (layout) {
-            case HUGGING_FACE_VIT -> preprocessor(config.preprocessing());
+            case HUGGING_FACE_VIT, HUGGING_FACE_DEIT -> preprocessor(config.preprocessing());
             case HUGGING_FACE_DINOV2 -> dinov2Preprocessor(config.preprocessing());
             case TIMM -> null; // timm's config.json holds it (pretrained_cfg)
         };
         Map<String, FloatTensor> tensors = switch (layout) {
             case HUGGING_FACE_VIT -> CheckpointNames.HUGGING_FACE.rename(weights);
+            case HUGGING_FACE_DEIT -> (config.distilled() ? CheckpointNames.HUGGING_FACE_DEIT : CheckpointNames.HUGGING_FACE_DEIT_PLAIN)
+                    .rename(weights);
             case TIMM -> CheckpointNames.TIMM.rename(weights);
             case HUGGING_FACE_DINOV2 -> {
                 // Dinov2's masked-image token: unused in classifying, but transformers builds it and reports it missing without it.
@@ -67,7 +70,20 @@ public final class ModelFiles {
     /** Which library's model class describes the config; {@link #config} refuses what none does. */
     private static Layout layout(ViTConfig c) {
         if (c.pool() == ViTConfig.Pool.CLASS_AND_AVG) return Layout.HUGGING_FACE_DINOV2;
-        return huggingFace(c) ? Layout.HUGGING_FACE_VIT : Layout.TIMM;
+        if (huggingFace(c)) return Layout.HUGGING_FACE_VIT;
+        return huggingFaceDeit(c) ? Layout.HUGGING_FACE_DEIT : Layout.TIMM;
+    }
+
+    /**
+     * Whether Hugging Face's DeiT describes the model, and the model resamples its positions as Hugging Face does
+     * (else timm's config describes it too, resampling as timm does): a plain ViT with DeiT's distillation token,
+     * and either its second head ({@code DeiTForImageClassificationWithTeacher}) or none ({@code DeiTForImageClassification},
+     * the token held as a register token with a position).
+     */
+    private static boolean huggingFaceDeit(ViTConfig c) {
+        ViTConfig plain = c.toBuilder().distilled(false).regTokens(0).build();
+        boolean distillationToken = c.distilled() ? c.regTokens() == 0 : c.regTokens() == 1 && !c.noEmbedClass();
+        return distillationToken && huggingFace(plain) && c.resampling() == ViTConfig.PositionResampling.HUGGING_FACE;
     }
 
     /**
@@ -93,7 +109,7 @@ public final class ModelFiles {
     /** The model's {@code config.json}: Hugging Face's where it can describe the model, else timm's; refused where neither can. */
     public static Map<String, Object> config(ViTConfig c) {
         return switch (layout(c)) {
-            case HUGGING_FACE_VIT -> huggingFaceConfig(c);
+            case HUGGING_FACE_VIT, HUGGING_FACE_DEIT -> huggingFaceConfig(c);
             case HUGGING_FACE_DINOV2 -> dinov2Config(c);
             case TIMM -> timmConfig(c);
         };
@@ -208,11 +224,13 @@ public final class ModelFiles {
         return pool.name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** The Hugging Face {@code ViTForImageClassification} config of a jvit config. */
+    /** The Hugging Face {@code ViTForImageClassification} config of a jvit config, or DeiT's: the same fields. */
     static Map<String, Object> huggingFaceConfig(ViTConfig c) {
         Map<String, Object> o = new LinkedHashMap<>();
-        o.put("architectures", List.of("ViTForImageClassification"));
-        o.put("model_type", "vit");
+        boolean deit = layout(c) == Layout.HUGGING_FACE_DEIT;
+        o.put("architectures", List.of(!deit ? "ViTForImageClassification"
+                : c.distilled() ? "DeiTForImageClassificationWithTeacher" : "DeiTForImageClassification"));
+        o.put("model_type", deit ? "deit" : "vit");
         o.put("image_size", c.imageSize());
         o.put("patch_size", c.patchSize());
         o.put("num_channels", c.channels());

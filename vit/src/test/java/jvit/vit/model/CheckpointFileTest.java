@@ -75,7 +75,9 @@ class CheckpointFileTest {
                 timm.toBuilder().layerScale(0.1).regTokens(2).noEmbedClass(true).pool(ViTConfig.Pool.MAP).build(),
                 timm.toBuilder().pool(ViTConfig.Pool.AVG).fcNorm(true).activation(jvit.kernels.Op.Activation.GELU_TANH).build(),
                 timm.toBuilder().pool(ViTConfig.Pool.MAX).dynamicImageSize(true).build(),
-                timm.toBuilder().distilled(true).qkvBias(false).build());
+                timm.toBuilder().distilled(true).qkvBias(false).build(),
+                ForwardTest.rgb().toBuilder().regTokens(1).layerNormEps(1e-12).build(), // DeiTForImageClassification
+                ForwardTest.rgb().toBuilder().distilled(true).build()); // DeiTForImageClassificationWithTeacher
         Random random = random();
         for (int i = 0; i < configs.size(); i++) {
             ViTConfig config = configs.get(i);
@@ -103,7 +105,8 @@ class CheckpointFileTest {
         ViTConfig timm = ForwardTest.rgb().toBuilder().layerScale(0.5).build();
         for (var c : java.util.Map.of(
                 timm.toBuilder().layerNormEps(1e-12).build(), "layer_norm_eps 1.0E-12",
-                timm.toBuilder().layerScale(0).distilled(true).layerNormEps(1e-5).build(), "for a distilled (DeiT) model",
+                timm.toBuilder().layerScale(0).distilled(true).layerNormEps(1e-5).resampling(ViTConfig.PositionResampling.TIMM).build(),
+                "for a distilled (DeiT) model",
                 timm.toBuilder().hidden(21).mlpDim(51).build(), "MLP 51 of 21",
                 timm.toBuilder().layerScale(0).pool(ViTConfig.Pool.CLASS_AND_AVG).build(), "no LayerScale",
                 timm.toBuilder().pool(ViTConfig.Pool.CLASS_AND_AVG).build(), "MLP 20 of 12 (not hidden_size × a whole mlp_ratio)",

@@ -75,7 +75,8 @@ class PeerCheckTest {
 
     /**
      * transformers loads what {@code vit train --out} writes, and the shipped default model, every
-     * tensor matched, and computes jvit's logits, as it does for a Dinov2 (Dinov2ForImageClassification); timm does
+     * tensor matched, and computes jvit's logits, as it does for a Dinov2 (Dinov2ForImageClassification) and DeiT's two
+     * classes; timm does
      * for models only its config describes (LayerScale, register tokens with no_embed_class, DeiT's distillation,
      * CLIP's epsilon with pre-norm and quick GELU, qk-norm, attention and avgmax pooling, fc_norm, gelu_tanh).
      */
@@ -90,7 +91,9 @@ class PeerCheckTest {
                 .mlpDim(96).layerNormEps(1e-6).qkvBias(true).labels(ViTConfig.defaultLabels(4))
                 .preprocessing(Preprocessing.huggingFace(32, 3)).layerScale(0.5).build();
         ViTConfig registers = layerScaled.toBuilder().regTokens(2).noEmbedClass(true).build();
-        ViTConfig distilled = layerScaled.toBuilder().layerScale(0).distilled(true).build();
+        ViTConfig distilled = layerScaled.toBuilder().layerScale(0).distilled(true).resampling(ViTConfig.PositionResampling.TIMM).build();
+        // DeiT resampled as Hugging Face does: its model classes, with one head and with two.
+        ViTConfig deit = config.toBuilder().regTokens(1).build(), deitDistilled = config.toBuilder().distilled(true).build();
         ViTConfig dinov2 = layerScaled.toBuilder().pool(ViTConfig.Pool.CLASS_AND_AVG).build();
         // CLIP's: PyTorch's LayerNorm epsilon, pre-norm, quick GELU; with qk-norm too, which takes the model's epsilon.
         ViTConfig clip = layerScaled.toBuilder().layerScale(0).layerNormEps(1e-5).preNorm(true).activation(Activation.QUICK_GELU)
@@ -101,10 +104,12 @@ class PeerCheckTest {
         Path timmRegisters = dir.resolve("written-timm-registers"), timmDistilled = dir.resolve("written-timm-distilled");
         Path hfDinov2 = dir.resolve("written-dinov2"), timmClip = dir.resolve("written-timm-clip");
         Path timmMap = dir.resolve("written-timm-map"), timmAvgmax = dir.resolve("written-timm-avgmax");
+        Path hfDeit = dir.resolve("written-deit"), hfDeitDistilled = dir.resolve("written-deit-distilled");
         // In a fixed order, so that a seed replays the same weights.
         List<Map.Entry<Path, ViTConfig>> configs = List.of(Map.entry(written, config), Map.entry(timm, layerScaled),
                 Map.entry(timmRegisters, registers), Map.entry(timmDistilled, distilled), Map.entry(hfDinov2, dinov2),
-                Map.entry(timmClip, clip), Map.entry(timmMap, map), Map.entry(timmAvgmax, avgmax));
+                Map.entry(timmClip, clip), Map.entry(timmMap, map), Map.entry(timmAvgmax, avgmax), Map.entry(hfDeit, deit),
+                Map.entry(hfDeitDistilled, deitDistilled));
         try (Arena arena = Arena.ofShared()) {
             for (var m : configs)
                 ModelFiles.write(m.getKey(), m.getValue(), List.copyOf(new RandomCheckpoint(m.getValue(), random)
@@ -113,7 +118,8 @@ class PeerCheckTest {
         Files.createDirectories(shipped);
         for (String file : List.of(ViTModel.CONFIG, ViTModel.WEIGHTS, "preprocessor_config.json"))
             Files.copy(ROOT.resolve("models/fashion-mnist").resolve(file), shipped.resolve(file));
-        List<Path> models = List.of(written, timm, timmRegisters, timmDistilled, hfDinov2, timmClip, timmMap, timmAvgmax, shipped);
+        List<Path> models = new ArrayList<>(configs.stream().map(Map.Entry::getKey).toList());
+        models.add(shipped);
         for (Path model : models) {
             ViTConfig c = ModelConfigs.read(model.resolve(ViTModel.CONFIG));
             float[] images = new float[3 * c.channels() * c.imageSize() * c.imageSize()];
