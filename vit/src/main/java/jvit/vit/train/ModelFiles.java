@@ -275,21 +275,28 @@ public final class ModelFiles {
     }
 
     /**
-     * Dinov2's {@code BitImageProcessor}: the shorter side resized to {@code size/crop_pct}, the
-     * center cropped to {@code size}; refused where no whole side gives back the crop fraction.
+     * Dinov2's {@code BitImageProcessor}: at {@code crop_pct} 1 the image resized straight to the square (no crop), as jvit
+     * does; else the shorter side resized to {@code floor(size/crop_pct)} and the center cropped to {@code size}, refused
+     * where no whole side gives back the crop fraction.
      */
     static Map<String, Object> dinov2Preprocessor(Preprocessing p) {
-        int resized = (int) Math.round(p.size() / p.cropPct());
-        if ((double) p.size() / resized != p.cropPct())
+        int resized = (int) Math.floor(p.size() / p.cropPct());
+        if (p.cropPct() != 1 && (double) p.size() / resized != p.cropPct())
             throw new UserError("Dinov2's image processor crops a whole side from a whole side; crop_pct " + p.cropPct() + " of "
                     + p.size() + " pixels is not " + p.size() + "/n for any n — choose another crop_pct");
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("image_processor_type", "BitImageProcessor");
         o.put("do_resize", true);
-        o.put("size", Map.of("shortest_edge", resized));
+        Map<String, Object> size = new LinkedHashMap<>(), crop = new LinkedHashMap<>();
+        if (p.cropPct() == 1) {
+            size.put("height", p.size());
+            size.put("width", p.size());
+        } else {
+            size.put("shortest_edge", resized);
+        }
+        o.put("size", size);
         o.put("resample", p.interpolation() == Preprocessing.Interpolation.BICUBIC ? 3 : 2);
-        o.put("do_center_crop", true);
-        Map<String, Object> crop = new LinkedHashMap<>();
+        o.put("do_center_crop", p.cropPct() != 1);
         crop.put("height", p.size());
         crop.put("width", p.size());
         o.put("crop_size", crop);

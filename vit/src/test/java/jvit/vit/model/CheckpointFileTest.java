@@ -8,6 +8,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import jvit.runtime.Devices;
 import jvit.vit.ViTConfig;
@@ -71,6 +72,9 @@ class CheckpointFileTest {
         ViTConfig timm = ForwardTest.rgb().toBuilder().resampling(ViTConfig.PositionResampling.TIMM).build();
         java.util.List<ViTConfig> configs = java.util.List.of(ForwardTest.rgb(),
                 ForwardTest.rgb().toBuilder().layerScale(0.5).pool(ViTConfig.Pool.CLASS_AND_AVG).layerNormEps(1e-5).mlpDim(36).build(), // Dinov2
+                ForwardTest.rgb().toBuilder().layerScale(0.5).pool(ViTConfig.Pool.CLASS_AND_AVG).mlpDim(24).preprocessing( // cropped
+                        new jvit.vit.image.Preprocessing(12, 0.75, jvit.vit.image.Preprocessing.Interpolation.BICUBIC,
+                                new float[] {0.1f, 0.2f, 0.3f}, new float[] {0.4f, 0.5f, 0.6f})).build(),
                 timm.toBuilder().layerNormEps(1e-5).preNorm(true).qkNorm(true).activation(jvit.kernels.Op.Activation.QUICK_GELU).build(),
                 timm.toBuilder().layerScale(0.1).regTokens(2).noEmbedClass(true).pool(ViTConfig.Pool.MAP).build(),
                 timm.toBuilder().pool(ViTConfig.Pool.AVG).fcNorm(true).activation(jvit.kernels.Op.Activation.GELU_TANH).build(),
@@ -89,8 +93,9 @@ class CheckpointFileTest {
                     ViTConfig read = opened.config();
                     assertEquals(config, read.toBuilder().preprocessing(config.preprocessing()).build(), "config " + i);
                     assertArrayEquals(config.preprocessing().mean(), read.preprocessing().mean());
-                    assertEquals(config.preprocessing().size(), read.preprocessing().size());
-                    assertEquals(config.preprocessing().cropPct(), read.preprocessing().cropPct());
+                    assertArrayEquals(config.preprocessing().std(), read.preprocessing().std());
+                    assertEquals(List.of(config.preprocessing().size(), config.preprocessing().cropPct(), config.preprocessing().interpolation()),
+                            List.of(read.preprocessing().size(), read.preprocessing().cropPct(), read.preprocessing().interpolation()), "config " + i);
                     var tensors = opened.weights().fileTensors();
                     assertEquals(new java.util.TreeSet<>(written.keySet()),
                             new java.util.TreeSet<>(tensors.stream().map(jvit.runtime.Tensor::name).toList()), "config " + i);
