@@ -21,15 +21,18 @@ import jvit.vit.model.ViTModel;
  * the library read it back as the same model: {@code config.json}, {@code preprocessor_config.json}
  * and {@code model.safetensors}. A model Hugging Face's {@code ViTForImageClassification} describes
  * is written under its names; a ViT with DeiT's distillation token, resampled as Hugging Face does, as
- * {@code DeiTForImageClassification} (one head) or {@code DeiTForImageClassificationWithTeacher} (two); a Dinov2
- * (the head on the class token and the mean) as {@code Dinov2ForImageClassification}; any other (LayerScale, register tokens, no_embed_class,
- * distillation, pooled heads, pre-norm, qk-norm, dynamic image size) as timm's {@code save_for_hf}
- * writes one: timm's names, and a {@code config.json} whose {@code model_args} say it all. A switch
- * no layout can express is refused by name before any file is written. Each file is written atomically.
+ * {@code DeiTForImageClassification} (one head) or {@code DeiTForImageClassificationWithTeacher} (two);
+ * a Dinov2 (the head on the class token and the mean) as {@code Dinov2ForImageClassification}; any
+ * other (LayerScale, register tokens, no_embed_class, distillation, pooled heads, pre-norm, qk-norm,
+ * GELU forms, dynamic image size) as timm's {@code save_for_hf} writes one: timm's names, and a
+ * {@code config.json} whose {@code model_args} say it all. A switch no layout can express is refused
+ * by name before any file is written. Each file is written atomically.
  */
 public final class ModelFiles {
     /** The library and model class a directory is written for. */
     private enum Layout { HUGGING_FACE_VIT, HUGGING_FACE_DEIT, HUGGING_FACE_DINOV2, TIMM }
+
+    private static final String DINOV2_MASK_TOKEN = "dinov2.embeddings.mask_token";
 
     private ModelFiles() {}
 
@@ -38,7 +41,7 @@ public final class ModelFiles {
         try {
             java.nio.file.Files.createDirectories(dir);
         } catch (java.io.IOException e) {
-            throw jvit.runtime.UserError.inFile(dir, "cannot be created (" + e.getMessage() + "); choose another --out");
+            throw UserError.inFile(dir, "cannot be created (" + e.getMessage() + "); choose another --out");
         }
         // Both files' contents before any file: a model no config can describe is refused first.
         Map<String, Object> json = config(config);
@@ -64,8 +67,6 @@ public final class ModelFiles {
         writeJson(dir.resolve(ViTModel.CONFIG), json);
         if (preprocessor != null) writeJson(dir.resolve("preprocessor_config.json"), preprocessor);
     }
-
-    private static final String DINOV2_MASK_TOKEN = "dinov2.embeddings.mask_token";
 
     /** Which library's model class describes the config; {@link #config} refuses what none does. */
     private static Layout layout(ViTConfig c) {
