@@ -277,11 +277,11 @@ public final class ModelFiles {
 
     /**
      * Dinov2's {@code BitImageProcessor}: at {@code crop_pct} 1 the image resized straight to the square (no crop), as jvit
-     * does; else the shorter side resized to {@code floor(size/crop_pct)} and the center cropped to {@code size}, refused
-     * where no whole side gives back the crop fraction.
+     * does; else the shorter side resized to {@code n} and the center cropped to {@code size}, where {@code size/n} is the
+     * crop fraction, as jvit reads such a file; refused where no whole side gives it back.
      */
     static Map<String, Object> dinov2Preprocessor(Preprocessing p) {
-        int resized = (int) Math.floor(p.size() / p.cropPct());
+        int resized = (int) Math.round(p.size() / p.cropPct());
         if (p.cropPct() != 1 && (double) p.size() / resized != p.cropPct())
             throw new UserError("Dinov2's image processor crops a whole side from a whole side; crop_pct " + p.cropPct() + " of "
                     + p.size() + " pixels is not " + p.size() + "/n for any n — choose another crop_pct");

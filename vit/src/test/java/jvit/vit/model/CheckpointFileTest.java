@@ -73,7 +73,8 @@ class CheckpointFileTest {
         java.util.List<ViTConfig> configs = java.util.List.of(ForwardTest.rgb(),
                 ForwardTest.rgb().toBuilder().layerScale(0.5).pool(ViTConfig.Pool.CLASS_AND_AVG).layerNormEps(1e-5).mlpDim(36).build(), // Dinov2
                 ForwardTest.rgb().toBuilder().layerScale(0.5).pool(ViTConfig.Pool.CLASS_AND_AVG).mlpDim(24).preprocessing( // cropped
-                        new jvit.vit.image.Preprocessing(12, 0.75, jvit.vit.image.Preprocessing.Interpolation.BICUBIC,
+                        // 12/59: floor(12 / (12/59)) is 58 in floating point, so the side written must come from rounding
+                        new jvit.vit.image.Preprocessing(12, 12.0 / 59, jvit.vit.image.Preprocessing.Interpolation.BICUBIC,
                                 new float[] {0.1f, 0.2f, 0.3f}, new float[] {0.4f, 0.5f, 0.6f})).build(),
                 timm.toBuilder().layerNormEps(1e-5).preNorm(true).qkNorm(true).activation(jvit.kernels.Op.Activation.QUICK_GELU).build(),
                 timm.toBuilder().layerScale(0.1).regTokens(2).noEmbedClass(true).pool(ViTConfig.Pool.MAP).build(),
