@@ -1,8 +1,8 @@
 """Loads model directories jvit wrote with the library their config.json names, as a user would, for PeerCheckTest.
 
-For each DIR: a Hugging Face config is loaded by ViTForImageClassification.from_pretrained, which must
-match every tensor of the file and every one the model has (no missing, unexpected or mis-shaped
-key); a timm config by timm.create_model(architecture, **model_args) and load_state_dict(strict=True).
+For each DIR: a Hugging Face config is loaded by the class its "architectures" names
+(ViTForImageClassification, DeiTForImageClassification and ...WithTeacher, Dinov2ForImageClassification) with from_pretrained, which must match
+every tensor of the file and every one the model has (no missing, unexpected or mis-shaped key); a timm config by timm.create_model(architecture, **model_args) and load_state_dict(strict=True).
 The logits on DIR/images.npy, computed in float64, go to DIR/logits.npy.
 
     python load_written.py DIR...
@@ -24,7 +24,8 @@ for directory in sys.argv[1:]:
         model.load_state_dict(safetensors.torch.load_file(f"{directory}/model.safetensors"), strict=True)
         forward = lambda m, x: m(x)
     else:
-        model, info = transformers.ViTForImageClassification.from_pretrained(directory, output_loading_info=True)
+        model_class = getattr(transformers, config.get("architectures", ["ViTForImageClassification"])[0])
+        model, info = model_class.from_pretrained(directory, output_loading_info=True)
         problems = {k: v for k, v in info.items() if v}
         if problems:
             sys.exit(f"{directory}: transformers did not match every tensor: {problems}")

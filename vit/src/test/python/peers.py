@@ -110,6 +110,7 @@ def main():
                  **dict(SMALL, reg_tokens=4, no_embed_class=True, init_values=1e-5))
     timm_variant("timm-distilled", "deit_tiny_distilled_patch16_224", **SMALL)
     hf_variant("hf-deit-distilled", transformers.DeiTForImageClassificationWithTeacher, transformers.DeiTConfig(**HF_SMALL))
+    hf_variant("hf-deit", transformers.DeiTForImageClassification, transformers.DeiTConfig(**HF_SMALL))
     hf_variant("hf-vit", transformers.ViTForImageClassification, transformers.ViTConfig(**HF_SMALL))
     hf_variant("hf-vit-grey-no-qkv-bias", transformers.ViTForImageClassification,
                transformers.ViTConfig(**dict(HF_SMALL, num_channels=1, qkv_bias=False, layer_norm_eps=1e-6)))
@@ -122,6 +123,7 @@ def main():
     timm_resampled("timm-no-embed-class-resampled", 56, 40, reg_tokens=1, no_embed_class=True)
     timm_resampled("timm-distilled-resampled", 32, 56, "deit_tiny_distilled_patch16_224")
     hf_resampled("hf-deit-distilled-resampled", 32, 56, transformers.DeiTForImageClassificationWithTeacher, transformers.DeiTConfig)
+    hf_resampled("hf-deit-resampled", 56, 40, transformers.DeiTForImageClassification, transformers.DeiTConfig)
 
     # Pooling: timm's global_pool past the class token, fc_norm by its default rule (on for avg, max, avgmax) or as given.
     timm_variant("timm-avg", "vit_tiny_patch16_224", **dict(SMALL, global_pool="avg"))
@@ -170,8 +172,6 @@ def main():
                "hidden_act 'gelu_fast' is not supported")
     hf_variant("hf-non-square", transformers.ViTForImageClassification,
                transformers.ViTConfig(**dict(HF_SMALL, image_size=[32, 40])), "square")
-    hf_variant("hf-deit", transformers.DeiTForImageClassification, transformers.DeiTConfig(**HF_SMALL),
-               "for model_type 'deit'")
     hf_variant("hf-dinov2-swiglu", transformers.Dinov2ForImageClassification,
                transformers.Dinov2Config(**dict(dinov2, use_swiglu_ffn=True)), "use_swiglu_ffn")
 

@@ -131,16 +131,21 @@ public final class ModelConfigs {
         if (type.equals("dinov2")) return dinov2(c);
         if (!type.equals("vit") && !type.equals("deit")) {
             throw c.error("model_type '" + type + "' is not supported; jvit runs ViTForImageClassification (model_type \"vit\"),"
-                    + " DeiTForImageClassificationWithTeacher (\"deit\") and Dinov2ForImageClassification (\"dinov2\")");
+                    + " DeiTForImageClassification and DeiTForImageClassificationWithTeacher (\"deit\") and Dinov2ForImageClassification"
+                    + " (\"dinov2\")");
         }
         HF_VIT.check(c); // DeiT's config has the ViT's fields
         // DeiT's model class is named in the file; a ViT's may be left out.
-        String architecture = type.equals("deit") ? "DeiTForImageClassificationWithTeacher" : "ViTForImageClassification";
-        List<String> architectures = c.has("architectures") ? c.strings("architectures") : type.equals("deit") ? List.of() : null;
-        if (architectures != null && !architectures.equals(List.of(architecture))) {
-            throw c.error("architectures " + architectures + " is not supported; jvit runs " + architecture
+        List<String> known = type.equals("deit") ? List.of("DeiTForImageClassificationWithTeacher", "DeiTForImageClassification")
+                : List.of("ViTForImageClassification");
+        List<String> architectures = c.has("architectures") ? c.strings("architectures") : type.equals("deit") ? List.of() : known;
+        if (architectures.size() != 1 || !known.contains(architectures.getFirst())) {
+            throw c.error("architectures " + architectures + " is not supported; jvit runs " + String.join(" and ", known)
                     + (type.equals("deit") ? " for model_type 'deit'" : ""));
         }
+        boolean distilled = architectures.getFirst().equals("DeiTForImageClassificationWithTeacher");
+        // The plain DeiT's distillation token, with a position and no head, computes as a register token does.
+        int distillationToken = architectures.getFirst().equals("DeiTForImageClassification") ? 1 : 0;
         String activationName = c.string("hidden_act", "gelu");
         Activation activation = HF_ACTIVATIONS.get(activationName);
         if (activation == null) {
@@ -160,7 +165,7 @@ public final class ModelConfigs {
                 .channels(channels).hidden(c.integer("hidden_size", 768)).layers(c.integer("num_hidden_layers", 12))
                 .heads(c.integer("num_attention_heads", 12)).mlpDim(c.integer("intermediate_size", 3072))
                 .layerNormEps(c.number("layer_norm_eps", 1e-12)).qkvBias(c.bool("qkv_bias", true)).labels(labels)
-                .preprocessing(preprocessing).distilled(type.equals("deit")).activation(activation).build());
+                .preprocessing(preprocessing).distilled(distilled).regTokens(distillationToken).activation(activation).build());
     }
 
     /** {@code image_size}: a side, or {@code [height, width]} as transformers also takes it (square only). */

@@ -167,12 +167,13 @@ class ModelConfigsTest {
                 problem(config, () -> ModelConfigs.huggingFace(config)));
         config(HF_CONFIG.replace("\"model_type\": \"vit\"", "\"model_type\": \"beit\""));
         assertEquals("model_type 'beit' is not supported; jvit runs ViTForImageClassification (model_type \"vit\"),"
-                + " DeiTForImageClassificationWithTeacher (\"deit\") and Dinov2ForImageClassification (\"dinov2\")",
-                problem(config, () -> ModelConfigs.read(config)));
+                + " DeiTForImageClassification and DeiTForImageClassificationWithTeacher (\"deit\") and Dinov2ForImageClassification"
+                + " (\"dinov2\")", problem(config, () -> ModelConfigs.read(config)));
         config(HF_CONFIG.replace("\"model_type\": \"vit\"", "\"model_type\": \"deit\"")
-                .replace("ViTForImageClassification", "DeiTForImageClassification"));
-        assertEquals("architectures [DeiTForImageClassification] is not supported; jvit runs"
-                + " DeiTForImageClassificationWithTeacher for model_type 'deit'", problem(config, () -> ModelConfigs.read(config)));
+                .replace("ViTForImageClassification", "DeiTForImageClassificationWithDistillation"));
+        assertEquals("architectures [DeiTForImageClassificationWithDistillation] is not supported; jvit runs"
+                + " DeiTForImageClassificationWithTeacher and DeiTForImageClassification for model_type 'deit'",
+                problem(config, () -> ModelConfigs.read(config)));
         config(HF_CONFIG.replace("\"hidden_size\": 768", "\"hidden_size\": 100"));
         assertEquals("hidden_size 100 is not divisible by num_attention_heads 12; fix the file",
                 problem(config, () -> ModelConfigs.huggingFace(config)));
@@ -404,6 +405,12 @@ class ModelConfigsTest {
                 .replace("ViTForImageClassification", "DeiTForImageClassificationWithTeacher"));
         c = ModelConfigs.read(config);
         assertEquals(List.of(true, 2, ViTConfig.PositionResampling.HUGGING_FACE), List.of(c.distilled(), c.prefixTokens(), c.resampling()));
+        // The plain DeiT: its distillation token, one head on the class token.
+        config(HF_CONFIG.replace("\"model_type\": \"vit\"", "\"model_type\": \"deit\"")
+                .replace("ViTForImageClassification", "DeiTForImageClassification"));
+        c = ModelConfigs.read(config);
+        assertEquals(List.of(false, 1, false, 2, 198), List.of(c.distilled(), c.regTokens(), c.noEmbedClass(), c.prefixTokens(),
+                c.positionTokens()));
     }
 
     @Test

@@ -15,6 +15,7 @@ import jvit.vit.data.Dataset;
 import jvit.vit.data.FashionMnist;
 import jvit.vit.data.TrainingBatches;
 import jvit.vit.image.Preprocessing;
+import jvit.vit.train.ModelFiles;
 import jvit.vit.train.OutputDirectory;
 import jvit.vit.train.Progress;
 import jvit.vit.train.TrainSettings;
@@ -106,6 +107,7 @@ final class TrainCommand implements Runnable {
         if (model.channels() != 1 || model.imageSize() != 28 || model.numLabels() != 10)
             throw new UserError((config != null ? config + ": " : "") + "Fashion-MNIST needs a model of 28×28 images, 1 channel and 10 classes, not "
                     + model.imageSize() + "×" + model.imageSize() + ", " + model.channels() + " channel(s) and " + model.numLabels() + " classes");
+        ModelFiles.config(model); // a model no library's config describes is refused before the data is read, not after training
         Deployment d = DeploymentArguments.parse(spec, device, devices, schedule, DeploymentArguments.Use.TRAINING, UnaryOperator.identity(), null);
 
         Path dir = dataDir != null ? dataDir : FashionMnist.DEFAULT_DIRECTORY;

@@ -13,12 +13,16 @@ import jvit.vit.io.FloatTensor;
  * into query, key and value, which {@link ViTWeights} concatenates into timm's fused {@code qkv}.
  * {@code Dinov2ForImageClassification} splits it too, under {@code dinov2.}, its blocks' norms and MLP named as timm's.
  * {@code DeiTForImageClassificationWithTeacher} names its backbone as the ViT does, under {@code deit.},
- * and its two heads {@code cls_classifier} and {@code distillation_classifier}.
+ * and its two heads {@code cls_classifier} and {@code distillation_classifier}. The plain
+ * {@code DeiTForImageClassification} has the distillation token but one head, {@code classifier}, on the
+ * class token: its distillation token is, to the computation, a register token with a position, and is
+ * held as timm's {@code reg_token}.
  */
 public enum CheckpointNames {
     TIMM("timm", "", "head", "head_dist"),
     HUGGING_FACE("Hugging Face", "vit.", "classifier", "head_dist"),
     HUGGING_FACE_DEIT("Hugging Face DeiT", "deit.", "cls_classifier", "distillation_classifier"),
+    HUGGING_FACE_DEIT_PLAIN("Hugging Face DeiT", "deit.", "classifier", "head_dist"),
     DINOV2("Hugging Face Dinov2", "dinov2.", "classifier", "head_dist");
 
     final String description;
@@ -34,11 +38,18 @@ public enum CheckpointNames {
         this.headDist = headDist;
     }
 
-    /** Which scheme a file's tensor names follow, or null when none. */
+    /**
+     * Which scheme a file's tensor names follow, or null when none: by the patch embedding's name, and by the
+     * head's between schemes that share a backbone (DeiT's two); the first of them when the file has no head.
+     */
     static CheckpointNames detect(Set<String> names) {
-        for (CheckpointNames scheme : values())
-            if (names.contains(scheme.sources("patch_embed.proj.weight").getFirst())) return scheme;
-        return null;
+        CheckpointNames found = null;
+        for (CheckpointNames scheme : values()) {
+            if (!names.contains(scheme.sources("patch_embed.proj.weight").getFirst())) continue;
+            if (names.contains(scheme.sources("head.weight").getFirst())) return scheme;
+            if (found == null) found = scheme;
+        }
+        return found;
     }
 
     /** Tensors a checkpoint may hold that classifying never reads: Dinov2's mask token, for masked-image pretraining only. */
@@ -70,7 +81,9 @@ public enum CheckpointNames {
             case "patch_embed.proj.bias" -> backbone("embeddings.patch_embeddings.projection.bias");
             case "cls_token" -> backbone("embeddings.cls_token");
             case "dist_token" -> backbone("embeddings.distillation_token");
-            case "reg_token" -> List.of(timmName); // neither Hugging Face model has register tokens
+            // A plain DeiT's distillation token is held as a register token; no other Hugging Face model has register tokens.
+            case "reg_token" -> this == HUGGING_FACE_DEIT || this == HUGGING_FACE_DEIT_PLAIN
+                    ? backbone("embeddings.distillation_token") : List.of(timmName);
             case "pos_embed" -> backbone("embeddings.position_embeddings");
             case "norm.weight" -> backbone("layernorm.weight");
             case "norm.bias" -> backbone("layernorm.bias");

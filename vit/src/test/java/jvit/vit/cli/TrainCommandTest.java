@@ -126,6 +126,41 @@ class TrainCommandTest {
         }
     }
 
+    /**
+     * Hugging Face configs of a Dinov2 and a plain DeiT train and are written for their own model classes (PeerCheckTest
+     * and bin/cli-test check that transformers loads them); one transformers 5 cannot describe is refused before the data is read.
+     */
+    @Test
+    void huggingFaceDinov2AndDeitConfigsAreTrainedAndWrittenForTheirModelClasses() throws IOException {
+        Path data = IdxFiles.write(dir.resolve("data"), FashionMnist.Split.TRAIN, 48, true);
+        String sizes = "\"image_size\": 28, \"patch_size\": 7, \"num_channels\": 1, \"hidden_size\": 8, \"num_hidden_layers\": 1,"
+                + " \"num_attention_heads\": 2, \"num_labels\": 10, ";
+        String dinov2 = "{" + sizes + "\"model_type\": \"dinov2\", \"mlp_ratio\": 2, \"layerscale_value\": 0.5}";
+        Map<String, List<String>> expected = Map.of(dinov2,
+                List.of("Dinov2ForImageClassification", "dinov2.embeddings.mask_token", "dinov2.encoder.layer.0.layer_scale2.lambda1"),
+                "{" + sizes + "\"model_type\": \"deit\", \"architectures\": [\"DeiTForImageClassification\"], \"intermediate_size\": 16}",
+                List.of("DeiTForImageClassification", "deit.embeddings.distillation_token", "classifier.weight"));
+        int run = 0;
+        for (var e : expected.entrySet()) {
+            Path config = Files.writeString(dir.resolve("config" + run + ".json"), e.getKey());
+            Path out = dir.resolve("out" + run++);
+            CliTest.Result r = vit(train(data, out, "--config", config.toString(), "--epochs", "1"));
+            assertEquals(0, r.status(), r.err());
+            assertEquals(List.of(e.getValue().getFirst()), ((Map<?, ?>) Json.read(out.resolve("config.json"))).get("architectures"));
+            try (var weights = jvit.vit.io.Safetensors.open(out.resolve("model.safetensors"))) {
+                assertTrue(weights.names().containsAll(e.getValue().subList(1, 3)), weights.names().toString());
+            }
+            CliTest.Result eval = vit("eval", "--model", out.toString(), "--dataset", "fashion-mnist", "--data-dir", data.toString(),
+                    "--split", "train", "--json");
+            assertEquals(0, eval.status(), eval.err());
+        }
+        Path config = Files.writeString(dir.resolve("ratio.json"), dinov2.replace("\"mlp_ratio\": 2", "\"mlp_ratio\": 2.5"));
+        CliTest.Result refused = vit("train", "--dataset", "fashion-mnist", "--data-dir", dir.resolve("missing").toString(),
+                "--config", config.toString(), "--out", dir.resolve("refused").toString());
+        assertEquals(1, refused.status());
+        assertTrue(refused.err().contains("not hidden_size × a whole mlp_ratio"), refused.err());
+    }
+
     /** The whole run on opencl:0: training steps, validation and evaluation on the device. */
     @Test
     void aRunOnOpenCL() throws IOException {

@@ -8,6 +8,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import jvit.runtime.Devices;
 import jvit.vit.ViTConfig;
@@ -59,6 +60,74 @@ class CheckpointFileTest {
         }
         try (ViTModel opened = ViTModel.openDirectory(model)) {
             compare(opened, checkpoint.reference(), random, "written by ModelFiles");
+        }
+    }
+
+    /**
+     * Every switch vit train can train is written so jvit reads back the same config and the same
+     * tensors (PeerCheckTest checks that transformers and timm do too), or refused before any file.
+     */
+    @Test
+    void everyModelJvitWritesReadsBackAsTheSameModel() throws java.io.IOException {
+        ViTConfig timm = ForwardTest.rgb().toBuilder().resampling(ViTConfig.PositionResampling.TIMM).build();
+        java.util.List<ViTConfig> configs = java.util.List.of(ForwardTest.rgb(),
+                ForwardTest.rgb().toBuilder().layerScale(0.5).pool(ViTConfig.Pool.CLASS_AND_AVG).layerNormEps(1e-5).mlpDim(36).build(), // Dinov2
+                ForwardTest.rgb().toBuilder().layerScale(0.5).pool(ViTConfig.Pool.CLASS_AND_AVG).mlpDim(24).preprocessing( // cropped
+                        // 12/59: floor(12 / (12/59)) is 58 in floating point, so the side written must come from rounding
+                        new jvit.vit.image.Preprocessing(12, 12.0 / 59, jvit.vit.image.Preprocessing.Interpolation.BICUBIC,
+                                new float[] {0.1f, 0.2f, 0.3f}, new float[] {0.4f, 0.5f, 0.6f})).build(),
+                timm.toBuilder().layerNormEps(1e-5).preNorm(true).qkNorm(true).activation(jvit.kernels.Op.Activation.QUICK_GELU).build(),
+                timm.toBuilder().layerScale(0.1).regTokens(2).noEmbedClass(true).pool(ViTConfig.Pool.MAP).build(),
+                timm.toBuilder().pool(ViTConfig.Pool.AVG).fcNorm(true).activation(jvit.kernels.Op.Activation.GELU_TANH).build(),
+                timm.toBuilder().pool(ViTConfig.Pool.MAX).dynamicImageSize(true).build(),
+                timm.toBuilder().distilled(true).qkvBias(false).build(),
+                ForwardTest.rgb().toBuilder().regTokens(1).layerNormEps(1e-12).build(), // DeiTForImageClassification
+                ForwardTest.rgb().toBuilder().distilled(true).build()); // DeiTForImageClassificationWithTeacher
+        Random random = random();
+        for (int i = 0; i < configs.size(); i++) {
+            ViTConfig config = configs.get(i);
+            Path model = dir.resolve("model-" + i);
+            try (Arena arena = Arena.ofShared()) {
+                var written = new RandomCheckpoint(config, random).tensors(CheckpointNames.TIMM, arena);
+                jvit.vit.train.ModelFiles.write(model, config, java.util.List.copyOf(written.values()), java.util.Map.of("format", "pt"));
+                try (ViTModel opened = ViTModel.openDirectory(model)) {
+                    ViTConfig read = opened.config();
+                    assertEquals(config, read.toBuilder().preprocessing(config.preprocessing()).build(), "config " + i);
+                    assertArrayEquals(config.preprocessing().mean(), read.preprocessing().mean());
+                    assertArrayEquals(config.preprocessing().std(), read.preprocessing().std());
+                    assertEquals(List.of(config.preprocessing().size(), config.preprocessing().cropPct(), config.preprocessing().interpolation()),
+                            List.of(read.preprocessing().size(), read.preprocessing().cropPct(), read.preprocessing().interpolation()), "config " + i);
+                    var tensors = opened.weights().fileTensors();
+                    assertEquals(new java.util.TreeSet<>(written.keySet()),
+                            new java.util.TreeSet<>(tensors.stream().map(jvit.runtime.Tensor::name).toList()), "config " + i);
+                    for (var t : tensors) assertEquals(-1L, written.get(t.name()).host().mismatch(t.host()), t.name());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aModelNoLibraryDescribesIsRefusedByNameBeforeAnyFile() {
+        ViTConfig timm = ForwardTest.rgb().toBuilder().layerScale(0.5).build();
+        for (var c : java.util.Map.of(
+                timm.toBuilder().layerNormEps(1e-12).build(), "layer_norm_eps 1.0E-12",
+                timm.toBuilder().layerScale(0).distilled(true).layerNormEps(1e-5).resampling(ViTConfig.PositionResampling.TIMM).build(),
+                "for a distilled (DeiT) model",
+                timm.toBuilder().hidden(21).mlpDim(51).build(), "MLP 51 of 21",
+                timm.toBuilder().layerScale(0).pool(ViTConfig.Pool.CLASS_AND_AVG).build(), "no LayerScale",
+                timm.toBuilder().pool(ViTConfig.Pool.CLASS_AND_AVG).build(), "MLP 20 of 12 (not hidden_size × a whole mlp_ratio)",
+                timm.toBuilder().pool(ViTConfig.Pool.CLASS_AND_AVG).mlpDim(24).regTokens(1).qkNorm(true).build(), "register tokens (Dinov2WithRegisters), qk_norm",
+                timm.toBuilder().pool(ViTConfig.Pool.CLASS_AND_AVG).mlpDim(24).preprocessing(new jvit.vit.image.Preprocessing(12, 0.9,
+                        jvit.vit.image.Preprocessing.Interpolation.BICUBIC, new float[3], new float[] {1, 1, 1})).build(), "crop_pct 0.9").entrySet()) {
+            Path model = dir.resolve("refused");
+            var e = org.junit.jupiter.api.Assertions.assertThrows(jvit.runtime.UserError.class, () -> {
+                try (Arena arena = Arena.ofShared()) {
+                    jvit.vit.train.ModelFiles.write(model, c.getKey(), java.util.List.copyOf(new RandomCheckpoint(c.getKey(), random())
+                            .tensors(CheckpointNames.TIMM, arena).values()), java.util.Map.of());
+                }
+            });
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(c.getValue()), e.getMessage());
+            org.junit.jupiter.api.Assertions.assertFalse(java.nio.file.Files.exists(model.resolve(ViTModel.WEIGHTS)), e.getMessage());
         }
     }
 

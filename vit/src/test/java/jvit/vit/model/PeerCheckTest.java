@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import jvit.kernels.Op.Activation;
 import jvit.runtime.Backend;
 import jvit.runtime.Device;
 import jvit.runtime.Devices;
@@ -74,8 +75,11 @@ class PeerCheckTest {
 
     /**
      * transformers loads what {@code vit train --out} writes, and the shipped default model, every
-     * tensor matched, and computes jvit's logits; timm does for models only its config describes (LayerScale,
-     * register tokens with no_embed_class, DeiT's distillation, no class token with registers and the attention pool).
+     * tensor matched, and computes jvit's logits, as it does for a Dinov2 (Dinov2ForImageClassification) and DeiT's two
+     * classes; timm does
+     * for models only its config describes (LayerScale, register tokens with no_embed_class, DeiT's distillation,
+     * CLIP's epsilon with pre-norm and quick GELU, qk-norm, attention and avgmax pooling, fc_norm, gelu_tanh,
+     * no class token with a register and the attention pool).
      */
     @Test
     void theirLibrariesLoadTheDirectoriesJvitWrites() throws IOException, InterruptedException {
@@ -88,29 +92,46 @@ class PeerCheckTest {
                 .mlpDim(96).layerNormEps(1e-6).qkvBias(true).labels(ViTConfig.defaultLabels(4))
                 .preprocessing(Preprocessing.huggingFace(32, 3)).layerScale(0.5).build();
         ViTConfig registers = layerScaled.toBuilder().regTokens(2).noEmbedClass(true).build();
-        ViTConfig distilled = layerScaled.toBuilder().layerScale(0).distilled(true).build();
+        ViTConfig distilled = layerScaled.toBuilder().layerScale(0).distilled(true).resampling(ViTConfig.PositionResampling.TIMM).build();
+        // DeiT resampled as Hugging Face does: its model classes, with one head and with two.
+        ViTConfig deit = config.toBuilder().regTokens(1).build(), deitDistilled = config.toBuilder().distilled(true).build();
+        ViTConfig dinov2 = layerScaled.toBuilder().pool(ViTConfig.Pool.CLASS_AND_AVG).build();
+        // CLIP's: PyTorch's LayerNorm epsilon, pre-norm, quick GELU; with qk-norm too, which takes the model's epsilon.
+        ViTConfig clip = layerScaled.toBuilder().layerScale(0).layerNormEps(1e-5).preNorm(true).activation(Activation.QUICK_GELU)
+                .qkNorm(true).build();
+        ViTConfig map = layerScaled.toBuilder().pool(ViTConfig.Pool.MAP).activation(Activation.GELU_TANH).build();
+        ViTConfig avgmax = layerScaled.toBuilder().layerScale(0).regTokens(1).pool(ViTConfig.Pool.AVGMAX).fcNorm(true).build();
         ViTConfig noClassToken = layerScaled.toBuilder().classToken(false).regTokens(1).pool(ViTConfig.Pool.MAP).build();
         Path written = dir.resolve("written"), timm = dir.resolve("written-timm"), shipped = dir.resolve("fashion-mnist");
         Path timmRegisters = dir.resolve("written-timm-registers"), timmDistilled = dir.resolve("written-timm-distilled");
+        Path hfDinov2 = dir.resolve("written-dinov2"), timmClip = dir.resolve("written-timm-clip");
+        Path timmMap = dir.resolve("written-timm-map"), timmAvgmax = dir.resolve("written-timm-avgmax");
+        Path hfDeit = dir.resolve("written-deit"), hfDeitDistilled = dir.resolve("written-deit-distilled");
         Path timmNoClassToken = dir.resolve("written-timm-no-class-token");
+        // In a fixed order, so that a seed replays the same weights.
+        List<Map.Entry<Path, ViTConfig>> configs = List.of(Map.entry(written, config), Map.entry(timm, layerScaled),
+                Map.entry(timmRegisters, registers), Map.entry(timmDistilled, distilled), Map.entry(hfDinov2, dinov2),
+                Map.entry(timmClip, clip), Map.entry(timmMap, map), Map.entry(timmAvgmax, avgmax), Map.entry(hfDeit, deit),
+                Map.entry(hfDeitDistilled, deitDistilled), Map.entry(timmNoClassToken, noClassToken));
         try (Arena arena = Arena.ofShared()) {
-            for (var m : Map.of(written, config, timm, layerScaled, timmRegisters, registers, timmDistilled, distilled,
-                    timmNoClassToken, noClassToken).entrySet())
+            for (var m : configs)
                 ModelFiles.write(m.getKey(), m.getValue(), List.copyOf(new RandomCheckpoint(m.getValue(), random)
                         .tensors(CheckpointNames.TIMM, arena).values()), Map.of("format", "pt"));
         }
         Files.createDirectories(shipped);
         for (String file : List.of(ViTModel.CONFIG, ViTModel.WEIGHTS, "preprocessor_config.json"))
             Files.copy(ROOT.resolve("models/fashion-mnist").resolve(file), shipped.resolve(file));
-        List<Path> models = List.of(written, timm, timmRegisters, timmDistilled, timmNoClassToken, shipped);
+        List<Path> models = new ArrayList<>(configs.stream().map(Map.Entry::getKey).toList());
+        models.add(shipped);
         for (Path model : models) {
             ViTConfig c = ModelConfigs.read(model.resolve(ViTModel.CONFIG));
             float[] images = new float[3 * c.channels() * c.imageSize() * c.imageSize()];
             for (int i = 0; i < images.length; i++) images[i] = (float) random.nextGaussian();
             Npy.write(model.resolve("images.npy"), FloatTensor.of(images, 3, c.channels(), c.imageSize(), c.imageSize()));
         }
-        run(python, ROOT.resolve("vit/src/test/python/load_written.py").toString(), written.toString(), timm.toString(),
-                timmRegisters.toString(), timmDistilled.toString(), timmNoClassToken.toString(), shipped.toString());
+        List<String> command = new ArrayList<>(List.of(python, ROOT.resolve("vit/src/test/python/load_written.py").toString()));
+        for (Path model : models) command.add(model.toString());
+        run(command.toArray(String[]::new));
         List<String> failures = new ArrayList<>();
         for (Path model : models)
             for (Device device : devices()) {
