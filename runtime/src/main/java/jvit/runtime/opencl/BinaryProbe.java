@@ -98,8 +98,12 @@ final class BinaryProbe {
             dir = Files.createTempDirectory("jvit-kernel-binary-check");
             Path copy = dir.resolve("kernels.jvitk"), log = dir.resolve("child.log");
             file.write(copy);
-            Process p = new ProcessBuilder(command(device.id(), copy)).directory(dir.toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder child = new ProcessBuilder(command(device.id(), copy)).directory(dir.toFile())
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            // PoCL reads a binary's LLVM code only when its kernel cache lacks the binary's build hash: the
+            // child reads it always, as this process will once the cache is cleared.
+            child.environment().put("POCL_KERNEL_CACHE", "0");
+            Process p = child.start();
             if (!p.waitFor(limit)) {
                 p.destroyForcibly().waitFor();
                 return "building its programs in a child process did not finish in " + limit.toSeconds() + " s";

@@ -1,6 +1,7 @@
 package jvit.runtime.opencl;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -10,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import jvit.kernels.Op;
 import jvit.kernels.device.DeviceKernels;
@@ -29,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BinaryProbeTest {
     private static final Duration LIMIT = Duration.ofMinutes(2);
-    private static final Op SOFTMAX = new Op.Softmax(2, 3);
+    private static final Op SOFTMAX = new Op.Softmax(2, 3), ADD = new Op.Add(3);
 
     @TempDir
     Path dir;
@@ -70,6 +72,15 @@ class BinaryProbeTest {
         return file;
     }
 
+    /** A kernel binary file of {@link #ADD}'s program, by {@link KernelBinaries#build}. */
+    private static void buildAdd(Path file) {
+        try (Arena arena = Arena.ofConfined()) {
+            Tensor sum = Tensor.allocate("sum", arena, 3), a = Tensor.allocate("a", arena, 3), b = Tensor.allocate("b", arena, 3);
+            var graph = new TaskGraph("add").transferToDevice(DataTransferMode.EVERY_EXECUTION, a, b).task("add", ADD, sum, a, b).snapshot();
+            KernelBinaries.build(OpenCLTesting.device(), List.of(graph), file, p -> {});
+        }
+    }
+
     private BinaryProbe probe(Class<?> child, Duration limit) {
         return new BinaryProbe(dir.resolve("verdicts"), limit, child);
     }
@@ -104,6 +115,39 @@ class BinaryProbeTest {
         assertRunsAsFromSource(OpenCLTesting.device(), SOFTMAX);
     }
 
+    /**
+     * A real crafted file: PoCL's binary of a program with its LLVM bitcode's magic number zeroed,
+     * the file's checksum made to match. PoCL 3.1 aborts building it (an assertion in
+     * pocl_llvm_read_program_llvm_irs), which took the whole JVM down before the child did it.
+     */
+    @Test
+    void aBinaryThatMakesTheDriverAbortIsRefusedInOneLine() {
+        Path file = dir.resolve("crafted.jvitk");
+        buildAdd(file);
+        KernelBinaryFile f = KernelBinaryFile.read(file);
+        List<KernelBinaryFile.Entry> crafted = f.programs().stream().map(e -> new KernelBinaryFile.Entry(e.program(), e.sourceHash(),
+                withoutBitcodeMagic(e.binary()))).toList();
+        new KernelBinaryFile(f.device(), crafted).write(file);
+        String message = refusal(() -> OpenCLTesting.run(OpenCLTesting.device().withProgramBinaries(file, probe(BinaryProbe.class, LIMIT)),
+                ADD, new double[3], new double[3]));
+        // Refused by the child's death on PoCL 3.1; a driver that rejects the binary cleanly is refused in one line too.
+        assertTrue(message.startsWith(file + ": "), message);
+        assertRunsAsFromSource(OpenCLTesting.device(), ADD);
+    }
+
+    private static byte[] withoutBitcodeMagic(byte[] binary) {
+        byte[] b = binary.clone();
+        byte[] magic = {'B', 'C', (byte) 0xC0, (byte) 0xDE};
+        int found = 0;
+        for (int i = 0; i + magic.length <= b.length; i++)
+            if (Arrays.equals(b, i, i + magic.length, magic, 0, magic.length)) {
+                Arrays.fill(b, i, i + magic.length, (byte) 0);
+                found++;
+            }
+        assumeTrue(found > 0, "the driver's binaries hold no LLVM bitcode");
+        return b;
+    }
+
     @Test
     void aChildThatHangsIsRefusedAtTheLimit() {
         Path file = madeElsewhere("hangs.jvitk");
@@ -124,13 +168,8 @@ class BinaryProbeTest {
     @Test
     void programsCompiledInThisProcessAreNotChecked() throws IOException {
         Path file = dir.resolve("built.jvitk");
-        Op add = new Op.Add(3);
-        try (Arena arena = Arena.ofConfined()) {
-            Tensor sum = Tensor.allocate("sum", arena, 3), a = Tensor.allocate("a", arena, 3), b = Tensor.allocate("b", arena, 3);
-            var graph = new TaskGraph("add").transferToDevice(DataTransferMode.EVERY_EXECUTION, a, b).task("add", add, sum, a, b).snapshot();
-            KernelBinaries.build(OpenCLTesting.device(), List.of(graph), file, p -> {});
-        }
-        assertRunsAsFromSource(OpenCLTesting.device().withProgramBinaries(file, probe(Aborts.class, LIMIT)), add);
+        buildAdd(file);
+        assertRunsAsFromSource(OpenCLTesting.device().withProgramBinaries(file, probe(Aborts.class, LIMIT)), ADD);
         assertEquals(0, verdicts());
     }
 }
