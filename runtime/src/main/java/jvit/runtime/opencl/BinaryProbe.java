@@ -101,8 +101,9 @@ final class BinaryProbe {
             ProcessBuilder child = new ProcessBuilder(command(device.id(), copy)).directory(dir.toFile())
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             // PoCL reads a binary's LLVM code only when its kernel cache lacks the binary's build hash: the
-            // child reads it always, as this process will once the cache is cleared.
-            child.environment().put("POCL_KERNEL_CACHE", "0");
+            // child gets an empty cache of its own, so it reads every binary, as this process will once its
+            // cache is cleared. (Turning PoCL's cache off instead makes it fail on good binaries.)
+            child.environment().put("POCL_CACHE_DIR", Files.createDirectory(dir.resolve("pocl-cache")).toString());
             Process p = child.start();
             if (!p.waitFor(limit)) {
                 p.destroyForcibly().waitFor();
