@@ -92,6 +92,7 @@ final class BinaryProbe {
     /** How the child died building the file's programs, or null when it did not. */
     private String runChild(KernelBinaryFile file, OpenCLDevice device) {
         Path dir = null;
+        Process p = null;
         try {
             // The child reads the bytes this process read (the file may change meanwhile), and works in a
             // folder of its own: a JVM that crashes writes its hs_err file there.
@@ -104,7 +105,7 @@ final class BinaryProbe {
             // child gets an empty cache of its own, so it reads every binary, as this process will once its
             // cache is cleared. (Turning PoCL's cache off instead makes it fail on good binaries.)
             child.environment().put("POCL_CACHE_DIR", Files.createDirectory(dir.resolve("pocl-cache")).toString());
-            Process p = child.start();
+            p = child.start();
             if (!p.waitFor(limit)) {
                 p.destroyForcibly().waitFor();
                 return "building its programs in a child process did not finish in " + limit.toSeconds() + " s";
@@ -120,6 +121,7 @@ final class BinaryProbe {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking a kernel binary file", e);
         } finally {
+            if (p != null) p.destroyForcibly();
             if (dir != null) delete(dir);
         }
     }
@@ -146,7 +148,9 @@ final class BinaryProbe {
     }
 
     private static String lastLine(Path log) throws IOException {
-        List<String> lines = Files.readAllLines(log, UTF_8).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        // Not the banner of '#' lines a crashing JVM prints.
+        List<String> lines = Files.readAllLines(log, UTF_8).stream().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
         if (lines.isEmpty()) return "";
         String line = lines.getLast();
         return ": " + (line.length() <= SAID_CHARS ? line : line.substring(0, SAID_CHARS) + "...");
@@ -163,12 +167,21 @@ final class BinaryProbe {
     /**
      * The child: builds every program of the file ({@code args[1]}) on the device ({@code args[0]}),
      * as {@link BinaryLoader} builds them in the parent, and exits 0 unless the driver kills it. A
-     * program refused in one line is refused so in the parent too.
+     * program refused in one line is refused so in the parent too; any other failure is one line
+     * and exit status 1.
      */
     public static void main(String[] args) {
-        OpenCLDevice device = (OpenCLDevice) new OpenCLBackend().devices().stream().filter(d -> d.id().equals(args[0]))
-                .findFirst().orElseThrow(() -> new IllegalStateException("no device " + args[0] + " in the child process"));
-        Path path = Path.of(args[1]);
+        try {
+            buildAll(args[0], Path.of(args[1]));
+        } catch (RuntimeException e) {
+            System.err.println(e);
+            System.exit(1);
+        }
+    }
+
+    private static void buildAll(String deviceId, Path path) {
+        OpenCLDevice device = (OpenCLDevice) new OpenCLBackend().devices().stream().filter(d -> d.id().equals(deviceId))
+                .findFirst().orElseThrow(() -> new IllegalStateException("no device " + deviceId + " in the child process"));
         KernelBinaryFile file = KernelBinaryFile.read(path);
         BinaryLoader loader = new BinaryLoader(path, file, device.shared().context(), device.handle());
         for (KernelBinaryFile.Entry e : file.programs()) {
