@@ -26,8 +26,9 @@ public interface Device {
     /**
      * This device, taking its kernel programs from {@code file} (made by {@code vit kernels build}
      * or {@code vit kernels pack}) instead of compiling their sources: how FPGAs run, whose
-     * kernels are compiled offline. The file is checked against the device now; each program when
-     * a graph needs it. A device whose kernels are not compiled programs refuses.
+     * kernels are compiled offline. The file is checked against the device now, and its programs
+     * built once in a child process (a crafted binary may crash the driver); each program is
+     * built here when a graph needs it. A device whose kernels are not compiled programs refuses.
      */
     default Device withProgramBinaries(Path file) {
         throw new UserError(file + ": device " + id() + " runs no compiled kernel programs; program binaries are for"

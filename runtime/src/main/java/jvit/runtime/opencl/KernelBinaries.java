@@ -53,7 +53,9 @@ public final class KernelBinaries {
         for (KernelProgram program : needed(d, graphs).keySet()) {
             MemorySegment p = compile(d, program);
             try {
-                entries.add(new KernelBinaryFile.Entry(program, KernelBinaryFile.sourceHash(program), CL.programBinary(p)));
+                var entry = new KernelBinaryFile.Entry(program, KernelBinaryFile.sourceHash(program), CL.programBinary(p));
+                BinaryProbe.madeHere(entry);
+                entries.add(entry);
             } finally {
                 CL.releaseProgram(p);
             }

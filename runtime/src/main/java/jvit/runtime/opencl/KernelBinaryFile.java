@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -49,7 +50,23 @@ record KernelBinaryFile(DeviceIdentity device, List<Entry> programs) {
     private static final String MAKE = "make one with `vit kernels build` (or `vit kernels pack`)";
 
     /** One program: which it is, the hash of the source it was built from, and its binary. */
-    record Entry(KernelProgram program, String sourceHash, byte[] binary) {}
+    record Entry(KernelProgram program, String sourceHash, byte[] binary) {
+        /** SHA-256 of the entry: two entries with the same fingerprint build the same program. */
+        String fingerprint() {
+            MessageDigest digest = sha256();
+            digestInto(digest);
+            return HexFormat.of().formatHex(digest.digest());
+        }
+
+        private void digestInto(MessageDigest digest) {
+            List<String> parts = new ArrayList<>(List.of(program.file(), sourceHash));
+            parts.addAll(program.defines());
+            // Every part's length first, so that no two different lists of parts hash alike.
+            digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(parts.size()).array());
+            for (String part : parts) part(digest, part.getBytes(UTF_8));
+            part(digest, binary);
+        }
+    }
 
     KernelBinaryFile {
         programs = List.copyOf(programs);
@@ -67,14 +84,7 @@ record KernelBinaryFile(DeviceIdentity device, List<Entry> programs) {
     /** SHA-256 of everything the file holds: two files with the same fingerprint load the same programs. */
     String fingerprint() {
         MessageDigest digest = sha256();
-        for (Entry e : programs) {
-            List<String> parts = new ArrayList<>(List.of(e.program().file(), e.sourceHash()));
-            parts.addAll(e.program().defines());
-            // Every part's length first, so that no two different lists of parts hash alike.
-            digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(parts.size()).array());
-            for (String part : parts) part(digest, part.getBytes(UTF_8));
-            part(digest, e.binary());
-        }
+        for (Entry e : programs) e.digestInto(digest);
         return HexFormat.of().formatHex(digest.digest());
     }
 
@@ -153,13 +163,14 @@ record KernelBinaryFile(DeviceIdentity device, List<Entry> programs) {
             }
             if (in.hasRemaining()) throw damaged(file);
             return new KernelBinaryFile(device, programs);
-        } catch (BufferUnderflowException e) {
+        } catch (BufferUnderflowException | CharacterCodingException e) {
             throw damaged(file);
         }
     }
 
-    private static String string(ByteBuffer in) {
-        return new String(bytes(in, in.getInt()), UTF_8);
+    /** Strictly UTF-8: a string that would not be written back as the same bytes is damage, not text. */
+    private static String string(ByteBuffer in) throws CharacterCodingException {
+        return UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes(in, in.getInt()))).toString();
     }
 
     private static byte[] bytes(ByteBuffer in, long n) {

@@ -106,20 +106,29 @@ final class OpenCLDevice implements Device {
     }
 
     /**
-     * Refuses a file made for another device before any of its binaries reaches the driver. The
-     * device made holds a context and the programs built in it for its life, so the same file with
-     * the same contents gets the same device again: loading it anew costs nothing more.
+     * Refuses a file made for another device before any of its binaries reaches the driver, and one
+     * whose programs kill the process that builds them before this process builds them (see
+     * {@link BinaryProbe}). The device made holds a context and the programs built in it for its
+     * life, so the same file with the same contents gets the same device again: loading it anew
+     * costs nothing more.
      */
     @Override
     public Device withProgramBinaries(Path file) {
+        return withProgramBinaries(file, BinaryProbe.standard());
+    }
+
+    /** {@link #withProgramBinaries(Path)}, checking the file's programs with {@code probe}. */
+    Device withProgramBinaries(Path file, BinaryProbe probe) {
         KernelBinaryFile binaries = KernelBinaryFile.read(file);
         DeviceIdentity here = identity();
         if (!binaries.device().equals(here))
             throw UserError.inFile(file, "was made for the device " + binaries.device() + ", not for " + id + " " + here
                     + "; make one on this device with `vit kernels build --device " + id + "`");
         synchronized (fromBinaries) {
-            return fromBinaries.computeIfAbsent(file.toAbsolutePath() + " " + binaries.fingerprint(),
-                    f -> new OpenCLDevice(this, limits, context -> new BinaryLoader(file, binaries, context, device)));
+            return fromBinaries.computeIfAbsent(file.toAbsolutePath() + " " + binaries.fingerprint(), f -> {
+                probe.require(file, binaries, this);
+                return new OpenCLDevice(this, limits, context -> new BinaryLoader(file, binaries, context, device));
+            });
         }
     }
 

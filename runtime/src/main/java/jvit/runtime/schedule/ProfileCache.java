@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import jvit.runtime.Device;
 import jvit.runtime.UserError;
 import jvit.runtime.io.AtomicFile;
+import jvit.runtime.io.UserCache;
 
 /**
  * Device profiles kept between runs, one file per device model and driver, under the user's cache
@@ -28,11 +29,7 @@ public final class ProfileCache {
 
     /** The cache in the user's cache directory; {@code -Djvit.cache=DIR} puts it elsewhere (tests). */
     public static ProfileCache standard() {
-        String override = System.getProperty("jvit.cache");
-        if (override != null) return new ProfileCache(Path.of(override, "profiles"));
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return new ProfileCache(base.resolve("jvit").resolve("profiles"));
+        return new ProfileCache(UserCache.directory("profiles"));
     }
 
     /** What a profile is valid for: the backend, the device's name and its driver (the JDK, for java). */

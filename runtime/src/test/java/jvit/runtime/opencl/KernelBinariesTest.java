@@ -1,11 +1,13 @@
 package jvit.runtime.opencl;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static jvit.kernels.Tensors.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.UnaryOperator;
+import java.util.zip.CRC32C;
 import jvit.kernels.Op;
 import jvit.kernels.Op.Activation;
 import jvit.kernels.device.KernelProgram;
@@ -149,6 +152,14 @@ class KernelBinariesTest {
             Files.write(file, bad);
             assertTrue(refusal(() -> OpenCLTesting.device().withProgramBinaries(file)).contains("is truncated or damaged"));
         }
+        // Made by hand, checksum and all: a string that is not UTF-8 would not be written back as it was read.
+        byte[] notUtf8 = whole.clone();
+        notUtf8[new String(whole, ISO_8859_1).indexOf("add.cl")] = (byte) 0xff;
+        CRC32C crc = new CRC32C();
+        crc.update(notUtf8, 0, notUtf8.length - Integer.BYTES);
+        ByteBuffer.wrap(notUtf8, notUtf8.length - Integer.BYTES, Integer.BYTES).putInt((int) crc.getValue());
+        Files.write(file, notUtf8);
+        assertTrue(refusal(() -> OpenCLTesting.device().withProgramBinaries(file)).contains("is truncated or damaged"));
         Files.writeString(file, "<html>not binaries</html>");
         assertTrue(refusal(() -> OpenCLTesting.device().withProgramBinaries(file)).contains("is not a jvit kernel binary file"));
         assertTrue(refusal(() -> OpenCLTesting.device().withProgramBinaries(dir.resolve("missing.jvitk"))).contains("cannot read"));
