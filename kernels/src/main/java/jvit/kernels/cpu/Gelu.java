@@ -36,10 +36,46 @@ public final class Gelu {
         int blocks = (int) ((n + BLOCK - 1) / BLOCK);
         Parallel.forRange(blocks, (from, to) -> {
             long start = from * (long) BLOCK, end = Math.min(n, to * (long) BLOCK);
-            long i = start;
-            for (; i + L <= end; i += L) F32.store(apply(F32.load(x, i), form), out, i);
-            for (; i < end; i++) F32.set(out, i, apply(F32.get(x, i), form));
+            apply(out, start, x, start, end - start, form);
         });
+    }
+
+    /**
+     * {@code out[to + i] = form(x[from + i])} for {@code i < n}; {@code out} may be {@code x}. A loop
+     * per form, each a method of its own: a vector chosen by a switch, or passed to a method C2 did
+     * not inline (it stops when one method grows too big: GELU's vector code nearly fills it, so
+     * even {@code F32.store} is left out), is boxed on the heap at every element, 10-50× slower.
+     */
+    static void apply(MemorySegment out, long to, MemorySegment x, long from, long n, Activation form) {
+        long i = switch (form) {
+            case NONE -> {
+                if (out != x || to != from) F32.copy(x, from, out, to, n);
+                yield n;
+            }
+            case GELU -> erfForm(out, to, x, from, n);
+            case GELU_TANH -> tanhForm(out, to, x, from, n);
+            case QUICK_GELU -> quickForm(out, to, x, from, n);
+        };
+        for (; i < n; i++) F32.set(out, to + i, apply(F32.get(x, from + i), form));
+    }
+
+    /** The whole vectors of {@link #apply(MemorySegment, long, MemorySegment, long, long, Activation)} in erf form; returns where they end. */
+    private static long erfForm(MemorySegment out, long to, MemorySegment x, long from, long n) {
+        long i = 0;
+        for (; i + L <= n; i += L) apply(F32.load(x, from + i)).intoMemorySegment(out, (to + i) * 4, F32.LE);
+        return i;
+    }
+
+    private static long tanhForm(MemorySegment out, long to, MemorySegment x, long from, long n) {
+        long i = 0;
+        for (; i + L <= n; i += L) tanhForm(F32.load(x, from + i)).intoMemorySegment(out, (to + i) * 4, F32.LE);
+        return i;
+    }
+
+    private static long quickForm(MemorySegment out, long to, MemorySegment x, long from, long n) {
+        long i = 0;
+        for (; i + L <= n; i += L) quickForm(F32.load(x, from + i)).intoMemorySegment(out, (to + i) * 4, F32.LE);
+        return i;
     }
 
     /** {@code dx[i] = dy[i]·gelu'(x[i])}, erf form, {@code gelu'(x) = Φ(x) + x·φ(x)}; {@code dx} may be {@code dy}. */
@@ -72,9 +108,17 @@ public final class Gelu {
         return switch (form) {
             case NONE -> x;
             case GELU -> apply(x);
-            case GELU_TANH -> x.mul(sigmoid(x.mul(x).mul(TANH_CUBIC).mul(x).add(x).mul(2 * TANH_SCALE)));
-            case QUICK_GELU -> x.mul(sigmoid(x.mul(QUICK_SCALE)));
+            case GELU_TANH -> tanhForm(x);
+            case QUICK_GELU -> quickForm(x);
         };
+    }
+
+    private static FloatVector tanhForm(FloatVector x) {
+        return x.mul(sigmoid(x.mul(x).mul(TANH_CUBIC).mul(x).add(x).mul(2 * TANH_SCALE)));
+    }
+
+    private static FloatVector quickForm(FloatVector x) {
+        return x.mul(sigmoid(x.mul(QUICK_SCALE)));
     }
 
     /**
