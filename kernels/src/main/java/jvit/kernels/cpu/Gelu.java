@@ -36,10 +36,47 @@ public final class Gelu {
         int blocks = (int) ((n + BLOCK - 1) / BLOCK);
         Parallel.forRange(blocks, (from, to) -> {
             long start = from * (long) BLOCK, end = Math.min(n, to * (long) BLOCK);
-            long i = start;
-            for (; i + L <= end; i += L) F32.store(apply(F32.load(x, i), form), out, i);
-            for (; i < end; i++) F32.set(out, i, apply(F32.get(x, i), form));
+            apply(out, start, x, start, end - start, form);
         });
+    }
+
+    /**
+     * {@code out[to + i] = form(x[from + i])} for {@code i < n}; {@code out} may be {@code x}. A loop
+     * per form, each a method of its own: a vector chosen by a switch, or passed to a method C2 did
+     * not inline (it stops when one method grows too big: GELU's vector code nearly fills it, so
+     * even {@code F32.load}/{@code store} are left out; the Vector API's own methods are always
+     * inlined), is boxed on the heap at every element, 10-50× slower.
+     */
+    static void apply(MemorySegment out, long to, MemorySegment x, long from, long n, Activation form) {
+        long i = switch (form) {
+            case NONE -> {
+                if (out != x || to != from) F32.copy(x, from, out, to, n);
+                yield n;
+            }
+            case GELU -> erfForm(out, to, x, from, n);
+            case GELU_TANH -> tanhForm(out, to, x, from, n);
+            case QUICK_GELU -> quickForm(out, to, x, from, n);
+        };
+        for (; i < n; i++) F32.set(out, to + i, apply(F32.get(x, from + i), form));
+    }
+
+    /** The whole vectors of {@link #apply(MemorySegment, long, MemorySegment, long, long, Activation)} in erf form; returns where they end. */
+    private static long erfForm(MemorySegment out, long to, MemorySegment x, long from, long n) {
+        long i = 0;
+        for (; i + L <= n; i += L) apply(FloatVector.fromMemorySegment(S, x, (from + i) * 4, F32.LE)).intoMemorySegment(out, (to + i) * 4, F32.LE);
+        return i;
+    }
+
+    private static long tanhForm(MemorySegment out, long to, MemorySegment x, long from, long n) {
+        long i = 0;
+        for (; i + L <= n; i += L) tanhForm(FloatVector.fromMemorySegment(S, x, (from + i) * 4, F32.LE)).intoMemorySegment(out, (to + i) * 4, F32.LE);
+        return i;
+    }
+
+    private static long quickForm(MemorySegment out, long to, MemorySegment x, long from, long n) {
+        long i = 0;
+        for (; i + L <= n; i += L) quickForm(FloatVector.fromMemorySegment(S, x, (from + i) * 4, F32.LE)).intoMemorySegment(out, (to + i) * 4, F32.LE);
+        return i;
     }
 
     /** {@code dx[i] = dy[i]·gelu'(x[i])}, erf form, {@code gelu'(x) = Φ(x) + x·φ(x)}; {@code dx} may be {@code dy}. */
@@ -52,10 +89,33 @@ public final class Gelu {
         int blocks = (int) ((n + BLOCK - 1) / BLOCK);
         Parallel.forRange(blocks, (from, to) -> {
             long start = from * (long) BLOCK, end = Math.min(n, to * (long) BLOCK);
-            long i = start;
-            for (; i + L <= end; i += L) F32.store(derivative(F32.load(x, i), form).mul(F32.load(dy, i)), dx, i);
+            long i = switch (form) {
+                case NONE -> {
+                    if (dx != dy) F32.copy(dy, start, dx, start, end - start);
+                    yield end;
+                }
+                case GELU -> erfSlope(dx, dy, x, start, end);
+                case GELU_TANH -> tanhSlope(dx, dy, x, start, end);
+                case QUICK_GELU -> quickSlope(dx, dy, x, start, end);
+            };
             for (; i < end; i++) F32.set(dx, i, derivative(F32.get(x, i), form) * F32.get(dy, i));
         });
+    }
+
+    /** The whole vectors of {@link #backward} in erf form, from {@code i} up to {@code end}; returns where they end. A method per form, as for {@link #apply(MemorySegment, long, MemorySegment, long, long, Activation)}. */
+    private static long erfSlope(MemorySegment dx, MemorySegment dy, MemorySegment x, long i, long end) {
+        for (; i + L <= end; i += L) derivative(FloatVector.fromMemorySegment(S, x, i * 4, F32.LE)).mul(FloatVector.fromMemorySegment(S, dy, i * 4, F32.LE)).intoMemorySegment(dx, i * 4, F32.LE);
+        return i;
+    }
+
+    private static long tanhSlope(MemorySegment dx, MemorySegment dy, MemorySegment x, long i, long end) {
+        for (; i + L <= end; i += L) tanhDerivative(FloatVector.fromMemorySegment(S, x, i * 4, F32.LE)).mul(FloatVector.fromMemorySegment(S, dy, i * 4, F32.LE)).intoMemorySegment(dx, i * 4, F32.LE);
+        return i;
+    }
+
+    private static long quickSlope(MemorySegment dx, MemorySegment dy, MemorySegment x, long i, long end) {
+        for (; i + L <= end; i += L) quickDerivative(FloatVector.fromMemorySegment(S, x, i * 4, F32.LE)).mul(FloatVector.fromMemorySegment(S, dy, i * 4, F32.LE)).intoMemorySegment(dx, i * 4, F32.LE);
+        return i;
     }
 
     /** The activation {@code form} of {@code x}; {@link Activation#NONE} leaves it as it is. */
@@ -68,13 +128,12 @@ public final class Gelu {
         };
     }
 
-    static FloatVector apply(FloatVector x, Activation form) {
-        return switch (form) {
-            case NONE -> x;
-            case GELU -> apply(x);
-            case GELU_TANH -> x.mul(sigmoid(x.mul(x).mul(TANH_CUBIC).mul(x).add(x).mul(2 * TANH_SCALE)));
-            case QUICK_GELU -> x.mul(sigmoid(x.mul(QUICK_SCALE)));
-        };
+    private static FloatVector tanhForm(FloatVector x) {
+        return x.mul(sigmoid(x.mul(x).mul(TANH_CUBIC).mul(x).add(x).mul(2 * TANH_SCALE)));
+    }
+
+    private static FloatVector quickForm(FloatVector x) {
+        return x.mul(sigmoid(x.mul(QUICK_SCALE)));
     }
 
     /**
@@ -96,21 +155,16 @@ public final class Gelu {
         };
     }
 
-    static FloatVector derivative(FloatVector x, Activation form) {
-        return switch (form) {
-            case NONE -> FloatVector.broadcast(S, 1f);
-            case GELU -> derivative(x);
-            case GELU_TANH -> {
-                FloatVector x2 = x.mul(x);
-                FloatVector s = sigmoid(x2.mul(TANH_CUBIC).mul(x).add(x).mul(2 * TANH_SCALE));
-                FloatVector slope = x2.mul(3 * TANH_CUBIC).add(1f).mul(2 * TANH_SCALE);
-                yield x.mul(slope).mul(s.neg().add(1f)).mul(s).add(s);
-            }
-            case QUICK_GELU -> {
-                FloatVector s = sigmoid(x.mul(QUICK_SCALE));
-                yield x.mul(QUICK_SCALE).mul(s.neg().add(1f)).mul(s).add(s);
-            }
-        };
+    private static FloatVector tanhDerivative(FloatVector x) {
+        FloatVector x2 = x.mul(x);
+        FloatVector s = sigmoid(x2.mul(TANH_CUBIC).mul(x).add(x).mul(2 * TANH_SCALE));
+        FloatVector slope = x2.mul(3 * TANH_CUBIC).add(1f).mul(2 * TANH_SCALE);
+        return x.mul(slope).mul(s.neg().add(1f)).mul(s).add(s);
+    }
+
+    private static FloatVector quickDerivative(FloatVector x) {
+        FloatVector s = sigmoid(x.mul(QUICK_SCALE));
+        return x.mul(QUICK_SCALE).mul(s.neg().add(1f)).mul(s).add(s);
     }
 
     private static final float TANH_SCALE = (float) Math.sqrt(2 / Math.PI), TANH_CUBIC = 0.044715f, QUICK_SCALE = 1.702f;

@@ -156,26 +156,34 @@ final class MatmulKernel {
      * Writes the first {@code rows}×{@code cols} of {@code tile} to C at {@code c0} (row stride
      * {@code ldc}): added to what C holds when {@code accumulate}, else plus the bias from
      * {@code biasAt} when there is one; then the {@code activation} (NONE but on the last k block).
+     *
+     * <p>Each case has a loop of its own, and the activation a pass of its own over the stored rows
+     * (in L1): a vector that can come from two branches, or that is passed to a method C2 did not
+     * inline, is boxed on the heap, and at batch 1 that was over 1 GB/s of garbage.
      */
     static void store(float[] tile, int rows, int cols, MemorySegment c, long c0, long ldc, boolean accumulate,
                       MemorySegment bias, long biasAt, Activation activation) {
         for (int v = 0; v < NR && v < cols; v += L) {
-            VectorMask<Float> mask = v + L <= cols ? null : S.indexInRange(v, cols);
-            FloatVector add = bias == null || accumulate ? null : load(bias, (biasAt + v) * 4, mask);
-            for (int i = 0; i < rows; i++) {
-                long at = (c0 + i * ldc + v) * 4;
-                FloatVector x = FloatVector.fromArray(S, tile, i * NR + v);
-                if (accumulate) x = x.add(load(c, at, mask));
-                else if (add != null) x = x.add(add);
-                if (activation != Activation.NONE) x = Gelu.apply(x, activation);
-                if (mask == null) x.intoMemorySegment(c, at, LE);
-                else x.intoMemorySegment(c, at, LE, mask);
+            VectorMask<Float> mask = S.indexInRange(v, cols);
+            if (accumulate) {
+                for (int i = 0; i < rows; i++) {
+                    long at = (c0 + i * ldc + v) * 4;
+                    FloatVector.fromArray(S, tile, i * NR + v).add(FloatVector.fromMemorySegment(S, c, at, LE, mask))
+                            .intoMemorySegment(c, at, LE, mask);
+                }
+            } else if (bias != null) {
+                FloatVector add = FloatVector.fromMemorySegment(S, bias, (biasAt + v) * 4, LE, mask);
+                for (int i = 0; i < rows; i++) {
+                    FloatVector.fromArray(S, tile, i * NR + v).add(add).intoMemorySegment(c, (c0 + i * ldc + v) * 4, LE, mask);
+                }
+            } else {
+                for (int i = 0; i < rows; i++) {
+                    FloatVector.fromArray(S, tile, i * NR + v).intoMemorySegment(c, (c0 + i * ldc + v) * 4, LE, mask);
+                }
             }
         }
-    }
-
-    /** A vector from {@code s} at byte {@code at}, only the lanes of {@code mask} unless it is null. */
-    private static FloatVector load(MemorySegment s, long at, VectorMask<Float> mask) {
-        return mask == null ? FloatVector.fromMemorySegment(S, s, at, LE) : FloatVector.fromMemorySegment(S, s, at, LE, mask);
+        if (activation != Activation.NONE) {
+            for (int i = 0; i < rows; i++) Gelu.apply(c, c0 + i * ldc, c, c0 + i * ldc, Math.min(NR, cols), activation);
+        }
     }
 }

@@ -99,8 +99,8 @@ final class MatmulSmall {
 
     private static void finish(FloatVector x, MemorySegment c, long at, MemorySegment bias, int j, VectorMask<Float> mask,
                                Activation activation) {
-        if (bias != null) x = x.add(FloatVector.fromMemorySegment(S, bias, 4L * j, LE, mask));
-        if (activation != Activation.NONE) x = Gelu.apply(x, activation);
-        x.intoMemorySegment(c, at * 4, LE, mask);
+        if (bias != null) x.add(FloatVector.fromMemorySegment(S, bias, 4L * j, LE, mask)).intoMemorySegment(c, at * 4, LE, mask);
+        else x.intoMemorySegment(c, at * 4, LE, mask);
+        if (activation != Activation.NONE) Gelu.apply(c, at, c, at, mask.trueCount(), activation); // in place: see Gelu.apply
     }
 }

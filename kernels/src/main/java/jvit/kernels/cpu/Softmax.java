@@ -45,15 +45,24 @@ public final class Softmax {
             e.intoArray(row, at + i);
             vsum = vsum.add(e);
         }
-        float sum = F32.sum(vsum);
-        if (i < n) { // the tail's exps in one masked vector (the same bits as scalar ones), summed after the lanes as before
-            VectorMask<Float> tail = S.indexInRange(i, n);
-            F32.exp(FloatVector.fromArray(S, row, at + i, tail).sub(max)).intoArray(row, at + i, tail);
-            for (; i < n; i++) sum += row[at + i];
-        }
+        float sum = 0;
+        for (int l = 0; l < L; l++) sum += vsum.lane(l); // F32.sum's order, written out: C2 does not inline a call here, which boxes vsum
+        if (i < n) sum = tail(row, at, i, n, max, sum);
 
         float inv = 1 / sum;
         for (i = 0; i < upper; i += L) FloatVector.fromArray(S, row, at + i).mul(inv).intoArray(row, at + i);
         for (; i < n; i++) row[at + i] *= inv;
+    }
+
+    /**
+     * The exps of {@code row[at+i..at+n)} in one masked vector (the same bits as scalar ones), added
+     * to {@code sum} after the lanes as before. A method of its own, to leave C2 room to inline the
+     * main loops' vector code.
+     */
+    private static float tail(float[] row, int at, int i, int n, float max, float sum) {
+        VectorMask<Float> tail = S.indexInRange(i, n);
+        F32.exp(FloatVector.fromArray(S, row, at + i, tail).sub(max)).intoArray(row, at + i, tail);
+        for (; i < n; i++) sum += row[at + i];
+        return sum;
     }
 }
