@@ -144,6 +144,29 @@ class DeviceKernelsTest {
         }
     }
 
+    /** A constant B (a weight) is packed once on a CPU device, into a kept buffer that holds every panel, zero-padded; a GPU ignores it. */
+    @ParameterizedTest(name = "width={0}")
+    @ValueSource(ints = {16, 8, 4})
+    void aConstantWeightIsPackedOnceOnCpus(int width) {
+        var op = new Op.Matmul(2, 13, 33, 2049, false, true, true, Activation.GELU);
+        List<KernelLaunch> launches = DeviceKernels.launches(op, cpu(4096, 1 << 20, width), java.util.Set.of(2));
+        assertEquals(2, launches.size(), launches.toString());
+        KernelLaunch pack = launches.get(0), product = launches.get(1);
+        long panels = (33 + 2 * width - 1) / (2 * width);
+        var kept = new KernelArg.Kept(0, 2 * panels * 2 * width * 2049);
+        assertTrue(pack.once() && !product.once(), launches.toString());
+        assertEquals(List.of(kept, new Tensor(2)), pack.args().subList(0, 2));
+        assertEquals(kept, product.args().get(2));
+        assertEquals(pack.program(), product.program());
+        assertTrue(product.program().defines().contains("PACKED_B=1"), product.toString());
+        assertArrayEquals(new long[] {panels, 2}, pack.global());
+        assertEquals(java.util.Map.of(0, kept.floats()), KernelLaunch.keptFloats(launches));
+
+        assertEquals(List.of(new Tensor(2)), only(op, cpu(4096, 1 << 20, width)).args().subList(2, 3), "B not constant: packed per run");
+        assertEquals(DeviceKernels.launches(op, gpu(1024, 48 * 1024)).toString(),
+                DeviceKernels.launches(op, gpu(1024, 48 * 1024), java.util.Set.of(2)).toString());
+    }
+
     @Test
     void scratchBuffersAreSizedForTheirLargestUse() {
         var program = new KernelProgram("add.cl", List.of());
