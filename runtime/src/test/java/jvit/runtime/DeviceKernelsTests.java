@@ -66,7 +66,7 @@ public interface DeviceKernelsTests {
      * output poisoned before each, both against the reference: the second reads the panels the first packed.
      */
     @ParameterizedTest(name = "batch={0} m={1} n={2} k={3} transposedB={4}")
-    @CsvSource({"1, 1, 1, 1, true", "2, 13, 33, 2049, true", "1, 25, 65, 67, false", "1, 197, 31, 13, true"})
+    @CsvSource({"1, 1, 1, 1, true", "2, 13, 33, 2049, true", "1, 25, 65, 67, false"})
     default void matmulConstantWeight(int batch, int m, int n, int k, boolean transposedB) {
         Random random = random();
         double[] b = roundToFloat(uniform(random, batch * n * k, 1)), bias = roundToFloat(uniform(random, n, 1));
