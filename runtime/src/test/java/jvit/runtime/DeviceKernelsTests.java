@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Every operator's device kernel against the float64 references, outputs poisoned with NaN, at
  * sizes that are 1, prime, or just off the kernels' tiles: for the GPU kernels 64 × 64 × 16 for
  * matmul, 64 query rows and 32 keys for attention, 256 threads for rows and elements; for the CPU
- * kernels (what PoCL runs) 12 rows × 32 columns and panels 2048 deep for matmul, blocks of 16
+ * kernels (what PoCL runs) 12 or 11 rows × 32 columns and panels 2048 deep for matmul, blocks of 16
  * queries, tiles of 32 keys and groups of 8 keys and columns for attention, 16-float vectors for
  * rows and elements. Part of {@link DeviceSuite}: a test class names the device they run on.
  */

@@ -14,7 +14,8 @@
  * PANEL_SPACE is the panel's address space: LOCAL, or GLOBAL where the panels were packed once
  * into device memory (matmul_cpu.cl's PACKED_B).
  * WIDTH, ROWS and DEPTH are set by the launch: ROWS = 12 for 16-float vectors (24 accumulators,
- * 2 of B and a broadcast in AVX-512's 32 registers), 6 for narrower ones (16 registers).
+ * 2 of B and a broadcast in AVX-512's 32 registers), 6 for narrower ones (16 registers), one
+ * fewer where that computes fewer rows past m (CpuDeviceKernels.gemmRows).
  */
 #ifndef JVIT_GEMM_CPU_H
 #define JVIT_GEMM_CPU_H
