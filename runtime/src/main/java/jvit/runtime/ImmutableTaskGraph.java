@@ -66,6 +66,24 @@ public final class ImmutableTaskGraph {
     /** Every tensor the graph uses, in order of first use (each once). */
     public Set<Tensor> tensors() { return tensors; }
 
+    /**
+     * The tensors that hold the same values on every execution: copied in on the first execution only
+     * (weights), never on every one, and written by no task.
+     */
+    public Set<Tensor> constants() {
+        Set<Tensor> constants = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Tensor> changing = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Step step : steps) {
+            switch (step) {
+                case Step.CopyIn in -> (in.mode() == DataTransferMode.FIRST_EXECUTION ? constants : changing).add(in.tensor());
+                case Step.Launch launch -> changing.addAll(launch.task().outputs());
+                case Step.CopyOut out -> {}
+            }
+        }
+        constants.removeAll(changing);
+        return constants;
+    }
+
     /** The kernel launches, in order. */
     public List<Task> tasks() {
         return steps.stream().filter(s -> s instanceof Step.Launch).map(s -> ((Step.Launch) s).task()).toList();

@@ -1,6 +1,8 @@
 package jvit.runtime;
 
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import jvit.kernels.Op;
 
 /** One operator applied to tensors, outputs first (see {@link Op}). */
@@ -20,4 +22,11 @@ public record Task(String name, Op op, List<Tensor> args) {
     public List<Tensor> outputs() { return args.subList(0, op.outputs()); }
 
     public List<Tensor> inputs() { return args.subList(op.outputs(), args.size()); }
+
+    /** The indices of the arguments that are among {@code tensors}. */
+    public Set<Integer> argIndices(Set<Tensor> tensors) {
+        Set<Integer> indices = new TreeSet<>();
+        for (int i = 0; i < args.size(); i++) if (tensors.contains(args.get(i))) indices.add(i);
+        return indices;
+    }
 }

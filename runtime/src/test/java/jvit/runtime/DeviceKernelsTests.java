@@ -1,8 +1,11 @@
 package jvit.runtime;
 
 import static jvit.kernels.Tensors.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.lang.foreign.Arena;
 import java.util.Random;
+import java.util.Set;
 import jvit.kernels.Op;
 import jvit.kernels.Op.Activation;
 import jvit.kernels.Reference64;
@@ -14,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Every operator's device kernel against the float64 references, outputs poisoned with NaN, at
  * sizes that are 1, prime, or just off the kernels' tiles: for the GPU kernels 64 × 64 × 16 for
  * matmul, 64 query rows and 32 keys for attention, 256 threads for rows and elements; for the CPU
- * kernels (what PoCL runs) 12 rows × 32 columns and panels 2048 deep for matmul, blocks of 16
+ * kernels (what PoCL runs) 12 or 11 rows × 32 columns and panels 2048 deep for matmul, blocks of 16
  * queries, tiles of 32 keys and groups of 8 keys and columns for attention, 16-float vectors for
  * rows and elements. Part of {@link DeviceSuite}: a test class names the device they run on.
  */
@@ -55,6 +58,42 @@ public interface DeviceKernelsTests {
         double[] actual = bias ? run(op, a, b, c) : run(op, a, b);
         double[] expected = Reference64.matmul(a, b, bias ? c : null, batch, m, n, k, false, transposedB, gelu);
         assertClose("matmul " + random, expected, actual, 1e-5, 1e-6 * (k + 1));
+    }
+
+    /**
+     * A weight that does not change (copied in on the first execution only, written by no task): CPU
+     * devices pack it once into the panels the product reads. Two executions with different A, the
+     * output poisoned before each, both against the reference: the second reads the panels the first packed.
+     */
+    @ParameterizedTest(name = "batch={0} m={1} n={2} k={3} transposedB={4}")
+    @CsvSource({"1, 1, 1, 1, true", "2, 13, 33, 2049, true", "1, 25, 65, 67, false"})
+    default void matmulConstantWeight(int batch, int m, int n, int k, boolean transposedB) {
+        Random random = random();
+        double[] b = roundToFloat(uniform(random, batch * n * k, 1)), bias = roundToFloat(uniform(random, n, 1));
+        var op = new Op.Matmul(batch, m, n, k, false, transposedB, true, Activation.GELU);
+        try (Arena arena = Arena.ofShared()) {
+            Tensor tc = Tensor.of("c", poisoned(arena, (long) batch * m * n), (long) batch * m * n);
+            Tensor ta = Tensor.of("a", segment(arena, new double[batch * m * k]), (long) batch * m * k);
+            Tensor tb = Tensor.of("b", segment(arena, b), b.length), tbias = Tensor.of("bias", segment(arena, bias), n);
+            var graph = new TaskGraph("constant_weight")
+                    .transferToDevice(DataTransferMode.FIRST_EXECUTION, tb, tbias)
+                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, ta, tc)
+                    .task("matmul", op, tc, ta, tb, tbias)
+                    .transferToHost(DataTransferMode.EVERY_EXECUTION, tc)
+                    .snapshot();
+            assertEquals(Set.of(tb, tbias), graph.constants());
+            try (var plan = new ExecutionPlan(graph, device())) {
+                for (int run = 0; run < 2; run++) {
+                    double[] a = roundToFloat(uniform(random, batch * m * k, 1));
+                    ta.host().copyFrom(segment(arena, a));
+                    tc.host().copyFrom(poisoned(arena, (long) batch * m * n));
+                    plan.execute();
+                    double[] expected = Reference64.matmul(a, b, bias, batch, m, n, k, false, transposedB, true);
+                    assertClose("matmul, constant weight, run " + run + " " + random, expected, toDoubles(tc.host(), batch * m * n),
+                            1e-5, 1e-6 * (k + 1));
+                }
+            }
+        }
     }
 
     /** The other GELU forms fused into the product: tile edges both ways, and a whole tile's block. */

@@ -11,6 +11,25 @@ import jvit.kernels.Reference64;
 import org.junit.jupiter.api.Test;
 
 class TaskGraphTest {
+    /** What backends may prepare once (a weight packed for its product): copied in once and written by no task. */
+    @Test
+    void constantsAreCopiedInOnceAndWrittenByNoTask() {
+        try (Arena arena = Arena.ofShared()) {
+            Tensor weight = Tensor.allocate("w", arena, 3), updated = Tensor.allocate("u", arena, 3);
+            Tensor input = Tensor.allocate("x", arena, 3), out = Tensor.allocate("y", arena, 3);
+            ImmutableTaskGraph graph = new TaskGraph("constants")
+                    .transferToDevice(DataTransferMode.FIRST_EXECUTION, weight, updated)
+                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, input)
+                    .task("sum", new Op.Add(3), out, input, weight)
+                    .task("update", new Op.Add(3), updated, updated, out)
+                    .transferToHost(DataTransferMode.EVERY_EXECUTION, out)
+                    .snapshot();
+            assertEquals(java.util.Set.of(weight), graph.constants());
+            assertEquals(java.util.Set.of(2), graph.tasks().getFirst().argIndices(graph.constants()));
+            assertEquals(java.util.Set.of(), graph.tasks().getLast().argIndices(graph.constants()));
+        }
+    }
+
     @Test
     void aGraphRunsOnTheJavaDeviceLikeTheReference() {
         Random random = random();

@@ -2,6 +2,7 @@ package jvit.kernels.device;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import jvit.kernels.Op;
 import jvit.kernels.device.DeviceLimits.DeviceType;
 import jvit.kernels.device.KernelArg.Int;
@@ -43,10 +44,19 @@ public final class DeviceKernels {
 
     /** The launches that apply {@code op} on a device with these limits, to be queued in this order. */
     public static List<KernelLaunch> launches(Op op, DeviceLimits limits) {
+        return launches(op, limits, Set.of());
+    }
+
+    /**
+     * As {@link #launches(Op, DeviceLimits)}, where the arguments at the indices {@code constant} hold
+     * the same values on every execution of the graph (weights copied in once, written by no task):
+     * a CPU device's product packs such a B once, into a {@link KernelArg.Kept} buffer.
+     */
+    public static List<KernelLaunch> launches(Op op, DeviceLimits limits, Set<Integer> constant) {
         for (long elements : op.argElements())
             if (elements > Integer.MAX_VALUE)
                 throw new IllegalArgumentException(op + " has a tensor of " + elements + " elements; device kernels index with 32-bit ints");
-        if (limits.type() == DeviceType.CPU) return CpuDeviceKernels.launches(op, limits).orElseGet(() -> generic(op, limits));
+        if (limits.type() == DeviceType.CPU) return CpuDeviceKernels.launches(op, limits, constant).orElseGet(() -> generic(op, limits));
         return generic(op, limits);
     }
 

@@ -22,4 +22,16 @@ public sealed interface KernelArg {
             if (index < 0 || floats < 1) throw new IllegalArgumentException("scratch " + index + " of " + floats + " floats");
         }
     }
+
+    /**
+     * Device memory of at least {@code floats} floats that the task keeps to itself between
+     * executions: kept buffer {@code index}, filled by the task's {@link KernelLaunch#once()}
+     * launches on the first execution (a weight packed into the layout its product reads) and read
+     * by its other launches on every one.
+     */
+    record Kept(int index, long floats) implements KernelArg {
+        public Kept {
+            if (index < 0 || floats < 1) throw new IllegalArgumentException("kept buffer " + index + " of " + floats + " floats");
+        }
+    }
 }

@@ -10,8 +10,14 @@ import java.util.TreeMap;
  * How a device runs one operator: which kernel of which program, over which grid, with which
  * arguments. Sizes count threads (work-items), as OpenCL does: {@code global[d]} is a multiple
  * of {@code local[d]}, and a CUDA grid is {@code global[d] / local[d]} blocks of {@code local}.
+ * A launch {@code once} runs on a graph's first execution only: it fills the task's
+ * {@link KernelArg.Kept} buffers from tensors that do not change between executions.
  */
-public record KernelLaunch(KernelProgram program, String kernel, long[] global, long[] local, List<KernelArg> args) {
+public record KernelLaunch(KernelProgram program, String kernel, long[] global, long[] local, List<KernelArg> args, boolean once) {
+    public KernelLaunch(KernelProgram program, String kernel, long[] global, long[] local, List<KernelArg> args) {
+        this(program, kernel, global, local, args, false);
+    }
+
     public KernelLaunch {
         if (global.length != local.length || global.length < 1 || global.length > 3)
             throw new IllegalArgumentException("a launch has 1 to 3 dimensions, with a local size for each");
@@ -35,6 +41,15 @@ public record KernelLaunch(KernelProgram program, String kernel, long[] global, 
         return floats;
     }
 
+    /** The kept buffers of one task's launches: for each index, the most floats any of them needs. */
+    public static SortedMap<Integer, Long> keptFloats(Collection<KernelLaunch> launches) {
+        SortedMap<Integer, Long> floats = new TreeMap<>();
+        for (KernelLaunch launch : launches)
+            for (KernelArg arg : launch.args)
+                if (arg instanceof KernelArg.Kept k) floats.merge(k.index(), k.floats(), Math::max);
+        return floats;
+    }
+
     /** Threads in one work-group (CUDA block). */
     public long groupSize() { return Arrays.stream(local).reduce(1, (a, b) -> a * b); }
 
@@ -47,6 +62,6 @@ public record KernelLaunch(KernelProgram program, String kernel, long[] global, 
     @Override
     public String toString() {
         return kernel + " (" + program.file() + " " + program.defines() + ") global " + Arrays.toString(global)
-                + " local " + Arrays.toString(local);
+                + " local " + Arrays.toString(local) + (once ? " once" : "");
     }
 }

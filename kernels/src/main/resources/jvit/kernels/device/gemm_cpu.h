@@ -11,8 +11,11 @@
  * - the block goes to C (stored after the first chunk, added after later ones), with the bias
  *   and GELU after the last.
  * Rows past m read row m-1 (and are never stored), so the inner loop has no edge tests.
+ * PANEL_SPACE is the panel's address space: LOCAL, or GLOBAL where the panels were packed once
+ * into device memory (matmul_cpu.cl's PACKED_B).
  * WIDTH, ROWS and DEPTH are set by the launch: ROWS = 12 for 16-float vectors (24 accumulators,
- * 2 of B and a broadcast in AVX-512's 32 registers), 6 for narrower ones (16 registers).
+ * 2 of B and a broadcast in AVX-512's 32 registers), 6 for narrower ones (16 registers), one
+ * fewer where that computes fewer rows past m (CpuDeviceKernels.gemmRows).
  */
 #ifndef JVIT_GEMM_CPU_H
 #define JVIT_GEMM_CPU_H
@@ -21,9 +24,12 @@
 #include "vectors.h"
 
 #define COLS (2 * WIDTH)
+#ifndef PANEL_SPACE
+#define PANEL_SPACE LOCAL
+#endif
 
 /* panel[kk][j] = op(B)[k0 + kk][col0 + j] for kk < depth, 0 where col0 + j >= n. B is [n, k] when transposed, else [k, n]. */
-static inline void gemm_pack_panel(LOCAL float* panel, GLOBAL const float* b, int n, int k, int col0, int k0, int depth,
+static inline void gemm_pack_panel(PANEL_SPACE float* panel, GLOBAL const float* b, int n, int k, int col0, int k0, int depth,
                                    int transposed) {
     if (transposed) {
         for (int j = 0; j < COLS; j++) { /* along B's rows: each read contiguous */
@@ -43,7 +49,7 @@ static inline void gemm_pack_panel(LOCAL float* panel, GLOBAL const float* b, in
  * acc[i][h] += sum over kk < depth of rows[i][kk * step] * panel[kk][h*WIDTH .. h*WIDTH + WIDTH): step is 1
  * along A's rows, m down the columns of a transposed A.
  */
-static inline void gemm_multiply(VEC acc[ROWS][2], GLOBAL const float* rows[ROWS], int step, LOCAL const VEC* panel, int depth) {
+static inline void gemm_multiply(VEC acc[ROWS][2], GLOBAL const float* rows[ROWS], int step, PANEL_SPACE const VEC* panel, int depth) {
     for (int kk = 0; kk < depth; kk++) {
         VEC b0 = panel[2 * kk], b1 = panel[2 * kk + 1];
 #pragma unroll

@@ -144,6 +144,37 @@ class DeviceKernelsTest {
         }
     }
 
+    /** A constant B (a weight) is packed once on a CPU device, into a kept buffer that holds every panel, zero-padded; a GPU ignores it. */
+    @ParameterizedTest(name = "width={0}")
+    @ValueSource(ints = {16, 8, 4})
+    void aConstantWeightIsPackedOnceOnCpus(int width) {
+        var op = new Op.Matmul(2, 13, 33, 2049, false, true, true, Activation.GELU);
+        List<KernelLaunch> launches = DeviceKernels.launches(op, cpu(4096, 1 << 20, width), java.util.Set.of(2));
+        assertEquals(2, launches.size(), launches.toString());
+        KernelLaunch pack = launches.get(0), product = launches.get(1);
+        long panels = (33 + 2 * width - 1) / (2 * width);
+        var kept = new KernelArg.Kept(0, 2 * panels * 2 * width * 2049);
+        assertTrue(pack.once() && !product.once(), launches.toString());
+        assertEquals(List.of(kept, new Tensor(2)), pack.args().subList(0, 2));
+        assertEquals(kept, product.args().get(2));
+        assertEquals(pack.program(), product.program());
+        assertTrue(product.program().defines().contains("PACKED_B=1"), product.toString());
+        assertArrayEquals(new long[] {panels, 2}, pack.global());
+        assertEquals(java.util.Map.of(0, kept.floats()), KernelLaunch.keptFloats(launches));
+
+        assertEquals(List.of(new Tensor(2)), only(op, cpu(4096, 1 << 20, width)).args().subList(2, 3), "B not constant: packed per run");
+        assertEquals(DeviceKernels.launches(op, gpu(1024, 48 * 1024)).toString(),
+                DeviceKernels.launches(op, gpu(1024, 48 * 1024), java.util.Set.of(2)).toString());
+    }
+
+    /** One row fewer per register block where that computes fewer rows past m (67 rows: 6 blocks of 12, or 7 of 11). */
+    @ParameterizedTest(name = "m={0} width={1}")
+    @CsvSource({"197, 16, 11", "1576, 16, 12", "67, 16, 12", "1, 16, 11", "197, 8, 6", "67, 8, 5", "1576, 4, 6"})
+    void cpuRegisterBlocksLeaveFewRowsPastTheProduct(int m, int width, int rows) {
+        var op = new Op.Matmul(1, m, 129, 97, false, true, false, Activation.NONE);
+        assertTrue(only(op, cpu(4096, 1 << 20, width)).program().defines().contains("ROWS=" + rows));
+    }
+
     @Test
     void scratchBuffersAreSizedForTheirLargestUse() {
         var program = new KernelProgram("add.cl", List.of());
@@ -196,7 +227,7 @@ class DeviceKernelsTest {
     }
 
     @ParameterizedTest(name = "width {0}, local memory {1}")
-    @CsvSource({"16, 1048576, 12, 2048", "16, 32768, 12, 256", "8, 1048576, 6, 4096", "4, 4096, 6, 128"})
+    @CsvSource({"16, 1048576, 12, 2048", "16, 32768, 12, 256", "8, 1048576, 5, 4096", "4, 4096, 5, 128"})
     void cpuMatmulCoversTheOutputWithAPanelThatFitsLocalMemory(int width, long localMemory, int rows, int depth) {
         var op = new Op.Matmul(3, 67, 129, 97, false, true, false, Activation.NONE);
         KernelLaunch launch = only(op, cpu(4096, localMemory, width));

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import jvit.kernels.Op;
 import jvit.kernels.device.DeviceKernels;
 import jvit.kernels.device.GemmEpilogue;
@@ -89,21 +90,22 @@ final class CudaDriver implements DeviceDriver<Long, CudaDriver.Command> {
     public Command copyOut(Long buffer, MemorySegment host, long bytes) { return new CopyOut(buffer, host, bytes); }
 
     /** None for a matmul by cuBLAS: its epilogue is part of the library call's command. */
-    public List<KernelLaunch> kernels(Task task) {
+    public List<KernelLaunch> kernels(Task task, Set<Integer> constant) {
         if (gemm == Gemm.CUBLAS && task.op() instanceof Op.Matmul) return List.of();
-        return DeviceKernels.launches(task.op(), device.limits());
+        return DeviceKernels.launches(task.op(), device.limits(), constant);
     }
 
     /** The task's kernels with argument values bound, or for a matmul by cuBLAS, the library call. */
-    public List<Command> commands(Task task, List<KernelLaunch> kernels, List<Long> args, Map<Integer, Long> scratch) {
+    public List<Command> commands(Task task, List<KernelLaunch> kernels, List<Long> args, Map<Integer, Long> scratch,
+                                  Map<Integer, Long> kept) {
         ModuleCache modules = shared.modules();
         if (gemm == Gemm.CUBLAS && task.op() instanceof Op.Matmul matmul) {
-            Optional<KernelCall> epilogue = GemmEpilogue.launch(matmul, device.limits()).map(l -> kernelCall(l, modules, args, scratch));
+            Optional<KernelCall> epilogue = GemmEpilogue.launch(matmul, device.limits()).map(l -> kernelCall(l, modules, args, scratch, kept));
             return List.of(new LibraryMatmul(cublas(), ColumnMajorGemm.of(matmul), MemorySegment.ofAddress(args.get(1)),
                     MemorySegment.ofAddress(args.get(2)), MemorySegment.ofAddress(args.get(0)),
                     arena.allocateFrom(JAVA_FLOAT, 1f), arena.allocateFrom(JAVA_FLOAT, 0f), epilogue));
         }
-        return kernels.stream().<Command>map(l -> kernelCall(l, modules, args, scratch)).toList();
+        return kernels.stream().<Command>map(l -> kernelCall(l, modules, args, scratch, kept)).toList();
     }
 
     /** A cuBLAS handle that queues on this graph's stream, created for the first matmul. */
@@ -117,7 +119,8 @@ final class CudaDriver implements DeviceDriver<Long, CudaDriver.Command> {
         return cublas;
     }
 
-    private KernelCall kernelCall(KernelLaunch launch, ModuleCache modules, List<Long> tensors, Map<Integer, Long> scratch) {
+    private KernelCall kernelCall(KernelLaunch launch, ModuleCache modules, List<Long> tensors, Map<Integer, Long> scratch,
+                                  Map<Integer, Long> kept) {
         MemorySegment function = Cuda.function(modules.module(launch.program()), launch.kernel());
         CudaGrid grid = CudaGrid.of(launch);
         // Registers can leave a compiled kernel fewer threads per block than the device's maximum.
@@ -125,16 +128,17 @@ final class CudaDriver implements DeviceDriver<Long, CudaDriver.Command> {
         if (grid.threadsPerBlock() > allowed)
             throw new IllegalStateException(launch + " has " + grid.threadsPerBlock() + " threads per block; compiled for "
                     + device + " it allows at most " + allowed);
-        return new KernelCall(function, grid, params(launch.args(), tensors, scratch));
+        return new KernelCall(function, grid, params(launch.args(), tensors, scratch, kept));
     }
 
     /** The {@code void*[]} cuLaunchKernel reads: a pointer to each argument's value, in the arena for the graph's life. */
-    private MemorySegment params(List<KernelArg> args, List<Long> tensors, Map<Integer, Long> scratch) {
+    private MemorySegment params(List<KernelArg> args, List<Long> tensors, Map<Integer, Long> scratch, Map<Integer, Long> kept) {
         MemorySegment params = arena.allocate(ADDRESS, Math.max(1, args.size()));
         for (int i = 0; i < args.size(); i++) {
             MemorySegment value = switch (args.get(i)) {
                 case KernelArg.Tensor t -> arena.allocateFrom(JAVA_LONG, tensors.get(t.index()));
                 case KernelArg.Scratch b -> arena.allocateFrom(JAVA_LONG, scratch.get(b.index()));
+                case KernelArg.Kept b -> arena.allocateFrom(JAVA_LONG, kept.get(b.index()));
                 case KernelArg.Null none -> arena.allocateFrom(JAVA_LONG, 0L);
                 case KernelArg.Int v -> arena.allocateFrom(JAVA_INT, v.value());
                 case KernelArg.Float v -> arena.allocateFrom(JAVA_FLOAT, v.value());

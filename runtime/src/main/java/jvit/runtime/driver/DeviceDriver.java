@@ -3,6 +3,7 @@ package jvit.runtime.driver;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import jvit.kernels.device.KernelLaunch;
 import jvit.runtime.Task;
 
@@ -32,15 +33,19 @@ public interface DeviceDriver<B, C> {
     /** Copies a buffer to host memory (off the Java heap). */
     C copyOut(B buffer, MemorySegment host, long bytes);
 
-    /** The kernel launches of a task; none for a task the driver runs otherwise (a matmul by a vendor library). */
-    List<KernelLaunch> kernels(Task task);
+    /**
+     * The kernel launches of a task whose arguments at the indices {@code constant} do not change between
+     * executions (see {@code DeviceKernels.launches}); none for a task the driver runs otherwise (a matmul
+     * by a vendor library).
+     */
+    List<KernelLaunch> kernels(Task task, Set<Integer> constant);
 
     /**
      * The commands that run a task: each of its {@code kernels} compiled (or found compiled) with its
-     * arguments bound to the task's buffers ({@code args}, in the task's order) and the scratch buffers
-     * by index.
+     * arguments bound to the task's buffers ({@code args}, in the task's order), the scratch buffers
+     * and the task's kept buffers by index; one command per launch, in order, where there are launches.
      */
-    List<C> commands(Task task, List<KernelLaunch> kernels, List<B> args, Map<Integer, B> scratch);
+    List<C> commands(Task task, List<KernelLaunch> kernels, List<B> args, Map<Integer, B> scratch, Map<Integer, B> kept);
 
     /** Prepares to time up to {@code commands} commands per execution. */
     void prepareTimers(int commands);

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import jvit.kernels.device.KernelLaunch;
 import jvit.runtime.DataTransferMode;
 import jvit.runtime.Executable;
@@ -20,7 +21,8 @@ import jvit.runtime.Tensor;
  * A graph loaded on a device through its {@link DeviceDriver}: one device buffer per tensor, and per
  * scratch index for the operators that pass partial results between their launches; each launch's
  * kernel and arguments prepared once, and the steps as commands queued in order.
- * {@code FIRST_EXECUTION} copies run on the first execution only, so weights stay resident;
+ * {@code FIRST_EXECUTION} copies run on the first execution only, so weights stay resident, and so
+ * do the launches that pack them once into a task's kept buffers ({@link KernelLaunch#once()});
  * everything else runs every time, and an execution waits for the queue to drain.
  *
  * @param <B> the driver's device buffer
@@ -35,8 +37,8 @@ public final class DriverExecutable<B, C> implements Executable {
     private boolean executed;
     private boolean closed;
 
-    /** One queued operation: a copy or a launch, named for the profile. */
-    private record Command<C>(String name, String kind, boolean firstExecutionOnly, C command) {}
+    /** One queued operation: a copy or a launch, named for the profile; the commands of one step share its index. */
+    private record Command<C>(int step, String name, String kind, boolean firstExecutionOnly, C command) {}
 
     /** Loads {@code graph} through {@code driver}; on failure, closes the driver and rethrows (see {@link DeviceDriver#userFacing}). */
     public DriverExecutable(String deviceId, ImmutableTaskGraph graph, DeviceDriver<B, C> driver) {
@@ -47,23 +49,31 @@ public final class DriverExecutable<B, C> implements Executable {
             driver.open();
             for (Tensor t : graph.tensors()) buffers.put(t, driver.allocate(t.bytes()));
             Map<Task, List<KernelLaunch>> launches = new IdentityHashMap<>();
-            for (Task task : graph.tasks()) launches.put(task, driver.kernels(task));
+            Set<Tensor> constants = graph.constants();
+            for (Task task : graph.tasks()) launches.put(task, driver.kernels(task, task.argIndices(constants)));
             Map<Integer, B> scratch = new HashMap<>();
             KernelLaunch.scratchFloats(launches.values().stream().flatMap(List::stream).toList())
                     .forEach((index, floats) -> scratch.put(index, driver.allocate(4 * floats)));
-            for (Step step : graph.steps()) {
-                switch (step) {
-                    case Step.CopyIn in -> commands.add(new Command<>(in.tensor().name(), "copy_in",
+            List<Step> steps = graph.steps();
+            for (int s = 0; s < steps.size(); s++) {
+                switch (steps.get(s)) {
+                    case Step.CopyIn in -> commands.add(new Command<>(s, in.tensor().name(), "copy_in",
                             in.mode() == DataTransferMode.FIRST_EXECUTION,
                             driver.copyIn(buffers.get(in.tensor()), host(in.tensor()), in.tensor().bytes())));
-                    case Step.CopyOut out -> commands.add(new Command<>(out.tensor().name(), "copy_out",
+                    case Step.CopyOut out -> commands.add(new Command<>(s, out.tensor().name(), "copy_out",
                             out.mode() == DataTransferMode.FIRST_EXECUTION,
                             driver.copyOut(buffers.get(out.tensor()), host(out.tensor()), out.tensor().bytes())));
                     case Step.Launch l -> {
                         Task task = l.task();
                         List<B> args = task.args().stream().map(buffers::get).toList();
-                        for (C c : driver.commands(task, launches.get(task), args, scratch))
-                            commands.add(new Command<>(task.name(), task.op().name(), false, c));
+                        List<KernelLaunch> taskLaunches = launches.get(task);
+                        Map<Integer, B> kept = new HashMap<>();
+                        KernelLaunch.keptFloats(taskLaunches).forEach((index, floats) -> kept.put(index, driver.allocate(4 * floats)));
+                        List<C> taskCommands = driver.commands(task, taskLaunches, args, scratch, kept);
+                        for (int i = 0; i < taskCommands.size(); i++) {
+                            boolean once = i < taskLaunches.size() && taskLaunches.get(i).once();
+                            commands.add(new Command<>(s, task.name(), task.op().name(), once, taskCommands.get(i)));
+                        }
                     }
                 }
             }
@@ -126,10 +136,15 @@ public final class DriverExecutable<B, C> implements Executable {
         }
     }
 
-    /** Each command's time on the device, as the driver measured it. */
+    /** Each step's time on the device, as the driver measured it: the sum of its commands' (a task's launches). */
     private List<TaskTime> times(List<Command<C>> queued) {
         List<TaskTime> times = new ArrayList<>(queued.size());
-        for (int i = 0; i < queued.size(); i++) times.add(new TaskTime(queued.get(i).name(), queued.get(i).kind(), driver.nanos(i)));
+        for (int i = 0; i < queued.size(); ) {
+            Command<C> first = queued.get(i);
+            long nanos = 0;
+            for (; i < queued.size() && queued.get(i).step() == first.step(); i++) nanos += driver.nanos(i);
+            times.add(new TaskTime(first.name(), first.kind(), nanos));
+        }
         return times;
     }
 

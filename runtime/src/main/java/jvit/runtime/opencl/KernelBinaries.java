@@ -20,6 +20,7 @@ import jvit.kernels.device.KernelProgram;
 import jvit.runtime.Device;
 import jvit.runtime.ImmutableTaskGraph;
 import jvit.runtime.Task;
+import jvit.runtime.Tensor;
 import jvit.runtime.UserError;
 import jvit.runtime.io.AtomicFile;
 import jvit.runtime.io.IoErrors;
@@ -114,11 +115,12 @@ public final class KernelBinaries {
     /** Every program the graphs' tasks launch on the device, with the kernels used of each, in order of first use. */
     static Map<KernelProgram, Set<String>> needed(OpenCLDevice device, Collection<ImmutableTaskGraph> graphs) {
         Map<KernelProgram, Set<String>> programs = new LinkedHashMap<>();
-        for (ImmutableTaskGraph graph : graphs)
-            for (Task task : graph.tasks()) {
-                for (var launch : DeviceKernels.launches(task.op(), device.limits()))
+        for (ImmutableTaskGraph graph : graphs) {
+            Set<Tensor> constants = graph.constants();
+            for (Task task : graph.tasks())
+                for (var launch : DeviceKernels.launches(task.op(), device.limits(), task.argIndices(constants)))
                     programs.computeIfAbsent(launch.program(), p -> new LinkedHashSet<>()).add(launch.kernel());
-            }
+        }
         return programs;
     }
 

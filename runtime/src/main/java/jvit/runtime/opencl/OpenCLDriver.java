@@ -7,6 +7,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import jvit.kernels.device.DeviceKernels;
 import jvit.kernels.device.KernelArg;
 import jvit.kernels.device.KernelLaunch;
@@ -73,15 +74,18 @@ final class OpenCLDriver implements DeviceDriver<MemorySegment, OpenCLDriver.Com
 
     public Command copyOut(MemorySegment buffer, MemorySegment host, long bytes) { return new Read(buffer, host, bytes); }
 
-    public List<KernelLaunch> kernels(Task task) { return DeviceKernels.launches(task.op(), device.limits()); }
+    public List<KernelLaunch> kernels(Task task, Set<Integer> constant) {
+        return DeviceKernels.launches(task.op(), device.limits(), constant);
+    }
 
     public List<Command> commands(Task task, List<KernelLaunch> kernels, List<MemorySegment> args,
-                                  Map<Integer, MemorySegment> scratch) {
-        return kernels.stream().<Command>map(launch -> launch(launch, args, scratch)).toList();
+                                  Map<Integer, MemorySegment> scratch, Map<Integer, MemorySegment> kept) {
+        return kernels.stream().<Command>map(launch -> launch(launch, args, scratch, kept)).toList();
     }
 
     /** Builds (or finds) the program of one launch, creates its kernel and binds its arguments once. */
-    private Launch launch(KernelLaunch launch, List<MemorySegment> tensors, Map<Integer, MemorySegment> scratch) {
+    private Launch launch(KernelLaunch launch, List<MemorySegment> tensors, Map<Integer, MemorySegment> scratch,
+                          Map<Integer, MemorySegment> kept) {
         MemorySegment program = shared.programs().acquire(launch.program());
         releases.add(() -> CL.releaseProgram(program));
         MemorySegment kernel = CL.createKernel(program, launch.kernel());
@@ -91,6 +95,7 @@ final class OpenCLDriver implements DeviceDriver<MemorySegment, OpenCLDriver.Com
             switch (args.get(i)) {
                 case KernelArg.Tensor t -> CL.setBufferArg(kernel, i, tensors.get(t.index()));
                 case KernelArg.Scratch b -> CL.setBufferArg(kernel, i, scratch.get(b.index()));
+                case KernelArg.Kept b -> CL.setBufferArg(kernel, i, kept.get(b.index()));
                 case KernelArg.Null n -> CL.setBufferArg(kernel, i, MemorySegment.NULL);
                 case KernelArg.Int v -> CL.setArg(kernel, i, v.value());
                 case KernelArg.Float v -> CL.setArg(kernel, i, v.value());

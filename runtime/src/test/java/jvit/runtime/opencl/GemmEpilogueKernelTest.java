@@ -51,6 +51,7 @@ class GemmEpilogueKernelTest {
                     case KernelArg.Tensor t -> CL.setBufferArg(kernel, i, tensors.get(t.index()));
                     case KernelArg.Null none -> CL.setBufferArg(kernel, i, MemorySegment.NULL);
                     case KernelArg.Scratch none -> throw new AssertionError("the epilogue needs no scratch");
+                    case KernelArg.Kept none -> throw new AssertionError("the epilogue keeps no buffers");
                     case KernelArg.Int v -> CL.setArg(kernel, i, v.value());
                     case KernelArg.Float v -> CL.setArg(kernel, i, v.value());
                 }
