@@ -69,13 +69,20 @@ public final class Gelu {
 
     private static long tanhForm(MemorySegment out, long to, MemorySegment x, long from, long n) {
         long i = 0;
-        for (; i + L <= n; i += L) tanhForm(FloatVector.fromMemorySegment(S, x, (from + i) * 4, F32.LE)).intoMemorySegment(out, (to + i) * 4, F32.LE);
+        for (; i + L <= n; i += L) {
+            FloatVector v = FloatVector.fromMemorySegment(S, x, (from + i) * 4, F32.LE);
+            FloatVector u2 = v.mul(v).mul(TANH_CUBIC).mul(v).add(v).mul(2 * TANH_SCALE);
+            v.mul(FloatVector.broadcast(S, 1f).div(F32.exp(u2.neg()).add(1f))).intoMemorySegment(out, (to + i) * 4, F32.LE);
+        }
         return i;
     }
 
     private static long quickForm(MemorySegment out, long to, MemorySegment x, long from, long n) {
         long i = 0;
-        for (; i + L <= n; i += L) quickForm(FloatVector.fromMemorySegment(S, x, (from + i) * 4, F32.LE)).intoMemorySegment(out, (to + i) * 4, F32.LE);
+        for (; i + L <= n; i += L) {
+            FloatVector v = FloatVector.fromMemorySegment(S, x, (from + i) * 4, F32.LE);
+            v.mul(FloatVector.broadcast(S, 1f).div(F32.exp(v.mul(QUICK_SCALE).neg()).add(1f))).intoMemorySegment(out, (to + i) * 4, F32.LE);
+        }
         return i;
     }
 
@@ -109,12 +116,23 @@ public final class Gelu {
     }
 
     private static long tanhSlope(MemorySegment dx, MemorySegment dy, MemorySegment x, long i, long end) {
-        for (; i + L <= end; i += L) tanhDerivative(FloatVector.fromMemorySegment(S, x, i * 4, F32.LE)).mul(FloatVector.fromMemorySegment(S, dy, i * 4, F32.LE)).intoMemorySegment(dx, i * 4, F32.LE);
+        for (; i + L <= end; i += L) {
+            FloatVector v = FloatVector.fromMemorySegment(S, x, i * 4, F32.LE), v2 = v.mul(v);
+            FloatVector s = FloatVector.broadcast(S, 1f).div(F32.exp(v2.mul(TANH_CUBIC).mul(v).add(v).mul(2 * TANH_SCALE).neg()).add(1f));
+            FloatVector slope = v2.mul(3 * TANH_CUBIC).add(1f).mul(2 * TANH_SCALE);
+            v.mul(slope).mul(s.neg().add(1f)).mul(s).add(s).mul(FloatVector.fromMemorySegment(S, dy, i * 4, F32.LE))
+                    .intoMemorySegment(dx, i * 4, F32.LE);
+        }
         return i;
     }
 
     private static long quickSlope(MemorySegment dx, MemorySegment dy, MemorySegment x, long i, long end) {
-        for (; i + L <= end; i += L) quickDerivative(FloatVector.fromMemorySegment(S, x, i * 4, F32.LE)).mul(FloatVector.fromMemorySegment(S, dy, i * 4, F32.LE)).intoMemorySegment(dx, i * 4, F32.LE);
+        for (; i + L <= end; i += L) {
+            FloatVector v = FloatVector.fromMemorySegment(S, x, i * 4, F32.LE);
+            FloatVector s = FloatVector.broadcast(S, 1f).div(F32.exp(v.mul(QUICK_SCALE).neg()).add(1f));
+            v.mul(QUICK_SCALE).mul(s.neg().add(1f)).mul(s).add(s).mul(FloatVector.fromMemorySegment(S, dy, i * 4, F32.LE))
+                    .intoMemorySegment(dx, i * 4, F32.LE);
+        }
         return i;
     }
 
@@ -126,14 +144,6 @@ public final class Gelu {
             case GELU_TANH -> x * sigmoid(2 * TANH_SCALE * (x + TANH_CUBIC * x * x * x));
             case QUICK_GELU -> x * sigmoid(QUICK_SCALE * x);
         };
-    }
-
-    private static FloatVector tanhForm(FloatVector x) {
-        return x.mul(sigmoid(x.mul(x).mul(TANH_CUBIC).mul(x).add(x).mul(2 * TANH_SCALE)));
-    }
-
-    private static FloatVector quickForm(FloatVector x) {
-        return x.mul(sigmoid(x.mul(QUICK_SCALE)));
     }
 
     /**
@@ -155,26 +165,10 @@ public final class Gelu {
         };
     }
 
-    private static FloatVector tanhDerivative(FloatVector x) {
-        FloatVector x2 = x.mul(x);
-        FloatVector s = sigmoid(x2.mul(TANH_CUBIC).mul(x).add(x).mul(2 * TANH_SCALE));
-        FloatVector slope = x2.mul(3 * TANH_CUBIC).add(1f).mul(2 * TANH_SCALE);
-        return x.mul(slope).mul(s.neg().add(1f)).mul(s).add(s);
-    }
-
-    private static FloatVector quickDerivative(FloatVector x) {
-        FloatVector s = sigmoid(x.mul(QUICK_SCALE));
-        return x.mul(QUICK_SCALE).mul(s.neg().add(1f)).mul(s).add(s);
-    }
-
     private static final float TANH_SCALE = (float) Math.sqrt(2 / Math.PI), TANH_CUBIC = 0.044715f, QUICK_SCALE = 1.702f;
 
     static float sigmoid(float z) {
         return 1 / (1 + F32.exp(-z));
-    }
-
-    static FloatVector sigmoid(FloatVector z) {
-        return FloatVector.broadcast(S, 1f).div(F32.exp(z.neg()).add(1f));
     }
 
     private static final float INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));

@@ -17,7 +17,14 @@ public sealed interface KernelArg {
      * partial results to the next (partial sums, per-row statistics): scratch buffer {@code index}.
      * Its contents do not outlive the operator, so all the tasks of a graph may share one buffer per index.
      */
-    record Scratch(int index, long floats) implements KernelArg {
+    /** Device memory a launch is given by size, not one of the operator's tensors: {@link Scratch} or {@link Kept}. */
+    sealed interface Buffer extends KernelArg {
+        int index();
+
+        long floats();
+    }
+
+    record Scratch(int index, long floats) implements Buffer {
         public Scratch {
             if (index < 0 || floats < 1) throw new IllegalArgumentException("scratch " + index + " of " + floats + " floats");
         }
@@ -29,7 +36,7 @@ public sealed interface KernelArg {
      * launches on the first execution (a weight packed into the layout its product reads) and read
      * by its other launches on every one.
      */
-    record Kept(int index, long floats) implements KernelArg {
+    record Kept(int index, long floats) implements Buffer {
         public Kept {
             if (index < 0 || floats < 1) throw new IllegalArgumentException("kept buffer " + index + " of " + floats + " floats");
         }

@@ -34,19 +34,19 @@ public record KernelLaunch(KernelProgram program, String kernel, long[] global, 
 
     /** The scratch buffers these launches use: for each index, the most floats any of them needs. */
     public static SortedMap<Integer, Long> scratchFloats(Collection<KernelLaunch> launches) {
-        SortedMap<Integer, Long> floats = new TreeMap<>();
-        for (KernelLaunch launch : launches)
-            for (KernelArg arg : launch.args)
-                if (arg instanceof KernelArg.Scratch s) floats.merge(s.index(), s.floats(), Math::max);
-        return floats;
+        return mostFloats(launches, KernelArg.Scratch.class);
     }
 
     /** The kept buffers of one task's launches: for each index, the most floats any of them needs. */
     public static SortedMap<Integer, Long> keptFloats(Collection<KernelLaunch> launches) {
+        return mostFloats(launches, KernelArg.Kept.class);
+    }
+
+    private static SortedMap<Integer, Long> mostFloats(Collection<KernelLaunch> launches, Class<? extends KernelArg.Buffer> kind) {
         SortedMap<Integer, Long> floats = new TreeMap<>();
         for (KernelLaunch launch : launches)
             for (KernelArg arg : launch.args)
-                if (arg instanceof KernelArg.Kept k) floats.merge(k.index(), k.floats(), Math::max);
+                if (kind.isInstance(arg) && arg instanceof KernelArg.Buffer b) floats.merge(b.index(), b.floats(), Math::max);
         return floats;
     }
 

@@ -205,12 +205,7 @@ public final class ModelFiles {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("architectures", List.of("Dinov2ForImageClassification"));
         o.put("model_type", "dinov2");
-        o.put("image_size", c.imageSize());
-        o.put("patch_size", c.patchSize());
-        o.put("num_channels", c.channels());
-        o.put("hidden_size", c.hidden());
-        o.put("num_hidden_layers", c.layers());
-        o.put("num_attention_heads", c.heads());
+        sizes(c, o);
         o.put("mlp_ratio", c.mlpDim() / c.hidden());
         o.put("hidden_act", "gelu");
         o.put("layer_norm_eps", c.layerNormEps());
@@ -219,6 +214,16 @@ public final class ModelFiles {
         o.put("use_swiglu_ffn", false);
         labels(c, o);
         return o;
+    }
+
+    /** The sizes Hugging Face's ViT, DeiT and Dinov2 configs name alike. */
+    private static void sizes(ViTConfig c, Map<String, Object> o) {
+        o.put("image_size", c.imageSize());
+        o.put("patch_size", c.patchSize());
+        o.put("num_channels", c.channels());
+        o.put("hidden_size", c.hidden());
+        o.put("num_hidden_layers", c.layers());
+        o.put("num_attention_heads", c.heads());
     }
 
     /** timm's {@code global_pool} name. */
@@ -233,12 +238,7 @@ public final class ModelFiles {
         o.put("architectures", List.of(!deit ? "ViTForImageClassification"
                 : c.distilled() ? "DeiTForImageClassificationWithTeacher" : "DeiTForImageClassification"));
         o.put("model_type", deit ? "deit" : "vit");
-        o.put("image_size", c.imageSize());
-        o.put("patch_size", c.patchSize());
-        o.put("num_channels", c.channels());
-        o.put("hidden_size", c.hidden());
-        o.put("num_hidden_layers", c.layers());
-        o.put("num_attention_heads", c.heads());
+        sizes(c, o);
         o.put("intermediate_size", c.mlpDim());
         o.put("hidden_act", activationName(c.activation(), true));
         o.put("layer_norm_eps", c.layerNormEps());
