@@ -164,7 +164,10 @@ class HubModelsTest {
         hub.cuts.set(1);
         hub.cutAfter = 100_000;
         Path snapshot = snapshot("org/vit");
-        assertTrue(hub.requests.stream().anyMatch(r -> "bytes=100000-".equals(r.range())), hub.requests.toString());
+        // From what arrived: a reset connection may lose some of the 100,000 bytes the server sent.
+        assertTrue(hub.requests.stream().filter(r -> r.range() != null && r.range().matches("bytes=\\d+-"))
+                .mapToLong(r -> Long.parseLong(r.range().replaceAll("\\D", ""))).anyMatch(from -> from > 0 && from <= 100_000),
+                hub.requests.toString());
         assertTrue(Files.isRegularFile(snapshot.resolve(WEIGHTS)));
     }
 
