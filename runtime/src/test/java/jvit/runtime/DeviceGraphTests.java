@@ -124,6 +124,23 @@ public interface DeviceGraphTests {
         }
     }
 
+    /**
+     * A small graph that holds every kind of device object: a weight copied in once, an input every run, a product
+     * into a device-only tensor and GELU into a host one.
+     */
+    static ImmutableTaskGraph linearGelu(String name, Arena arena, Random random, int rows, int dim) {
+        Tensor x = Tensor.of("x", segment(arena, uniform(random, rows * dim, 1)), rows, dim);
+        Tensor w = Tensor.allocate("w", arena, dim, dim), h = Tensor.onDevice("h", rows, dim);
+        Tensor y = Tensor.allocate("y", arena, rows, dim);
+        return new TaskGraph(name)
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, w)
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, x)
+                .task("fc", new Op.Matmul(1, rows, dim, dim, false, true, false, Activation.NONE), h, x, w)
+                .task("gelu", new Op.Gelu((long) rows * dim), y, h)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, y)
+                .snapshot();
+    }
+
     /** Closing a plan releases its buffers, kernels, programs and queue: loading again and again does not grow the memory in use. */
     @Test
     default void thousandsOfLoadsHoldNoMoreMemory() {
@@ -132,16 +149,7 @@ public interface DeviceGraphTests {
         // 64 KiB per tensor at 1,000 loads, larger for fewer: a leak of one buffer per load would be 64 MiB or more over the loads.
         int rows = 64 * scale, dim = 256 * scale;
         try (Arena arena = Arena.ofShared()) {
-            Tensor x = Tensor.of("x", segment(arena, uniform(random(), rows * dim, 1)), rows, dim);
-            Tensor w = Tensor.allocate("w", arena, dim, dim), h = Tensor.onDevice("h", rows, dim);
-            Tensor y = Tensor.allocate("y", arena, rows, dim);
-            ImmutableTaskGraph graph = new TaskGraph("leak_check")
-                    .transferToDevice(DataTransferMode.FIRST_EXECUTION, w)
-                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, x)
-                    .task("fc", new Op.Matmul(1, rows, dim, dim, false, true, false, Activation.NONE), h, x, w)
-                    .task("gelu", new Op.Gelu((long) rows * dim), y, h)
-                    .transferToHost(DataTransferMode.EVERY_EXECUTION, y)
-                    .snapshot();
+            ImmutableTaskGraph graph = linearGelu("leak_check", arena, random(), rows, dim);
             Runnable cycle = () -> {
                 try (var plan = new ExecutionPlan(graph, device).withProfiling(true)) {
                     plan.execute();

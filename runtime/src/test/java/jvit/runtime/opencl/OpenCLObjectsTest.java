@@ -1,18 +1,13 @@
 package jvit.runtime.opencl;
 
-import static jvit.kernels.Tensors.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.lang.foreign.Arena;
 import java.util.Map;
 import java.util.Random;
-import jvit.kernels.Op;
-import jvit.kernels.Op.Activation;
-import jvit.runtime.DataTransferMode;
+import jvit.runtime.DeviceGraphTests;
 import jvit.runtime.ExecutionPlan;
 import jvit.runtime.ImmutableTaskGraph;
-import jvit.runtime.TaskGraph;
-import jvit.runtime.Tensor;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,16 +22,7 @@ class OpenCLObjectsTest {
         OpenCLDevice device = OpenCLTesting.device();
         int rows = 5, dim = 7;
         try (Arena arena = Arena.ofShared()) {
-            Tensor x = Tensor.of("x", segment(arena, uniform(new Random(1), rows * dim, 1)), rows, dim);
-            Tensor w = Tensor.allocate("w", arena, dim, dim), h = Tensor.onDevice("h", rows, dim);
-            Tensor y = Tensor.allocate("y", arena, rows, dim);
-            ImmutableTaskGraph graph = new TaskGraph("objects")
-                    .transferToDevice(DataTransferMode.FIRST_EXECUTION, w)
-                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, x)
-                    .task("fc", new Op.Matmul(1, rows, dim, dim, false, true, false, Activation.NONE), h, x, w)
-                    .task("gelu", new Op.Gelu((long) rows * dim), y, h)
-                    .transferToHost(DataTransferMode.EVERY_EXECUTION, y)
-                    .snapshot();
+            ImmutableTaskGraph graph = DeviceGraphTests.linearGelu("objects", arena, new Random(1), rows, dim);
             cycle(device, graph, 1); // the programs built and cached: the device holds them for its life
             Map<CL.Kind, Long> idle = CL.live();
             try (var plan = new ExecutionPlan(graph, device).withProfiling(true)) {

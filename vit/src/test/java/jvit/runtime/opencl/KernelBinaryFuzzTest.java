@@ -21,6 +21,7 @@ import jvit.runtime.ImmutableTaskGraph;
 import jvit.runtime.TaskGraph;
 import jvit.runtime.Tensor;
 import jvit.runtime.UserError;
+import jvit.vit.io.FuzzFiles;
 
 /**
  * The kernel binary file under the fuzzer, beside vit's fuzz tests (see FuzzFiles) so that its seeds
@@ -63,14 +64,7 @@ class KernelBinaryFuzzTest {
 
     @FuzzTest(maxDuration = "10s")
     void kernelBinaryFile(FuzzedDataProvider data) throws IOException {
-        byte[] bytes = intact().clone();
-        int edits = data.consumeInt(0, 4);
-        for (int e = 0; e < edits; e++) {
-            int at = data.consumeInt(0, bytes.length - 1);
-            byte[] with = data.consumeBytes(Math.min(16, bytes.length - at));
-            System.arraycopy(with, 0, bytes, at, with.length);
-        }
-        if (data.consumeBoolean()) bytes = Arrays.copyOf(bytes, data.consumeInt(0, bytes.length));
+        byte[] bytes = FuzzFiles.edited(intact(), data);
         boolean sealed = data.consumeBoolean() && bytes.length >= Integer.BYTES;
         if (sealed) {
             CRC32C crc = new CRC32C();

@@ -3,6 +3,8 @@ package jvit.vit.io;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import jvit.runtime.UserError;
 
 /**
@@ -19,6 +21,18 @@ public final class FuzzFiles {
     @FunctionalInterface
     public interface Parser {
         void parse(Path file) throws IOException;
+    }
+
+    /** A copy of a real file with up to four runs of up to 16 bytes overwritten, and perhaps cut short. */
+    public static byte[] edited(byte[] intact, FuzzedDataProvider data) {
+        byte[] bytes = intact.clone();
+        int edits = data.consumeInt(0, 4);
+        for (int e = 0; e < edits; e++) {
+            int at = data.consumeInt(0, bytes.length - 1);
+            byte[] with = data.consumeBytes(Math.min(16, bytes.length - at));
+            System.arraycopy(with, 0, bytes, at, with.length);
+        }
+        return data.consumeBoolean() ? Arrays.copyOf(bytes, data.consumeInt(0, bytes.length)) : bytes;
     }
 
     /** Runs {@code parse} on the bytes as a file named {@code name}; a {@link UserError} is a correct answer. */

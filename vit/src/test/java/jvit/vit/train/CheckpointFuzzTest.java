@@ -6,10 +6,10 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import jvit.runtime.UserError;
 import jvit.vit.ViTConfig;
 import jvit.vit.image.Preprocessing;
+import jvit.vit.io.FuzzFiles;
 import jvit.vit.model.ViTWeights;
 
 /**
@@ -42,14 +42,7 @@ class CheckpointFuzzTest {
 
     @FuzzTest(maxDuration = "10s")
     void resume(FuzzedDataProvider data) throws IOException {
-        byte[] bytes = intact().clone();
-        int edits = data.consumeInt(0, 4);
-        for (int e = 0; e < edits; e++) {
-            int at = data.consumeInt(0, bytes.length - 1);
-            byte[] with = data.consumeBytes(Math.min(16, bytes.length - at));
-            System.arraycopy(with, 0, bytes, at, with.length);
-        }
-        if (data.consumeBoolean()) bytes = Arrays.copyOf(bytes, data.consumeInt(0, bytes.length));
+        byte[] bytes = FuzzFiles.edited(intact(), data);
         Path dir = Files.createTempDirectory("jvit-fuzz");
         try (Arena arena = Arena.ofConfined()) {
             Files.write(dir.resolve(Checkpoint.FILE), bytes);
