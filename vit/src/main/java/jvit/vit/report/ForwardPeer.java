@@ -19,6 +19,13 @@ public interface ForwardPeer {
 
     /** A loaded forward pass that can be timed again and again. */
     interface Session extends AutoCloseable {
+        /**
+         * Blocks until the peer has loaded and warmed up, so that no timing (jvit's or another
+         * peer's) shares the cores with a peer still loading; throws {@link NumpyPeer.Unavailable}
+         * if it fails to.
+         */
+        default void awaitReady() {}
+
         /** Nanoseconds of {@code runs} timed forward passes. */
         long[] run(int runs);
 

@@ -69,6 +69,21 @@ public final class PeerForward implements AutoCloseable {
     /** The peers that started, by id. */
     public Map<String, ForwardPeer.Session> sessions() { return sessions; }
 
+    /**
+     * Waits until every peer has loaded: their Pythons load side by side with jvit's devices, but
+     * no timing may start while one is still loading (it took a core from the first round of the
+     * rest). A peer that fails to load is noted and dropped.
+     */
+    public void awaitReady(Consumer<String> notes) {
+        for (var e : List.copyOf(sessions.entrySet()))
+            try {
+                e.getValue().awaitReady();
+            } catch (NumpyPeer.Unavailable failure) {
+                notes.accept(ForwardPeer.label(e.getKey()) + ": left out, " + failure.getMessage());
+                drop(e.getKey());
+            }
+    }
+
     /** Ends a peer that failed, so that the rounds go on without it. */
     public void drop(String peer) {
         ForwardPeer.Session s = sessions.remove(peer);

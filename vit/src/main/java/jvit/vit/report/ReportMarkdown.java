@@ -30,7 +30,7 @@ public final class ReportMarkdown {
         md.append("Written by `").append(report.command()).append("`. Every case was loaded on every device, warmed up (")
                 .append(s.warmup()).append(" runs and ").append(Figures.significant(s.warmupSeconds()))
                 .append(" s, not counted; NumPy one call per process, PyTorch and ONNX Runtime ").append(TorchPeer.WARMUP)
-                .append(" runs in a process that stays for every round), then timed in ").append(s.rounds())
+                .append(" runs in a process that stays for every round and has loaded before any timing starts), then timed in ").append(s.rounds())
                 .append(" rounds, each running it on every device back to back and then on each peer that has the case, ")
                 .append("so that a slow period on the shared machine falls on all of them alike. A round times ")
                 .append(s.minRuns()).append(" to ").append(s.maxRuns()).append(" runs (as many as fill ")

@@ -148,6 +148,7 @@ public final class ReportRunner {
                 }
             }
             peers = peers(c, cost, open);
+            if (peers != null) peers.awaitReady(note -> notes.add(c.title() + " on " + note));
             Map<String, IntFunction<long[]>> peerRuns = new LinkedHashMap<>();
             if (peers != null) peers.sessions().forEach((id, session) -> peerRuns.put(id, session::run));
             Map<String, Measurement> timed = time(open, peerRuns, c.title(), peers == null ? peer -> {} : peers::drop);

@@ -101,7 +101,7 @@ public final class TorchPeer implements ForwardPeer {
 
         @Override
         public long[] run(int runs) {
-            ready();
+            awaitReady();
             try {
                 in.write(runs + "\n");
                 in.flush();
@@ -112,7 +112,8 @@ public final class TorchPeer implements ForwardPeer {
         }
 
         /** The first line: the versions, once the model is loaded, warmed up and its logits written. */
-        private void ready() {
+        @Override
+        public void awaitReady() {
             if (description == null) description = answer();
         }
 
