@@ -71,6 +71,9 @@ final class ModelBenchCommand implements Runnable {
     @Option(names = "--rounds", defaultValue = "3", description = "With --peers: rounds of --runs runs, jvit's alternating with each"
             + " peer's (default ${DEFAULT-VALUE}).")
     int rounds;
+    @Option(names = "--tasks", description = "Also give the profiled run's time of every task (launch or copy), in order:"
+            + " where the time goes, operator by operator.")
+    boolean tasks;
     @Mixin
     MeasureOptions measure;
     @Mixin
@@ -142,6 +145,7 @@ final class ModelBenchCommand implements Runnable {
      * peer's, so that a slow minute on a shared machine falls on all alike; a failing peer is noted and left out.
      */
     private Timing timeWithPeers(Inference inference, PeerForward peerForward, Map<String, Timing> peerTimes, List<String> notes) {
+        peerForward.awaitReady(notes::add);
         inference.run(false);
         WarmUp.run(() -> inference.run(false).totalNanos(), measure.warmup, measure.warmupSeconds);
         List<Long> jvit = new ArrayList<>();
@@ -186,6 +190,8 @@ final class ModelBenchCommand implements Runnable {
         Map<String, Object> byOp = new LinkedHashMap<>();
         profile.nanosByKind().forEach((k, v) -> byOp.put(k, Math.round(v / 1e4) / 100.0));
         r.put("profile_ms", byOp);
+        if (tasks) r.put("tasks", profile.taskTimes().stream()
+                .map(task -> Map.of("task", task.task(), "kind", task.kind(), "ms", task.nanos() / 1e6)).toList());
         if (!alone.isEmpty()) r.put("alone_images_per_s", alone);
         Map<String, Object> peerJson = new LinkedHashMap<>();
         for (LogitCheck check : checks) {
@@ -228,6 +234,7 @@ final class ModelBenchCommand implements Runnable {
         notes.forEach(n -> out.println("  " + n));
         out.println("  time by operator (one profiled run): " + profile.nanosByKind().entrySet().stream()
                 .map(e -> String.format("%s %.1f ms", e.getKey(), e.getValue() / 1e6)).collect(java.util.stream.Collectors.joining(", ")));
+        if (tasks) profile.taskTimes().forEach(task -> out.printf(Locale.ROOT, "    %-40s %-14s %8.3f ms%n", task.task(), task.kind(), task.nanos() / 1e6));
     }
 
     private static Path home() {

@@ -238,6 +238,18 @@ class CliTest {
     }
 
     @Test
+    void benchModelGivesEveryTaskTimeWhenAsked() {
+        Result text = vit("bench", "model", "--model", DEMO.toString(), "--batch", "1", "--runs", "1", "--warmup", "0", "--device", "java",
+                "--tasks");
+        assertEquals(0, text.status(), text.err());
+        assertTrue(text.out().lines().anyMatch(l -> l.matches("\\s+blocks\\.0\\.attn\\.qkv\\s+matmul\\s+[0-9.]+ ms")), text.out());
+        Result json = vit("bench", "model", "--model", DEMO.toString(), "--batch", "1", "--runs", "1", "--warmup", "0", "--device", "java",
+                "--tasks", "--json");
+        assertEquals(0, json.status(), json.err());
+        assertTrue(json.out().contains("\"task\":\"blocks.0.attn.qkv\""), json.out());
+    }
+
+    @Test
     void aKernelBinaryThatDoesNotFitIsRefusedInOneLine() throws IOException {
         Path binary = kernelBinary();
         vit("bench", "kernel", "softmax", "--runs", "1", "--device", "opencl:0", "--kernel-binary", binary.toString())
