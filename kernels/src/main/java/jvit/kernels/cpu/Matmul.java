@@ -26,8 +26,12 @@ public final class Matmul {
     static final int KC = 1024;
     /** Rows of C per block, which stays in L2 while the k blocks are summed into it. */
     static final int MC = 16 * MR;
-    /** Most columns per task (a multiple of NR): a B block of KC × NC is 1 MiB. */
-    static final int NC = 8 * NR;
+    /**
+     * Most columns per task (a multiple of NR): a B block of KC × NC is half a MiB, which a row tile
+     * sweeps while L2 (1 MiB on Zen 5) also holds A and C. At 1 MiB (8 panels) the 768×2304 and
+     * 768×3072 products ran 4-14% slower (bench/results/2026-12-05-java-matmul-blocks.md).
+     */
+    static final int NC = 4 * NR;
 
     /** Fewer rows than this take {@link MatmulSmall} (the two cross near 4 rows at 768×768). */
     static final int SMALL_M = 4;
