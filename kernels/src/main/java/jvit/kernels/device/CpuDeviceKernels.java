@@ -102,14 +102,16 @@ final class CpuDeviceKernels {
     }
 
     /**
-     * Rows of A per register block for a product of {@code m} rows: 12 rows × 2 vectors of accumulators fill AVX-512's
-     * 32 registers with the two vectors of B and a broadcast; narrower vectors come with 16 registers (AVX2, SSE),
-     * which 6 rows fill. One row fewer where that computes fewer rows past m: one image's 197 tokens take 17 blocks
-     * of 12 (204 rows) or 18 of 11 (198), and its products ran 2-4% faster with 11.
+     * Rows of A per register block for a product of {@code m} rows. With 16-float vectors (AVX-512, 32 registers) 11:
+     * 11 rows × 2 vectors of accumulators, the two vectors of B and a broadcast leave a few registers free, and on
+     * Zen 5 11 rows beat 12 by 2-9% at every ViT-B/16 and ViT-S/16 shape and at 2048³ (where 12 wastes fewer rows);
+     * at k = 3072 (ViT-B/16's fc2) 12 rows of A, 12 KiB apart, fill a whole 12-way L1 set and ran 8% slower
+     * (bench/results/2026-12-05-opencl-rows.md). Narrower vectors come with 16 registers (AVX2, SSE), which 6 rows
+     * fill; there one row fewer where that computes fewer rows past m.
      */
     static int gemmRows(int width, int m) {
-        int most = width == MAX_WIDTH ? 12 : 6;
-        return DeviceKernels.blocks(m, most - 1) * (most - 1L) < DeviceKernels.blocks(m, most) * (long) most ? most - 1 : most;
+        if (width == MAX_WIDTH) return 11;
+        return DeviceKernels.blocks(m, 5) * 5L < DeviceKernels.blocks(m, 6) * 6L ? 5 : 6;
     }
 
     /** k-steps of B's panel (2 vectors wide) that fit the panel budget and the device's local memory, a multiple of {@code step}. */

@@ -18,8 +18,16 @@
 #include "vectors.h"
 
 #define KEYS 32      /* keys per softmax tile */
-#define KEY_GROUP 8  /* keys scored at once: KEY_GROUP accumulators */
-#define DIM_GROUP 8  /* output columns accumulated at once */
+/* Keys scored, and output columns accumulated, at once: that many independent accumulators. 8 is just
+ * enough to cover an FMA's latency on both pipes (4 cycles x 2); where there are 32 vector registers
+ * (16-float vectors: AVX-512) 16 ran 8% faster on Zen 5. */
+#if WIDTH >= 16
+#define KEY_GROUP 16
+#define DIM_GROUP 16
+#else
+#define KEY_GROUP 8
+#define DIM_GROUP 8
+#endif
 
 KERNEL void attention(GLOBAL float* out, GLOBAL const float* qkv, int tokens, int heads, float scale) {
     int width = heads * HEAD_DIM, stride = 3 * width;

@@ -13,9 +13,9 @@
  * Rows past m read row m-1 (and are never stored), so the inner loop has no edge tests.
  * PANEL_SPACE is the panel's address space: LOCAL, or GLOBAL where the panels were packed once
  * into device memory (matmul_cpu.cl's PACKED_B).
- * WIDTH, ROWS and DEPTH are set by the launch: ROWS = 12 for 16-float vectors (24 accumulators,
+ * WIDTH, ROWS and DEPTH are set by the launch: ROWS = 11 for 16-float vectors (22 accumulators,
  * 2 of B and a broadcast in AVX-512's 32 registers), 6 for narrower ones (16 registers), one
- * fewer where that computes fewer rows past m (CpuDeviceKernels.gemmRows).
+ * fewer where that computes fewer rows past m (CpuDeviceKernels.gemmRows says why).
  */
 #ifndef JVIT_GEMM_CPU_H
 #define JVIT_GEMM_CPU_H
