@@ -13,15 +13,17 @@ import jvit.kernels.Op.Activation;
  * The register-blocked core of {@link Matmul}: an {@code MR}×{@code NR} tile of C, summed over
  * {@code kc} steps of broadcast(A)·panel(B) FMAs in registers.
  *
- * <p>12×2 vectors is 24 accumulators, 2 B vectors and a broadcast: 27 of AVX-512's (or NEON's) 32
- * registers, 24 FMAs per 14 loads. On Zen 5 it beat 8×2, 10×2 and 6×3 by 4–8%; 14×2 and 8×3 spill
- * (C2 then falls to 60% and 15%). Where there are 16 vector registers (AVX2, SSE) the 12-row tile
- * spills (a quarter of peak): there the tile is 6×2, 15 registers. History:
- * bench/results/2026-11-23-matmul-history.md.
+ * <p>11×2 vectors is 22 accumulators, 2 B vectors and a broadcast: 25 of AVX-512's (or NEON's) 32
+ * registers, 22 FMAs per 13 loads. On Zen 5 it beat 12×2 by 6-11% (2026-12-05: with 12 rows the
+ * row addresses also outnumber x86's 16 general registers; at 12 KiB between rows, k = 3072, the 12
+ * A values of a step fill a 12-way L1 set), and 12×2 had beaten 8×2, 10×2 and 6×3 by 4–8%; 14×2 and
+ * 8×3 spill (C2 then falls to 60% and 15%). Where there are 16 vector registers (AVX2, SSE) the
+ * 11-row tile spills (a quarter of peak): there the tile is 6×2, 15 registers. History:
+ * bench/results/2026-11-23-matmul-history.md, bench/results/2026-12-05-java-matmul-blocks.md.
  */
 final class MatmulKernel {
-    /** Rows of A per tile: 12 where there are 32 vector registers, else 6. */
-    static final int MR = L >= 16 || System.getProperty("os.arch").equals("aarch64") ? 12 : 6;
+    /** Rows of A per tile: 11 where there are 32 vector registers, else 6. */
+    static final int MR = L >= 16 || System.getProperty("os.arch").equals("aarch64") ? 11 : 6;
     /** Columns per tile and per packed B panel: two vectors. */
     static final int NR = 2 * L;
 
@@ -35,11 +37,11 @@ final class MatmulKernel {
      */
     static void multiply(MemorySegment a, long row, long rowStride, long depthStride, int rows, float[] packedB, int panel, int kc,
                          float[] tile) {
-        if (MR == 12) multiply12(a, row, rowStride, depthStride, rows, packedB, panel, kc, tile);
+        if (MR == 11) multiply11(a, row, rowStride, depthStride, rows, packedB, panel, kc, tile);
         else multiply6(a, row, rowStride, depthStride, rows, packedB, panel, kc, tile);
     }
 
-    private static void multiply12(MemorySegment a, long row, long rowStride, long depthStride, int rows, float[] packedB, int panel,
+    private static void multiply11(MemorySegment a, long row, long rowStride, long depthStride, int rows, float[] packedB, int panel,
                                    int kc, float[] tile) {
         long a0 = row * 4;
         long a1 = a0 + (rows > 1 ? rowStride * 4 : 0);
@@ -52,7 +54,6 @@ final class MatmulKernel {
         long a8 = a7 + (rows > 8 ? rowStride * 4 : 0);
         long a9 = a8 + (rows > 9 ? rowStride * 4 : 0);
         long a10 = a9 + (rows > 10 ? rowStride * 4 : 0);
-        long a11 = a10 + (rows > 11 ? rowStride * 4 : 0);
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
@@ -64,7 +65,6 @@ final class MatmulKernel {
         FloatVector c8_0 = FloatVector.zero(S), c8_1 = FloatVector.zero(S);
         FloatVector c9_0 = FloatVector.zero(S), c9_1 = FloatVector.zero(S);
         FloatVector c10_0 = FloatVector.zero(S), c10_1 = FloatVector.zero(S);
-        FloatVector c11_0 = FloatVector.zero(S), c11_1 = FloatVector.zero(S);
         long step = 4 * depthStride;
         for (int p = 0, b = panel; p < kc; p++, b += NR) {
             long q = step * p;
@@ -92,8 +92,6 @@ final class MatmulKernel {
             c9_0 = b0.fma(a9p, c9_0); c9_1 = b1.fma(a9p, c9_1);
             FloatVector a10p = FloatVector.broadcast(S, a.get(F32.LAYOUT, a10 + q));
             c10_0 = b0.fma(a10p, c10_0); c10_1 = b1.fma(a10p, c10_1);
-            FloatVector a11p = FloatVector.broadcast(S, a.get(F32.LAYOUT, a11 + q));
-            c11_0 = b0.fma(a11p, c11_0); c11_1 = b1.fma(a11p, c11_1);
         }
         c0_0.intoArray(tile, 0 * NR); c0_1.intoArray(tile, 0 * NR + 1 * L);
         c1_0.intoArray(tile, 1 * NR); c1_1.intoArray(tile, 1 * NR + 1 * L);
@@ -106,11 +104,10 @@ final class MatmulKernel {
         c8_0.intoArray(tile, 8 * NR); c8_1.intoArray(tile, 8 * NR + 1 * L);
         c9_0.intoArray(tile, 9 * NR); c9_1.intoArray(tile, 9 * NR + 1 * L);
         c10_0.intoArray(tile, 10 * NR); c10_1.intoArray(tile, 10 * NR + 1 * L);
-        c11_0.intoArray(tile, 11 * NR); c11_1.intoArray(tile, 11 * NR + 1 * L);
     }
 
 
-    /** multiply12's first 6 rows, written out again: C2 keeps named locals in registers, not arrays of vectors. */
+    /** multiply11's first 6 rows, written out again: C2 keeps named locals in registers, not arrays of vectors. */
     private static void multiply6(MemorySegment a, long row, long rowStride, long depthStride, int rows, float[] packedB, int panel,
                                   int kc, float[] tile) {
         long a0 = row * 4;

@@ -11,8 +11,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Shapes around every edge of the tiling (with 16-float vectors: MR = 12 rows, NR = 32 columns,
- * 16×16 transposes, KC = 1024, MC = 192 rows, NC = 128 columns a task, fewer than 4 rows on the
+ * Shapes around every edge of the tiling (with 16-float vectors: MR = 11 rows, NR = 32 columns,
+ * 16×16 transposes, KC = 1024, MC = 176 rows, NC = 128 columns a task, fewer than 4 rows on the
  * small path, rows split between tasks when there are few columns), every layout, with and
  * without bias and GELU. kernels/pom.xml runs them again with 8-float vectors (MR = 6, NR = 16).
  */
