@@ -1,6 +1,8 @@
 package jvit.kernels.cpu;
 
 import static jvit.kernels.cpu.F32.L;
+import static jvit.kernels.cpu.F32.LE;
+import static jvit.kernels.cpu.F32.S;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
@@ -34,13 +36,13 @@ public final class AdamW {
         Parallel.forRange(blocks, (from, to) -> {
             long i = from * (long) BLOCK, end = Math.min(n, to * (long) BLOCK);
             for (; i + L <= end; i += L) {
-                FloatVector g = F32.load(grad, i).mul(clip);
-                FloatVector mi = F32.load(m, i).mul(beta1).add(g.mul(1 - beta1));
-                FloatVector vi = F32.load(v, i).mul(beta2).add(g.mul(g).mul(1 - beta2));
+                FloatVector g = FloatVector.fromMemorySegment(S, grad, 4L * i, LE).mul(clip);
+                FloatVector mi = FloatVector.fromMemorySegment(S, m, 4L * i, LE).mul(beta1).add(g.mul(1 - beta1));
+                FloatVector vi = FloatVector.fromMemorySegment(S, v, 4L * i, LE).mul(beta2).add(g.mul(g).mul(1 - beta2));
                 FloatVector denominator = vi.lanewise(VectorOperators.SQRT).div(rootCorrection2).add(eps);
-                F32.store(F32.load(param, i).mul(decay).sub(mi.mul(step).div(denominator)), param, i);
-                F32.store(mi, m, i);
-                F32.store(vi, v, i);
+                FloatVector.fromMemorySegment(S, param, 4L * i, LE).mul(decay).sub(mi.mul(step).div(denominator)).intoMemorySegment(param, 4L * i, LE);
+                mi.intoMemorySegment(m, 4L * i, LE);
+                vi.intoMemorySegment(v, 4L * i, LE);
             }
             for (; i < end; i++) {
                 float g = F32.get(grad, i) * clip;

@@ -1,8 +1,11 @@
 package jvit.kernels.cpu;
 
 import static jvit.kernels.cpu.F32.L;
+import static jvit.kernels.cpu.F32.LE;
+import static jvit.kernels.cpu.F32.S;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
 
 /** Elementwise addition, for residual connections. */
 public final class Add {
@@ -16,7 +19,7 @@ public final class Add {
         int blocks = (int) ((n + BLOCK - 1) / BLOCK);
         Parallel.forRange(blocks, (from, to) -> {
             long i = from * (long) BLOCK, end = Math.min(n, to * (long) BLOCK);
-            for (; i + L <= end; i += L) F32.store(F32.load(a, i).add(F32.load(b, i)), out, i);
+            for (; i + L <= end; i += L) FloatVector.fromMemorySegment(S, a, 4L * i, LE).add(FloatVector.fromMemorySegment(S, b, 4L * i, LE)).intoMemorySegment(out, 4L * i, LE);
             for (; i < end; i++) F32.set(out, i, F32.get(a, i) + F32.get(b, i));
         });
     }

@@ -11,7 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Float32 access to off-heap tensors, shared by the CPU kernels (segments need not be aligned:
- * memory-mapped weights are not), and the two reductions whose results must not depend on how
+ * memory-mapped weights are not; vectors are loaded and stored with the Vector API's own calls in
+ * each kernel, which C2 always inlines, never through a helper here, which it may leave a call and
+ * then box every vector), and the two reductions whose results must not depend on how
  * the JIT compiled them: a lane sum in a fixed order and an exp from basic arithmetic.
  * {@code reduceLanes(ADD)} and {@code lanewise(EXP)} give different roundings compiled (a tree,
  * SVML) and interpreted, which would make training runs, and so resumed runs, irreproducible.
@@ -27,10 +29,6 @@ final class F32 {
     static float get(MemorySegment s, long index) { return s.getAtIndex(LAYOUT, index); }
 
     static void set(MemorySegment s, long index, float v) { s.setAtIndex(LAYOUT, index, v); }
-
-    static FloatVector load(MemorySegment s, long index) { return FloatVector.fromMemorySegment(S, s, index * 4, LE); }
-
-    static void store(FloatVector v, MemorySegment s, long index) { v.intoMemorySegment(s, index * 4, LE); }
 
     /** Copies {@code n} floats from {@code src[from..]} into {@code dst[to..]}. */
     static void copy(MemorySegment src, long from, MemorySegment dst, long to, long n) {

@@ -44,11 +44,14 @@ public final class Gelu {
      * {@code out[to + i] = form(x[from + i])} for {@code i < n}; {@code out} may be {@code x}. A loop
      * per form, each a method of its own: a vector chosen by a switch, or passed to a method C2 did
      * not inline (it stops when one method grows too big: GELU's vector code nearly fills it, so
-     * even {@code F32.load}/{@code store} are left out; the Vector API's own methods are always
-     * inlined), is boxed on the heap at every element, 10-50× slower.
+     * even a load/store helper is left out; the Vector API's own methods are always
+     * inlined), is boxed on the heap at every element, 10-50× slower. A form's loop is entered only
+     * with a whole vector to do: C2 inlines exp into it only where the profile says exp runs at
+     * least about once a call, and calls for a few columns (a matmul's narrow last tile) had made
+     * that depend on which tests ran first.
      */
     static void apply(MemorySegment out, long to, MemorySegment x, long from, long n, Activation form) {
-        long i = switch (form) {
+        long i = n < L && form != Activation.NONE ? 0 : switch (form) {
             case NONE -> {
                 if (out != x || to != from) F32.copy(x, from, out, to, n);
                 yield n;

@@ -1,6 +1,7 @@
 package jvit.kernels.cpu;
 
 import static jvit.kernels.cpu.F32.L;
+import static jvit.kernels.cpu.F32.LE;
 import static jvit.kernels.cpu.F32.S;
 
 import java.lang.foreign.MemorySegment;
@@ -34,8 +35,8 @@ public final class LayerNorm {
         float shift = moments[0], mean = moments[1], inv = moments[2];
         int upper = S.loopBound(dim), i;
         for (i = 0; i < upper; i += L) {
-            FloatVector y = F32.load(x, base + i).sub(shift).sub(mean).mul(inv);
-            F32.store(y.fma(F32.load(gamma, i), F32.load(beta, i)), out, base + i);
+            FloatVector y = FloatVector.fromMemorySegment(S, x, 4L * (base + i), LE).sub(shift).sub(mean).mul(inv);
+            y.fma(FloatVector.fromMemorySegment(S, gamma, 4L * i, LE), FloatVector.fromMemorySegment(S, beta, 4L * i, LE)).intoMemorySegment(out, 4L * (base + i), LE);
         }
         for (; i < dim; i++)
             F32.set(out, base + i, ((F32.get(x, base + i) - shift) - mean) * inv * F32.get(gamma, i) + F32.get(beta, i));
@@ -79,7 +80,7 @@ public final class LayerNorm {
         // x̂, the sums over the row, and this band's dgamma/dbeta.
         FloatVector gSum = FloatVector.zero(S), gxSum = FloatVector.zero(S);
         for (i = 0; i < upper; i += L) {
-            FloatVector xh = F32.load(x, base + i).sub(shift).sub(mean).mul(rstd), d = F32.load(dy, base + i);
+            FloatVector xh = FloatVector.fromMemorySegment(S, x, 4L * (base + i), LE).sub(shift).sub(mean).mul(rstd), d = FloatVector.fromMemorySegment(S, dy, 4L * (base + i), LE);
             xh.intoArray(xhat, i);
             FloatVector g = d.mul(FloatVector.fromArray(S, gamma, i));
             gSum = gSum.add(g);
@@ -100,8 +101,8 @@ public final class LayerNorm {
         meanGx /= dim;
 
         for (i = 0; i < upper; i += L) {
-            FloatVector g = F32.load(dy, base + i).mul(FloatVector.fromArray(S, gamma, i));
-            F32.store(g.sub(meanG).sub(FloatVector.fromArray(S, xhat, i).mul(meanGx)).mul(rstd), dx, base + i);
+            FloatVector g = FloatVector.fromMemorySegment(S, dy, 4L * (base + i), LE).mul(FloatVector.fromArray(S, gamma, i));
+            g.sub(meanG).sub(FloatVector.fromArray(S, xhat, i).mul(meanGx)).mul(rstd).intoMemorySegment(dx, 4L * (base + i), LE);
         }
         for (; i < dim; i++) F32.set(dx, base + i, rstd * (F32.get(dy, base + i) * gamma[i] - meanG - xhat[i] * meanGx));
     }
@@ -116,13 +117,13 @@ public final class LayerNorm {
         int upper = S.loopBound(dim), i;
         float shift = F32.get(x, base);
         FloatVector acc = FloatVector.zero(S);
-        for (i = 0; i < upper; i += L) acc = acc.add(F32.load(x, base + i).sub(shift));
+        for (i = 0; i < upper; i += L) acc = acc.add(FloatVector.fromMemorySegment(S, x, 4L * (base + i), LE).sub(shift));
         float sum = F32.sum(acc);
         for (; i < dim; i++) sum += F32.get(x, base + i) - shift;
         float mean = sum / dim;
         FloatVector squares = FloatVector.zero(S), deviations = FloatVector.zero(S);
         for (i = 0; i < upper; i += L) {
-            FloatVector d = F32.load(x, base + i).sub(shift).sub(mean);
+            FloatVector d = FloatVector.fromMemorySegment(S, x, 4L * (base + i), LE).sub(shift).sub(mean);
             deviations = deviations.add(d);
             squares = d.fma(d, squares);
         }

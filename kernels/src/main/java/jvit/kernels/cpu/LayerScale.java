@@ -1,6 +1,7 @@
 package jvit.kernels.cpu;
 
 import static jvit.kernels.cpu.F32.L;
+import static jvit.kernels.cpu.F32.LE;
 import static jvit.kernels.cpu.F32.S;
 
 import java.lang.foreign.MemorySegment;
@@ -19,7 +20,7 @@ public final class LayerScale {
             for (int r = from * ROWS; r < Math.min(rows, to * ROWS); r++) {
                 long row = (long) r * dim;
                 int c = 0;
-                for (; c + L <= dim; c += L) F32.store(F32.load(x, row + c).mul(F32.load(gamma, c)), out, row + c);
+                for (; c + L <= dim; c += L) FloatVector.fromMemorySegment(S, x, 4L * (row + c), LE).mul(FloatVector.fromMemorySegment(S, gamma, 4L * c, LE)).intoMemorySegment(out, 4L * (row + c), LE);
                 for (; c < dim; c++) F32.set(out, row + c, F32.get(x, row + c) * F32.get(gamma, c));
             }
         });
@@ -35,9 +36,9 @@ public final class LayerScale {
                     FloatVector sum = FloatVector.zero(S);
                     for (int r = 0; r < rows; r++) {
                         long i = (long) r * dim + c;
-                        sum = F32.load(dy, i).fma(F32.load(x, i), sum);
+                        sum = FloatVector.fromMemorySegment(S, dy, 4L * i, LE).fma(FloatVector.fromMemorySegment(S, x, 4L * i, LE), sum);
                     }
-                    F32.store(sum, dgamma, c);
+                    sum.intoMemorySegment(dgamma, 4L * c, LE);
                 } else {
                     for (int j = c; j < dim; j++) {
                         float sum = 0;

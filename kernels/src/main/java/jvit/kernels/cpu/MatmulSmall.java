@@ -61,8 +61,8 @@ final class MatmulSmall {
         FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S);
         int p = 0;
         for (; p + 2 * L <= k; p += 2 * L) {
-            acc0 = FloatVector.fromArray(S, x, xi + p).fma(F32.load(y, yi + p), acc0);
-            acc1 = FloatVector.fromArray(S, x, xi + p + L).fma(F32.load(y, yi + p + L), acc1);
+            acc0 = FloatVector.fromArray(S, x, xi + p).fma(FloatVector.fromMemorySegment(S, y, 4L * (yi + p), LE), acc0);
+            acc1 = FloatVector.fromArray(S, x, xi + p + L).fma(FloatVector.fromMemorySegment(S, y, 4L * (yi + p + L), LE), acc1);
         }
         float sum = F32.sum(acc0.add(acc1));
         for (; p < k; p++) sum += x[xi + p] * F32.get(y, yi + p);

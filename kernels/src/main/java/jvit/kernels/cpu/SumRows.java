@@ -1,6 +1,7 @@
 package jvit.kernels.cpu;
 
 import static jvit.kernels.cpu.F32.L;
+import static jvit.kernels.cpu.F32.LE;
 import static jvit.kernels.cpu.F32.S;
 
 import java.lang.foreign.MemorySegment;
@@ -18,8 +19,8 @@ public final class SumRows {
                 int c = band * L;
                 if (c + L <= cols) {
                     FloatVector sum = FloatVector.zero(S);
-                    for (int r = 0; r < rows; r++) sum = sum.add(F32.load(in, (long) r * cols + c));
-                    F32.store(sum, out, c);
+                    for (int r = 0; r < rows; r++) sum = sum.add(FloatVector.fromMemorySegment(S, in, 4L * ((long) r * cols + c), LE));
+                    sum.intoMemorySegment(out, 4L * c, LE);
                 } else {
                     for (int j = c; j < cols; j++) {
                         float sum = 0;
