@@ -47,10 +47,13 @@ public record ReportSettings(String mode, int rounds, int warmup, double warmupS
 
     /**
      * Inference beside the peers, as command-line users and servers meet it: ViT-B/16 at batch 1
-     * and 8 and ViT-S/16 at batch 8, forward only, with the devices' limits for the floors.
+     * and 8 and ViT-S/16 at batch 8, forward only, with the devices' limits for the floors. Nine
+     * short rounds (about a second, at least 3 runs each) rather than five long ones: this machine
+     * has slow periods of seconds to a minute (bench/results/2026-12-05-java-matmul-blocks.md), and
+     * the more often jvit and its peers take turns, the more alike such a period falls on them.
      */
     public static ReportSettings inference() {
-        return new ReportSettings("inference", 5, 3, 3, 5, 50, 2, 600, KernelCases.square(2048, true), bandwidth(1 << 24), List.of(),
+        return new ReportSettings("inference", 9, 3, 3, 3, 50, 1, 600, KernelCases.square(2048, true), bandwidth(1 << 24), List.of(),
                 List.of(ModelCases.of("ViT-B/16", 1, ModelCase.Step.FORWARD), ModelCases.of("ViT-B/16", 8, ModelCase.Step.FORWARD),
                         ModelCases.of("ViT-S/16", 8, ModelCase.Step.FORWARD)), 1_000_000_000L);
     }
