@@ -11,8 +11,9 @@ import jvit.vit.model.ViTWeights;
 import jvit.vit.train.Initialization;
 
 /**
- * A ViT's forward pass on a device: weights as timm initialises them (seed 1), random normalised
- * images in, logits out, every run. The weights stay on the device between runs, as in a server.
+ * A ViT's forward pass on a device: weights as timm initialises them (seed 1), read-only as a
+ * model's weights mapped from its file are, random normalised images in, logits out, every run.
+ * The weights stay on the device between runs, as in a server.
  */
 public final class ForwardWorkload implements Workload {
     private final Arena arena = Arena.ofShared();
@@ -21,8 +22,9 @@ public final class ForwardWorkload implements Workload {
     private final GraphCost cost;
 
     private ForwardWorkload(ViTConfig config, int batch, Device device) {
-        weights = ViTWeights.allocate(config, arena);
-        Initialization.apply(weights, 1);
+        ViTWeights initialized = ViTWeights.allocate(config, arena);
+        Initialization.apply(initialized, 1);
+        weights = initialized.readOnly(); // as a model read from a file is: the java device then packs them once, as it does for users
         inference = new Inference(weights, device, batch);
         cost = GraphCost.of(inference.graph());
     }

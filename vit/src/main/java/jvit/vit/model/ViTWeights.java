@@ -93,6 +93,17 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
                 headDistWeight, headDistBias, attentionPool, normPreWeight, normPreBias);
     }
 
+    /**
+     * The same weights as read-only views, as weights mapped from a file are: a device may then
+     * keep its own packed copy of them (the {@code java} device's matmul does, for a server's or a
+     * command's model; writable weights, a model being trained, it packs anew on every product).
+     */
+    public ViTWeights readOnly() {
+        Map<String, Tensor> byName = new HashMap<>();
+        for (Tensor t : all()) byName.put(t.name(), Tensor.of(t.name(), t.host().asReadOnly(), t.shape()));
+        return assemble(config, (name, shape) -> byName.get(name));
+    }
+
     /** Every weight tensor as a checkpoint file holds it, under timm's names: {@link #all()} with the prefix tokens split into views. */
     public List<Tensor> fileTensors() {
         List<Tensor> out = new ArrayList<>();

@@ -122,6 +122,36 @@ class ForwardTest {
         }
     }
 
+    /** Read-only views of the same tensors (which the java device packs once): same names, order and bits, and the same logits. */
+    @Test
+    void readOnlyWeightsAreTheSameTensorsAndGiveTheSameLogits() {
+        for (ViTConfig config : new ViTConfig[] {rgb(), distilled(), registers()}) {
+            try (Arena arena = Arena.ofShared()) {
+                var tensors = new RandomCheckpoint(config, random()).tensors(CheckpointNames.TIMM, arena);
+                ViTWeights writable = ViTWeights.from(config, tensors, Path.of("test.safetensors"), arena), readOnly = writable.readOnly();
+                assertEquals(writable.all().stream().map(jvit.runtime.Tensor::toString).toList(),
+                        readOnly.all().stream().map(jvit.runtime.Tensor::toString).toList());
+                for (int i = 0; i < writable.all().size(); i++) {
+                    var t = readOnly.all().get(i);
+                    assertTrue(t.host().isReadOnly(), t.name());
+                    assertEquals(-1, t.host().mismatch(writable.all().get(i).host()), t.name());
+                }
+                double[][] logits = new double[2][];
+                int batch = 2, side = config.imageSize();
+                MemorySegment images = arena.allocate(4L * batch * config.channels() * side * side, 64);
+                for (long e = 0; e < images.byteSize() / 4; e++) images.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, e, (e % 13) / 6f - 1);
+                for (int v = 0; v < 2; v++)
+                    try (Inference inference = new Inference(v == 0 ? writable : readOnly, Devices.get("java"), batch)) {
+                        MemorySegment.copy(images, 0, inference.images(), 0, images.byteSize());
+                        inference.logits().fill((byte) 0xff);
+                        inference.run(false);
+                        logits[v] = toDoubles(inference.logits(), batch * config.numLabels());
+                    }
+                assertArrayEquals(logits[0], logits[1], 1e-5, config.toString());
+            }
+        }
+    }
+
     @Test
     void aMisShapedTensorNamesTheFileTheTensorAndBothShapes() {
         ViTConfig config = rgb();
