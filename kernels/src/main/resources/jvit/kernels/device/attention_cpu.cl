@@ -35,9 +35,13 @@ KERNEL void attention(GLOBAL float* out, GLOBAL const float* qkv, int tokens, in
     GLOBAL const float* head = qkv + sequence * tokens * stride + (int) get_global_id(1) * HEAD_DIM;
 
     VEC qt[HEAD_DIM]; /* Q^T, scaled: lane i of qt[d] is query q0 + i */
-    for (int i = 0; i < WIDTH; i++) {
-        GLOBAL const float* q = head + min(q0 + i, tokens - 1) * stride;
-        for (int d = 0; d < HEAD_DIM; d++) LANE(qt[d], i) = q[d] * scale;
+    GLOBAL const float* q[WIDTH];
+    for (int i = 0; i < WIDTH; i++) q[i] = head + min(q0 + i, tokens - 1) * stride;
+    for (int d = 0; d < HEAD_DIM; d++) { /* a column at a time, built in a register: no lane stores read back as a vector */
+        VEC column;
+#pragma unroll
+        for (int i = 0; i < WIDTH; i++) LANE(column, i) = q[i][d];
+        qt[d] = column * scale;
     }
     VEC ot[HEAD_DIM]; /* O^T, not yet divided by the sum */
     for (int d = 0; d < HEAD_DIM; d++) ot[d] = 0.0f;
