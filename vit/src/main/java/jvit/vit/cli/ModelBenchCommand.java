@@ -156,9 +156,8 @@ final class ModelBenchCommand implements Runnable {
                 try {
                     for (long n : e.getValue().run(measure.runs)) theirs.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(n);
                 } catch (NumpyPeer.Unavailable failure) {
-                    notes.add(ForwardPeer.label(e.getKey()) + ": left out, " + failure.getMessage());
                     theirs.remove(e.getKey());
-                    peerForward.drop(e.getKey());
+                    peerForward.leaveOut(e.getKey(), failure, notes::add);
                 }
         }
         theirs.forEach((peer, nanos) -> peerTimes.put(peer, Timing.of(nanos)));

@@ -79,9 +79,14 @@ public final class PeerForward implements AutoCloseable {
             try {
                 e.getValue().awaitReady();
             } catch (NumpyPeer.Unavailable failure) {
-                notes.accept(ForwardPeer.label(e.getKey()) + ": left out, " + failure.getMessage());
-                drop(e.getKey());
+                leaveOut(e.getKey(), failure, notes);
             }
+    }
+
+    /** Notes why a peer failed and ends it, so that the rounds go on without it. */
+    public void leaveOut(String peer, NumpyPeer.Unavailable failure, Consumer<String> notes) {
+        notes.accept(ForwardPeer.label(peer) + ": left out, " + failure.getMessage());
+        drop(peer);
     }
 
     /** Ends a peer that failed, so that the rounds go on without it. */
