@@ -45,6 +45,11 @@ export JVIT_OPENCL_ICDS
 JVIT_CUDA_DRIVER=$( (ldconfig -p 2>/dev/null || true) | awk '/libcuda\.so\.1 /{print $NF; exit}')
 export JVIT_CUDA_DRIVER
 if [ -z "${CUDA_HOME:-}" ] && [ -x /usr/local/cuda/bin/nvcc ]; then export CUDA_HOME=/usr/local/cuda; fi
+# The flags every jvit JVM needs (the root pom's jvit.jvmFlags for the tests): the Vector API, native
+# access for FFM, and the CPU kernels' vector helpers (…Lanes) always inlined, whatever C2's profile
+# says (see jvit.kernels.cpu.F32); quiet keeps CompileCommand from printing on stdout.
+JVIT_JVM_FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
+    -XX:CompileCommand=quiet '-XX:CompileCommand=inline,jvit.kernels.cpu.*::*Lanes')
 # PoCL loads LLVM, which installs its own SIGSEGV/SIGBUS/SIGILL/SIGFPE handlers over the JVM's;
 # the JVM raises SIGSEGV on purpose (safepoint polls, implicit null checks), so any JVM that has
 # listed OpenCL devices could then die with "Segmentation fault" and no hs_err file. The JDK's

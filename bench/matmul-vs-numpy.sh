@@ -28,7 +28,7 @@ ROOT=$root
 . "$root/bin/jvit-build.sh"
 jvit_bench_jar
 jar=$JVIT_BENCH_JAR
-java=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "$jar" jvit.bench.MatmulVsPeer)
+java=("$JAVA_HOME/bin/java" "${JVIT_JVM_FLAGS[@]}" -cp "$jar" jvit.bench.MatmulVsPeer)
 
 # NumPy's side of a round: same output format as MatmulVsPeer.
 numpy_round() {

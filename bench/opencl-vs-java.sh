@@ -25,7 +25,7 @@ ROOT=$root
 . "$root/bin/jvit-build.sh"
 jvit_bench_jar
 jar=$JVIT_BENCH_JAR
-peer=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "$jar" jvit.bench.MatmulVsPeer)
+peer=("$JAVA_HOME/bin/java" "${JVIT_JVM_FLAGS[@]}" -cp "$jar" jvit.bench.MatmulVsPeer)
 device_name=$("${peer[@]}" describe --device "$device") || { echo "opencl-vs-java: no device $device (see bin/vit devices)" >&2; exit 1; }
 java_name=$("${peer[@]}" describe --device java)
 

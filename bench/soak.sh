@@ -44,7 +44,7 @@ failed=0
     echo "|---|---|---|---|---|---|---|---|---|"
 } >"$out.tmp"
 for device in ${devices//,/ }; do
-    "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC \
+    "$JAVA_HOME/bin/java" "${JVIT_JVM_FLAGS[@]}" -XX:+UseParallelGC \
         -Xms256m -Xmx256m -Xmn96m -XX:+AlwaysPreTouch \
         -cp "$JVIT_BENCH_JAR" jvit.bench.Soak "$device" models/fashion-mnist models/samples "$forwards" "$calls" "$every" "$loads" \
         2> >(grep -v 'incubator modules' >&2) | sed "s/^/$device /" | tee -a "$samples" >&2

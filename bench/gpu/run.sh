@@ -29,7 +29,7 @@ JAVA="$GPU/jdk/bin/java"
 WORK=$(mktemp -d)   # the 350 MB model stays out of OUTDIR
 trap 'rm -rf "$WORK"' EXIT
 PY="python3 $ROOT/bench/gpu/torch_vit.py"
-JVM=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xmn96m -Xss8m)
+JVM=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:CompileCommand=quiet '-XX:CompileCommand=inline,jvit.kernels.cpu.*::*Lanes' -XX:+UseParallelGC -Xmn96m -Xss8m)
 # The JVM's signal handlers first, whatever a native library installs (see tornado-env.sh).
 [ -f "$GPU/jdk/lib/libjsig.so" ] && export LD_PRELOAD="$GPU/jdk/lib/libjsig.so${LD_PRELOAD:+:$LD_PRELOAD}"
 [ $NO_GPU = 1 ] || export JVIT_REQUIRE_CUDA=1   # a CUDA test that cannot find the GPU fails instead of being skipped

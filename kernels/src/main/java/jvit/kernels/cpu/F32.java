@@ -17,6 +17,13 @@ import jdk.incubator.vector.VectorSpecies;
  * the JIT compiled them: a lane sum in a fixed order and an exp from basic arithmetic.
  * {@code reduceLanes(ADD)} and {@code lanewise(EXP)} give different roundings compiled (a tree,
  * SVML) and interpreted, which would make training runs, and so resumed runs, irreproducible.
+ *
+ * <p>A method that takes or returns a vector is named {@code …Lanes}, here and in every kernel:
+ * where C2 leaves such a method a call, each vector crossing it is boxed on the heap, 10-50× slower.
+ * C2 inlines by profile, and a profile can say "cold" at any time (a loop compiled early without
+ * profiling, then inlined into a caller that dispatches among several loops), so jvit's JVMs pass
+ * {@code -XX:CompileCommand=inline,jvit.kernels.cpu.*::*Lanes}, which inlines them whatever the
+ * profile says (README, "JVM flags").
  */
 final class F32 {
     static final ValueLayout.OfFloat LAYOUT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -46,7 +53,7 @@ final class F32 {
     }
 
     /** The sum of the lanes, left to right, whatever the JIT did. */
-    static float sum(FloatVector v) {
+    static float sumLanes(FloatVector v) {
         float[] lanes = LANES.get();
         v.intoArray(lanes, 0);
         float s = 0;
@@ -63,7 +70,7 @@ final class F32 {
             P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
 
     /** e^x lane by lane, the same bits as {@link #exp(float)}; below -87.3 it is the smallest normal float, not 0. */
-    static FloatVector exp(FloatVector x) {
+    static FloatVector expLanes(FloatVector x) {
         x = x.max(EXP_MIN).min(EXP_MAX);
         FloatVector t = x.mul(LOG2E).add(0.5f);
         FloatVector k = ((IntVector) t.convert(VectorOperators.F2I, 0)).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
@@ -76,7 +83,7 @@ final class F32 {
         return p.mul(bits.reinterpretAsFloats());
     }
 
-    /** e^x, the same algorithm and bits as {@link #exp(FloatVector)}. */
+    /** e^x, the same algorithm and bits as {@link #expLanes(FloatVector)}. */
     static float exp(float x) {
         x = Math.min(Math.max(x, EXP_MIN), EXP_MAX);
         float t = x * LOG2E + 0.5f;

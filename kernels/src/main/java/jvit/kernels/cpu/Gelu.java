@@ -42,13 +42,12 @@ public final class Gelu {
 
     /**
      * {@code out[to + i] = form(x[from + i])} for {@code i < n}; {@code out} may be {@code x}. A loop
-     * per form, each a method of its own: a vector chosen by a switch, or passed to a method C2 did
-     * not inline (it stops when one method grows too big: GELU's vector code nearly fills it, so
-     * even a load/store helper is left out; the Vector API's own methods are always
-     * inlined), is boxed on the heap at every element, 10-50× slower. A form's loop is entered only
-     * with a whole vector to do: C2 inlines exp into it only where the profile says exp runs at
-     * least about once a call, and calls for a few columns (a matmul's narrow last tile) had made
-     * that depend on which tests ran first.
+     * per form, each a method of its own: a vector chosen by a switch is boxed on the heap at every
+     * element, 10-50× slower. The vector helpers the loops call are {@code …Lanes} methods, which
+     * jvit's JVM flags have C2 inline (see {@link F32}): in a failing test run, {@code tanhForm} had
+     * been compiled early without profiling, and C2, inlining it into this switch, judged its exp
+     * call cold and left it a call. A form's loop is entered only with a whole vector to do, so that
+     * narrow calls (a matmul's last tile) do not dilute its profile either.
      */
     static void apply(MemorySegment out, long to, MemorySegment x, long from, long n, Activation form) {
         long i = n < L && form != Activation.NONE ? 0 : switch (form) {
@@ -66,7 +65,7 @@ public final class Gelu {
     /** The whole vectors of {@link #apply(MemorySegment, long, MemorySegment, long, long, Activation)} in erf form; returns where they end. */
     private static long erfForm(MemorySegment out, long to, MemorySegment x, long from, long n) {
         long i = 0;
-        for (; i + L <= n; i += L) apply(FloatVector.fromMemorySegment(S, x, (from + i) * 4, F32.LE)).intoMemorySegment(out, (to + i) * 4, F32.LE);
+        for (; i + L <= n; i += L) geluLanes(FloatVector.fromMemorySegment(S, x, (from + i) * 4, F32.LE)).intoMemorySegment(out, (to + i) * 4, F32.LE);
         return i;
     }
 
@@ -75,7 +74,7 @@ public final class Gelu {
         for (; i + L <= n; i += L) {
             FloatVector v = FloatVector.fromMemorySegment(S, x, (from + i) * 4, F32.LE);
             FloatVector u2 = v.mul(v).mul(TANH_CUBIC).mul(v).add(v).mul(2 * TANH_SCALE);
-            v.mul(FloatVector.broadcast(S, 1f).div(F32.exp(u2.neg()).add(1f))).intoMemorySegment(out, (to + i) * 4, F32.LE);
+            v.mul(FloatVector.broadcast(S, 1f).div(F32.expLanes(u2.neg()).add(1f))).intoMemorySegment(out, (to + i) * 4, F32.LE);
         }
         return i;
     }
@@ -84,7 +83,7 @@ public final class Gelu {
         long i = 0;
         for (; i + L <= n; i += L) {
             FloatVector v = FloatVector.fromMemorySegment(S, x, (from + i) * 4, F32.LE);
-            v.mul(FloatVector.broadcast(S, 1f).div(F32.exp(v.mul(QUICK_SCALE).neg()).add(1f))).intoMemorySegment(out, (to + i) * 4, F32.LE);
+            v.mul(FloatVector.broadcast(S, 1f).div(F32.expLanes(v.mul(QUICK_SCALE).neg()).add(1f))).intoMemorySegment(out, (to + i) * 4, F32.LE);
         }
         return i;
     }
@@ -114,14 +113,14 @@ public final class Gelu {
 
     /** The whole vectors of {@link #backward} in erf form, from {@code i} up to {@code end}; returns where they end. A method per form, as for {@link #apply(MemorySegment, long, MemorySegment, long, long, Activation)}. */
     private static long erfSlope(MemorySegment dx, MemorySegment dy, MemorySegment x, long i, long end) {
-        for (; i + L <= end; i += L) derivative(FloatVector.fromMemorySegment(S, x, i * 4, F32.LE)).mul(FloatVector.fromMemorySegment(S, dy, i * 4, F32.LE)).intoMemorySegment(dx, i * 4, F32.LE);
+        for (; i + L <= end; i += L) geluSlopeLanes(FloatVector.fromMemorySegment(S, x, i * 4, F32.LE)).mul(FloatVector.fromMemorySegment(S, dy, i * 4, F32.LE)).intoMemorySegment(dx, i * 4, F32.LE);
         return i;
     }
 
     private static long tanhSlope(MemorySegment dx, MemorySegment dy, MemorySegment x, long i, long end) {
         for (; i + L <= end; i += L) {
             FloatVector v = FloatVector.fromMemorySegment(S, x, i * 4, F32.LE), v2 = v.mul(v);
-            FloatVector s = FloatVector.broadcast(S, 1f).div(F32.exp(v2.mul(TANH_CUBIC).mul(v).add(v).mul(2 * TANH_SCALE).neg()).add(1f));
+            FloatVector s = FloatVector.broadcast(S, 1f).div(F32.expLanes(v2.mul(TANH_CUBIC).mul(v).add(v).mul(2 * TANH_SCALE).neg()).add(1f));
             FloatVector slope = v2.mul(3 * TANH_CUBIC).add(1f).mul(2 * TANH_SCALE);
             v.mul(slope).mul(s.neg().add(1f)).mul(s).add(s).mul(FloatVector.fromMemorySegment(S, dy, i * 4, F32.LE))
                     .intoMemorySegment(dx, i * 4, F32.LE);
@@ -132,7 +131,7 @@ public final class Gelu {
     private static long quickSlope(MemorySegment dx, MemorySegment dy, MemorySegment x, long i, long end) {
         for (; i + L <= end; i += L) {
             FloatVector v = FloatVector.fromMemorySegment(S, x, i * 4, F32.LE);
-            FloatVector s = FloatVector.broadcast(S, 1f).div(F32.exp(v.mul(QUICK_SCALE).neg()).add(1f));
+            FloatVector s = FloatVector.broadcast(S, 1f).div(F32.expLanes(v.mul(QUICK_SCALE).neg()).add(1f));
             v.mul(QUICK_SCALE).mul(s.neg().add(1f)).mul(s).add(s).mul(FloatVector.fromMemorySegment(S, dy, i * 4, F32.LE))
                     .intoMemorySegment(dx, i * 4, F32.LE);
         }
@@ -181,9 +180,9 @@ public final class Gelu {
     }
 
     /** One exp serves both terms: erf's {@code e^{-z²}}, {@code z = x/√2}, is {@code √(2π)·φ(x)}. Written out rather than calling erf: C2 stops inlining a helper it has compiled on its own, and the call then boxes the vectors. */
-    static FloatVector derivative(FloatVector x) {
+    static FloatVector geluSlopeLanes(FloatVector x) {
         FloatVector a = x.mul(INV_SQRT2).abs();
-        FloatVector e = F32.exp(a.mul(a).neg());
+        FloatVector e = F32.expLanes(a.mul(a).neg());
         FloatVector t = FloatVector.broadcast(S, 1f).div(a.fma(P, 1f));
         FloatVector poly = t.fma(A5, A4).fma(t, FloatVector.broadcast(S, A3)).fma(t, FloatVector.broadcast(S, A2))
                 .fma(t, FloatVector.broadcast(S, A1)).mul(t);
@@ -196,8 +195,8 @@ public final class Gelu {
         return 0.5f * x * (1 + erf(x * INV_SQRT2));
     }
 
-    static FloatVector apply(FloatVector x) {
-        return x.mul(0.5f).mul(erf(x.mul(INV_SQRT2)).add(1f));
+    static FloatVector geluLanes(FloatVector x) {
+        return x.mul(0.5f).mul(erfLanes(x.mul(INV_SQRT2)).add(1f));
     }
 
     /** erf(z), Abramowitz–Stegun 7.1.26. */
@@ -209,12 +208,12 @@ public final class Gelu {
         return Math.copySign(y, z);
     }
 
-    static FloatVector erf(FloatVector z) {
+    static FloatVector erfLanes(FloatVector z) {
         FloatVector a = z.abs();
         FloatVector t = FloatVector.broadcast(S, 1f).div(a.fma(P, 1f));
         FloatVector poly = t.fma(A5, A4).fma(t, FloatVector.broadcast(S, A3)).fma(t, FloatVector.broadcast(S, A2))
                 .fma(t, FloatVector.broadcast(S, A1)).mul(t);
-        FloatVector y = poly.mul(F32.exp(a.mul(a).neg())).neg().add(1f);
+        FloatVector y = poly.mul(F32.expLanes(a.mul(a).neg())).neg().add(1f);
         return y.lanewise(VectorOperators.NEG, z.lt(0f));
     }
 }

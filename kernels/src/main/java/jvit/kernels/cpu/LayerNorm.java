@@ -88,7 +88,7 @@ public final class LayerNorm {
             d.fma(xh, FloatVector.fromArray(S, sums, i)).intoArray(sums, i);
             d.add(FloatVector.fromArray(S, sums, dim + i)).intoArray(sums, dim + i);
         }
-        float meanG = F32.sum(gSum), meanGx = F32.sum(gxSum);
+        float meanG = F32.sumLanes(gSum), meanGx = F32.sumLanes(gxSum);
         for (; i < dim; i++) {
             xhat[i] = ((F32.get(x, base + i) - shift) - mean) * rstd;
             float d = F32.get(dy, base + i), g = d * gamma[i];
@@ -118,7 +118,7 @@ public final class LayerNorm {
         float shift = F32.get(x, base);
         FloatVector acc = FloatVector.zero(S);
         for (i = 0; i < upper; i += L) acc = acc.add(FloatVector.fromMemorySegment(S, x, 4L * (base + i), LE).sub(shift));
-        float sum = F32.sum(acc);
+        float sum = F32.sumLanes(acc);
         for (; i < dim; i++) sum += F32.get(x, base + i) - shift;
         float mean = sum / dim;
         FloatVector squares = FloatVector.zero(S), deviations = FloatVector.zero(S);
@@ -127,7 +127,7 @@ public final class LayerNorm {
             deviations = deviations.add(d);
             squares = d.fma(d, squares);
         }
-        float sq = F32.sum(squares), residual = F32.sum(deviations);
+        float sq = F32.sumLanes(squares), residual = F32.sumLanes(deviations);
         for (; i < dim; i++) {
             float d = (F32.get(x, base + i) - shift) - mean;
             residual += d;

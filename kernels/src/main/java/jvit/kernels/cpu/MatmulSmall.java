@@ -64,7 +64,7 @@ final class MatmulSmall {
             acc0 = FloatVector.fromArray(S, x, xi + p).fma(FloatVector.fromMemorySegment(S, y, 4L * (yi + p), LE), acc0);
             acc1 = FloatVector.fromArray(S, x, xi + p + L).fma(FloatVector.fromMemorySegment(S, y, 4L * (yi + p + L), LE), acc1);
         }
-        float sum = F32.sum(acc0.add(acc1));
+        float sum = F32.sumLanes(acc0.add(acc1));
         for (; p < k; p++) sum += x[xi + p] * F32.get(y, yi + p);
         return sum;
     }
@@ -89,15 +89,15 @@ final class MatmulSmall {
                     acc3 = FloatVector.fromMemorySegment(S, b, at + 12 * L, LE, m3).fma(ap, acc3);
                 }
                 long at = cBase + (long) i * n + j;
-                finish(acc0, c, at, bias, j, m0, activation);
-                finish(acc1, c, at + L, bias, j + L, m1, activation);
-                finish(acc2, c, at + 2 * L, bias, j + 2 * L, m2, activation);
-                finish(acc3, c, at + 3 * L, bias, j + 3 * L, m3, activation);
+                finishLanes(acc0, c, at, bias, j, m0, activation);
+                finishLanes(acc1, c, at + L, bias, j + L, m1, activation);
+                finishLanes(acc2, c, at + 2 * L, bias, j + 2 * L, m2, activation);
+                finishLanes(acc3, c, at + 3 * L, bias, j + 3 * L, m3, activation);
             }
         }
     }
 
-    private static void finish(FloatVector x, MemorySegment c, long at, MemorySegment bias, int j, VectorMask<Float> mask,
+    private static void finishLanes(FloatVector x, MemorySegment c, long at, MemorySegment bias, int j, VectorMask<Float> mask,
                                Activation activation) {
         if (bias != null) x.add(FloatVector.fromMemorySegment(S, bias, 4L * j, LE, mask)).intoMemorySegment(c, at * 4, LE, mask);
         else x.intoMemorySegment(c, at * 4, LE, mask);

@@ -41,12 +41,12 @@ public final class Softmax {
 
         FloatVector vsum = FloatVector.zero(S);
         for (i = 0; i < upper; i += L) {
-            FloatVector e = F32.exp(FloatVector.fromArray(S, row, at + i).sub(max));
+            FloatVector e = F32.expLanes(FloatVector.fromArray(S, row, at + i).sub(max));
             e.intoArray(row, at + i);
             vsum = vsum.add(e);
         }
         float sum = 0;
-        for (int l = 0; l < L; l++) sum += vsum.lane(l); // F32.sum's order, written out: C2 does not inline a call here, which boxes vsum
+        for (int l = 0; l < L; l++) sum += vsum.lane(l); // F32.sumLanes's order, written out: C2 does not inline a call here, which boxes vsum
         if (i < n) sum = tail(row, at, i, n, max, sum);
 
         float inv = 1 / sum;
@@ -61,7 +61,7 @@ public final class Softmax {
      */
     private static float tail(float[] row, int at, int i, int n, float max, float sum) {
         VectorMask<Float> tail = S.indexInRange(i, n);
-        F32.exp(FloatVector.fromArray(S, row, at + i, tail).sub(max)).intoArray(row, at + i, tail);
+        F32.expLanes(FloatVector.fromArray(S, row, at + i, tail).sub(max)).intoArray(row, at + i, tail);
         for (; i < n; i++) sum += row[at + i];
         return sum;
     }

@@ -20,7 +20,7 @@ class F32Test {
         for (int i = 0; i < x.length; i++) x[i] = -90f + 180f * i / x.length;
         float[] lanes = new float[F32.L];
         for (int i = 0; i < x.length; i += F32.L) {
-            F32.exp(FloatVector.fromArray(F32.S, x, i)).intoArray(lanes, 0);
+            F32.expLanes(FloatVector.fromArray(F32.S, x, i)).intoArray(lanes, 0);
             for (int j = 0; j < F32.L; j++) {
                 float v = x[i + j], scalar = F32.exp(v);
                 assertEquals(Float.floatToIntBits(scalar), Float.floatToIntBits(lanes[j]), "exp(" + v + ") vector vs scalar");
@@ -38,6 +38,6 @@ class F32Test {
         float[] x = new float[F32.L];
         x[0] = 1e8f;
         for (int i = 1; i < F32.L; i++) x[i] = 1f; // each 1 is lost against 1e8 when added in this order
-        assertEquals(1e8f, F32.sum(FloatVector.fromArray(F32.S, x, 0)));
+        assertEquals(1e8f, F32.sumLanes(FloatVector.fromArray(F32.S, x, 0)));
     }
 }

@@ -16,6 +16,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * every element, which made ViT-B/16's forward allocate over 1 GB/s and run GELU 10-50× slower, with
  * every result still right. The kernels run until the JIT has compiled them (or a time limit), then
  * the heap allocated per call, by every thread, is held to a bound far below one box per vector.
+ * It runs with jvit's JVM flags (the root pom's {@code jvit.jvmFlags}), as {@code bin/vit} does:
+ * without the one that inlines the {@code …Lanes} helpers, GELU_TANH failed here in about one run
+ * of the whole kernels suite in five (see {@link Gelu}).
  */
 class SteadyAllocationTest {
     /** Bytes a call may allocate: scratch tiles and task objects, not boxes (tens of bytes each, per vector). */
