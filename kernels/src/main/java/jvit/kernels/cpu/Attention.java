@@ -7,7 +7,6 @@ import static jvit.kernels.cpu.MatmulKernel.NR;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import jvit.kernels.Op;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
@@ -125,7 +124,7 @@ public final class Attention {
                 long o = ((long) b * tokens + i) * width + (long) h * headDim;
                 for (int e = 0; e < headDim; e += NR) {
                     MatmulKernel.multiply(p, 0, keys, 1, rows, v, e * tokens, tokens, tile);
-                    MatmulKernel.store(tile, rows, Math.min(NR, headDim - e), out, o + e, width, false, null, 0, Op.Activation.NONE);
+                    MatmulKernel.store(tile, rows, Math.min(NR, headDim - e), out, o + e, width, false, null, 0);
                 }
             }
         }

@@ -7,7 +7,6 @@ import static jvit.kernels.cpu.F32.S;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jvit.kernels.Op.Activation;
 
 /**
  * The register-blocked core of {@link Matmul}: an {@code MR}×{@code NR} tile of C, summed over
@@ -152,14 +151,13 @@ final class MatmulKernel {
     /**
      * Writes the first {@code rows}×{@code cols} of {@code tile} to C at {@code c0} (row stride
      * {@code ldc}): added to what C holds when {@code accumulate}, else plus the bias from
-     * {@code biasAt} when there is one; then the {@code activation} (NONE but on the last k block).
+     * {@code biasAt} when there is one.
      *
-     * <p>Each case has a loop of its own, and the activation a pass of its own over the stored rows
-     * (in L1): a vector that can come from two branches, or that is passed to a method C2 did not
-     * inline, is boxed on the heap, and at batch 1 that was over 1 GB/s of garbage.
+     * <p>Each case has a loop of its own: a vector that can come from two branches is boxed on the
+     * heap, and at batch 1 that was over 1 GB/s of garbage.
      */
     static void store(float[] tile, int rows, int cols, MemorySegment c, long c0, long ldc, boolean accumulate,
-                      MemorySegment bias, long biasAt, Activation activation) {
+                      MemorySegment bias, long biasAt) {
         for (int v = 0; v < NR && v < cols; v += L) {
             VectorMask<Float> mask = S.indexInRange(v, cols);
             if (accumulate) {
@@ -178,9 +176,6 @@ final class MatmulKernel {
                     FloatVector.fromArray(S, tile, i * NR + v).intoMemorySegment(c, (c0 + i * ldc + v) * 4, LE, mask);
                 }
             }
-        }
-        if (activation != Activation.NONE) {
-            for (int i = 0; i < rows; i++) Gelu.apply(c, c0 + i * ldc, c, c0 + i * ldc, Math.min(NR, cols), activation);
         }
     }
 }
