@@ -67,8 +67,9 @@ public final class Attention {
     public static void forward(MemorySegment out, MemorySegment qkv, int batch, int tokens, int heads, int headDim) {
         int width = heads * headDim;
         float scale = (float) (1 / Math.sqrt(headDim));
-        Parallel.forRange(batch * heads, 2, (from, to) -> {
-            HeadPanels head = new HeadPanels(tokens, headDim);
+        // A head a chunk, so that a core slowed by a neighbour does fewer: at batch 1 there are only 12.
+        Parallel.forRange(batch * heads, 6, (from, to) -> {
+            HeadPanels head = HeadPanels.forThisThread(tokens, headDim);
             for (int bh = from; bh < to; bh++) head.attend(out, qkv, bh / heads, bh % heads, width, scale);
         });
     }
@@ -93,6 +94,15 @@ public final class Attention {
         final float[] k, v, scores, tile = new float[MR * NR];
         /** The probabilities of MR rows, where the kernel reads its A. */
         final MemorySegment p;
+
+        private static final ThreadLocal<HeadPanels> CACHED = new ThreadLocal<>();
+
+        /** This thread's work space for the shape, kept from one call to the next. */
+        static HeadPanels forThisThread(int tokens, int headDim) {
+            HeadPanels panels = CACHED.get();
+            if (panels == null || panels.tokens != tokens || panels.headDim != headDim) CACHED.set(panels = new HeadPanels(tokens, headDim));
+            return panels;
+        }
 
         HeadPanels(int tokens, int headDim) {
             this.tokens = tokens;

@@ -58,7 +58,8 @@ public final class Matmul {
         Split rows = Split.of((m + MR - 1) / MR, wanted / (batch * cols.parts()));
         int kBlocks = (k + KC - 1) / KC, kc = (k + kBlocks - 1) / kBlocks;
         int tasksPerItem = cols.parts() * rows.parts();
-        Parallel.forRange(batch * tasksPerItem, 4, (from, to) -> {
+        // Each task a chunk of its own where there are few, so that a core slowed by a neighbour takes fewer.
+        Parallel.forRange(batch * tasksPerItem, 16, (from, to) -> {
             float[] tile = new float[MR * NR];
             for (int t = from; t < to; t++) {
                 int item = t / tasksPerItem, cb = t % tasksPerItem / rows.parts(), rb = t % rows.parts();
