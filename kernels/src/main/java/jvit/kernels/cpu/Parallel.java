@@ -1,5 +1,6 @@
 package jvit.kernels.cpu;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -65,7 +66,7 @@ public final class Parallel {
 
     private static volatile Loop current;
     /** Whether a loop is running: a loop started meanwhile, on another thread or inside a body, runs serially. */
-    private static final AtomicInteger RUNNING = new AtomicInteger();
+    private static final AtomicBoolean RUNNING = new AtomicBoolean();
     private static final Thread[] WORKERS = new Thread[Math.max(0, THREADS - 1)];
 
     static {
@@ -101,7 +102,7 @@ public final class Parallel {
      */
     public static void forRange(int n, int chunksPerThread, Range body) {
         if (n <= 0) return;
-        if (n == 1 || WORKERS.length == 0 || !RUNNING.compareAndSet(0, 1)) {
+        if (n == 1 || WORKERS.length == 0 || !RUNNING.compareAndSet(false, true)) {
             body.run(0, n);
             return;
         }
@@ -112,7 +113,7 @@ public final class Parallel {
             loop.work();
             loop.await();
         } finally {
-            RUNNING.set(0);
+            RUNNING.set(false);
         }
         Throwable failure = loop.failure.get();
         if (failure instanceof RuntimeException e) throw e;
