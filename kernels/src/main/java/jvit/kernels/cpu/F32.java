@@ -63,35 +63,35 @@ final class F32 {
 
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
 
-    // Cephes' expf: exp(x) = 2^k · exp(r), r = x - k·ln2 split in two parts, exp(r) by a degree-6 polynomial (~1 ulp).
+    // Cephes' expf polynomial: exp(x) = 2^k · exp(r), r = x - k·ln2 split in two parts, exp(r) by degree 6 (~1 ulp).
+    // k = round(x·log2 e) is read from the low mantissa bits of x·log2 e + 1.5·2^23, and 2^k is those bits
+    // shifted into the exponent: Java's float-to-int conversions are multi-instruction sequences in vectors.
     private static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
-    private static final float EXP_MAX = 88.3762626647949f, EXP_MIN = -87.3365447505531f;
+    private static final float ROUND = 0x1.8p23f;
+    private static final float EXP_MAX = 88f, EXP_MIN = -87.3365447505531f;
     private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f, P3 = 4.1665795894e-2f,
             P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
 
-    /** e^x lane by lane, the same bits as {@link #exp(float)}; below -87.3 it is the smallest normal float, not 0. */
+    /** e^x lane by lane, the same bits as {@link #exp(float)}; below -87.3 it is the smallest normal float, not 0, and above 88 e^88. */
     static FloatVector expLanes(FloatVector x) {
         x = x.max(EXP_MIN).min(EXP_MAX);
-        FloatVector t = x.mul(LOG2E).add(0.5f);
-        FloatVector k = ((IntVector) t.convert(VectorOperators.F2I, 0)).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
-        VectorMask<Float> over = k.compare(VectorOperators.GT, t); // truncation rounded a negative t up: floor it
-        k = k.sub(1f, over);
+        FloatVector t = x.mul(LOG2E).add(ROUND);
+        FloatVector k = t.sub(ROUND);
         FloatVector r = x.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
         FloatVector z = r.mul(r);
         FloatVector p = r.mul(P0).add(P1).mul(r).add(P2).mul(r).add(P3).mul(r).add(P4).mul(r).add(P5).mul(z).add(r).add(1f);
-        IntVector bits = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
-        return p.mul(bits.reinterpretAsFloats());
+        IntVector scale = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(127 << 23);
+        return p.mul(scale.reinterpretAsFloats());
     }
 
     /** e^x, the same algorithm and bits as {@link #expLanes(FloatVector)}. */
     static float exp(float x) {
         x = Math.min(Math.max(x, EXP_MIN), EXP_MAX);
-        float t = x * LOG2E + 0.5f;
-        float k = (int) t;
-        if (k > t) k -= 1;
+        float t = x * LOG2E + ROUND;
+        float k = t - ROUND;
         float r = x - k * LN2_HI - k * LN2_LO;
         float z = r * r;
         float p = (((((r * P0 + P1) * r + P2) * r + P3) * r + P4) * r + P5) * z + r + 1;
-        return p * Float.intBitsToFloat(((int) k + 127) << 23);
+        return p * Float.intBitsToFloat((Float.floatToRawIntBits(t) << 23) + (127 << 23));
     }
 }

@@ -33,10 +33,16 @@ public final class Softmax {
     /** Softmax of {@code row[at..at+n)} in place. */
     public static void inPlace(float[] row, int at, int n) {
         int upper = S.loopBound(n);
-        FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        // Two running maxima: Java's vector max is a chain of several instructions, and one would be the loop's latency.
+        FloatVector max0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), max1 = max0;
         int i = 0;
-        for (; i < upper; i += L) vmax = vmax.max(FloatVector.fromArray(S, row, at + i));
-        float max = vmax.reduceLanes(VectorOperators.MAX);
+        for (; i + L < upper; i += 2 * L) {
+            max0 = max0.max(FloatVector.fromArray(S, row, at + i));
+            max1 = max1.max(FloatVector.fromArray(S, row, at + i + L));
+        }
+        if (i < upper) max0 = max0.max(FloatVector.fromArray(S, row, at + i));
+        i = upper;
+        float max = max0.max(max1).reduceLanes(VectorOperators.MAX);
         for (; i < n; i++) max = Math.max(max, row[at + i]);
 
         FloatVector vsum = FloatVector.zero(S);
