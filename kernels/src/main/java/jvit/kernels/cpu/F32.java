@@ -7,6 +7,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -52,16 +53,24 @@ final class F32 {
         MemorySegment.copy(src, from, dst, LAYOUT, to * 4, n);
     }
 
-    /** The sum of the lanes, left to right, whatever the JIT did. */
+    /**
+     * The sum of the lanes, whatever the JIT did: a fixed tree, lane i plus lane i + L/2, then i + L/4,
+     * and so on (each step one shuffle and one add, where a lane-by-lane sum is a chain of L adds).
+     */
     static float sumLanes(FloatVector v) {
-        float[] lanes = LANES.get();
-        v.intoArray(lanes, 0);
-        float s = 0;
-        for (int i = 0; i < L; i++) s += lanes[i];
-        return s;
+        if (L >= 16) v = v.add(v.rearrange(DOWN_8));
+        if (L >= 8) v = v.add(v.rearrange(DOWN_4));
+        if (L >= 4) v = v.add(v.rearrange(DOWN_2));
+        if (L >= 2) v = v.add(v.rearrange(DOWN_1));
+        return v.lane(0);
     }
 
-    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
+    private static final VectorShuffle<Float> DOWN_8 = down(8), DOWN_4 = down(4), DOWN_2 = down(2), DOWN_1 = down(1);
+
+    /** Lane i takes lane i + by (wrapping; only lane 0 of the last step is read). */
+    private static VectorShuffle<Float> down(int by) {
+        return VectorShuffle.fromOp(S, i -> (i + by) % L);
+    }
 
     // Cephes' expf polynomial: exp(x) = 2^k · exp(r), r = x - k·ln2 split in two parts, exp(r) by degree 6 (~1 ulp).
     // k = round(x·log2 e) is read from the low mantissa bits of x·log2 e + 1.5·2^23, and 2^k is those bits

@@ -51,8 +51,7 @@ public final class Softmax {
             e.intoArray(row, at + i);
             vsum = vsum.add(e);
         }
-        float sum = 0;
-        for (int l = 0; l < L; l++) sum += vsum.lane(l); // F32.sumLanes's order, written out: C2 does not inline a call here, which boxes vsum
+        float sum = F32.sumLanes(vsum);
         if (i < n) sum = tail(row, at, i, n, max, sum);
 
         float inv = 1 / sum;

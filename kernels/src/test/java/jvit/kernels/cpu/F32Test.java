@@ -34,10 +34,14 @@ class F32Test {
     }
 
     @Test
-    void laneSumsGoLeftToRight() {
+    void laneSumsFollowTheirTree() {
         float[] x = new float[F32.L];
         x[0] = 1e8f;
-        for (int i = 1; i < F32.L; i++) x[i] = 1f; // each 1 is lost against 1e8 when added in this order
-        assertEquals(1e8f, F32.sumLanes(FloatVector.fromArray(F32.S, x, 0)));
+        for (int i = 1; i < F32.L; i++) x[i] = 1f; // the 1s are lost against 1e8 one by one, not once they are summed in pairs
+        float[] tree = x.clone();
+        for (int half = F32.L / 2; half > 0; half /= 2)
+            for (int i = 0; i < half; i++) tree[i] += tree[i + half];
+        assertEquals(Float.floatToIntBits(tree[0]), Float.floatToIntBits(F32.sumLanes(FloatVector.fromArray(F32.S, x, 0))));
+        if (F32.L >= 16) assertEquals(1.00000008e8f, tree[0]);
     }
 }
