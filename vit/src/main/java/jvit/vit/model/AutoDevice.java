@@ -38,11 +38,15 @@ public final class AutoDevice {
         }
     }
 
-    /** The same for a model of {@code config}'s shape, with zeroed weights of its own (timings do not depend on the values). */
+    /**
+     * The same for a model of {@code config}'s shape, with zeroed weights of its own (timings do not
+     * depend on the values), read-only as a model file's are: the {@code java} device packs writable
+     * weights anew on every product (they may be training), which made its ViT-B/16 time at batch 1 3× too slow.
+     */
     public static FastestDevice.Choice choose(ViTConfig config, int batch, List<Device> candidates,
                                               ToDoubleBiFunction<ImmutableTaskGraph, Device> seconds) {
         try (Arena arena = Arena.ofShared()) {
-            return choose(ViTWeights.allocate(config, arena), batch, candidates, seconds);
+            return choose(ViTWeights.allocate(config, arena).readOnly(), batch, candidates, seconds);
         }
     }
 }
