@@ -256,7 +256,7 @@ public final class Safetensors implements AutoCloseable {
         FloatFormat format = format(entry);
         MemorySegment raw = data.asSlice(entry.begin, entry.end - entry.begin);
         if (format.isNativeFloat32()) return raw;
-        return converted.computeIfAbsent(name, n -> format.toFloat32(raw, arena));
+        return converted.computeIfAbsent(name, n -> format.toFloat32(raw, arena).asReadOnly()); // read-only, as the mapping is
     }
 
     /** The tensor's shape and float32 values, as {@link #floats} gives them. */

@@ -266,7 +266,7 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
                 MemorySegment.copy(t.host(), 0, fused.host(), offset, t.bytes());
                 offset += t.bytes();
             }
-            return fused;
+            return readOnly(fused);
         }
 
         private Tensor source(String name, long[] shape) {
@@ -293,7 +293,7 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
                 MemorySegment.copy(t.host(), 0, fused.host(), offset, t.bytes());
                 offset += t.bytes();
             }
-            return fused;
+            return readOnly(fused);
         }
 
         /** The position embedding, resampled to the config's grid when the checkpoint's differs. */
@@ -312,7 +312,16 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
             if (grid == config.grid()) return Tensor.of("pos_embed", t.host(), 1, config.positionTokens(), h);
             Tensor resampled = Tensor.allocate("pos_embed", arena, 1, config.positionTokens(), h);
             PositionEmbedding.resample(config.resampling(), prefix, t.host(), grid, resampled.host(), config.grid(), h);
-            return resampled;
+            return readOnly(resampled);
+        }
+
+        /**
+         * A tensor made from the checkpoint's, read-only as the mapped ones are: the java device packs a
+         * read-only weight once, and a writable one on every product (it may be training). Hugging Face's
+         * separate q, k and v, fused here, had the default model's qkv packed anew on every forward.
+         */
+        private static Tensor readOnly(Tensor made) {
+            return Tensor.of(made.name(), made.host().asReadOnly(), made.shape());
         }
 
         private String describe() {
