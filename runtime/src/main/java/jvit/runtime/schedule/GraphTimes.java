@@ -20,14 +20,15 @@ import jvit.runtime.io.AtomicFile;
  * Seconds of one run of a graph on a device, measured once and kept between runs beside the
  * profiles ({@code .../jvit/graph-times}), one file per device model and driver, a line per graph
  * shape (its operators and their sizes, hashed). A few seconds the first time a model shape meets
- * a device: warmed up (the java device's kernels run far slower until the JIT has compiled them),
- * then the best of a few runs, the least disturbed on a shared machine.
+ * a device: run until the runs stop getting faster (the java device's kernels run far slower until
+ * the JIT has compiled them), the best of them, the least disturbed on a shared machine.
  */
 public final class GraphTimes implements ToDoubleBiFunction<ImmutableTaskGraph, Device> {
     /** Bumped when what is timed changes, so that old figures are timed again. */
-    private static final String FORMAT = "2";
+    private static final String FORMAT = "3";
     private static final int RUNS = 3, WARM_UP_RUNS = 2;
-    private static final long WARM_UP_NANOS = 1_500_000_000L, TIMED_NANOS = 500_000_000L;
+    private static final long WARM_UP_NANOS = 1_500_000_000L, STEADY_NANOS = 1_000_000_000L, MAX_NANOS = 30_000_000_000L;
+    private static final java.lang.management.CompilationMXBean JIT = java.lang.management.ManagementFactory.getCompilationMXBean();
 
     private final Path directory;
     private final ToDoubleBiFunction<ImmutableTaskGraph, Device> measure;
@@ -107,21 +108,40 @@ public final class GraphTimes implements ToDoubleBiFunction<ImmutableTaskGraph, 
         }
     }
 
-    /** Seconds of the fastest of a few runs of {@code graph} on {@code device}, after its warm-up. */
+    /**
+     * Seconds of the fastest run of {@code graph} on {@code device}, after WARM_UP_RUNS. Timed runs go
+     * on for at least WARM_UP_NANOS (warm-up included) and RUNS runs, then until the best has not
+     * improved by 3% for RUNS runs and STEADY_NANOS and the JIT has been quiet as long, at most MAX_NANOS. The java device's code may
+     * still be compiling, or recompiling where an earlier workload of the process (`vit devices --profile`'s kernel profiles) left C2 a profile
+     * this graph does not fit (the default model's first runs took 1122, 388, 252, 108, 29 ms, and
+     * 0.9 ms from the 200th); and where TornadoVM has compiled kernels (Graal, in this JVM), the
+     * JIT's queues stay full for tens of seconds: `-XX:+PrintCompilation` showed the matmul kernel
+     * without compiled code for 15 s. Three runs after a fixed 1.5 s warm-up had timed the java device
+     * 5-45× too slow.
+     */
     public static double time(ImmutableTaskGraph graph, Device device) {
         try (ExecutionPlan plan = new ExecutionPlan(graph, device)) {
             long start = System.nanoTime();
-            for (int i = 0; i < WARM_UP_RUNS || System.nanoTime() - start < WARM_UP_NANOS; i++) plan.execute();
-            // Best of at least RUNS runs and half a second: in `vit devices`, other devices' threads (TornadoVM's
-            // start-up) shared the cores for a while, and the java device's first model timed 30× too slow in 3 runs.
-            long best = Long.MAX_VALUE;
-            start = System.nanoTime();
-            for (int i = 0; i < RUNS || System.nanoTime() - start < TIMED_NANOS; i++) {
+            for (int i = 0; i < WARM_UP_RUNS; i++) plan.execute(); // never counted: a device may compile its kernels in the first
+            long best = Long.MAX_VALUE, gained = start; // when the best last improved by 3%
+            long compiling = JIT.getTotalCompilationTime(), compiled = start; // when the JIT was last seen busy
+            for (int runs = 1, sinceBest = 0; ; runs++) {
                 long t = System.nanoTime();
                 plan.execute();
-                best = Math.min(best, System.nanoTime() - t);
+                long now = System.nanoTime(), took = now - t, elapsed = now - start;
+                if (took < 0.97 * best) {
+                    sinceBest = 0;
+                    gained = now;
+                } else {
+                    sinceBest++;
+                }
+                best = Math.min(best, took);
+                long jit = JIT.getTotalCompilationTime();
+                if ((jit - compiling) * 1_000_000 > (now - t) / 10) compiled = now; // compiling a tenth of the run's time or more
+                compiling = jit;
+                boolean steady = sinceBest >= RUNS && now - gained >= STEADY_NANOS && now - compiled >= STEADY_NANOS;
+                if (elapsed >= MAX_NANOS || elapsed >= WARM_UP_NANOS && runs >= RUNS && steady) return best / 1e9;
             }
-            return best / 1e9;
         }
     }
 }
