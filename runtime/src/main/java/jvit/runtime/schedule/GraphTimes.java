@@ -110,12 +110,11 @@ public final class GraphTimes implements ToDoubleBiFunction<ImmutableTaskGraph, 
 
     /**
      * Seconds of the fastest run of {@code graph} on {@code device}, after WARM_UP_RUNS. Timed runs go
-     * on for at least WARM_UP_NANOS (warm-up included) and RUNS runs, then until the best has not
-     * improved by 3% for RUNS runs and STEADY_NANOS and the JIT has been quiet as long, at most MAX_NANOS. The java device's code may
-     * still be compiling, or recompiling where an earlier workload of the process (`vit devices --profile`'s kernel profiles) left C2 a profile
-     * this graph does not fit (the default model's first runs took 1122, 388, 252, 108, 29 ms, and
-     * 0.9 ms from the 200th); and where TornadoVM has compiled kernels (Graal, in this JVM), the
-     * JIT's queues stay full for tens of seconds: `-XX:+PrintCompilation` showed the matmul kernel
+     * on for at least WARM_UP_NANOS (warm-up included), then until the best has not improved by 3%
+     * for RUNS runs and STEADY_NANOS and the JIT has been quiet as long, at most MAX_NANOS. The java
+     * device's code may still be compiling (the default model's first runs took 1122, 388, 252, 108,
+     * 29 ms, and 0.9 ms from the 200th), and where TornadoVM has compiled kernels (Graal, in this JVM)
+     * the JIT's queues stay full for tens of seconds: `-XX:+PrintCompilation` showed the matmul kernel
      * without compiled code for 15 s. Three runs after a fixed 1.5 s warm-up had timed the java device
      * 5-45× too slow.
      */
@@ -125,7 +124,7 @@ public final class GraphTimes implements ToDoubleBiFunction<ImmutableTaskGraph, 
             for (int i = 0; i < WARM_UP_RUNS; i++) plan.execute(); // never counted: a device may compile its kernels in the first
             long best = Long.MAX_VALUE, gained = start; // when the best last improved by 3%
             long compiling = JIT.getTotalCompilationTime(), compiled = start; // when the JIT was last seen busy
-            for (int runs = 1, sinceBest = 0; ; runs++) {
+            for (int sinceBest = 0; ; ) {
                 long t = System.nanoTime();
                 plan.execute();
                 long now = System.nanoTime(), took = now - t, elapsed = now - start;
@@ -140,7 +139,7 @@ public final class GraphTimes implements ToDoubleBiFunction<ImmutableTaskGraph, 
                 if ((jit - compiling) * 1_000_000 > (now - t) / 10) compiled = now; // compiling a tenth of the run's time or more
                 compiling = jit;
                 boolean steady = sinceBest >= RUNS && now - gained >= STEADY_NANOS && now - compiled >= STEADY_NANOS;
-                if (elapsed >= MAX_NANOS || elapsed >= WARM_UP_NANOS && runs >= RUNS && steady) return best / 1e9;
+                if (elapsed >= MAX_NANOS || elapsed >= WARM_UP_NANOS && steady) return best / 1e9;
             }
         }
     }

@@ -100,8 +100,17 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
      */
     public ViTWeights readOnly() {
         Map<String, Tensor> byName = new HashMap<>();
-        for (Tensor t : all()) byName.put(t.name(), Tensor.of(t.name(), t.host().asReadOnly(), t.shape()));
+        for (Tensor t : all()) byName.put(t.name(), readOnly(t));
         return assemble(config, (name, shape) -> byName.get(name));
+    }
+
+    /**
+     * {@code t} as a read-only view. Also every tensor the loader makes from a checkpoint's (Hugging
+     * Face's separate q, k and v fused, positions resampled): a writable one had the default model's
+     * qkv packed anew on every forward.
+     */
+    private static Tensor readOnly(Tensor t) {
+        return Tensor.of(t.name(), t.host().asReadOnly(), t.shape());
     }
 
     /** Every weight tensor as a checkpoint file holds it, under timm's names: {@link #all()} with the prefix tokens split into views. */
@@ -313,15 +322,6 @@ public record ViTWeights(ViTConfig config, Tensor patchWeight, Tensor patchBias,
             Tensor resampled = Tensor.allocate("pos_embed", arena, 1, config.positionTokens(), h);
             PositionEmbedding.resample(config.resampling(), prefix, t.host(), grid, resampled.host(), config.grid(), h);
             return readOnly(resampled);
-        }
-
-        /**
-         * A tensor made from the checkpoint's, read-only as the mapped ones are: the java device packs a
-         * read-only weight once, and a writable one on every product (it may be training). Hugging Face's
-         * separate q, k and v, fused here, had the default model's qkv packed anew on every forward.
-         */
-        private static Tensor readOnly(Tensor made) {
-            return Tensor.of(made.name(), made.host().asReadOnly(), made.shape());
         }
 
         private String describe() {
