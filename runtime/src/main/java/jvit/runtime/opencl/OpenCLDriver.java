@@ -11,6 +11,7 @@ import java.util.Set;
 import jvit.kernels.device.DeviceKernels;
 import jvit.kernels.device.KernelArg;
 import jvit.kernels.device.KernelLaunch;
+import jvit.runtime.UserError;
 import jvit.runtime.Releases;
 import jvit.runtime.Task;
 import jvit.runtime.driver.DeviceDriver;
@@ -21,6 +22,7 @@ import jvit.runtime.driver.DeviceDriver;
  * device's cache). When profiling, each command's event times it.
  */
 final class OpenCLDriver implements DeviceDriver<MemorySegment, OpenCLDriver.Command> {
+    private static final int INVALID_KERNEL_NAME = -46;
     private final OpenCLDevice device;
     private final Releases releases = new Releases();
     private final Arena arena = Arena.ofShared();
@@ -88,7 +90,15 @@ final class OpenCLDriver implements DeviceDriver<MemorySegment, OpenCLDriver.Com
                           Map<Integer, MemorySegment> kept) {
         MemorySegment program = shared.programs().acquire(launch.program());
         releases.add(() -> CL.releaseProgram(program));
-        MemorySegment kernel = CL.createKernel(program, launch.kernel());
+        MemorySegment kernel;
+        try {
+            kernel = CL.createKernel(program, launch.kernel());
+        } catch (CLException e) {
+            // A program from a kernel binary file that built but lacks the kernel (a file edited by hand).
+            if (e.code() != INVALID_KERNEL_NAME) throw e;
+            throw new UserError("program " + launch.program() + " has no kernel '" + launch.kernel() + "' (" + e.getMessage()
+                    + "); if it came from a kernel binary file, make the file again with `vit kernels build`", e);
+        }
         releases.add(() -> CL.releaseKernel(kernel));
         List<KernelArg> args = launch.args();
         for (int i = 0; i < args.size(); i++) {
