@@ -25,6 +25,11 @@ import jdk.incubator.vector.VectorSpecies;
  * profiling, then inlined into a caller that dispatches among several loops), so jvit's JVMs pass
  * {@code -XX:CompileCommand=inline,jvit.kernels.cpu.*::*Lanes}, which inlines them whatever the
  * profile says (README, "JVM flags").
+ *
+ * <p>A loop's running vector is the argument of the operation that updates it, never its receiver:
+ * {@code v.add(sum)}, not {@code sum.add(v)}. The running vector is a loop phi whose exact class C2
+ * may not know when it inlines, and as a receiver it made softmax's {@code max} a virtual call that
+ * boxed every vector (SteadyAllocationTest.softmax failed about one run of the kernels suite in six).
  */
 final class F32 {
     static final ValueLayout.OfFloat LAYOUT = ValueLayout.JAVA_FLOAT_UNALIGNED;

@@ -85,7 +85,7 @@ public final class LayerNorm {
             FloatVector xh = FloatVector.fromMemorySegment(S, x, 4L * (base + i), LE).sub(shift).sub(mean).mul(rstd), d = FloatVector.fromMemorySegment(S, dy, 4L * (base + i), LE);
             xh.intoArray(xhat, i);
             FloatVector g = d.mul(FloatVector.fromArray(S, gamma, i));
-            gSum = gSum.add(g);
+            gSum = g.add(gSum);
             gxSum = g.fma(xh, gxSum);
             d.fma(xh, FloatVector.fromArray(S, sums, i)).intoArray(sums, i);
             d.add(FloatVector.fromArray(S, sums, dim + i)).intoArray(sums, dim + i);
@@ -119,10 +119,10 @@ public final class LayerNorm {
         float shift = F32.get(x, base);
         FloatVector acc0 = FloatVector.zero(S), acc1 = acc0;
         for (i = 0; i + L < upper; i += 2 * L) {
-            acc0 = acc0.add(FloatVector.fromMemorySegment(S, x, 4L * (base + i), LE).sub(shift));
-            acc1 = acc1.add(FloatVector.fromMemorySegment(S, x, 4L * (base + i + L), LE).sub(shift));
+            acc0 = FloatVector.fromMemorySegment(S, x, 4L * (base + i), LE).sub(shift).add(acc0);
+            acc1 = FloatVector.fromMemorySegment(S, x, 4L * (base + i + L), LE).sub(shift).add(acc1);
         }
-        if (i < upper) acc0 = acc0.add(FloatVector.fromMemorySegment(S, x, 4L * (base + i), LE).sub(shift));
+        if (i < upper) acc0 = FloatVector.fromMemorySegment(S, x, 4L * (base + i), LE).sub(shift).add(acc0);
         float sum = F32.sumLanes(acc0.add(acc1));
         for (i = upper; i < dim; i++) sum += F32.get(x, base + i) - shift;
         float mean = sum / dim;
@@ -130,14 +130,14 @@ public final class LayerNorm {
         for (i = 0; i + L < upper; i += 2 * L) {
             FloatVector d0 = FloatVector.fromMemorySegment(S, x, 4L * (base + i), LE).sub(shift).sub(mean);
             FloatVector d1 = FloatVector.fromMemorySegment(S, x, 4L * (base + i + L), LE).sub(shift).sub(mean);
-            deviations0 = deviations0.add(d0);
-            deviations1 = deviations1.add(d1);
+            deviations0 = d0.add(deviations0);
+            deviations1 = d1.add(deviations1);
             squares0 = d0.fma(d0, squares0);
             squares1 = d1.fma(d1, squares1);
         }
         if (i < upper) {
             FloatVector d = FloatVector.fromMemorySegment(S, x, 4L * (base + i), LE).sub(shift).sub(mean);
-            deviations0 = deviations0.add(d);
+            deviations0 = d.add(deviations0);
             squares0 = d.fma(d, squares0);
         }
         float sq = F32.sumLanes(squares0.add(squares1)), residual = F32.sumLanes(deviations0.add(deviations1));

@@ -37,10 +37,10 @@ public final class Softmax {
         FloatVector max0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), max1 = max0;
         int i = 0;
         for (; i + L < upper; i += 2 * L) {
-            max0 = max0.max(FloatVector.fromArray(S, row, at + i));
-            max1 = max1.max(FloatVector.fromArray(S, row, at + i + L));
+            max0 = FloatVector.fromArray(S, row, at + i).max(max0);
+            max1 = FloatVector.fromArray(S, row, at + i + L).max(max1);
         }
-        if (i < upper) max0 = max0.max(FloatVector.fromArray(S, row, at + i));
+        if (i < upper) max0 = FloatVector.fromArray(S, row, at + i).max(max0);
         i = upper;
         float max = max0.max(max1).reduceLanes(VectorOperators.MAX);
         for (; i < n; i++) max = Math.max(max, row[at + i]);
@@ -49,7 +49,7 @@ public final class Softmax {
         for (i = 0; i < upper; i += L) {
             FloatVector e = F32.expLanes(FloatVector.fromArray(S, row, at + i).sub(max));
             e.intoArray(row, at + i);
-            vsum = vsum.add(e);
+            vsum = e.add(vsum);
         }
         float sum = F32.sumLanes(vsum);
         if (i < n) sum = tail(row, at, i, n, max, sum);

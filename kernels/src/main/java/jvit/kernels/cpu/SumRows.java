@@ -19,7 +19,7 @@ public final class SumRows {
                 int c = band * L;
                 if (c + L <= cols) {
                     FloatVector sum = FloatVector.zero(S);
-                    for (int r = 0; r < rows; r++) sum = sum.add(FloatVector.fromMemorySegment(S, in, 4L * ((long) r * cols + c), LE));
+                    for (int r = 0; r < rows; r++) sum = FloatVector.fromMemorySegment(S, in, 4L * ((long) r * cols + c), LE).add(sum);
                     sum.intoMemorySegment(out, 4L * c, LE);
                 } else {
                     for (int j = c; j < cols; j++) {
