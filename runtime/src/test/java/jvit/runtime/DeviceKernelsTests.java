@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.lang.foreign.Arena;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import jvit.kernels.Op;
 import jvit.kernels.Op.Activation;
 import jvit.kernels.Reference64;
@@ -71,27 +72,48 @@ public interface DeviceKernelsTests {
     default void matmulConstantWeight(int batch, int m, int n, int k, boolean transposedB) {
         Random random = random();
         double[] b = roundToFloat(uniform(random, batch * n * k, 1)), bias = roundToFloat(uniform(random, n, 1));
-        var op = new Op.Matmul(batch, m, n, k, false, transposedB, true, Activation.GELU);
+        assertConstantWeight(new Op.Matmul(batch, m, n, k, false, transposedB, true, Activation.GELU), b, bias, random,
+                a -> Reference64.matmul(a, b, bias, batch, m, n, k, false, transposedB, true), 1e-6 * (k + 1));
+    }
+
+    /** The patch embedding's weight, constant as in a forward pass: packed once, as a matmul's (above). */
+    @ParameterizedTest(name = "batch={0} channels={1} {2}x{3} patch={4} hidden={5}")
+    @CsvSource({"1, 1, 1, 1, 1, 1", "2, 3, 35, 21, 7, 67", "1, 3, 32, 48, 16, 33"})
+    default void patchEmbedConstantWeight(int batch, int channels, int height, int width, int patch, int hidden) {
+        Random random = random();
+        double[] weight = roundToFloat(uniform(random, hidden * channels * patch * patch, 1));
+        double[] bias = roundToFloat(uniform(random, hidden, 1));
+        assertConstantWeight(new Op.PatchEmbed(batch, channels, height, width, patch, hidden), weight, bias, random,
+                image -> Reference64.patchEmbed(image, weight, bias, batch, channels, height, width, patch, hidden),
+                1e-6 * channels * patch * patch);
+    }
+
+    /**
+     * {@code op}, whose arguments are (out, input, weight, bias), run twice on one plan with the weight and bias copied
+     * in on the first execution only, each time on a new input and a poisoned output, against {@code reference(input)}.
+     */
+    private void assertConstantWeight(Op op, double[] weight, double[] bias, Random random, UnaryOperator<double[]> reference,
+                                      double tolerance) {
+        long outElements = op.argElements()[0], inElements = op.argElements()[1];
         try (Arena arena = Arena.ofShared()) {
-            Tensor tc = Tensor.of("c", poisoned(arena, (long) batch * m * n), (long) batch * m * n);
-            Tensor ta = Tensor.of("a", segment(arena, new double[batch * m * k]), (long) batch * m * k);
-            Tensor tb = Tensor.of("b", segment(arena, b), b.length), tbias = Tensor.of("bias", segment(arena, bias), n);
+            Tensor out = Tensor.of("out", poisoned(arena, outElements), outElements);
+            Tensor in = Tensor.of("in", segment(arena, new double[Math.toIntExact(inElements)]), inElements);
+            Tensor w = Tensor.of("weight", segment(arena, weight), weight.length), b = Tensor.of("bias", segment(arena, bias), bias.length);
             var graph = new TaskGraph("constant_weight")
-                    .transferToDevice(DataTransferMode.FIRST_EXECUTION, tb, tbias)
-                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, ta, tc)
-                    .task("matmul", op, tc, ta, tb, tbias)
-                    .transferToHost(DataTransferMode.EVERY_EXECUTION, tc)
+                    .transferToDevice(DataTransferMode.FIRST_EXECUTION, w, b)
+                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, in, out)
+                    .task(op.name(), op, out, in, w, b)
+                    .transferToHost(DataTransferMode.EVERY_EXECUTION, out)
                     .snapshot();
-            assertEquals(Set.of(tb, tbias), graph.constants());
+            assertEquals(Set.of(w, b), graph.constants());
             try (var plan = new ExecutionPlan(graph, device())) {
                 for (int run = 0; run < 2; run++) {
-                    double[] a = roundToFloat(uniform(random, batch * m * k, 1));
-                    ta.host().copyFrom(segment(arena, a));
-                    tc.host().copyFrom(poisoned(arena, (long) batch * m * n));
+                    double[] input = roundToFloat(uniform(random, Math.toIntExact(inElements), 1));
+                    in.host().copyFrom(segment(arena, input));
+                    out.host().copyFrom(poisoned(arena, outElements));
                     plan.execute();
-                    double[] expected = Reference64.matmul(a, b, bias, batch, m, n, k, false, transposedB, true);
-                    assertClose("matmul, constant weight, run " + run + " " + random, expected, toDoubles(tc.host(), batch * m * n),
-                            1e-5, 1e-6 * (k + 1));
+                    assertClose(op.name() + ", constant weight, run " + run + " " + random, reference.apply(input),
+                            toDoubles(out.host(), Math.toIntExact(outElements)), 1e-5, tolerance);
                 }
             }
         }

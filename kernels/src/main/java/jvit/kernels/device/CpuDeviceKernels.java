@@ -38,8 +38,8 @@ final class CpuDeviceKernels {
     static final int ROWS_PER_GROUP = 16, ELEMENT_ITEMS_PER_GROUP = 256;
     /** Elements a work-item of a sum of squares adds, at least: enough to be worth a work-item. */
     static final int SQUARES_PER_ITEM = 16384;
-    /** The index of a matmul's B among its arguments (C, A, B, bias). */
-    private static final int MATMUL_B = 2;
+    /** The index of a matmul's B among its arguments (C, A, B, bias), and of a patch embedding's weight (out, image, weight, bias). */
+    private static final int MATMUL_B = 2, PATCH_WEIGHT = 2;
 
     private CpuDeviceKernels() {}
 
@@ -51,7 +51,7 @@ final class CpuDeviceKernels {
         int width = width(limits);
         return switch (op) {
             case Op.Matmul o -> Optional.of(matmul(o, width, limits, constant.contains(MATMUL_B)));
-            case Op.PatchEmbed o -> one(patchEmbed(o, width, limits));
+            case Op.PatchEmbed o -> Optional.of(patchEmbed(o, width, limits, constant.contains(PATCH_WEIGHT)));
             case Op.Attention o -> one(attention(o, width));
             case Op.LayerNorm o -> one(rowwise("layernorm_cpu.cl", "layernorm", o.rows(), width, limits,
                     DeviceKernels.tensors(4), new Int(o.rows()), new Int(o.dim()), new KernelArg.Float(o.eps())));
@@ -69,8 +69,8 @@ final class CpuDeviceKernels {
             case Op.AccumulateSquares o -> Optional.of(accumulateSquares(o, width, limits));
             case Op.ClassTokenBackward o -> one(classTokenBackward(o, width, limits));
             case Op.AdamW o -> one(vectorwise("adamw_cpu.cl", "adamw", o.n(), width, limits, DeviceKernels.adamwArgs(o)));
+            case Op.Add o -> one(vectorwise("add_cpu.cl", "add", o.n(), width, limits, DeviceKernels.tensors(3)));
             // One output per work-item and no loop: PoCL's work-group loop vectorizes these as they are.
-            case Op.Add o -> Optional.empty();
             case Op.QkSplit o -> Optional.empty();
             case Op.QkMerge o -> Optional.empty();
             case Op.LayerScale o -> Optional.empty();
@@ -145,20 +145,34 @@ final class CpuDeviceKernels {
         KernelLaunch product = gemm("matmul_cpu.cl", "matmul", width, depth, o.m(), o.n(), o.batch(), limits, args,
                 defines.toArray(String[]::new));
         if (!constantB) return List.of(product);
-        var pack = new KernelLaunch(product.program(), "pack_b", new long[] {DeviceKernels.blocks(o.n(), 2L * width), o.batch()},
-                new long[] {1, 1}, List.of(b, new Tensor(MATMUL_B), new Int(o.n()), new Int(o.k()), new Int(o.transposedB() ? 1 : 0)),
-                true);
-        return List.of(pack, product);
+        return List.of(packB(product.program(), b, MATMUL_B, o.n(), o.k(), o.transposedB(), o.batch(), width), product);
     }
 
-    /** The matmul's grid with im2col on the fly: M = batch · patches, N = hidden, K = channels · patch², a patch line at a time. */
-    private static KernelLaunch patchEmbed(Op.PatchEmbed o, int width, DeviceLimits limits) {
-        int rows = o.batch() * o.patches();
+    /** A constant B's panels, packed into kept buffer {@code panels} on the first execution by matmul_cpu.cl's pack_b. */
+    private static KernelLaunch packB(KernelProgram program, KernelArg panels, int b, int n, int k, boolean transposedB, int batch,
+                                      int width) {
+        return new KernelLaunch(program, "pack_b", new long[] {DeviceKernels.blocks(n, 2L * width), batch}, new long[] {1, 1},
+                List.of(panels, new Tensor(b), new Int(n), new Int(k), new Int(transposedB ? 1 : 0)), true);
+    }
+
+    /**
+     * The matmul's grid with im2col on the fly: M = batch · patches, N = hidden, K = channels · patch², a patch line at
+     * a time; a constant weight packed once (PACKED_B), as a matmul's B.
+     */
+    private static List<KernelLaunch> patchEmbed(Op.PatchEmbed o, int width, DeviceLimits limits, boolean constantWeight) {
+        int rows = o.batch() * o.patches(), k = o.patchElements();
         List<KernelArg> args = DeviceKernels.tensors(4);
+        KernelArg panels = new KernelArg.Kept(0, DeviceKernels.blocks(o.hidden(), 2L * width) * 2 * width * k);
+        if (constantWeight) args.set(PATCH_WEIGHT, panels);
         args.addAll(List.of(new Int(o.channels()), new Int(o.height()), new Int(o.width()), new Int(o.patch()),
                 new Int(rows), new Int(o.hidden())));
-        return gemm("patch_embed_cpu.cl", "patch_embed", width, panelDepth(width, limits, o.patch()), rows, o.hidden(), 1,
-                limits, args);
+        int depth = panelDepth(width, limits, o.patch());
+        KernelLaunch product = gemm("patch_embed_cpu.cl", "patch_embed", width, depth, rows, o.hidden(), 1, limits, args,
+                "PACKED_B=" + (constantWeight ? 1 : 0));
+        if (!constantWeight) return List.of(product);
+        var pack = new KernelProgram("matmul_cpu.cl", List.of("WIDTH=" + width, "ROWS=" + gemmRows(width, rows), "DEPTH=" + depth,
+                "TRANSPOSED_A=0", "PACKED_B=1"));
+        return List.of(packB(pack, panels, PATCH_WEIGHT, o.hidden(), k, true, 1, width), product);
     }
 
     private static KernelLaunch gemm(String file, String kernel, int width, int depth, int m, int n, int batch,

@@ -102,7 +102,7 @@ class DeviceKernelsTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"matmul.cl", "patch_embed.cl", "layernorm.cl", "softmax.cl", "attention.cl", "gelu.cl", "add.cl",
             "embed_tokens.cl", "class_token.cl", "matmul_cpu.cl", "patch_embed_cpu.cl", "attention_cpu.cl", "layernorm_cpu.cl",
-            "softmax_cpu.cl", "gelu_cpu.cl", "embed_tokens_cpu.cl", "sum_rows.cl",
+            "softmax_cpu.cl", "gelu_cpu.cl", "add_cpu.cl", "embed_tokens_cpu.cl", "sum_rows.cl",
             "sum_rows_cpu.cl", "gelu_backward.cl", "gelu_backward_cpu.cl", "layernorm_backward.cl", "layernorm_backward_cpu.cl",
             "attention_backward_queries.cl", "attention_backward_keys.cl", "attention_backward_cpu.cl", "cross_entropy.cl",
             "patch_embed_backward.cl", "patch_embed_backward_cpu.cl", "embed_tokens_backward.cl", "embed_tokens_backward_cpu.cl",
