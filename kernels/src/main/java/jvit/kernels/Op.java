@@ -1,5 +1,7 @@
 package jvit.kernels;
 
+import java.util.Arrays;
+
 /**
  * The operator catalogue: every operator a ViT needs, with the sizes that fix its arguments.
  *
@@ -49,17 +51,36 @@ public sealed interface Op {
      * weight gradient {@code dyᵀ·x} of a linear layer read straight from {@code dy}); B is
      * {@code [batch, n, k]} when {@code transposedB} (…·Bᵀ, the layout of a {@code Linear} weight)
      * and {@code [batch, k, n]} otherwise; bias is {@code [n]}; C is {@code [batch, m, n]}.
-     * Arguments: C, A, B and, when {@code bias}, bias.
+     * With {@code accumulate}, {@code C += op(A)·op(B) (+ bias)} instead, with no activation: a residual
+     * connection, which a device may add in the product's stores (a launch and a pass over C fewer).
+     * Arguments: C, A, B, when {@code bias} bias, and when {@code accumulate} C again, the input it reads.
      */
-    record Matmul(int batch, int m, int n, int k, boolean transposedA, boolean transposedB, boolean bias, Activation activation)
-            implements Op {
+    record Matmul(int batch, int m, int n, int k, boolean transposedA, boolean transposedB, boolean bias, Activation activation,
+                  boolean accumulate) implements Op {
         public Matmul {
             positive(batch, m, n, k);
+            if (accumulate && activation != Activation.NONE)
+                throw new IllegalArgumentException("a matmul that adds to C takes no activation, got " + activation);
+        }
+
+        /** A product that writes C. */
+        public Matmul(int batch, int m, int n, int k, boolean transposedA, boolean transposedB, boolean bias, Activation activation) {
+            this(batch, m, n, k, transposedA, transposedB, bias, activation, false);
         }
 
         /** A linear layer {@code y = x·Wᵀ + b} over {@code rows} rows. */
         public static Matmul linear(int rows, int in, int out, Activation activation) {
             return new Matmul(1, rows, out, in, false, true, true, activation);
+        }
+
+        /** A linear layer added to what {@code y} holds, {@code y += x·Wᵀ + b}: a residual branch's last layer. */
+        public static Matmul residualLinear(int rows, int in, int out) {
+            return new Matmul(1, rows, out, in, false, true, true, Activation.NONE, true);
+        }
+
+        /** The same product writing C: what a device without an accumulating kernel computes into scratch, then adds. */
+        public Matmul writing() {
+            return new Matmul(batch, m, n, k, transposedA, transposedB, bias, activation);
         }
 
         /** That layer's weight gradient {@code dW = dyᵀ·x}, {@code [out, in]}, from {@code dy [rows, out]} and {@code x [rows, in]}. */
@@ -71,7 +92,11 @@ public sealed interface Op {
 
         public long[] argElements() {
             long c = (long) batch * m * n, a = (long) batch * m * k, b = (long) batch * n * k;
-            return bias ? new long[] {c, a, b, n} : new long[] {c, a, b};
+            long[] args = bias ? new long[] {c, a, b, n} : new long[] {c, a, b};
+            if (!accumulate) return args;
+            long[] reading = Arrays.copyOf(args, args.length + 1);
+            reading[args.length] = c;
+            return reading;
         }
 
         public long flops() { return 2L * batch * m * n * k; }

@@ -17,6 +17,9 @@ public record Task(String name, Op op, List<Tensor> args) {
             if (args.get(i).elements() != expected[i])
                 throw new IllegalArgumentException("task " + name + ": argument " + i + " of " + op + " must hold "
                         + expected[i] + " elements, " + args.get(i) + " holds " + args.get(i).elements());
+        if (op instanceof Op.Matmul m && m.accumulate() && args.getLast() != args.getFirst())
+            throw new IllegalArgumentException("task " + name + ": a matmul that adds to C reads C as its last argument, got "
+                    + args.getLast() + " for " + args.getFirst());
     }
 
     public List<Tensor> outputs() { return args.subList(0, op.outputs()); }

@@ -63,6 +63,23 @@ public interface DeviceKernelsTests {
     }
 
     /**
+     * {@code C += op(A)·op(B) (+ bias)}, C read as the task's last argument (a residual branch's last layer). C starts
+     * from random values, so an element the kernel does not write keeps them and fails.
+     */
+    @ParameterizedTest(name = "batch={0} m={1} n={2} k={3} transposedB={4} bias={5}")
+    @CsvSource({"1, 1, 1, 1, true, true", "2, 17, 31, 13, true, false", "1, 3, 769, 67, true, true", "1, 67, 129, 97, false, true",
+            "1, 13, 33, 2049, true, true"})
+    default void matmulAccumulate(int batch, int m, int n, int k, boolean transposedB, boolean bias) {
+        Random random = random();
+        double[] c = roundToFloat(uniform(random, batch * m * n, 1)), a = roundToFloat(uniform(random, batch * m * k, 1));
+        double[] b = roundToFloat(uniform(random, batch * n * k, 1)), d = roundToFloat(uniform(random, n, 1));
+        var op = new Op.Matmul(batch, m, n, k, false, transposedB, bias, Activation.NONE, true);
+        double[] actual = bias ? TestDevices.runAccumulating(device(), op, c, a, b, d) : TestDevices.runAccumulating(device(), op, c, a, b);
+        double[] expected = Reference64.add(c, Reference64.matmul(a, b, bias ? d : null, batch, m, n, k, false, transposedB, false));
+        assertClose("matmul adding to C " + random, expected, actual, 1e-5, 1e-6 * (k + 2));
+    }
+
+    /**
      * A weight that does not change (copied in on the first execution only, written by no task): CPU
      * devices pack it once into the panels the product reads. Two executions with different A, the
      * output poisoned before each, both against the reference: the second reads the panels the first packed.

@@ -81,6 +81,19 @@ class TaskGraphTest {
     }
 
     @Test
+    void aMatmulAddingToCReadsCAgainAndTakesNoActivation() {
+        Tensor c = Tensor.onDevice("c", 2, 3), other = Tensor.onDevice("other", 2, 3), a = Tensor.onDevice("a", 2, 4);
+        Tensor w = Tensor.onDevice("w", 3, 4), bias = Tensor.onDevice("bias", 3);
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new TaskGraph("bad").task("proj", Op.Matmul.residualLinear(2, 4, 3), c, a, w, bias, other));
+        assertTrue(e.getMessage().contains("reads C as its last argument"), e.getMessage());
+        new TaskGraph("good").task("proj", Op.Matmul.residualLinear(2, 4, 3), c, a, w, bias, c);
+        var gelu = assertThrows(IllegalArgumentException.class,
+                () -> new Op.Matmul(1, 2, 3, 4, false, true, true, Activation.GELU, true));
+        assertTrue(gelu.getMessage().contains("no activation"), gelu.getMessage());
+    }
+
+    @Test
     void copiesNeedHostMemory() {
         Tensor a = Tensor.onDevice("a", 4);
         var e = assertThrows(IllegalArgumentException.class,

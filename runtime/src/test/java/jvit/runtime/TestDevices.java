@@ -77,6 +77,29 @@ public final class TestDevices {
         return outputs(device, op, args)[0];
     }
 
+    /**
+     * Runs an operator that reads its output again as its last argument (a matmul adding to C) from {@code c} and
+     * {@code inputs} (the arguments between), and returns the output.
+     */
+    public static double[] runAccumulating(Device device, Op op, double[] c, double[]... inputs) {
+        long[] sizes = op.argElements();
+        try (Arena arena = Arena.ofShared()) {
+            Tensor[] tensors = new Tensor[sizes.length];
+            tensors[0] = Tensor.of("c", segment(arena, c), sizes[0]);
+            for (int i = 0; i < inputs.length; i++) tensors[i + 1] = Tensor.of("arg" + (i + 1), segment(arena, inputs[i]), sizes[i + 1]);
+            tensors[sizes.length - 1] = tensors[0];
+            var graph = new TaskGraph(op.name() + "_accumulating")
+                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, Arrays.copyOf(tensors, sizes.length - 1))
+                    .task(op.name(), op, tensors)
+                    .transferToHost(DataTransferMode.EVERY_EXECUTION, tensors[0])
+                    .snapshot();
+            try (var plan = new ExecutionPlan(graph, device)) {
+                plan.execute();
+            }
+            return toDoubles(tensors[0].host(), c.length);
+        }
+    }
+
     /** Runs an operator whose output may be its input ({@code out = op(out)}) in place. */
     public static double[] runInPlace(Device device, Op op, double[] x) {
         try (Arena arena = Arena.ofShared()) {

@@ -10,6 +10,8 @@ public final class CpuKernels {
     /** Runs {@code op} on {@code args}, outputs first, as {@link Op} documents. */
     public static void run(Op op, MemorySegment... args) {
         switch (op) {
+            case Op.Matmul o when o.accumulate() -> Matmul.forwardAdding(args[0], args[1], args[2], o.bias() ? args[3] : null,
+                    o.batch(), o.m(), o.n(), o.k(), o.transposedA(), o.transposedB());
             case Op.Matmul o -> Matmul.forward(args[0], args[1], args[2], o.bias() ? args[3] : null,
                     o.batch(), o.m(), o.n(), o.k(), o.transposedA(), o.transposedB(), o.activation());
             case Op.LayerNorm o -> LayerNorm.forward(args[0], args[1], args[2], args[3], o.rows(), o.dim(), o.eps());

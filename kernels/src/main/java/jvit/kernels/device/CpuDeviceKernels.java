@@ -137,7 +137,7 @@ final class CpuDeviceKernels {
         args.add(b);
         args.add(o.bias() ? new Tensor(3) : new Null());
         args.addAll(List.of(new Int(o.m()), new Int(o.n()), new Int(o.k()),
-                new Int(o.transposedB() ? 1 : 0), new Int(o.activation().code())));
+                new Int(o.transposedB() ? 1 : 0), new Int(o.activation().code()), new Int(o.accumulate() ? 1 : 0)));
         int depth = panelDepth(width, limits, 1);
         if (o.transposedA()) depth = (int) Math.clamp(TRANSPOSED_A_SPAN / (Float.BYTES * (long) o.m()), 1, depth);
         List<String> defines = new ArrayList<>(List.of("TRANSPOSED_A=" + (o.transposedA() ? 1 : 0)));

@@ -186,7 +186,7 @@ public final class DeviceKernels {
         List<KernelArg> args = tensors(3);
         args.add(o.bias() ? new Tensor(3) : new Null());
         args.addAll(List.of(new Int(o.m()), new Int(o.n()), new Int(o.k()), new Int(o.transposedA() ? 1 : 0),
-                new Int(o.transposedB() ? 1 : 0), new Int(o.activation().code())));
+                new Int(o.transposedB() ? 1 : 0), new Int(o.activation().code()), new Int(o.accumulate() ? 1 : 0)));
         return tiled("matmul.cl", "matmul", threads, o.m(), o.n(), o.batch(), args);
     }
 

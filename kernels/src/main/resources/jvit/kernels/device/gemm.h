@@ -51,9 +51,10 @@ DEVICE void gemm_multiply(LOCAL_PTR const float* as, LOCAL_PTR const float* bs, 
     }
 }
 
-/* c[row][col] = activate(acc + bias[col]) (gelu.h's ACT_*) for this thread's outputs inside m x n; bias may be null. */
+/* c[row][col] = activate(acc + bias[col]) (gelu.h's ACT_*), or with accumulate c[row][col] + acc + bias[col], for this thread's outputs
+ * inside m x n; bias may be null. */
 DEVICE void gemm_store(GLOBAL float* c, GLOBAL const float* bias, float acc[WORK][WORK], int m, int n,
-                       int row0, int col0, int tx, int ty, int activation) {
+                       int row0, int col0, int tx, int ty, int activation, int accumulate) {
     for (int i = 0; i < WORK; i++) {
         int row = row0 + ty + i * THREADS;
         if (row >= m) continue;
@@ -61,7 +62,7 @@ DEVICE void gemm_store(GLOBAL float* c, GLOBAL const float* bias, float acc[WORK
             int col = col0 + tx + j * THREADS;
             if (col >= n) continue;
             float v = acc[i][j] + (bias != 0 ? bias[col] : 0.0f);
-            c[row * n + col] = activate(v, activation);
+            c[row * n + col] = accumulate ? c[row * n + col] + v : activate(v, activation);
         }
     }
 }

@@ -1,13 +1,14 @@
 /*
  * C[b] = op(A[b])*op(B[b]) (+ bias) (then an activation, gelu.h's ACT_*), the tiled product of gemm.h. Grid: one work-group
  * per TILE x TILE block of C, the batch in the third dimension. A is [k, m] when transposed_a, else
- * [m, k]; B is [n, k] when transposed_b, else [k, n]; bias [n] or null.
+ * [m, k]; B is [n, k] when transposed_b, else [k, n]; bias [n] or null. With accumulate (and no activation),
+ * C[b] += op(A[b])*op(B[b]) (+ bias).
  */
 #include "portable.h"
 #include "gemm.h"
 
 KERNEL void matmul(GLOBAL float* c, GLOBAL const float* a, GLOBAL const float* b, GLOBAL const float* bias,
-                   int m, int n, int k, int transposed_a, int transposed_b, int activation) {
+                   int m, int n, int k, int transposed_a, int transposed_b, int activation, int accumulate) {
     LOCAL float as[TILE_K * TILE];
     LOCAL float bs[TILE_K * TILE];
     int batch = GROUP_Z;
@@ -28,5 +29,5 @@ KERNEL void matmul(GLOBAL float* c, GLOBAL const float* a, GLOBAL const float* b
         gemm_multiply(as, bs, acc, tx, ty);
         BARRIER();
     }
-    gemm_store(c, bias, acc, m, n, row0, col0, tx, ty, activation);
+    gemm_store(c, bias, acc, m, n, row0, col0, tx, ty, activation, accumulate);
 }

@@ -1,5 +1,6 @@
 /*
- * C[b] = op(A[b])*op(B[b]) (+ bias) (then an activation, gelu.h's ACT_*) on CPU devices, the product of gemm_cpu.h. Grid: x
+ * C[b] = op(A[b])*op(B[b]) (+ bias) (then an activation, gelu.h's ACT_*) on CPU devices, the product of gemm_cpu.h; with
+ * accumulate, C[b] += op(A[b])*op(B[b]) (+ bias) (a residual connection: the first chunk adds to C as later ones do). Grid: x
  * splits the row blocks, y the panels of COLS columns of C, z the batch; one work-item per group.
  * A is [k, m] when TRANSPOSED_A, else [m, k]; B is [n, k] when transposed_b, else [k, n]; bias [n]
  * or null. A transposed A is read down its columns, the ROWS values of a step side by side.
@@ -27,7 +28,7 @@ KERNEL void pack_b(GLOBAL float* panels, GLOBAL const float* b, int n, int k, in
 #endif
 
 KERNEL void matmul(GLOBAL float* c, GLOBAL const float* a, GLOBAL const float* b, GLOBAL const float* bias,
-                   int m, int n, int k, int transposed_b, int activation) {
+                   int m, int n, int k, int transposed_b, int activation, int accumulate) {
 #if !PACKED_B
     LOCAL VEC panel[DEPTH * 2];
 #endif
@@ -60,7 +61,7 @@ KERNEL void matmul(GLOBAL float* c, GLOBAL const float* a, GLOBAL const float* b
                 acc[i][0] = acc[i][1] = 0.0f;
             }
             gemm_multiply(acc, rows, TRANSPOSED_A ? m : 1, panel, depth);
-            gemm_store(c, bias, acc, m, n, row0, col0, k0 == 0, k0 + depth == k, activation);
+            gemm_store(c, bias, acc, m, n, row0, col0, k0 == 0 && !accumulate, k0 + depth == k, activation);
         }
     }
 }

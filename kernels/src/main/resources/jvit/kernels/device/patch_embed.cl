@@ -37,5 +37,5 @@ KERNEL void patch_embed(GLOBAL float* out, GLOBAL const float* image, GLOBAL con
         gemm_multiply(as, bs, acc, tx, ty);
         BARRIER();
     }
-    gemm_store(out, bias, acc, rows, hidden, row0, col0, tx, ty, 0);
+    gemm_store(out, bias, acc, rows, hidden, row0, col0, tx, ty, 0, 0);
 }

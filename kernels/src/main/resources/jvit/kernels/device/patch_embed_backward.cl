@@ -36,5 +36,5 @@ KERNEL void patch_embed_backward(GLOBAL float* dweight, GLOBAL const float* dout
         gemm_multiply(as, bs, acc, tx, ty);
         BARRIER();
     }
-    gemm_store(dweight, 0, acc, hidden, n, row0, col0, tx, ty, 0);
+    gemm_store(dweight, 0, acc, hidden, n, row0, col0, tx, ty, 0, 0);
 }

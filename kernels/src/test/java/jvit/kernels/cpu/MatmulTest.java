@@ -142,6 +142,32 @@ class MatmulTest {
         }
     }
 
+    /**
+     * {@code C += op(A)·op(B) (+ bias)}: C starts from random values (an element not written keeps them and fails); fewer
+     * rows than the packed path takes, k in several blocks, read-only (packed once) weights, and a larger C after a
+     * smaller one (the scratch grows).
+     */
+    @ParameterizedTest(name = "batch={0} m={1} n={2} k={3} transposedB={4} bias={5} readOnlyB={6}")
+    @CsvSource({
+            "1, 1, 1, 1, true, true, false",
+            "2, 3, 70, 33, false, true, false",
+            "2, 19, 70, 33, true, false, false",
+            "1, 197, 257, 191, true, true, true",
+            "1, 23, 65, 4099, true, true, true",
+            "3, 13, 33, 2049, false, true, false",
+    })
+    void accumulateAddsToC(int batch, int m, int n, int k, boolean transposedB, boolean bias, boolean readOnlyB) {
+        Random random = random();
+        double[] c = roundToFloat(uniform(random, batch * m * n, 1)), a = roundToFloat(uniform(random, batch * m * k, 1));
+        double[] b = roundToFloat(uniform(random, batch * n * k, 1)), d = bias ? roundToFloat(uniform(random, n, 1)) : null;
+        double[] expected = Reference64.add(c, Reference64.matmul(a, b, d, batch, m, n, k, false, transposedB, false));
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment out = segment(arena, c), weights = readOnlyB ? segment(arena, b).asReadOnly() : segment(arena, b);
+            Matmul.forwardAdding(out, segment(arena, a), weights, bias ? segment(arena, d) : null, batch, m, n, k, false, transposedB);
+            assertClose("matmul adding to C " + random, expected, out, 1e-5, 1e-6 * (k + 2));
+        }
+    }
+
     private static void check(int batch, int m, int n, int k, boolean transposedA, boolean transposedB, boolean bias, boolean gelu,
                               int offset) {
         check(batch, m, n, k, transposedA, transposedB, bias, gelu ? Activation.GELU : Activation.NONE, offset);

@@ -4,6 +4,7 @@ import static jvit.kernels.tornado.Grids.blocks;
 import static jvit.kernels.tornado.Grids.cover1D;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import jvit.kernels.Op;
 import uk.ac.manchester.tornado.api.KernelContext;
@@ -148,6 +149,7 @@ public final class TornadoKernels {
      * when there are any. Other devices: the tiled product with the epilogue fused.
      */
     private static TornadoLaunch matmul(Op.Matmul o, String id, boolean cpu, FloatArray... args) {
+        if (o.accumulate()) return accumulatingMatmul(o, id, cpu, args);
         FloatArray c = args[0], a = args[1], b = args[2];
         // Without a bias the kernels read none, but TornadoVM passes no null: a float of scratch stands in.
         FloatArray bias = o.bias() ? args[3] : new FloatArray(1);
@@ -178,6 +180,23 @@ public final class TornadoKernels {
             tasks.add(task(epilogue, cover1D(total, GROUP), TaskPackage.createPackage(epilogue, TornadoMatmul::biasActivation,
                     new KernelContext(), c, bias, o.n(), (int) total, hasBias, activation)));
         }
+        return new TornadoLaunch(tasks, scratch);
+    }
+
+    /**
+     * {@code C += op(A)·op(B) (+ bias)}: the product (and bias) into scratch, then added to C. The kernels above
+     * write C in hundreds of places; the extra pass costs what the graph's separate add did.
+     */
+    private static TornadoLaunch accumulatingMatmul(Op.Matmul o, String id, boolean cpu, FloatArray... args) {
+        int total = Math.toIntExact(o.argElements()[0]);
+        var product = new FloatArray(total);
+        FloatArray[] writing = Arrays.copyOf(args, args.length - 1); // the last is C again, the input
+        writing[0] = product;
+        TornadoLaunch bare = matmul(o.writing(), id + "_product", cpu, writing);
+        List<TornadoTask> tasks = new ArrayList<>(bare.tasks());
+        tasks.add(task(id, cover1D(total, GROUP), add(id, total, args[0], args[0], product)));
+        List<Object> scratch = new ArrayList<>(bare.scratch());
+        scratch.add(product);
         return new TornadoLaunch(tasks, scratch);
     }
 
@@ -310,11 +329,13 @@ public final class TornadoKernels {
             for (int j = i + 1; j < args.length; j++)
                 if (args[i] == args[j] && !hasKernelFor(op, i, j))
                     throw new IllegalArgumentException(op + ": arguments " + i + " and " + j + " are the same array; the TornadoVM kernels"
-                            + " take one array twice only as softmax's, GELU's and its backward pass's, and LayerScale's first two, and add's");
+                            + " take one array twice only as softmax's, GELU's and its backward pass's, and LayerScale's first two, add's,"
+                            + " and an accumulating matmul's C");
     }
 
     /** Whether arguments i < j may be one array: those that {@link Op} allows, each with a kernel of its own. */
     private static boolean hasKernelFor(Op op, int i, int j) {
+        if (op instanceof Op.Matmul m && m.accumulate()) return i == 0 && j == m.argElements().length - 1;
         return op instanceof Op.Add || (op instanceof Op.Softmax || op instanceof Op.Gelu || op instanceof Op.GeluBackward
                 || op instanceof Op.LayerScale) && i == 0 && j == 1;
     }

@@ -103,7 +103,7 @@ final class CudaDriver implements DeviceDriver<Long, CudaDriver.Command> {
             Optional<KernelCall> epilogue = GemmEpilogue.launch(matmul, device.limits()).map(l -> kernelCall(l, modules, args, scratch, kept));
             return List.of(new LibraryMatmul(cublas(), ColumnMajorGemm.of(matmul), MemorySegment.ofAddress(args.get(1)),
                     MemorySegment.ofAddress(args.get(2)), MemorySegment.ofAddress(args.get(0)),
-                    arena.allocateFrom(JAVA_FLOAT, 1f), arena.allocateFrom(JAVA_FLOAT, 0f), epilogue));
+                    arena.allocateFrom(JAVA_FLOAT, 1f), arena.allocateFrom(JAVA_FLOAT, matmul.accumulate() ? 1f : 0f), epilogue));
         }
         return kernels.stream().<Command>map(l -> kernelCall(l, modules, args, scratch, kept)).toList();
     }

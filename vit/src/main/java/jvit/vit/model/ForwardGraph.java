@@ -84,15 +84,11 @@ public final class ForwardGraph {
                         .task(n + "attn.k_norm", new Op.LayerNorm(hr, c.headDim(), eps), kNormed, k, b.kNormWeight(), b.kNormBias())
                         .task(n + "attn.qk_merge", new Op.QkMerge(rows, c.heads(), c.headDim()), qkvNormed, qkv, qNormed, kNormed);
             }
-            g.task(n + "attn", new Op.Attention(batch, tokens, c.heads(), c.headDim()), attended, c.qkNorm() ? qkvNormed : qkv)
-                    .task(n + "attn.proj", Op.Matmul.linear(rows, h, h, Activation.NONE), branch, attended, b.projWeight(), b.projBias());
-            if (b.ls1() != null) g.task(n + "ls1", new Op.LayerScale(rows, h), branch, branch, b.ls1());
-            g.task(n + "residual1", new Op.Add((long) rows * h), x, x, branch)
-                    .task(n + "norm2", new Op.LayerNorm(rows, h, eps), normed, x, b.norm2Weight(), b.norm2Bias())
-                    .task(n + "mlp.fc1", Op.Matmul.linear(rows, h, c.mlpDim(), c.activation()), hidden, normed, b.fc1Weight(), b.fc1Bias())
-                    .task(n + "mlp.fc2", Op.Matmul.linear(rows, c.mlpDim(), h, Activation.NONE), branch, hidden, b.fc2Weight(), b.fc2Bias());
-            if (b.ls2() != null) g.task(n + "ls2", new Op.LayerScale(rows, h), branch, branch, b.ls2());
-            g.task(n + "residual2", new Op.Add((long) rows * h), x, x, branch);
+            g.task(n + "attn", new Op.Attention(batch, tokens, c.heads(), c.headDim()), attended, c.qkNorm() ? qkvNormed : qkv);
+            residualLinear(g, n, 1, "attn.proj", x, branch, attended, b.projWeight(), b.projBias(), b.ls1());
+            g.task(n + "norm2", new Op.LayerNorm(rows, h, eps), normed, x, b.norm2Weight(), b.norm2Bias())
+                    .task(n + "mlp.fc1", Op.Matmul.linear(rows, h, c.mlpDim(), c.activation()), hidden, normed, b.fc1Weight(), b.fc1Bias());
+            residualLinear(g, n, 2, "mlp.fc2", x, branch, hidden, b.fc2Weight(), b.fc2Bias(), b.ls2());
         }
         if (c.distilled()) {
             Tensor cls = Tensor.onDevice("cls", batch, h), clsNormed = Tensor.onDevice("cls_normed", batch, h);
@@ -162,5 +158,22 @@ public final class ForwardGraph {
     /** The pooling of {@code c}'s tokens past its prefix tokens (all but the patches). */
     public static Op.TokenPool poolOp(ViTConfig c, int batch) {
         return new Op.TokenPool(batch, c.tokens(), c.hidden(), c.tokens() - c.grid() * c.grid(), c.pool().pooling());
+    }
+
+    /**
+     * {@code x += layer(input)}, block {@code block}'s residual branch {@code number} ending in {@code layer}: one matmul
+     * adding to x (no branch tensor, no add: a pass over the activations fewer), or with a layer scale, the layer into
+     * {@code branch}, scaled, then added.
+     */
+    private static void residualLinear(TaskGraph g, String block, int number, String layer, Tensor x, Tensor branch, Tensor input,
+                                       Tensor weight, Tensor bias, Tensor scale) {
+        int out = Math.toIntExact(x.shape()[2]), in = Math.toIntExact(input.shape()[2]), rows = Math.toIntExact(x.elements() / out);
+        if (scale == null) {
+            g.task(block + layer, Op.Matmul.residualLinear(rows, in, out), x, input, weight, bias, x);
+            return;
+        }
+        g.task(block + layer, Op.Matmul.linear(rows, in, out, Activation.NONE), branch, input, weight, bias)
+                .task(block + "ls" + number, new Op.LayerScale(rows, out), branch, branch, scale)
+                .task(block + "residual" + number, new Op.Add((long) rows * out), x, x, branch);
     }
 }
