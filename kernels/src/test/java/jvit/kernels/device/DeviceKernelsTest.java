@@ -20,6 +20,7 @@ class DeviceKernelsTest {
     static final List<Op> OPS = List.of(
             new Op.Matmul(3, 67, 129, 97, false, false, true, Activation.GELU),
             Op.Matmul.linear(1, 1, 1, Activation.NONE),
+            Op.Matmul.residualLinear(197, 768, 768),
             new Op.LayerNorm(197, 768, 1e-6f),
             new Op.LayerNorm(5, 3, 1e-6f),
             new Op.Softmax(11, 1000),
@@ -135,7 +136,7 @@ class DeviceKernelsTest {
     void cpuDevicesGetTheCpuKernelsWhereThereAreAny() {
         for (Op op : OPS) {
             String file = DeviceKernels.launches(op, cpu(4096, 1 << 20, 16)).getFirst().program().file();
-            boolean generic = op instanceof Op.Add || op instanceof Op.ClassToken || op instanceof Op.Fill || op instanceof Op.CrossEntropy
+            boolean generic = op instanceof Op.ClassToken || op instanceof Op.Fill || op instanceof Op.CrossEntropy
                     || op instanceof Op.LayerScale || op instanceof Op.LayerScaleBackward || op instanceof Op.TokenPool
                     || op instanceof Op.TokenPoolBackward || op instanceof Op.LatentAttention || op instanceof Op.LatentAttentionBackward;
             assertEquals(generic, !file.endsWith("_cpu.cl"), op + " -> " + file);
