@@ -20,8 +20,8 @@ import java.util.function.UnaryOperator;
 import java.util.zip.CRC32C;
 import jvit.kernels.Op;
 import jvit.kernels.Op.Activation;
+import jvit.kernels.device.DeviceKernels;
 import jvit.kernels.device.KernelProgram;
-import jvit.kernels.device.KernelSources;
 import jvit.runtime.DataTransferMode;
 import jvit.runtime.Device;
 import jvit.runtime.Devices;
@@ -99,10 +99,12 @@ class KernelBinariesTest {
     void programsComeFromTheFileNotFromSource() {
         Path file = build("add.jvitk", new Op.Add(10));
         OpenCLDevice device = OpenCLTesting.device();
-        MemorySegment subtract = CL.createProgram(device.shared().context(), KernelSources.read("add.cl").replace("a[i] + b[i]", "a[i] - b[i]"));
+        KernelProgram add = addProgram();
+        MemorySegment subtract = CL.createProgram(device.shared().context(), add.source().replace("a[i] + b[i]", "a[i] - b[i]")
+                .replace("VLOAD(0, a + i) + VLOAD(0, b + i)", "VLOAD(0, a + i) - VLOAD(0, b + i)"));
         byte[] binary;
         try {
-            CL.build(subtract, device.handle(), "", "add.cl (subtracting)");
+            CL.build(subtract, device.handle(), add.options(), add + " (subtracting)");
             binary = CL.programBinary(subtract);
         } finally {
             CL.releaseProgram(subtract);
@@ -138,7 +140,7 @@ class KernelBinariesTest {
     void aFileWithoutAProgramTheGraphNeedsNamesIt() {
         Device device = OpenCLTesting.device().withProgramBinaries(build("add.jvitk", new Op.Add(10)));
         String message = refusal(() -> OpenCLTesting.run(device, new Op.Softmax(2, 3), new double[6]));
-        var softmax = jvit.kernels.device.DeviceKernels.launches(new Op.Softmax(2, 3), OpenCLTesting.device().limits()).getFirst().program();
+        var softmax = DeviceKernels.launches(new Op.Softmax(2, 3), OpenCLTesting.device().limits()).getFirst().program();
         assertTrue(message.startsWith(dir.resolve("add.jvitk") + ": has no program " + softmax + ", which this graph needs"), message);
     }
 
@@ -154,7 +156,7 @@ class KernelBinariesTest {
         }
         // Made by hand, checksum and all: a string that is not UTF-8 would not be written back as it was read.
         byte[] notUtf8 = whole.clone();
-        notUtf8[new String(whole, ISO_8859_1).indexOf("add.cl")] = (byte) 0xff;
+        notUtf8[new String(whole, ISO_8859_1).indexOf(addProgram().file())] = (byte) 0xff;
         CRC32C crc = new CRC32C();
         crc.update(notUtf8, 0, notUtf8.length - Integer.BYTES);
         ByteBuffer.wrap(notUtf8, notUtf8.length - Integer.BYTES, Integer.BYTES).putInt((int) crc.getValue());
@@ -171,7 +173,7 @@ class KernelBinariesTest {
         rewrite(file, e -> new KernelBinaryFile.Entry(e.program(), "0".repeat(64), e.binary()));
         Device device = OpenCLTesting.device().withProgramBinaries(file);
         String message = refusal(() -> OpenCLTesting.run(device, new Op.Add(1), new double[1], new double[1]));
-        assertTrue(message.contains("program add.cl was built from another version of its source"), message);
+        assertTrue(message.contains("program " + addProgram() + " was built from another version of its source"), message);
     }
 
     @Test
@@ -180,7 +182,7 @@ class KernelBinariesTest {
         rewrite(file, e -> new KernelBinaryFile.Entry(e.program(), e.sourceHash(), "not a program binary".getBytes()));
         Device device = OpenCLTesting.device().withProgramBinaries(file);
         String message = refusal(() -> OpenCLTesting.run(device, new Op.Add(1), new double[1], new double[1]));
-        assertTrue(message.startsWith(file + ": the driver rejected the binary of add.cl: "), message);
+        assertTrue(message.startsWith(file + ": the driver rejected the binary of " + addProgram() + ": "), message);
         assertTrue(message.contains("CL_INVALID_BINARY"), message);
     }
 
@@ -188,12 +190,12 @@ class KernelBinariesTest {
     @Test
     void aBinaryTheDriverCannotBuildIsRefusedWithItsLog() {
         Path file = build("add.jvitk", new Op.Add(10));
-        var strange = new KernelProgram("add.cl", List.of("X=1 -cl-no-such-option"));
+        var strange = new KernelProgram(addProgram().file(), List.of("X=1 -cl-no-such-option"));
         rewrite(file, e -> new KernelBinaryFile.Entry(strange, e.sourceHash(), e.binary()));
         OpenCLDevice device = OpenCLTesting.device();
         var loader = new BinaryLoader(file, KernelBinaryFile.read(file), device.shared().context(), device.handle());
         String message = refusal(() -> loader.build(strange));
-        assertTrue(message.startsWith(file + ": the driver rejected the binary of add.cl [X=1 -cl-no-such-option]: clBuildProgram: "
+        assertTrue(message.startsWith(file + ": the driver rejected the binary of " + strange + ": clBuildProgram: "
                 + "CL_INVALID_BUILD_OPTIONS (-43), log: "), message);
         assertTrue(message.contains("-cl-no-such-option;"), message);
     }
@@ -218,9 +220,10 @@ class KernelBinariesTest {
             List<ImmutableTaskGraph> graphs = Arrays.stream(ops).map(op -> graph(arena, op)).toList();
             List<Path> written = KernelBinaries.writeSources(device, graphs, sources);
             // Which variant of attention a device gets depends on its kind (attention_cpu on PoCL).
-            String attention = KernelBinaries.name(jvit.kernels.device.DeviceKernels.launches(ops[1], device.limits()).getFirst().program());
-            assertEquals(List.of("add add", attention + " attention"), Files.readAllLines(sources.resolve("programs.txt")));
-            assertEquals(List.of(sources.resolve("add.cl"), sources.resolve(attention + ".cl")), written);
+            String attention = KernelBinaries.name(DeviceKernels.launches(ops[1], device.limits()).getFirst().program());
+            String add = KernelBinaries.name(addProgram());
+            assertEquals(List.of(add + " add", attention + " attention"), Files.readAllLines(sources.resolve("programs.txt")));
+            assertEquals(List.of(sources.resolve(add + ".cl"), sources.resolve(attention + ".cl")), written);
             for (Path source : written) {
                 MemorySegment p = CL.createProgram(device.shared().context(), Files.readString(source));
                 try {
@@ -239,13 +242,19 @@ class KernelBinariesTest {
                 assertArrayEquals(OpenCLTesting.run(op, in), OpenCLTesting.run(fromBinaries, op, in), op + " " + random);
             }
 
-            Files.writeString(sources.resolve("add.cl"), "/* edited */", StandardOpenOption.APPEND);
-            assertTrue(refusal(() -> KernelBinaries.pack(device, graphs, sources, file, p -> {})).contains("is not this jvit's source of add.cl"));
-            Files.delete(sources.resolve("add.cl"));
-            Files.delete(sources.resolve("add.bin"));
+            Files.writeString(sources.resolve(add + ".cl"), "/* edited */", StandardOpenOption.APPEND);
+            assertTrue(refusal(() -> KernelBinaries.pack(device, graphs, sources, file, p -> {}))
+                    .contains("is not this jvit's source of " + addProgram().file()));
+            Files.delete(sources.resolve(add + ".cl"));
+            Files.delete(sources.resolve(add + ".bin"));
             KernelBinaries.writeSources(device, graphs, sources);
             assertTrue(refusal(() -> KernelBinaries.pack(device, graphs, sources, file, p -> {}))
-                    .contains("has no binary of program add.cl (add.aocx, add.xclbin, add.bin)"));
+                    .contains("has no binary of program " + addProgram() + " (" + add + ".aocx, " + add + ".xclbin, " + add + ".bin)"));
         }
+    }
+
+    /** The program that adds on the test device: add_cpu.cl with its vector width on a CPU, add.cl elsewhere. */
+    private static KernelProgram addProgram() {
+        return DeviceKernels.launches(new Op.Add(10), OpenCLTesting.device().limits()).getFirst().program();
     }
 }
