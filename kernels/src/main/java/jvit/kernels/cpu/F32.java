@@ -30,6 +30,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code v.add(sum)}, not {@code sum.add(v)}. The running vector is a loop phi whose exact class C2
  * may not know when it inlines, and as a receiver it made softmax's {@code max} a virtual call that
  * boxed every vector (SteadyAllocationTest.softmax failed about one run of the kernels suite in six).
+ * Stored after its loop, it goes through a fresh vector, {@code zero.add(c).intoArray(...)} with zero
+ * being -0 (MatmulKernel): as the store's receiver it left the intrinsic uninlined in some compiles.
  */
 final class F32 {
     static final ValueLayout.OfFloat LAYOUT = ValueLayout.JAVA_FLOAT_UNALIGNED;

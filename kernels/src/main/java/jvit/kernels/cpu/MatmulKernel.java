@@ -19,6 +19,13 @@ import jdk.incubator.vector.VectorMask;
  * 8×3 spill (C2 then falls to 60% and 15%). Where there are 16 vector registers (AVX2, SSE) the
  * 11-row tile spills (a quarter of peak): there the tile is 6×2, 15 registers. History:
  * bench/results/2026-11-23-matmul-history.md, bench/results/2026-12-05-java-matmul-blocks.md.
+ *
+ * <p>The accumulators are stored as {@code zero.add(c)} (zero being -0, so the bits are c's), not
+ * {@code c.intoArray}: as a receiver, the loop's running vector can have a type C2 does not know
+ * exactly (F32's class comment), and then it inlined the store's vector intrinsic only in some
+ * compiles. Those compiles ran the kernel on boxed vectors, 3-5x slower: {@code vit devices --profile}
+ * with TornadoVM loaded, in about half the runs (NOTES, stops 17 and 18). As an argument the
+ * vector's class is checked against the receiver's and so known.
  */
 final class MatmulKernel {
     /** Rows of A per tile: 11 where there are 32 vector registers, else 6. */
@@ -93,17 +100,18 @@ final class MatmulKernel {
             FloatVector a10p = FloatVector.broadcast(S, a.get(F32.LAYOUT, a10 + q));
             c10_0 = b0.fma(a10p, c10_0); c10_1 = b1.fma(a10p, c10_1);
         }
-        c0_0.intoArray(tile, 0 * NR); c0_1.intoArray(tile, 0 * NR + 1 * L);
-        c1_0.intoArray(tile, 1 * NR); c1_1.intoArray(tile, 1 * NR + 1 * L);
-        c2_0.intoArray(tile, 2 * NR); c2_1.intoArray(tile, 2 * NR + 1 * L);
-        c3_0.intoArray(tile, 3 * NR); c3_1.intoArray(tile, 3 * NR + 1 * L);
-        c4_0.intoArray(tile, 4 * NR); c4_1.intoArray(tile, 4 * NR + 1 * L);
-        c5_0.intoArray(tile, 5 * NR); c5_1.intoArray(tile, 5 * NR + 1 * L);
-        c6_0.intoArray(tile, 6 * NR); c6_1.intoArray(tile, 6 * NR + 1 * L);
-        c7_0.intoArray(tile, 7 * NR); c7_1.intoArray(tile, 7 * NR + 1 * L);
-        c8_0.intoArray(tile, 8 * NR); c8_1.intoArray(tile, 8 * NR + 1 * L);
-        c9_0.intoArray(tile, 9 * NR); c9_1.intoArray(tile, 9 * NR + 1 * L);
-        c10_0.intoArray(tile, 10 * NR); c10_1.intoArray(tile, 10 * NR + 1 * L);
+        FloatVector zero = FloatVector.broadcast(S, -0f); // -0 + x is x: stored through a fresh vector, see the class comment
+        zero.add(c0_0).intoArray(tile, 0 * NR); zero.add(c0_1).intoArray(tile, 0 * NR + 1 * L);
+        zero.add(c1_0).intoArray(tile, 1 * NR); zero.add(c1_1).intoArray(tile, 1 * NR + 1 * L);
+        zero.add(c2_0).intoArray(tile, 2 * NR); zero.add(c2_1).intoArray(tile, 2 * NR + 1 * L);
+        zero.add(c3_0).intoArray(tile, 3 * NR); zero.add(c3_1).intoArray(tile, 3 * NR + 1 * L);
+        zero.add(c4_0).intoArray(tile, 4 * NR); zero.add(c4_1).intoArray(tile, 4 * NR + 1 * L);
+        zero.add(c5_0).intoArray(tile, 5 * NR); zero.add(c5_1).intoArray(tile, 5 * NR + 1 * L);
+        zero.add(c6_0).intoArray(tile, 6 * NR); zero.add(c6_1).intoArray(tile, 6 * NR + 1 * L);
+        zero.add(c7_0).intoArray(tile, 7 * NR); zero.add(c7_1).intoArray(tile, 7 * NR + 1 * L);
+        zero.add(c8_0).intoArray(tile, 8 * NR); zero.add(c8_1).intoArray(tile, 8 * NR + 1 * L);
+        zero.add(c9_0).intoArray(tile, 9 * NR); zero.add(c9_1).intoArray(tile, 9 * NR + 1 * L);
+        zero.add(c10_0).intoArray(tile, 10 * NR); zero.add(c10_1).intoArray(tile, 10 * NR + 1 * L);
     }
 
 
@@ -164,17 +172,18 @@ final class MatmulKernel {
             FloatVector a10p = FloatVector.broadcast(S, a.get(F32.LAYOUT, a10 + q));
             c10_0 = b0.fma(a10p, c10_0); c10_1 = b1.fma(a10p, c10_1);
         }
-        c0_0.intoArray(tile, 0 * NR); c0_1.intoArray(tile, 0 * NR + 1 * L);
-        c1_0.intoArray(tile, 1 * NR); c1_1.intoArray(tile, 1 * NR + 1 * L);
-        c2_0.intoArray(tile, 2 * NR); c2_1.intoArray(tile, 2 * NR + 1 * L);
-        c3_0.intoArray(tile, 3 * NR); c3_1.intoArray(tile, 3 * NR + 1 * L);
-        c4_0.intoArray(tile, 4 * NR); c4_1.intoArray(tile, 4 * NR + 1 * L);
-        c5_0.intoArray(tile, 5 * NR); c5_1.intoArray(tile, 5 * NR + 1 * L);
-        c6_0.intoArray(tile, 6 * NR); c6_1.intoArray(tile, 6 * NR + 1 * L);
-        c7_0.intoArray(tile, 7 * NR); c7_1.intoArray(tile, 7 * NR + 1 * L);
-        c8_0.intoArray(tile, 8 * NR); c8_1.intoArray(tile, 8 * NR + 1 * L);
-        c9_0.intoArray(tile, 9 * NR); c9_1.intoArray(tile, 9 * NR + 1 * L);
-        c10_0.intoArray(tile, 10 * NR); c10_1.intoArray(tile, 10 * NR + 1 * L);
+        FloatVector zero = FloatVector.broadcast(S, -0f); // -0 + x is x: stored through a fresh vector, see the class comment
+        zero.add(c0_0).intoArray(tile, 0 * NR); zero.add(c0_1).intoArray(tile, 0 * NR + 1 * L);
+        zero.add(c1_0).intoArray(tile, 1 * NR); zero.add(c1_1).intoArray(tile, 1 * NR + 1 * L);
+        zero.add(c2_0).intoArray(tile, 2 * NR); zero.add(c2_1).intoArray(tile, 2 * NR + 1 * L);
+        zero.add(c3_0).intoArray(tile, 3 * NR); zero.add(c3_1).intoArray(tile, 3 * NR + 1 * L);
+        zero.add(c4_0).intoArray(tile, 4 * NR); zero.add(c4_1).intoArray(tile, 4 * NR + 1 * L);
+        zero.add(c5_0).intoArray(tile, 5 * NR); zero.add(c5_1).intoArray(tile, 5 * NR + 1 * L);
+        zero.add(c6_0).intoArray(tile, 6 * NR); zero.add(c6_1).intoArray(tile, 6 * NR + 1 * L);
+        zero.add(c7_0).intoArray(tile, 7 * NR); zero.add(c7_1).intoArray(tile, 7 * NR + 1 * L);
+        zero.add(c8_0).intoArray(tile, 8 * NR); zero.add(c8_1).intoArray(tile, 8 * NR + 1 * L);
+        zero.add(c9_0).intoArray(tile, 9 * NR); zero.add(c9_1).intoArray(tile, 9 * NR + 1 * L);
+        zero.add(c10_0).intoArray(tile, 10 * NR); zero.add(c10_1).intoArray(tile, 10 * NR + 1 * L);
     }
 
 
@@ -211,12 +220,13 @@ final class MatmulKernel {
             FloatVector a5p = FloatVector.broadcast(S, a.get(F32.LAYOUT, a5 + q));
             c5_0 = b0.fma(a5p, c5_0); c5_1 = b1.fma(a5p, c5_1);
         }
-        c0_0.intoArray(tile, 0 * NR); c0_1.intoArray(tile, 0 * NR + 1 * L);
-        c1_0.intoArray(tile, 1 * NR); c1_1.intoArray(tile, 1 * NR + 1 * L);
-        c2_0.intoArray(tile, 2 * NR); c2_1.intoArray(tile, 2 * NR + 1 * L);
-        c3_0.intoArray(tile, 3 * NR); c3_1.intoArray(tile, 3 * NR + 1 * L);
-        c4_0.intoArray(tile, 4 * NR); c4_1.intoArray(tile, 4 * NR + 1 * L);
-        c5_0.intoArray(tile, 5 * NR); c5_1.intoArray(tile, 5 * NR + 1 * L);
+        FloatVector zero = FloatVector.broadcast(S, -0f); // -0 + x is x: stored through a fresh vector, see the class comment
+        zero.add(c0_0).intoArray(tile, 0 * NR); zero.add(c0_1).intoArray(tile, 0 * NR + 1 * L);
+        zero.add(c1_0).intoArray(tile, 1 * NR); zero.add(c1_1).intoArray(tile, 1 * NR + 1 * L);
+        zero.add(c2_0).intoArray(tile, 2 * NR); zero.add(c2_1).intoArray(tile, 2 * NR + 1 * L);
+        zero.add(c3_0).intoArray(tile, 3 * NR); zero.add(c3_1).intoArray(tile, 3 * NR + 1 * L);
+        zero.add(c4_0).intoArray(tile, 4 * NR); zero.add(c4_1).intoArray(tile, 4 * NR + 1 * L);
+        zero.add(c5_0).intoArray(tile, 5 * NR); zero.add(c5_1).intoArray(tile, 5 * NR + 1 * L);
     }
 
 
